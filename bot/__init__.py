@@ -1,0 +1,1 @@
+"""newsbot: a Telegram bot for topic news."""

@@ -1,0 +1,48 @@
+"""Values produced by text understanding. Frozen: analysis results never change."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """A direct quote and who said it (speaker in the nominative, full name if known)."""
+
+    text: str
+    speaker: str
+
+
+@dataclass(frozen=True, slots=True)
+class TopicMatch:
+    """A topic the story belongs to, with the terms that made it match (for "why")."""
+
+    topic_id: str
+    score: float
+    terms: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    language: str  # "uk" | "ru" | "en"
+    title: str
+    paragraphs: tuple[str, ...]
+    summary: tuple[str, ...]
+    quotes: tuple[Quote, ...]
+    topic_matches: tuple[TopicMatch, ...]
+    fingerprint: tuple[int, ...]  # MinHash signature over lemma shingles
+    lemmas: tuple[str, ...] = ()  # lemmatized body, for the search index
+    url: str | None = None
+    published: datetime | None = None
+    word_count: int = 0
+    extra: dict[str, object] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def topics(self) -> tuple[str, ...]:
+        """Topic ids, strongest first."""
+        return tuple(m.topic_id for m in self.topic_matches)
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(self.paragraphs)
