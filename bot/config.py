@@ -1,0 +1,118 @@
+"""Settings from the environment and `.env`. One place reads them; nothing else does.
+
+A missing or malformed setting raises ConfigError with one line that names the
+setting — never its value when the value is the token.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from dotenv import dotenv_values
+
+TELEGRAM_API = "https://api.telegram.org/bot"
+LANGUAGES = ("uk", "en")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+TOKEN_RE = re.compile(r"^\d{3,20}:[A-Za-z0-9_-]{10,100}$")
+
+
+class ConfigError(Exception):
+    """A setting is missing or malformed. The message is safe to print."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    token: str = field(repr=False)
+    admin_ids: frozenset[int]
+    database_path: Path
+    bot_api_base_url: str
+    default_language: str
+    timezone: str
+    log_level: str
+    send_rate: float  # messages per second across all chats
+    feed_interval_s: int
+
+    @property
+    def base_file_url(self) -> str:
+        # Telegram serves files at .../file/bot<token>/<path>; the sandbox mirrors that.
+        return self.bot_api_base_url.replace("/bot", "/file/bot", 1)
+
+
+def _env(environ: Mapping[str, str] | None, env_file: Path | None) -> dict[str, str]:
+    values: dict[str, str] = {}
+    if env_file is not None and env_file.exists():
+        values.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
+    values.update(os.environ if environ is None else environ)
+    return values
+
+
+def load_settings(
+    environ: Mapping[str, str] | None = None,
+    *,
+    env_file: Path | None = Path(".env"),
+    require_token: bool = True,
+) -> Settings:
+    env = _env(environ, env_file)
+
+    token = env.get("TELEGRAM_BOT_TOKEN", "").strip()
+    if require_token and not token:
+        raise ConfigError("TELEGRAM_BOT_TOKEN is not set (get one from @BotFather)")
+    if token and not TOKEN_RE.match(token):
+        raise ConfigError("TELEGRAM_BOT_TOKEN is malformed (expected <digits>:<secret>)")
+
+    admin_ids: set[int] = set()
+    for part in re.split(r"[,\s]+", env.get("ADMIN_IDS", "").strip()):
+        if not part:
+            continue
+        try:
+            admin_ids.add(int(part))
+        except ValueError:
+            raise ConfigError(f"ADMIN_IDS must be numeric Telegram ids, got {part!r}") from None
+
+    language = env.get("DEFAULT_LANGUAGE", "uk").strip() or "uk"
+    if language not in LANGUAGES:
+        raise ConfigError(f"DEFAULT_LANGUAGE must be one of {', '.join(LANGUAGES)}")
+
+    timezone = env.get("TIMEZONE", "Europe/Kyiv").strip() or "Europe/Kyiv"
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"TIMEZONE {timezone!r} is not a known IANA time zone") from None
+
+    log_level = (env.get("LOG_LEVEL", "INFO").strip() or "INFO").upper()
+    if log_level not in LOG_LEVELS:
+        raise ConfigError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}")
+
+    base_url = env.get("BOT_API_BASE_URL", TELEGRAM_API).strip() or TELEGRAM_API
+    if not re.match(r"^https?://[^/]+/.*bot$", base_url):
+        raise ConfigError("BOT_API_BASE_URL must be an http(s) URL ending in /bot")
+
+    return Settings(
+        token=token,
+        admin_ids=frozenset(admin_ids),
+        database_path=Path(env.get("DATABASE_PATH", "newsbot.db").strip() or "newsbot.db"),
+        bot_api_base_url=base_url,
+        default_language=language,
+        timezone=timezone,
+        log_level=log_level,
+        send_rate=_number(env, "SEND_RATE", 30.0, low=1, high=1000),
+        feed_interval_s=int(_number(env, "FEED_INTERVAL_S", 600, low=30, high=86400)),
+    )
+
+
+def _number(env: Mapping[str, str], name: str, default: float, *, low: float, high: float) -> float:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a number, got {raw!r}") from None
+    if not low <= value <= high:
+        raise ConfigError(f"{name} must be between {low:g} and {high:g}")
+    return value

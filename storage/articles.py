@@ -1,0 +1,186 @@
+"""Stories, and publishing one: the article and its outbox rows in one transaction."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import aiosqlite
+
+from bot.domain import Article
+from storage.db import Database
+
+
+@dataclass(frozen=True, slots=True)
+class NewArticle:
+    title: str
+    text: str
+    language: str
+    topics: tuple[str, ...]
+    url: str | None = None
+    source: str | None = None
+    published: datetime | None = None
+    analysis_json: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class WatchRecipient:
+    """A chat whose keyword watch matched the story."""
+
+    chat_id: int
+    watch_id: int
+    terms: str
+
+
+@dataclass(frozen=True, slots=True)
+class Followup:
+    """The story is the same story as `article_id`; chats that got that one get this one
+    as a reply marked as an update when it adds something, and nothing otherwise."""
+
+    article_id: int
+    adds_something: bool
+
+
+def _ts(value: datetime | None) -> float | None:
+    return value.timestamp() if value else None
+
+
+def _article(row: aiosqlite.Row) -> Article:
+    published = row["published"]
+    return Article(
+        id=row["id"],
+        title=row["title"],
+        text=row["text"],
+        url=row["url"],
+        source=row["source"],
+        published=datetime.fromtimestamp(published, UTC) if published is not None else None,
+        language=row["language"],
+        topics=tuple(json.loads(row["topics"])),
+        created_at=datetime.fromtimestamp(row["created_at"], UTC),
+        analysis_json=row["analysis"],
+    )
+
+
+async def insert(conn: aiosqlite.Connection, new: NewArticle, *, now: float) -> int:
+    cursor = await conn.execute(
+        "INSERT INTO articles (title, text, url, source, published, language, topics, analysis,"
+        " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            new.title,
+            new.text,
+            new.url,
+            new.source,
+            _ts(new.published),
+            new.language,
+            json.dumps(list(new.topics)),
+            new.analysis_json,
+            now,
+        ),
+    )
+    assert cursor.lastrowid is not None
+    return cursor.lastrowid
+
+
+async def publish(
+    db: Database,
+    new: NewArticle,
+    *,
+    watchers: Sequence[WatchRecipient] = (),
+    followup: Followup | None = None,
+    now: float | None = None,
+) -> tuple[int, int]:
+    """Store the story and queue one message per matching active chat.
+    Returns (article id, rows queued)."""
+    now = time.time() if now is None else now
+    async with db.transaction() as conn:
+        article_id = await insert(conn, new, now=now)
+        before = conn.total_changes
+        if followup is not None:
+            # Chats that already have the earlier story: a reply-update, or nothing.
+            if followup.adds_something:
+                await conn.execute(
+                    """
+                    INSERT OR IGNORE INTO outbox (article_id, chat_id, reason_kind, reason_value,
+                        due_at, created_at, reply_to_message_id, is_update)
+                    SELECT ?, o.chat_id, o.reason_kind, o.reason_value, ?, ?, o.message_id, 1
+                    FROM outbox o JOIN chats c ON c.id = o.chat_id
+                    WHERE o.article_id = ? AND o.status = 'sent' AND c.status = 'active'
+                    """,
+                    (article_id, now, now, followup.article_id),
+                )
+            exclude = "AND s.chat_id NOT IN (SELECT chat_id FROM outbox WHERE article_id = ?)"
+        else:
+            exclude = ""
+        # Topics strongest first: the first topic a chat follows is the reason it gets.
+        for topic in new.topics:
+            params: tuple[object, ...] = (article_id, topic, now, now, topic)
+            if followup is not None:
+                params += (followup.article_id,)
+            await conn.execute(
+                f"""
+                INSERT OR IGNORE INTO outbox (article_id, chat_id, reason_kind, reason_value,
+                    due_at, created_at)
+                SELECT ?, s.chat_id, 'topic', ?, ?, ?
+                FROM subscriptions s JOIN chats c ON c.id = s.chat_id
+                WHERE s.topic_id = ? AND c.status = 'active' {exclude}
+                """,
+                params,
+            )
+        if watchers:
+            already = set()
+            if followup is not None:
+                async with conn.execute(
+                    "SELECT chat_id FROM outbox WHERE article_id = ?", (followup.article_id,)
+                ) as cursor:
+                    already = {row[0] for row in await cursor.fetchall()}
+            await conn.executemany(
+                """
+                INSERT OR IGNORE INTO outbox (article_id, chat_id, reason_kind, reason_value,
+                    watch_id, due_at, created_at)
+                SELECT ?, id, 'keyword', ?, ?, ?, ? FROM chats WHERE id = ? AND status = 'active'
+                """,
+                [
+                    (article_id, w.terms, w.watch_id, now, now, w.chat_id)
+                    for w in watchers
+                    if w.chat_id not in already
+                ],
+            )
+        queued = conn.total_changes - before
+    return article_id, queued
+
+
+async def get(db: Database, article_id: int) -> Article | None:
+    async with db.conn.execute("SELECT * FROM articles WHERE id = ?", (article_id,)) as cursor:
+        row = await cursor.fetchone()
+    return _article(row) if row else None
+
+
+async def latest(db: Database, *, topic: str | None = None, limit: int = 10) -> list[Article]:
+    if topic:
+        query = (
+            "SELECT a.* FROM articles a WHERE EXISTS (SELECT 1 FROM json_each(a.topics) t "
+            "WHERE t.value = ?) ORDER BY a.created_at DESC, a.id DESC LIMIT ?"
+        )
+        params: tuple[object, ...] = (topic, limit)
+    else:
+        query = "SELECT * FROM articles ORDER BY created_at DESC, id DESC LIMIT ?"
+        params = (limit,)
+    async with db.conn.execute(query, params) as cursor:
+        return [_article(row) for row in await cursor.fetchall()]
+
+
+async def since(db: Database, created_after: float) -> list[Article]:
+    """Stories stored after a moment (near-duplicate checks look back 72 hours)."""
+    async with db.conn.execute(
+        "SELECT * FROM articles WHERE created_at >= ? ORDER BY created_at DESC", (created_after,)
+    ) as cursor:
+        return [_article(row) for row in await cursor.fetchall()]
+
+
+async def count(db: Database) -> int:
+    async with db.conn.execute("SELECT COUNT(*) FROM articles") as cursor:
+        row = await cursor.fetchone()
+    return int(row[0]) if row else 0

@@ -1,0 +1,133 @@
+"""Chats: language, status (active / blocked / gone) and delivery settings."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import aiosqlite
+
+from storage.db import Database
+
+ACTIVE, BLOCKED, GONE = "active", "blocked", "gone"
+
+
+@dataclass(frozen=True, slots=True)
+class Chat:
+    id: int
+    type: str
+    language: str | None
+    telegram_language: str | None
+    status: str
+    mode: str
+    digest_time: str
+    quiet_start: str | None
+    quiet_end: str | None
+    timezone: str | None
+
+
+def _chat(row: aiosqlite.Row) -> Chat:
+    return Chat(
+        id=row["id"],
+        type=row["type"],
+        language=row["language"],
+        telegram_language=row["telegram_language"],
+        status=row["status"],
+        mode=row["mode"],
+        digest_time=row["digest_time"],
+        quiet_start=row["quiet_start"],
+        quiet_end=row["quiet_end"],
+        timezone=row["timezone"],
+    )
+
+
+async def touch(
+    db: Database, chat_id: int, *, chat_type: str = "private", telegram_language: str | None
+) -> None:
+    """Record a chat that wrote to us. Any message from a blocked chat re-activates it:
+    it could not write to the bot if it still blocked it."""
+    now = time.time()
+    async with db.transaction() as conn:
+        await conn.execute(
+            """
+            INSERT INTO chats (id, type, telegram_language, created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT (id) DO UPDATE SET
+                type = excluded.type,
+                telegram_language = COALESCE(excluded.telegram_language, telegram_language),
+                status = 'active',
+                updated_at = excluded.updated_at
+            WHERE status != 'active' OR telegram_language IS NOT excluded.telegram_language
+                OR type != excluded.type
+            """,
+            (chat_id, chat_type, telegram_language, now, now),
+        )
+
+
+async def get(db: Database, chat_id: int) -> Chat | None:
+    async with db.conn.execute("SELECT * FROM chats WHERE id = ?", (chat_id,)) as cursor:
+        row = await cursor.fetchone()
+    return _chat(row) if row else None
+
+
+async def set_language(db: Database, chat_id: int, language: str) -> None:
+    async with db.transaction() as conn:
+        await conn.execute(
+            "UPDATE chats SET language = ?, updated_at = ? WHERE id = ?",
+            (language, time.time(), chat_id),
+        )
+
+
+async def set_status(db: Database, chat_id: int, status: str) -> None:
+    """Mark a chat blocked or gone; its pending deliveries stop with it."""
+    async with db.transaction() as conn:
+        await conn.execute(
+            "UPDATE chats SET status = ?, updated_at = ? WHERE id = ?",
+            (status, time.time(), chat_id),
+        )
+        if status != ACTIVE:
+            await conn.execute(
+                "UPDATE outbox SET status = 'blocked', last_error = ? "
+                "WHERE chat_id = ? AND status = 'pending'",
+                (status, chat_id),
+            )
+
+
+async def migrate(db: Database, old_id: int, new_id: int) -> None:
+    """A group became a supergroup: move it, with its subscriptions and outbox, to the new id."""
+    async with db.transaction() as conn:
+        async with conn.execute("SELECT 1 FROM chats WHERE id = ?", (new_id,)) as cursor:
+            exists = await cursor.fetchone()
+        if exists:
+            await conn.execute(
+                "INSERT OR IGNORE INTO subscriptions (chat_id, topic_id, created_at) "
+                "SELECT ?, topic_id, created_at FROM subscriptions WHERE chat_id = ?",
+                (new_id, old_id),
+            )
+            await conn.execute(
+                "UPDATE OR IGNORE outbox SET chat_id = ? WHERE chat_id = ?", (new_id, old_id)
+            )
+            await conn.execute("DELETE FROM chats WHERE id = ?", (old_id,))
+        else:
+            # ON UPDATE CASCADE carries subscriptions and outbox rows along.
+            await conn.execute(
+                "UPDATE chats SET id = ?, type = 'supergroup', updated_at = ? WHERE id = ?",
+                (new_id, time.time(), old_id),
+            )
+
+
+async def update_settings(db: Database, chat_id: int, **values: str | None) -> None:
+    allowed = {"mode", "digest_time", "quiet_start", "quiet_end", "timezone"}
+    if not values or not set(values) <= allowed:
+        raise ValueError(f"unknown chat settings: {sorted(set(values) - allowed)}")
+    assignments = ", ".join(f"{name} = ?" for name in values)
+    async with db.transaction() as conn:
+        await conn.execute(
+            f"UPDATE chats SET {assignments}, updated_at = ? WHERE id = ?",
+            (*values.values(), time.time(), chat_id),
+        )
+
+
+async def count_by_status(db: Database) -> dict[str, int]:
+    async with db.conn.execute("SELECT status, COUNT(*) FROM chats GROUP BY status") as cursor:
+        return {row[0]: row[1] for row in await cursor.fetchall()}

@@ -1,0 +1,167 @@
+"""The delivery outbox: one row per (story, chat); the worker claims due rows and marks them.
+
+Nothing is marked sent before Telegram accepted it, so a crash re-sends at most the
+rows that were in flight.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from storage.db import Database
+
+PENDING, SENT, FAILED, BLOCKED, SKIPPED = "pending", "sent", "failed", "blocked", "skipped"
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    id: int
+    article_id: int
+    chat_id: int
+    chat_type: str
+    reason_kind: str
+    reason_value: str
+    watch_id: int | None
+    attempts: int
+    reply_to_message_id: int | None
+    is_update: bool
+
+
+async def due(
+    db: Database, *, now: float | None = None, limit: int = 500, exclude: Iterable[int] = ()
+) -> list[Delivery]:
+    """Pending rows whose time has come, oldest first, for active chats."""
+    now = time.time() if now is None else now
+    skip = tuple(exclude)
+    not_in = f"AND o.id NOT IN ({','.join('?' * len(skip))})" if skip else ""
+    async with db.conn.execute(
+        f"""
+        SELECT o.id, o.article_id, o.chat_id, c.type, o.reason_kind, o.reason_value, o.watch_id,
+               o.attempts, o.reply_to_message_id, o.is_update
+        FROM outbox o JOIN chats c ON c.id = o.chat_id
+        WHERE o.status = 'pending' AND o.due_at <= ? AND c.status = 'active' {not_in}
+        ORDER BY o.due_at, o.id LIMIT ?
+        """,
+        (now, *skip, limit),
+    ) as cursor:
+        rows = await cursor.fetchall()
+    return [
+        Delivery(
+            id=r[0],
+            article_id=r[1],
+            chat_id=r[2],
+            chat_type=r[3],
+            reason_kind=r[4],
+            reason_value=r[5],
+            watch_id=r[6],
+            attempts=r[7],
+            reply_to_message_id=r[8],
+            is_update=bool(r[9]),
+        )
+        for r in rows
+    ]
+
+
+async def next_due_at(db: Database) -> float | None:
+    async with db.conn.execute(
+        "SELECT MIN(o.due_at) FROM outbox o JOIN chats c ON c.id = o.chat_id "
+        "WHERE o.status = 'pending' AND c.status = 'active'"
+    ) as cursor:
+        row = await cursor.fetchone()
+    return float(row[0]) if row and row[0] is not None else None
+
+
+async def mark_sent(db: Database, results: Iterable[tuple[int, int]]) -> None:
+    """(row id, Telegram message id) pairs, in one transaction."""
+    now = time.time()
+    async with db.transaction() as conn:
+        await conn.executemany(
+            "UPDATE outbox SET status = 'sent', message_id = ?, sent_at = ?, "
+            "attempts = attempts + 1, last_error = NULL WHERE id = ?",
+            [(message_id, now, row_id) for row_id, message_id in results],
+        )
+
+
+async def mark_retry(db: Database, row_id: int, *, due_at: float, error: str) -> None:
+    async with db.transaction() as conn:
+        await conn.execute(
+            "UPDATE outbox SET due_at = ?, attempts = attempts + 1, last_error = ? WHERE id = ?",
+            (due_at, error[:500], row_id),
+        )
+
+
+async def postpone(db: Database, row_id: int, *, due_at: float, error: str) -> None:
+    """Try later without counting an attempt (flood control, quiet hours)."""
+    async with db.transaction() as conn:
+        await conn.execute(
+            "UPDATE outbox SET due_at = ?, last_error = ? WHERE id = ?",
+            (due_at, error[:500], row_id),
+        )
+
+
+async def mark(db: Database, row_id: int, status: str, *, error: str | None = None) -> None:
+    async with db.transaction() as conn:
+        await conn.execute(
+            "UPDATE outbox SET status = ?, attempts = attempts + 1, last_error = ? WHERE id = ?",
+            (status, error[:500] if error else None, row_id),
+        )
+
+
+async def retry_failed(db: Database, *, article_id: int | None = None) -> int:
+    """An admin asks to try failed rows again. Returns how many were re-queued."""
+    where = "status = 'failed'" + (" AND article_id = ?" if article_id is not None else "")
+    params: tuple[object, ...] = (time.time(),) + ((article_id,) if article_id is not None else ())
+    async with db.transaction() as conn:
+        cursor = await conn.execute(
+            f"UPDATE outbox SET status = 'pending', attempts = 0, due_at = ? WHERE {where}", params
+        )
+        return cursor.rowcount
+
+
+async def message_for(db: Database, article_id: int, chat_id: int) -> int | None:
+    async with db.conn.execute(
+        "SELECT message_id FROM outbox WHERE article_id = ? AND chat_id = ? AND status = 'sent'",
+        (article_id, chat_id),
+    ) as cursor:
+        row = await cursor.fetchone()
+    return int(row[0]) if row and row[0] is not None else None
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleStats:
+    article_id: int
+    title: str
+    counts: dict[str, int]
+    seconds_to_deliver: float | None  # from queueing to the last message sent
+
+
+async def stats(db: Database, *, limit: int = 5) -> list[ArticleStats]:
+    async with db.conn.execute(
+        """
+        SELECT a.id, a.title, o.status, COUNT(o.id), MIN(o.created_at), MAX(o.sent_at)
+        FROM (SELECT * FROM articles ORDER BY created_at DESC LIMIT ?) a
+        LEFT JOIN outbox o ON o.article_id = a.id
+        GROUP BY a.id, o.status ORDER BY a.created_at DESC
+        """,
+        (limit,),
+    ) as cursor:
+        rows = await cursor.fetchall()
+    by_article: dict[int, ArticleStats] = {}
+    for article_id, title, status, n, queued_at, last_sent in rows:
+        entry = by_article.setdefault(article_id, ArticleStats(article_id, title, {}, None))
+        if status:
+            entry.counts[status] = n
+        if status == SENT and queued_at is not None and last_sent is not None:
+            by_article[article_id] = ArticleStats(
+                article_id, title, entry.counts, last_sent - queued_at
+            )
+    return list(by_article.values())
+
+
+async def status_counts(db: Database, article_id: int) -> dict[str, int]:
+    async with db.conn.execute(
+        "SELECT status, COUNT(*) FROM outbox WHERE article_id = ? GROUP BY status", (article_id,)
+    ) as cursor:
+        return {row[0]: row[1] for row in await cursor.fetchall()}
