@@ -36,6 +36,9 @@ class Analysis:
     url: str | None = None
     published: datetime | None = None
     word_count: int = 0
+    # Lemmas of names and numbers (capitalised words inside sentences, digits): the
+    # paraphrase signal of same_story(), which survives re-wording.
+    entities: tuple[str, ...] = ()
     extra: dict[str, object] = field(default_factory=dict, compare=False, hash=False)
 
     @property

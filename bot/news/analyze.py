@@ -1,0 +1,98 @@
+"""analyze(): one story in, everything the bot needs about it out. Pure, no I/O.
+
+Data files (dictionaries, aliases, topic rules) load on first use and stay cached;
+call warm_up() at start-up to pay that cost before the first story.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from functools import cache
+
+from bot.news import morph
+from bot.news.clean import clean_text
+from bot.news.fingerprint import entities, sketch
+from bot.news.language import detect_language
+from bot.news.lemmas import apply_aliases, content, word_lemma, words
+from bot.news.model import Analysis, Quote
+from bot.news.sentences import split_sentences
+from bot.news.summary import Candidate, summarize
+from bot.news.topics import match_topics, rules
+
+
+@cache
+def _quote_extractor() -> Callable[[Sequence[str], str], list[Quote]] | None:
+    # bot.news.quotes is built in parallel; analysis works without it meanwhile.
+    try:
+        from bot.news.quotes import extract_quotes
+    except ImportError:
+        return None
+    return extract_quotes
+
+
+MAX_QUOTES = 5
+
+
+def _lemmas_of(sentence: str, language: str) -> tuple[list[str], list[tuple[str, str, bool]]]:
+    """Lemmas of a sentence (aliases applied) and (surface, raw lemma, first) per word."""
+    tokens = words(sentence)
+    raw = [word_lemma(w, language) for w in tokens]
+    marks = [(w, lem, i == 0) for i, (w, lem) in enumerate(zip(tokens, raw, strict=True))]
+    return apply_aliases(raw, language), marks
+
+
+def _quotes(paragraphs: tuple[str, ...], language: str) -> tuple[Quote, ...]:
+    extract = _quote_extractor()
+    if extract is None:
+        return ()
+    return tuple(extract(paragraphs, language)[:MAX_QUOTES])
+
+
+def analyze(
+    text: str,
+    *,
+    title: str | None = None,
+    url: str | None = None,
+    published: datetime | None = None,
+) -> Analysis:
+    cleaned = clean_text(text, title)
+    language = detect_language(cleaned.title + "\n" + "\n".join(cleaned.paragraphs))
+    sentences = split_sentences(cleaned.paragraphs, language)
+
+    title_lemmas, title_marks = _lemmas_of(cleaned.title, language)
+    per_sentence: list[list[str]] = [title_lemmas]
+    marks = list(title_marks)
+    for sentence in sentences:
+        lemmas, sentence_marks = _lemmas_of(sentence, language)
+        per_sentence.append(lemmas)
+        marks.extend(sentence_marks)
+    body = [lem for lemmas in per_sentence[1:] for lem in lemmas]
+
+    candidates = [
+        Candidate(s, frozenset(content(lemmas, language)))
+        for s, lemmas in zip(sentences, per_sentence[1:], strict=True)
+    ]
+    summary = summarize(candidates, frozenset(content(title_lemmas, language)))
+
+    return Analysis(
+        language=language,
+        title=cleaned.title,
+        paragraphs=cleaned.paragraphs,
+        summary=summary,
+        quotes=_quotes(cleaned.paragraphs, language),
+        topic_matches=match_topics(per_sentence, language),
+        fingerprint=sketch(body),
+        lemmas=tuple(title_lemmas + body),
+        url=url,
+        published=published,
+        word_count=sum(len(p.split()) for p in cleaned.paragraphs),
+        entities=entities(marks),
+    )
+
+
+def warm_up(languages: tuple[str, ...] = ("uk", "ru", "en")) -> None:
+    """Load dictionaries and rules now instead of on the first story."""
+    morph.warm_up(languages)
+    for language in languages:
+        rules(language)
