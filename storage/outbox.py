@@ -27,6 +27,9 @@ class Delivery:
     attempts: int
     reply_to_message_id: int | None
     is_update: bool
+    language: str | None = None  # the chat's /language choice
+    telegram_language: str | None = None
+    timezone: str | None = None
 
 
 async def due(
@@ -39,7 +42,8 @@ async def due(
     async with db.conn.execute(
         f"""
         SELECT o.id, o.article_id, o.chat_id, c.type, o.reason_kind, o.reason_value, o.watch_id,
-               o.attempts, o.reply_to_message_id, o.is_update
+               o.attempts, o.reply_to_message_id, o.is_update, c.language, c.telegram_language,
+               c.timezone
         FROM outbox o JOIN chats c ON c.id = o.chat_id
         WHERE o.status = 'pending' AND o.due_at <= ? AND c.status = 'active' {not_in}
         ORDER BY o.due_at, o.id LIMIT ?
@@ -59,6 +63,9 @@ async def due(
             attempts=r[7],
             reply_to_message_id=r[8],
             is_update=bool(r[9]),
+            language=r[10],
+            telegram_language=r[11],
+            timezone=r[12],
         )
         for r in rows
     ]

@@ -1,0 +1,298 @@
+"""The delivery worker: drains the outbox at Telegram's limits.
+
+It claims due rows, renders each message in the reader's language, sends it and marks
+the row. Failures are sorted by what they mean: flood control waits, a blocked chat
+stops its rows, a gone chat is marked gone, a migrated group moves, network trouble
+retries with backoff up to MAX_ATTEMPTS, a message Telegram rejects fails at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from telegram import Bot, InlineKeyboardMarkup, ReplyParameters
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
+
+from bot import i18n
+from bot.domain import Article, Reason, ReasonKind
+from bot.news.codec import loads as load_analysis
+from bot.pacing import Pacer
+from bot.render import render_story
+from storage import articles, chats, outbox
+from storage.db import Database
+from storage.outbox import Delivery
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 5
+BACKOFF_BASE_S = 2.0
+BACKOFF_MAX_S = 300.0
+BATCH = 200
+IN_FLIGHT = 64
+FLUSH_S = 0.05
+IDLE_WAIT_S = 5.0
+GONE_ERRORS = ("chat not found", "user is deactivated", "bot was kicked", "chat was deleted")
+
+
+@dataclass
+class DeliveryStats:
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    blocked: int = 0
+    flood_waits: int = 0
+    by_error: dict[str, int] = field(default_factory=dict)
+
+
+def backoff(attempts: int) -> float:
+    """Exponential with full jitter, so retries of many chats do not arrive together."""
+    return random.uniform(0.5, 1.0) * min(BACKOFF_MAX_S, BACKOFF_BASE_S * 2**attempts)
+
+
+class DeliveryWorker:
+    def __init__(
+        self,
+        db: Database,
+        bot: Bot,
+        *,
+        rate_per_s: float,
+        default_language: str,
+        timezone: str,
+        topic_names: Callable[[str], dict[str, str]],
+    ) -> None:
+        self.db = db
+        self.bot = bot
+        self.pacer = Pacer(rate_per_s)
+        self.default_language = default_language
+        self.timezone = timezone
+        self.topic_names = topic_names
+        self.stats = DeliveryStats()
+        self._wake = asyncio.Event()
+        self._stopping = False
+        self._task: asyncio.Task[None] | None = None
+        self._in_flight: set[int] = set()
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._slots = asyncio.Semaphore(IN_FLIGHT)
+        self._sent_buffer: list[tuple[int, int]] = []
+        self._flusher: asyncio.Task[None] | None = None
+        self._articles: dict[int, Article | None] = {}
+
+    # -- lifecycle -------------------------------------------------------------------
+
+    def start(self) -> None:
+        if self._task is None:
+            self._stopping = False
+            self._task = asyncio.create_task(self._run(), name="delivery")
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def stop(self) -> None:
+        self._stopping = True
+        self._wake.set()
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+        # Let sends already on the wire finish and be recorded: nothing sent goes unmarked.
+        for _ in range(IN_FLIGHT):
+            await self._slots.acquire()
+        for _ in range(IN_FLIGHT):
+            self._slots.release()
+        await self._flush()
+
+    async def idle(self, within_s: float = 30.0) -> bool:
+        """True once nothing is due or in flight (tests and the demo wait on this)."""
+        deadline = time.monotonic() + within_s
+        while time.monotonic() < deadline:
+            nxt = await outbox.next_due_at(self.db)
+            if not self._in_flight and (nxt is None or nxt > time.time()):
+                await self._flush()
+                return True
+            await asyncio.sleep(0.05)
+        return False
+
+    # -- the loop --------------------------------------------------------------------
+
+    async def _run(self) -> None:
+        while not self._stopping:
+            try:
+                dispatched = await self._dispatch_due()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("delivery loop error; retrying in a second")
+                await asyncio.sleep(1.0)
+                continue
+            if dispatched:
+                continue
+            await self._sleep_until_due()
+
+    async def _dispatch_due(self) -> int:
+        rows = await outbox.due(self.db, limit=BATCH, exclude=self._in_flight)
+        dispatched = 0
+        for row in rows:
+            if self._stopping:
+                break
+            if not self.pacer.ready(row.chat_id):
+                continue  # the chat is paused or its slot is taken; later rounds get it
+            await self._slots.acquire()
+            await self.pacer.acquire(row.chat_id, row.chat_type)
+            self._in_flight.add(row.id)
+            task = asyncio.create_task(self._deliver(row))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+            dispatched += 1
+        self.pacer.forget_idle()
+        return dispatched
+
+    async def _sleep_until_due(self) -> None:
+        nxt = await outbox.next_due_at(self.db)
+        wait = IDLE_WAIT_S if nxt is None else max(0.02, min(IDLE_WAIT_S, nxt - time.time()))
+        if nxt is not None and nxt <= time.time():
+            wait = 0.05  # due rows exist but their chats are paused: look again soon
+        self._wake.clear()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._wake.wait(), wait)
+
+    # -- one message -----------------------------------------------------------------
+
+    async def _deliver(self, row: Delivery) -> None:
+        try:
+            await self._send(row)
+        except Exception:
+            log.exception("unexpected error delivering outbox row %s", row.id)
+            await outbox.mark_retry(
+                self.db, row.id, due_at=time.time() + backoff(row.attempts), error="internal"
+            )
+        finally:
+            self._in_flight.discard(row.id)
+            self._slots.release()
+
+    async def _send(self, row: Delivery) -> None:
+        article = await self._load_article(row.article_id)
+        if article is None:
+            await outbox.mark(self.db, row.id, outbox.SKIPPED, error="article deleted")
+            return
+        locale = i18n.resolve_locale(row.language, row.telegram_language, self.default_language)
+        text, keyboard = self._render(article, row, locale)
+        try:
+            message = await self.bot.send_message(
+                row.chat_id,
+                text,
+                parse_mode=ParseMode.HTML,
+                reply_markup=keyboard,
+                reply_parameters=(
+                    ReplyParameters(row.reply_to_message_id, allow_sending_without_reply=True)
+                    if row.reply_to_message_id
+                    else None
+                ),
+                disable_notification=row.is_update,
+            )
+        except RetryAfter as error:
+            seconds = _seconds(error.retry_after)
+            self.stats.flood_waits += 1
+            self.pacer.pause_chat(row.chat_id, seconds)
+            await outbox.postpone(
+                self.db, row.id, due_at=time.time() + seconds, error=f"429 retry after {seconds}"
+            )
+        except Forbidden as error:
+            self.stats.blocked += 1
+            status = chats.GONE if "deactivated" in error.message else chats.BLOCKED
+            await chats.set_status(self.db, row.chat_id, status)
+        except ChatMigrated as error:
+            await chats.migrate(self.db, row.chat_id, error.new_chat_id)
+        except BadRequest as error:
+            if any(reason in error.message.lower() for reason in GONE_ERRORS):
+                await chats.set_status(self.db, row.chat_id, chats.GONE)
+            else:
+                # Telegram rejected this message itself: retrying sends the same bytes.
+                self.stats.failed += 1
+                log.error("message for chat %s rejected: %s", row.chat_id, error.message)
+                await outbox.mark(self.db, row.id, outbox.FAILED, error=error.message)
+        except NetworkError as error:  # includes TimedOut and 5xx answers
+            await self._retry(row, f"{type(error).__name__}: {error.message}")
+        else:
+            self.stats.sent += 1
+            self._sent_buffer.append((row.id, message.message_id))
+            if self._flusher is None or self._flusher.done():
+                self._flusher = asyncio.create_task(self._flush_soon())
+
+    async def _retry(self, row: Delivery, error: str) -> None:
+        kind = error.split(":", 1)[0]
+        self.stats.by_error[kind] = self.stats.by_error.get(kind, 0) + 1
+        if row.attempts + 1 >= MAX_ATTEMPTS:
+            self.stats.failed += 1
+            await outbox.mark(self.db, row.id, outbox.FAILED, error=error)
+        else:
+            self.stats.retried += 1
+            due = time.time() + backoff(row.attempts)
+            await outbox.mark_retry(self.db, row.id, due_at=due, error=error)
+
+    async def _flush_soon(self) -> None:
+        await asyncio.sleep(FLUSH_S)
+        await self._flush()
+
+    async def _flush(self) -> None:
+        if self._sent_buffer:
+            batch, self._sent_buffer = self._sent_buffer, []
+            await outbox.mark_sent(self.db, batch)
+
+    # -- rendering -------------------------------------------------------------------
+
+    async def _load_article(self, article_id: int) -> Article | None:
+        if article_id not in self._articles:
+            if len(self._articles) > 256:
+                self._articles.clear()
+            self._articles[article_id] = await articles.get(self.db, article_id)
+        return self._articles[article_id]
+
+    def _render(
+        self, article: Article, row: Delivery, locale: str
+    ) -> tuple[str, InlineKeyboardMarkup | None]:
+        return _render_cached(
+            article,
+            locale,
+            row.reason_kind,
+            row.reason_value,
+            row.watch_id,
+            row.is_update,
+            row.timezone or self.timezone,
+            tuple(sorted(self.topic_names(locale).items())),
+        )
+
+
+@lru_cache(maxsize=1024)
+def _render_cached(
+    article: Article,
+    locale: str,
+    reason_kind: str,
+    reason_value: str,
+    watch_id: int | None,
+    update: bool,
+    tz: str,
+    topic_names: tuple[tuple[str, str], ...],
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    # One story goes to thousands of readers in a handful of (locale, reason) variants.
+    analysis = load_analysis(article.analysis_json) if article.analysis_json else None
+    if analysis is None:
+        raise ValueError(f"article {article.id} has no analysis")
+    reason = Reason(ReasonKind(reason_kind), reason_value, watch_id)
+    rendered = render_story(
+        article, analysis, locale, reason, tz=tz, topic_names=dict(topic_names), update=update
+    )
+    return rendered.text, rendered.keyboard
+
+
+def _seconds(retry_after: object) -> float:
+    total = getattr(retry_after, "total_seconds", None)
+    return float(total()) if callable(total) else float(retry_after)  # type: ignore[arg-type]

@@ -1,0 +1,111 @@
+"""The real bot against the local sandbox, in one process: for the demo, the terminal
+prompt, end-to-end tests and benchmarks.
+
+python-telegram-bot's run_polling() owns the event loop, so here the Application is
+driven step by step (initialize → post_init → start → updater.start_polling), exactly
+the code path production runs, only the Bot API server is the sandbox on loopback.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from bot.app import App, Services, build_application
+from bot.config import Settings
+from bot.sandbox import Sandbox
+
+SANDBOX_TOKEN = "123456:SANDBOX-local-token"
+ADMIN_ID = 1
+POLL_TIMEOUT_S = 1
+
+
+def sandbox_settings(sandbox: Sandbox, database_path: Path, **overrides: Any) -> Settings:
+    settings = Settings(
+        token=sandbox.token,
+        admin_ids=frozenset({ADMIN_ID}),
+        database_path=database_path,
+        bot_api_base_url=sandbox.base_url,
+        default_language="uk",
+        timezone="Europe/Kyiv",
+        log_level="WARNING",
+        send_rate=30.0,
+        feed_interval_s=600,
+    )
+    return replace(settings, **overrides)
+
+
+class LocalBot:
+    """`async with LocalBot(db_path) as lb:` — lb.sandbox acts as users, lb.services is the
+    bot's wiring. Leaves the database in place so a second LocalBot can "restart"."""
+
+    def __init__(
+        self,
+        database_path: Path,
+        *,
+        sandbox: Sandbox | None = None,
+        start_delivery: bool = True,
+        **settings: Any,
+    ) -> None:
+        os.environ.setdefault("PTB_TIMEDELTA", "true")
+        self.database_path = database_path
+        self._own_sandbox = sandbox is None
+        self.sandbox = sandbox or Sandbox(SANDBOX_TOKEN)
+        self.start_delivery = start_delivery
+        self.overrides = settings
+        self.app: App | None = None
+
+    @property
+    def services(self) -> Services:
+        assert self.app is not None, "LocalBot is not running"
+        found = self.app.bot_data["services"]
+        assert isinstance(found, Services)
+        return found
+
+    async def start(self) -> LocalBot:
+        if self._own_sandbox:
+            await self.sandbox.start()
+        settings = sandbox_settings(self.sandbox, self.database_path, **self.overrides)
+        self.app = build_application(settings, start_delivery=self.start_delivery)
+        await self.app.initialize()
+        if self.app.post_init:
+            await self.app.post_init(self.app)
+        await self.app.start()
+        assert self.app.updater is not None
+        await self.app.updater.start_polling(poll_interval=0, timeout=POLL_TIMEOUT_S)
+        return self
+
+    async def stop(self) -> None:
+        if self.app is not None:
+            app, self.app = self.app, None
+            if app.updater is not None and app.updater.running:
+                await app.updater.stop()
+            if app.running:
+                await app.stop()
+            if app.post_shutdown:
+                await app.post_shutdown(app)
+            await app.shutdown()
+        if self._own_sandbox:
+            await self.sandbox.stop()
+
+    async def __aenter__(self) -> LocalBot:
+        return await self.start()
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()
+
+    async def settle(self, within_s: float = 30.0) -> None:
+        """Wait until every update was handled and the outbox is drained."""
+        assert self.app is not None
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + within_s
+        while self.sandbox.pending_updates() or self.app.update_queue.qsize():
+            if loop.time() > deadline:
+                raise TimeoutError("updates not handled in time")
+            await asyncio.sleep(0.02)
+        await asyncio.sleep(0.05)  # the handler of the last update may still run
+        if not await self.services.delivery.idle(max(0.1, deadline - loop.time())):
+            raise TimeoutError("outbox not drained in time")

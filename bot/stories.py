@@ -1,0 +1,133 @@
+"""Publishing a story: analyse, find the earlier same story, store, queue deliveries.
+
+Every ingest path (admin /push, URL, file, feed poll, CLI) ends here, so the rules
+about topics, follow-ups and keyword watches live in one place.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from bot import news
+from bot.news.codec import dumps as dump_analysis
+from bot.news.codec import loads as load_analysis
+from bot.news.model import Analysis
+from storage import articles
+from storage.articles import Followup, NewArticle, WatchRecipient
+from storage.db import Database
+
+DEDUPE_WINDOW_S = 72 * 3600
+MAX_TEXT_BYTES = 100_000
+
+
+class StoryError(ValueError):
+    """The story cannot be published (empty, too long). `code` picks the reply."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    text: str
+    title: str | None = None
+    url: str | None = None
+    source: str | None = None
+    published: datetime | None = None
+    topics: tuple[str, ...] = ()  # explicit topics override the analysis
+
+
+@dataclass(frozen=True, slots=True)
+class Published:
+    article_id: int
+    queued: int
+    topics: tuple[str, ...]
+    analysis: Analysis
+    followup_of: int | None = None
+
+
+WatchMatcher = Callable[[Analysis], list[WatchRecipient]]
+
+
+class StoryService:
+    def __init__(
+        self,
+        db: Database,
+        *,
+        on_queued: Callable[[], None] = lambda: None,
+        match_watches: WatchMatcher | None = None,
+    ) -> None:
+        self.db = db
+        self.on_queued = on_queued
+        self.match_watches = match_watches
+
+    @staticmethod
+    def check(draft: Draft) -> None:
+        if not draft.text.strip():
+            raise StoryError("empty")
+        if len(draft.text.encode()) > MAX_TEXT_BYTES:
+            raise StoryError("too_long")
+
+    async def analyze(self, draft: Draft) -> Analysis:
+        self.check(draft)
+        # ~10 ms of CPU: off the event loop so polling and sending keep going.
+        return await asyncio.to_thread(
+            news.analyze, draft.text, title=draft.title, url=draft.url, published=draft.published
+        )
+
+    async def publish(self, draft: Draft, analysis: Analysis | None = None) -> Published:
+        analysis = analysis or await self.analyze(draft)
+        topics = draft.topics or analysis.topics
+        followup = await self._followup(analysis)
+        watchers = self.match_watches(analysis) if self.match_watches else []
+        article_id, queued = await articles.publish(
+            self.db,
+            NewArticle(
+                title=analysis.title,
+                text=analysis.text,
+                language=analysis.language,
+                topics=tuple(topics),
+                url=draft.url,
+                source=draft.source,
+                published=draft.published,
+                analysis_json=dump_analysis(analysis),
+            ),
+            watchers=watchers,
+            followup=followup,
+        )
+        if queued:
+            self.on_queued()
+        return Published(
+            article_id,
+            queued,
+            tuple(topics),
+            analysis,
+            followup.article_id if followup else None,
+        )
+
+    async def _followup(self, analysis: Analysis) -> Followup | None:
+        for earlier in await articles.since(self.db, time.time() - DEDUPE_WINDOW_S):
+            if not earlier.analysis_json:
+                continue
+            previous = load_analysis(earlier.analysis_json)
+            if news.same_story(analysis, previous):
+                return Followup(earlier.id, adds_to(analysis, previous))
+        return None
+
+
+def adds_to(new: Analysis, old: Analysis) -> bool:
+    """A follow-up is worth sending when it brings a new quote or new sentences."""
+    old_quotes = {q.text for q in old.quotes}
+    if any(q.text not in old_quotes for q in new.quotes):
+        return True
+    old_text = old.text
+    return any(sentence not in old_text for sentence in new.summary)
+
+
+def with_topics(draft: Draft, topics: tuple[str, ...]) -> Draft:
+    return replace(draft, topics=topics)

@@ -1,0 +1,97 @@
+"""/start, /help and /language."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ParseMode
+from telegram.ext import ContextTypes
+
+from bot import callbacks, i18n
+from bot.tghtml import escape
+from handlers.common import turn
+from storage import chats
+
+LANGUAGE_NAMES = {"uk": "Українська", "en": "English"}
+
+
+def help_text(t: i18n.Translator, *, admin: bool) -> str:
+    _ = t.gettext
+    lines = [
+        bold(_("How it works")),
+        _("/topics — topics you can follow, with buttons"),
+        _("/subscribe <topic> — follow a topic"),
+        _("/unsubscribe <topic> — stop following it"),
+        _("/mysubs — what you follow"),
+        _("/language — interface language"),
+    ]
+    if admin:
+        lines += [
+            "",
+            bold(_("For admins")),
+            _("/push <text> — publish a story (or reply /push to a message with the text)"),
+            _("/push #topic <text> — publish with explicit topics"),
+        ]
+    return "\n".join(line if line.startswith("<b>") else escape(line) for line in lines)
+
+
+def bold(text: str) -> str:
+    return f"<b>{escape(text)}</b>"
+
+
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if update.effective_message is None:
+        return
+    tn = await turn(update, context)
+    welcome = tn._(
+        "Hi! I send short summaries of the news you follow, with the key quotes and who said them."
+    )
+    await update.effective_message.reply_text(
+        f"{welcome}\n\n{help_text(tn.t, admin=tn.is_admin)}", parse_mode=ParseMode.HTML
+    )
+
+
+async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if update.effective_message is None:
+        return
+    tn = await turn(update, context)
+    await update.effective_message.reply_text(
+        help_text(tn.t, admin=tn.is_admin), parse_mode=ParseMode.HTML
+    )
+
+
+def language_keyboard() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(name, callback_data=callbacks.make(callbacks.LANGUAGE, code))
+                for code, name in LANGUAGE_NAMES.items()
+            ]
+        ]
+    )
+
+
+async def language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if update.effective_message is None:
+        return
+    tn = await turn(update, context)
+    wanted = (context.args or [""])[0].lower()
+    if wanted in i18n.SUPPORTED:
+        await chats.set_language(tn.services.db, tn.chat_id, wanted)
+        t = i18n.translator(wanted)
+        await update.effective_message.reply_text(t.gettext("Language set: English"))
+        return
+    await update.effective_message.reply_text(
+        tn._("Choose the interface language:"), reply_markup=language_keyboard()
+    )
+
+
+async def language_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    parsed = callbacks.parse(query.data if query else None)
+    if query is None or parsed is None or parsed.arg not in i18n.SUPPORTED:
+        return
+    tn = await turn(update, context)
+    await chats.set_language(tn.services.db, tn.chat_id, parsed.arg)
+    t = i18n.translator(parsed.arg)
+    await query.answer()
+    await query.edit_message_text(t.gettext("Language set: English"))

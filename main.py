@@ -1,0 +1,152 @@
+"""newsbot command line: run | demo | sandbox (and the admin tools: ingest, import, feed, search).
+
+`python main.py <command> --help` explains each command.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("PTB_TIMEDELTA", "true")
+
+EXIT_CONFIG = 2
+EXIT_RUNNING = 3
+SAMPLE_STORY = Path(__file__).resolve().parent / "bot" / "data" / "sample_story.txt"
+SUBSCRIBER_ID = 1001
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """Production: long polling against BOT_API_BASE_URL with the token."""
+    from telegram import Update
+
+    from bot import logs
+    from bot.app import build_application
+    from bot.config import ConfigError, load_settings
+    from storage.lock import AlreadyRunning, InstanceLock
+
+    try:
+        settings = load_settings()
+    except ConfigError as error:
+        print(f"newsbot: configuration error: {error}", file=sys.stderr)
+        return EXIT_CONFIG
+    logs.setup(settings.log_level, settings.token)
+    try:
+        lock = InstanceLock(settings.database_path)
+        lock.acquire()
+    except AlreadyRunning as error:
+        print(f"newsbot: {error}; refusing to start a second copy", file=sys.stderr)
+        return EXIT_RUNNING
+    try:
+        build_application(settings).run_polling(allowed_updates=Update.ALL_TYPES)
+    finally:
+        lock.release()
+    return 0
+
+
+async def _demo(text: str, language: str) -> int:
+    from bot.harness import ADMIN_ID, LocalBot
+
+    with tempfile.TemporaryDirectory(prefix="newsbot-demo-") as tmp:
+        async with LocalBot(Path(tmp) / "demo.db") as local:
+            sb = local.sandbox
+            sb.inject_message(SUBSCRIBER_ID, "/start", language_code=language)
+            await sb.wait_for_messages(SUBSCRIBER_ID, 1, timeout=15)
+            sb.inject_message(
+                SUBSCRIBER_ID, "/subscribe us-russia-security", language_code=language
+            )
+            await sb.wait_for_messages(SUBSCRIBER_ID, 2, timeout=15)
+            sb.inject_message(ADMIN_ID, f"/push {text}", language_code="uk")
+            await sb.wait_for_messages(ADMIN_ID, 1, timeout=30)
+            await local.settle(within_s=30)
+            received = sb.messages(SUBSCRIBER_ID)
+    for number, message in enumerate(received, 1):
+        print(
+            f"── message {number} to subscriber {SUBSCRIBER_ID} ({message.parse_mode or 'plain'})"
+        )
+        print(message.text or message.caption or "")
+        if message.reply_markup:
+            buttons = [b for row in message.reply_markup["inline_keyboard"] for b in row]
+            print("   buttons: " + " | ".join(f"[{b['text']}]" for b in buttons))
+        print()
+    stories = [m for m in received[2:]]
+    if not stories:
+        print("demo: the subscriber received no story", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Offline: sandbox + bot on loopback, a subscriber, an admin push, the messages printed."""
+    logging.basicConfig(level=logging.WARNING)
+    if not args.article.exists():
+        print(f"demo: no such file: {args.article}", file=sys.stderr)
+        return EXIT_CONFIG
+    return asyncio.run(_demo(args.article.read_text(encoding="utf-8"), args.language))
+
+
+def cmd_sandbox(args: argparse.Namespace) -> int:
+    """Try the bot in a terminal: type as a subscriber; `/as admin` switches to the admin."""
+    from bot.prompt import run_prompt
+
+    logging.basicConfig(level=logging.WARNING)
+    return asyncio.run(run_prompt(args.language))
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="main.py", description=__doc__)
+    sub = root.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="run the bot (long polling; settings from env / .env)")
+    run.set_defaults(handler=cmd_run)
+
+    demo = sub.add_parser(
+        "demo", help="offline demo over the local sandbox; prints what a reader gets"
+    )
+    demo.add_argument("--article", type=Path, default=SAMPLE_STORY, help="story text file")
+    demo.add_argument(
+        "--language", choices=("uk", "en"), default="uk", help="the reader's language"
+    )
+    demo.set_defaults(handler=cmd_demo)
+
+    sandbox = sub.add_parser("sandbox", help="chat with the bot in this terminal, offline")
+    sandbox.add_argument("--language", choices=("uk", "en"), default="uk")
+    sandbox.set_defaults(handler=cmd_sandbox)
+
+    for extension in _extensions():
+        extension(sub)
+    return root
+
+
+def _extensions() -> list[Callable[[Any], None]]:
+    """Admin tools registered by their packages (ingest/import/feed, search)."""
+    found: list[Callable[[Any], None]] = []
+    try:
+        from bot.ingest.cli import add_cli
+
+        found.append(add_cli)
+    except ImportError:
+        pass
+    try:
+        from bot.search.cli import add_cli as add_search_cli
+
+        found.append(add_search_cli)
+    except ImportError:
+        pass
+    return found
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    return int(args.handler(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
