@@ -1,0 +1,85 @@
+"""Telegram's flood limits on sending, as rolling windows.
+
+- overall: at most `global_per_s` sends in any rolling second (30 by default; paid
+  broadcasts may go up to 1000/s);
+- one private chat: at most `private_burst` sends in any rolling `private_burst`
+  seconds. The average stays at 1/s, but a short burst (a reply plus a couple of
+  follow-ups to a user's own command) passes, as it does on real Telegram;
+- one group, supergroup or channel: at most `group_per_min` sends per rolling minute.
+
+A send over any limit is refused with 429 and `retry_after` = whole seconds until
+the window frees, at least 1. Refused sends do not count.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections import deque
+from collections.abc import Callable
+
+
+class RateLimiter:
+    def __init__(
+        self,
+        *,
+        enabled: bool = True,
+        global_per_s: int = 30,
+        private_burst: int = 3,
+        group_per_min: int = 20,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.enabled = enabled
+        self.global_per_s = global_per_s
+        self.private_burst = private_burst
+        self.group_per_min = group_per_min
+        self.clock = clock
+        self._all: deque[float] = deque()
+        self._chats: dict[int, deque[float]] = {}
+
+    def configure(
+        self,
+        enabled: bool,
+        global_per_s: int | None = None,
+        private_burst: int | None = None,
+        group_per_min: int | None = None,
+    ) -> None:
+        self.enabled = enabled
+        if global_per_s is not None:
+            self.global_per_s = global_per_s
+        if private_burst is not None:
+            self.private_burst = private_burst
+        if group_per_min is not None:
+            self.group_per_min = group_per_min
+
+    def acquire(self, chat_id: int, chat_type: str) -> int:
+        """Record a send and return 0, or return retry_after seconds and record nothing."""
+        now = self.clock()
+        sent = self._chats.setdefault(chat_id, deque())
+        if chat_type == "private":
+            limit, window = self.private_burst, float(self.private_burst)
+        else:
+            limit, window = self.group_per_min, 60.0
+        _prune(self._all, now - 1.0)
+        _prune(sent, now - window)
+        if self.enabled:
+            wait = max(
+                _wait(self._all, self.global_per_s, 1.0, now), _wait(sent, limit, window, now)
+            )
+            if wait > 0:
+                return max(1, math.ceil(wait))
+        self._all.append(now)
+        sent.append(now)
+        return 0
+
+
+def _prune(times: deque[float], before: float) -> None:
+    while times and times[0] <= before:
+        times.popleft()
+
+
+def _wait(times: deque[float], limit: int, window: float, now: float) -> float:
+    """Seconds until one more send fits; `times` holds only sends inside the window."""
+    if len(times) < limit:
+        return 0.0
+    return times[len(times) - limit] + window - now
