@@ -1,0 +1,65 @@
+"""Analysis <-> JSON, so the bot stores the analysis with the article and renders
+from it later. Versioned: a reader refuses formats it does not know."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from bot.news.model import Analysis, Quote, TopicMatch
+
+VERSION = 1
+
+
+def to_dict(analysis: Analysis) -> dict[str, Any]:
+    return {
+        "v": VERSION,
+        "language": analysis.language,
+        "title": analysis.title,
+        "paragraphs": list(analysis.paragraphs),
+        "summary": list(analysis.summary),
+        "quotes": [{"text": q.text, "speaker": q.speaker} for q in analysis.quotes],
+        "topics": [
+            {"id": m.topic_id, "score": m.score, "terms": list(m.terms)}
+            for m in analysis.topic_matches
+        ],
+        "fingerprint": list(analysis.fingerprint),
+        "lemmas": list(analysis.lemmas),
+        "url": analysis.url,
+        "published": analysis.published.isoformat() if analysis.published else None,
+        "word_count": analysis.word_count,
+        "entities": list(analysis.entities),
+        "extra": analysis.extra,
+    }
+
+
+def from_dict(data: dict[str, Any]) -> Analysis:
+    if data.get("v") != VERSION:
+        raise ValueError(f"unknown analysis format version: {data.get('v')!r}")
+    published = data.get("published")
+    return Analysis(
+        language=str(data["language"]),
+        title=str(data["title"]),
+        paragraphs=tuple(data["paragraphs"]),
+        summary=tuple(data["summary"]),
+        quotes=tuple(Quote(q["text"], q["speaker"]) for q in data["quotes"]),
+        topic_matches=tuple(
+            TopicMatch(m["id"], float(m["score"]), tuple(m["terms"])) for m in data["topics"]
+        ),
+        fingerprint=tuple(int(h) for h in data["fingerprint"]),
+        lemmas=tuple(data.get("lemmas", ())),
+        url=data.get("url"),
+        published=datetime.fromisoformat(published) if published else None,
+        word_count=int(data.get("word_count", 0)),
+        entities=tuple(data.get("entities", ())),
+        extra=dict(data.get("extra") or {}),
+    )
+
+
+def dumps(analysis: Analysis) -> str:
+    return json.dumps(to_dict(analysis), ensure_ascii=False, separators=(",", ":"))
+
+
+def loads(text: str) -> Analysis:
+    return from_dict(json.loads(text))
