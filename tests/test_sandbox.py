@@ -305,3 +305,51 @@ async def test_inline_answer_and_commands_are_recorded(sb: Sandbox, bot: Bot) ->
 async def test_wait_for_messages_times_out_with_what_arrived(sb: Sandbox) -> None:
     with pytest.raises(TimeoutError, match="expected 1 message"):
         await sb.wait_for_messages(USER, 1, timeout=0.05)
+
+
+async def test_http_control_round_trip(sb: Sandbox, bot: Bot) -> None:
+    import httpx
+
+    async with httpx.AsyncClient(base_url=f"{sb.url}/control") as control:
+        assert (await control.post("/register_chat", json={"chat_id": 500})).json()["ok"]
+        doc = {"content": "abc", "file_name": "a.txt", "mime_type": "text/plain"}
+        answer = await control.post(
+            "/inject_message", json={"user_id": 501, "text": "/push", "document": doc}
+        )
+        file_id = answer.json()["result"]["message"]["document"]["file_id"]
+        assert sb.file_content(file_id) == b"abc"
+
+        await bot.send_message(500, "<i>hi</i>", parse_mode="HTML")
+        listed = (await control.get("/messages", params={"chat_id": 500})).json()["result"]
+        assert [(m["text"], m["plain"]) for m in listed] == [("<i>hi</i>", "hi")]
+        waited = await control.post("/wait_for_messages", json={"chat_id": 500, "count": 1})
+        assert waited.json()["result"][0]["message_id"] == listed[0]["message_id"]
+
+        await control.post("/block_chat", json={"chat_id": 500})
+        with pytest.raises(Forbidden):
+            await bot.send_message(500, "x")
+        await control.post("/unblock_chat", json={"chat_id": 500})
+        await control.post("/set_faults", json={"burst_429": 1, "retry_after": 2})
+        with pytest.raises(RetryAfter):
+            await bot.send_message(500, "y")
+
+        stats = (await control.get("/stats")).json()["result"]
+        assert stats["sent_ok"] == 1 and stats["faults"] == {"burst_429": 1}
+        assert stats["errors"] == {"403": 1, "429": 1}
+        assert (await control.post("/nope")).status_code == 404
+        bad = await control.post("/block_chat", json={"chat_id": 999})
+        assert bad.status_code == 400 and "unknown chat" in bad.json()["error"]
+
+
+async def test_bot_api_accepts_json_bodies_and_checks_the_token(sb: Sandbox) -> None:
+    import httpx
+
+    sb.register_chat(-1001)
+    async with httpx.AsyncClient(base_url=sb.url) as http:
+        ok = await http.post(f"/bot{sb.token}/sendMessage", json={"chat_id": -1001, "text": "hi"})
+        assert ok.json()["result"]["chat"] == {"id": -1001, "type": "group", "title": "Chat -1001"}
+        wrong = await http.post("/bot1:bad/getMe")
+        assert wrong.status_code == 401
+        assert wrong.json() == {"ok": False, "error_code": 401, "description": "Unauthorized"}
+        missing = await http.get(f"/bot{sb.token}/noSuchMethod")
+        assert missing.status_code == 404
