@@ -9,10 +9,11 @@ from bot.domain import Article
 from bot.i18n import format_number, translator
 from bot.news.model import Analysis
 from bot.render.blocks import SEPARATOR, Block, join, meta_block, plain, title_block, wrap
-from bot.render.text import one_line, paragraphs, safe_url, split, trim
+from bot.render.text import first_sentence, one_line, paragraphs, safe_url, split, trim
 from bot.tghtml import MAX_ENTITIES, MAX_TEXT, utf16_len
 
 PAGE_MARK_MAX = 16  # room kept for "\n\n(12/34)"
+MIN_FILL = 600  # a paragraph is split to fill a message only when this much room is left
 DIGEST_TITLE_MAX = 300
 DIGEST_SUMMARY_MAX = 300
 
@@ -51,10 +52,25 @@ def render_full_text(article: Article, locale: str) -> list[str]:
     split between paragraphs, else between sentences, else between words."""
     t = translator(locale)
     limit = MAX_TEXT - PAGE_MARK_MAX
-    blocks = [title_block(article.title, safe_url(article.url), t)]
+    sep = utf16_len(SEPARATOR)
+    groups: list[list[Block]] = [[title_block(article.title, safe_url(article.url), t)]]
+    length = groups[0][0].length
     for paragraph in paragraphs(article.text):
-        blocks.extend(plain(piece) for piece in split(paragraph, limit))
-    groups = _pack(blocks, limit, MAX_ENTITIES - 1)
+        rest = paragraph
+        while rest:
+            room = limit - length - sep
+            if utf16_len(rest) <= room:
+                head, rest = rest, ""
+            elif room >= MIN_FILL:
+                # fill this message with the paragraph's first sentences, go on in the next
+                head = split(rest, room)[0]
+                rest = rest[rest.index(head) + len(head) :].strip()
+            else:
+                groups.append([])
+                length = -sep  # no separator before a message's first block
+                continue
+            groups[-1].append(plain(head))
+            length += sep + utf16_len(head)
     if len(groups) == 1:
         return [join(groups[0]).html]
     total = format_number(len(groups), locale)
@@ -69,7 +85,7 @@ def _digest_summary(item: DigestItem) -> str:
     first = next((one_line(s) for s in sentences if one_line(s)), "")
     if not first:
         body = paragraphs(item.article.text)
-        first = one_line(split(body[0], DIGEST_SUMMARY_MAX)[0]) if body else ""
+        first = first_sentence(one_line(body[0])) if body else ""
     return trim(first, DIGEST_SUMMARY_MAX)
 
 

@@ -101,6 +101,12 @@ def split(text: str, limit: int) -> list[str]:
     return _pack(sentences, limit)
 
 
+def first_sentence(text: str) -> str:
+    """The text up to its first sentence end (all of it when there is none)."""
+    match = _SENTENCE_END.search(text)
+    return text[: match.end()] if match else text
+
+
 def _pieces(text: str, boundary: re.Pattern[str]) -> list[str]:
     cuts = [m.end() for m in boundary.finditer(text)]
     pieces, start = [], 0
