@@ -97,6 +97,13 @@ def translator(locale: str) -> Translator:
     return Translator(locale, _load_catalog(LOCALES_DIR, locale))
 
 
+def preload() -> None:
+    """Compile and load every catalog now (call once at start-up, e.g. in post_init),
+    so a broken .po fails the start rather than the first reply."""
+    for locale in SUPPORTED:
+        translator(locale)
+
+
 def _load_catalog(base: Path, locale: str) -> _gettext.NullTranslations:
     folder = base / locale / "LC_MESSAGES"
     po_path, mo_path = folder / f"{DOMAIN}.po", folder / f"{DOMAIN}.mo"

@@ -67,6 +67,13 @@ def test_translator_translates_and_is_cached() -> None:
     assert translator("uk") is translator("uk")
 
 
+def test_preload_loads_every_supported_catalog() -> None:
+    translator.cache_clear()
+    i18n.preload()
+    assert translator.cache_info().currsize == len(i18n.SUPPORTED)
+    assert translator("uk").gettext("Full text") == "Повний текст"
+
+
 def test_unknown_msgid_and_locale_fall_back_to_the_msgid() -> None:
     assert translator("uk").gettext("No such string here") == "No such string here"
     assert translator("de").ngettext("{n} story", "{n} stories", 2) == "{n} stories"
