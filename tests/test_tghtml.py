@@ -98,3 +98,54 @@ def test_pre_may_hold_a_language_code_block() -> None:
 def test_rejects_what_telegram_rejects(html: str) -> None:
     with pytest.raises(ValueError):
         parse(html)
+
+
+# A random well-formed message: (html, plain, [(type, start, end)]) built bottom-up.
+Node = tuple[str, str, list[tuple[str, int, int]]]
+INLINE = {
+    "b": "bold",
+    "i": "italic",
+    "u": "underline",
+    "s": "strikethrough",
+    "tg-spoiler": "spoiler",
+}
+
+
+def _text_node(text: str) -> Node:
+    return escape(text), text, []
+
+
+def _concat(children: list[Node]) -> Node:
+    html, plain, spans = "", "", []
+    for child_html, child_plain, child_spans in children:
+        shift = utf16_len(plain)
+        spans += [(kind, start + shift, end + shift) for kind, start, end in child_spans]
+        html, plain = html + child_html, plain + child_plain
+    return html, plain, spans
+
+
+def _wrap(tag: str, child: Node) -> Node:
+    html, plain, spans = child
+    return f"<{tag}>{html}</{tag}>", plain, [(INLINE[tag], 0, utf16_len(plain)), *spans]
+
+
+nodes = st.recursive(
+    st.text(max_size=8).map(_text_node),
+    lambda inner: st.one_of(
+        st.lists(inner, min_size=1, max_size=3).map(_concat),
+        st.tuples(st.sampled_from(sorted(INLINE)), inner).map(lambda p: _wrap(*p)),
+    ),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=150)
+@given(nodes)
+def test_well_formed_markup_parses_to_its_text_and_spans(node: Node) -> None:
+    html, text, spans = node
+    plain, entities = parse(html)
+    assert plain == text
+    got = sorted((e.type, e.offset, e.offset + e.length) for e in entities)
+    assert got == sorted(spans)
+    for entity in entities:
+        assert 0 <= entity.offset <= entity.offset + entity.length <= utf16_len(plain)
