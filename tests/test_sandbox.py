@@ -238,6 +238,12 @@ async def test_document_round_trip_through_get_file(sb: Sandbox, bot: Bot) -> No
     back = await (await bot.get_file(sent.document.file_id)).download_as_bytearray()
     assert bytes(back) == b"%PDF-1.4 data"
 
+    photo = await bot.send_photo(USER, photo=b"\x89PNG fake", caption="chart")
+    assert photo.photo and photo.caption == "chart"
+    assert [(m.kind, m.file_size) for m in sb.messages(USER)][1] == ("photo", 9)
+    with pytest.raises(BadRequest, match=r"(?i)caption is too long"):
+        await bot.send_photo(USER, photo=b"x", caption="c" * 1025)
+
 
 async def test_edit_message_text_keeps_history(sb: Sandbox, bot: Bot) -> None:
     sb.register_chat(USER)

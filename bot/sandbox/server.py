@@ -144,6 +144,12 @@ class Sandbox:
             if exc.code == 429:
                 self.state.too_many_requests += 1
             return web.json_response(exc.payload(), status=exc.code)
+        except Exception:
+            # A sandbox bug must still look like a Telegram 500, not an HTML page.
+            log.exception("sandbox failed on %s", method)
+            self.state.errors["500"] += 1
+            body = {"ok": False, "error_code": 500, "description": "Internal Server Error"}
+            return web.json_response(body, status=500)
         return web.json_response({"ok": True, "result": result})
 
     async def _handle_file(self, request: web.Request) -> web.Response:
