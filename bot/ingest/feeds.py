@@ -1,0 +1,301 @@
+"""Polling RSS 2.0 / Atom / RSS 1.0 feeds: conditional GET, new entries → full article →
+StoryService (or the review queue), exponential backoff with one report per outage."""
+
+from __future__ import annotations
+
+import asyncio
+import calendar
+import logging
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import feedparser
+import httpx
+
+from bot.ingest import store
+from bot.ingest.drafts import draft_from_url
+from bot.ingest.extract import ExtractError, clean_paragraphs
+from bot.ingest.fetch import FEED_TYPES, FetchError, fetch
+from bot.ingest.keys import item_keys
+from bot.stories import Draft, StoryError, StoryService
+from storage import feeds, seen
+from storage.db import Database
+from storage.feeds import Feed
+
+log = logging.getLogger(__name__)
+
+INTERVAL_S = 600
+MAX_BACKOFF_S = 6 * 3600
+REPORT_AFTER_FAILURES = 2  # one blip is not an outage; the second failure in a row is
+MAX_ENTRIES_PER_POLL = 20
+FEED_MAX_BYTES = 5 * 1024 * 1024
+ARTICLE_TIMEOUT_S = 15.0
+MIN_FALLBACK_CHARS = 200  # a feed summary shorter than this is a teaser, not a story
+
+
+@dataclass(frozen=True, slots=True)
+class PollResult:
+    feed_id: int
+    url: str
+    published: tuple[int, ...] = ()  # article ids stored now (follow-ups included)
+    reviewed: tuple[int, ...] = ()  # feed_drafts ids waiting for an admin
+    skipped: int = 0  # entries taken in before
+    failed_entries: int = 0  # entries whose article could not be read this time
+    not_modified: bool = False  # 304: nothing fetched, nothing parsed
+    error: str | None = None  # FetchError code or "bad_feed"; None when the poll worked
+    error_detail: str = ""
+    failures: int = 0  # consecutive failed polls
+    report: bool = False  # tell admins now: this outage has not been reported yet
+    recovered: bool = False  # a reported outage is over: worth telling admins too
+    next_poll_at: float = 0.0
+    entry_errors: list[str] = field(default_factory=list)
+
+
+def backoff_s(failures: int, interval_s: float) -> float:
+    """Wait after the n-th failure in a row: the interval doubled each time, capped."""
+    return float(min(interval_s * 2 ** max(failures, 0), max(MAX_BACKOFF_S, interval_s)))
+
+
+def _entry_time(entry: Any) -> datetime | None:
+    for name in ("published_parsed", "updated_parsed"):
+        parsed = entry.get(name)
+        if parsed:
+            return datetime.fromtimestamp(calendar.timegm(parsed), UTC)
+    return None
+
+
+def _entry_text(entry: Any) -> str:
+    """The entry's own text (content:encoded, Atom content, or summary) as plain lines."""
+    from bot.news.clean import html_to_text
+
+    parts = [c.get("value", "") for c in entry.get("content") or []]
+    parts.append(entry.get("summary", "") or "")
+    best = max(parts, key=len)
+    if not best.strip():
+        return ""
+    if "<" in best:
+        best = html_to_text(f"<html><body><article>{best}</article></body></html>") or ""
+    return "\n\n".join(clean_paragraphs(best.splitlines()))
+
+
+async def _entry_draft(
+    entry: Any, feed: Feed, client: httpx.AsyncClient, feed_title: str | None
+) -> tuple[Draft, list[str]]:
+    """The full article behind the entry; the entry's own text when the page fails."""
+    link = entry.get("link")
+    published = _entry_time(entry)
+    title = (entry.get("title") or "").strip() or None
+    if link:
+        try:
+            got = await draft_from_url(link, client=client, timeout=ARTICLE_TIMEOUT_S)
+        except (FetchError, ExtractError) as error:
+            fallback = await asyncio.to_thread(_entry_text, entry)
+            if len(fallback) < MIN_FALLBACK_CHARS:
+                raise
+            log.info("feed %s: %s; using the entry text", feed.id, error)
+        else:
+            draft = got.draft
+            return (
+                Draft(
+                    text=draft.text,
+                    title=draft.title or title,
+                    url=draft.url,
+                    source=draft.source or feed_title,
+                    published=published or draft.published,
+                    topics=feed.topics,
+                ),
+                [link, *(url for _, url in got.keys)],
+            )
+    else:
+        fallback = await asyncio.to_thread(_entry_text, entry)
+    draft = Draft(
+        text=fallback,
+        title=title,
+        url=link,
+        source=feed_title,
+        published=published,
+        topics=feed.topics,
+    )
+    return draft, [link] if link else []
+
+
+async def poll_feed(
+    db: Database,
+    feed: Feed,
+    service: StoryService,
+    *,
+    client: httpx.AsyncClient,
+    now: float | None = None,
+    interval_s: float = INTERVAL_S,
+    max_entries: int = MAX_ENTRIES_PER_POLL,
+) -> PollResult:
+    """One poll of one feed; its state (validators, next poll, failures) is saved."""
+    now = time.time() if now is None else now
+    try:
+        fetched = await fetch(
+            feed.url,
+            client=client,
+            etag=feed.etag,
+            last_modified=feed.last_modified,
+            accept=FEED_TYPES,
+            max_bytes=FEED_MAX_BYTES,
+        )
+    except FetchError as error:
+        return await _failed(db, feed, error.code, error.detail, now, interval_s)
+    if fetched.not_modified:
+        next_at = now + interval_s
+        await feeds.mark_ok(
+            db,
+            feed.id,
+            now=now,
+            next_poll_at=next_at,
+            etag=fetched.etag or feed.etag,
+            last_modified=fetched.last_modified or feed.last_modified,
+        )
+        return PollResult(
+            feed.id,
+            feed.url,
+            not_modified=True,
+            recovered=feed.error_reported,
+            next_poll_at=next_at,
+        )
+
+    parsed = await asyncio.to_thread(
+        feedparser.parse,
+        fetched.content,
+        response_headers={"content-type": fetched.content_type or "application/xml"},
+    )
+    if not parsed.entries and (parsed.bozo or not parsed.version):
+        reason = str(parsed.get("bozo_exception") or "not a feed")[:200]
+        return await _failed(db, feed, "bad_feed", reason, now, interval_s)
+
+    feed_title = (parsed.feed.get("title") or "").strip() or None
+    published: list[int] = []
+    reviewed: list[int] = []
+    skipped = failed = 0
+    entry_errors: list[str] = []
+    # Oldest first, so stories reach readers in the order they were written.
+    for entry in list(reversed(parsed.entries[:max_entries])):
+        link = entry.get("link")
+        keys = item_keys(urls=[link], guid=entry.get("id"), feed_id=feed.id)
+        if not keys:
+            skipped += 1  # no link and no id: nothing to remember it by
+            continue
+        if await store.already(db, keys):
+            skipped += 1
+            continue
+        try:
+            draft, urls = await _entry_draft(entry, feed, client, feed_title)
+        except (FetchError, ExtractError) as error:
+            failed += 1
+            entry_errors.append(f"{link}: {error}")
+            if not (isinstance(error, FetchError) and error.transient):
+                # A dead link stays dead: remember it instead of fetching it every poll.
+                await seen.mark(db, keys, article_id=None, feed_id=feed.id)
+            continue
+        keys = item_keys(urls=urls, guid=entry.get("id"), feed_id=feed.id)
+        if await store.already(db, keys):  # the canonical URL was taken in before
+            await seen.mark(db, keys, article_id=None, feed_id=feed.id)
+            skipped += 1
+            continue
+        try:
+            if feed.mode == feeds.REVIEW:
+                reviewed.append(await _queue_for_review(db, feed, draft, keys))
+                continue
+            result = await store.publish_once(db, service, draft, keys=keys, feed_id=feed.id)
+        except StoryError as error:
+            failed += 1
+            entry_errors.append(f"{link}: {error.code}")
+            await seen.mark(db, keys, article_id=None, feed_id=feed.id)
+            continue
+        if result is None:
+            skipped += 1
+        else:
+            published.append(result.article_id)
+
+    next_at = now + interval_s
+    await feeds.mark_ok(
+        db,
+        feed.id,
+        now=now,
+        next_poll_at=next_at,
+        etag=fetched.etag,
+        last_modified=fetched.last_modified,
+        title=feed_title,
+    )
+    return PollResult(
+        feed.id,
+        feed.url,
+        published=tuple(published),
+        reviewed=tuple(reviewed),
+        skipped=skipped,
+        failed_entries=failed,
+        recovered=feed.error_reported,
+        next_poll_at=next_at,
+        entry_errors=entry_errors,
+    )
+
+
+async def _queue_for_review(db: Database, feed: Feed, draft: Draft, keys: list[seen.Key]) -> int:
+    StoryService.check(draft)
+    draft_id = await feeds.add_draft(
+        db,
+        feed_id=feed.id,
+        title=draft.title,
+        text=draft.text,
+        url=draft.url,
+        source=draft.source,
+        published=draft.published,
+        topics=draft.topics,
+        keys=keys,
+    )
+    # Seen now (without a story) so the next poll does not queue it again.
+    await seen.mark(db, keys, article_id=None, feed_id=feed.id)
+    return draft_id
+
+
+async def _failed(
+    db: Database, feed: Feed, code: str, detail: str, now: float, interval_s: float
+) -> PollResult:
+    failures = feed.failures + 1
+    next_at = now + backoff_s(failures, interval_s)
+    report = failures >= REPORT_AFTER_FAILURES and not feed.error_reported
+    error = f"{code}: {detail}" if detail else code
+    await feeds.mark_failed(
+        db, feed.id, now=now, next_poll_at=next_at, error=error, reported=report
+    )
+    log.warning("feed %s (%s) failed %d time(s): %s", feed.id, feed.url, failures, error)
+    return PollResult(
+        feed.id,
+        feed.url,
+        error=code,
+        error_detail=detail,
+        failures=failures,
+        report=report,
+        next_poll_at=next_at,
+    )
+
+
+async def poll_due(
+    db: Database,
+    service: StoryService,
+    *,
+    client: httpx.AsyncClient,
+    now: float | None = None,
+    interval_s: float = INTERVAL_S,
+) -> list[PollResult]:
+    """Poll every feed whose time has come (the job queue calls this every minute or so)."""
+    now = time.time() if now is None else now
+    results = []
+    for feed in await feeds.due(db, now=now):
+        try:
+            result = await poll_feed(
+                db, feed, service, client=client, now=now, interval_s=interval_s
+            )
+        except Exception as error:  # one broken feed or entry must not stop the others
+            log.exception("feed %s: poll crashed", feed.id)
+            result = await _failed(db, feed, "internal", type(error).__name__, now, interval_s)
+        results.append(result)
+    return results

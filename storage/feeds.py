@@ -1,0 +1,261 @@
+"""Feeds the bot polls, their polling state (survives restarts), and review drafts."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import aiosqlite
+
+from storage.db import Database
+
+PUBLISH, REVIEW = "publish", "review"
+
+
+class FeedExists(ValueError):
+    """A feed with this URL is already polled."""
+
+
+@dataclass(frozen=True, slots=True)
+class Feed:
+    id: int
+    url: str
+    title: str | None
+    topics: tuple[str, ...]
+    mode: str
+    etag: str | None
+    last_modified: str | None
+    next_poll_at: float
+    last_polled_at: float | None
+    last_ok_at: float | None
+    failures: int
+    last_error: str | None
+    error_reported: bool
+    added_by: int | None
+    created_at: float
+
+
+@dataclass(frozen=True, slots=True)
+class FeedDraft:
+    """A story from a review-mode feed, waiting for an admin to publish or drop it."""
+
+    id: int
+    feed_id: int | None
+    title: str | None
+    text: str
+    url: str | None
+    source: str | None
+    published: datetime | None
+    topics: tuple[str, ...]
+    keys: tuple[tuple[str, str], ...]
+    created_at: float
+
+
+def _feed(row: aiosqlite.Row) -> Feed:
+    return Feed(
+        id=row["id"],
+        url=row["url"],
+        title=row["title"],
+        topics=tuple(json.loads(row["topics"])),
+        mode=row["mode"],
+        etag=row["etag"],
+        last_modified=row["last_modified"],
+        next_poll_at=row["next_poll_at"],
+        last_polled_at=row["last_polled_at"],
+        last_ok_at=row["last_ok_at"],
+        failures=row["failures"],
+        last_error=row["last_error"],
+        error_reported=bool(row["error_reported"]),
+        added_by=row["added_by"],
+        created_at=row["created_at"],
+    )
+
+
+async def add(
+    db: Database,
+    url: str,
+    *,
+    topics: Sequence[str] = (),
+    mode: str = PUBLISH,
+    added_by: int | None = None,
+    now: float | None = None,
+) -> Feed:
+    """Store a feed, due at once. Raises FeedExists for a URL already stored."""
+    now = time.time() if now is None else now
+    try:
+        async with db.transaction() as conn:
+            cursor = await conn.execute(
+                "INSERT INTO feeds (url, topics, mode, added_by, next_poll_at, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (url, json.dumps(list(topics)), mode, added_by, now, now),
+            )
+            feed_id = cursor.lastrowid
+    except sqlite3.IntegrityError as error:
+        if "UNIQUE" in str(error):
+            raise FeedExists(url) from None
+        raise
+    assert feed_id is not None
+    feed = await get(db, feed_id)
+    assert feed is not None
+    return feed
+
+
+async def get(db: Database, feed_id: int) -> Feed | None:
+    async with db.conn.execute("SELECT * FROM feeds WHERE id = ?", (feed_id,)) as cursor:
+        row = await cursor.fetchone()
+    return _feed(row) if row else None
+
+
+async def list_all(db: Database) -> list[Feed]:
+    async with db.conn.execute("SELECT * FROM feeds ORDER BY id") as cursor:
+        return [_feed(row) for row in await cursor.fetchall()]
+
+
+async def due(db: Database, *, now: float) -> list[Feed]:
+    async with db.conn.execute(
+        "SELECT * FROM feeds WHERE next_poll_at <= ? ORDER BY next_poll_at, id", (now,)
+    ) as cursor:
+        return [_feed(row) for row in await cursor.fetchall()]
+
+
+async def remove(db: Database, feed_id: int) -> bool:
+    async with db.transaction() as conn:
+        cursor = await conn.execute("DELETE FROM feeds WHERE id = ?", (feed_id,))
+        return cursor.rowcount > 0
+
+
+async def set_topics(db: Database, feed_id: int, topics: Sequence[str]) -> bool:
+    async with db.transaction() as conn:
+        cursor = await conn.execute(
+            "UPDATE feeds SET topics = ? WHERE id = ?", (json.dumps(list(topics)), feed_id)
+        )
+        return cursor.rowcount > 0
+
+
+async def set_mode(db: Database, feed_id: int, mode: str) -> bool:
+    async with db.transaction() as conn:
+        cursor = await conn.execute("UPDATE feeds SET mode = ? WHERE id = ?", (mode, feed_id))
+        return cursor.rowcount > 0
+
+
+async def mark_ok(
+    db: Database,
+    feed_id: int,
+    *,
+    now: float,
+    next_poll_at: float,
+    etag: str | None,
+    last_modified: str | None,
+    title: str | None = None,
+) -> None:
+    """A poll worked: the outage (if any) is over, validators kept for the next GET."""
+    async with db.transaction() as conn:
+        await conn.execute(
+            """
+            UPDATE feeds SET etag = ?, last_modified = ?, next_poll_at = ?, last_polled_at = ?,
+                last_ok_at = ?, failures = 0, last_error = NULL, error_reported = 0,
+                title = COALESCE(?, title)
+            WHERE id = ?
+            """,
+            (etag, last_modified, next_poll_at, now, now, title, feed_id),
+        )
+
+
+async def mark_failed(
+    db: Database, feed_id: int, *, now: float, next_poll_at: float, error: str, reported: bool
+) -> None:
+    """A poll failed: one more consecutive failure; `reported` once admins were told."""
+    async with db.transaction() as conn:
+        await conn.execute(
+            """
+            UPDATE feeds SET failures = failures + 1, last_error = ?, next_poll_at = ?,
+                last_polled_at = ?, error_reported = MAX(error_reported, ?)
+            WHERE id = ?
+            """,
+            (error, next_poll_at, now, int(reported), feed_id),
+        )
+
+
+async def poll_now(db: Database, feed_id: int, *, now: float) -> None:
+    async with db.transaction() as conn:
+        await conn.execute("UPDATE feeds SET next_poll_at = ? WHERE id = ?", (now, feed_id))
+
+
+# Review drafts ----------------------------------------------------------------------
+
+
+def _draft(row: aiosqlite.Row) -> FeedDraft:
+    published = row["published"]
+    return FeedDraft(
+        id=row["id"],
+        feed_id=row["feed_id"],
+        title=row["title"],
+        text=row["text"],
+        url=row["url"],
+        source=row["source"],
+        published=datetime.fromtimestamp(published, UTC) if published is not None else None,
+        topics=tuple(json.loads(row["topics"])),
+        keys=tuple((kind, key) for kind, key in json.loads(row["keys"])),
+        created_at=row["created_at"],
+    )
+
+
+async def add_draft(
+    db: Database,
+    *,
+    feed_id: int | None,
+    title: str | None,
+    text: str,
+    url: str | None,
+    source: str | None,
+    published: datetime | None,
+    topics: Sequence[str],
+    keys: Sequence[tuple[str, str]],
+    now: float | None = None,
+) -> int:
+    now = time.time() if now is None else now
+    async with db.transaction() as conn:
+        cursor = await conn.execute(
+            "INSERT INTO feed_drafts (feed_id, title, text, url, source, published, topics,"
+            " keys, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                feed_id,
+                title,
+                text,
+                url,
+                source,
+                published.timestamp() if published else None,
+                json.dumps(list(topics)),
+                json.dumps([list(k) for k in keys]),
+                now,
+            ),
+        )
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+
+async def drafts(db: Database, *, feed_id: int | None = None, limit: int = 50) -> list[FeedDraft]:
+    params: tuple[int, ...]
+    if feed_id is None:
+        query, params = "SELECT * FROM feed_drafts ORDER BY id LIMIT ?", (limit,)
+    else:
+        query = "SELECT * FROM feed_drafts WHERE feed_id = ? ORDER BY id LIMIT ?"
+        params = (feed_id, limit)
+    async with db.conn.execute(query, params) as cursor:
+        return [_draft(row) for row in await cursor.fetchall()]
+
+
+async def get_draft(db: Database, draft_id: int) -> FeedDraft | None:
+    async with db.conn.execute("SELECT * FROM feed_drafts WHERE id = ?", (draft_id,)) as cursor:
+        row = await cursor.fetchone()
+    return _draft(row) if row else None
+
+
+async def delete_draft(db: Database, draft_id: int) -> bool:
+    async with db.transaction() as conn:
+        cursor = await conn.execute("DELETE FROM feed_drafts WHERE id = ?", (draft_id,))
+        return cursor.rowcount > 0

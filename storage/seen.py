@@ -1,0 +1,64 @@
+"""What has been taken in already, by normalised URL, feed GUID or text hash.
+
+A key is marked only after its story was stored (or queued for review), never before:
+a crash in between costs at worst a repeat that the follow-up rule absorbs.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from storage.db import Database
+
+URL, GUID, TEXT = "url", "guid", "text"
+Key = tuple[str, str]  # (kind, key)
+
+
+@dataclass(frozen=True, slots=True)
+class Seen:
+    kind: str
+    key: str
+    article_id: int | None
+    feed_id: int | None
+
+
+async def find(db: Database, keys: Sequence[Key]) -> Seen | None:
+    """The first of `keys` already known, or None."""
+    for kind, key in keys:
+        async with db.conn.execute(
+            "SELECT kind, key, article_id, feed_id FROM seen WHERE kind = ? AND key = ?",
+            (kind, key),
+        ) as cursor:
+            row = await cursor.fetchone()
+        if row:
+            return Seen(row["kind"], row["key"], row["article_id"], row["feed_id"])
+    return None
+
+
+async def mark(
+    db: Database,
+    keys: Sequence[Key],
+    *,
+    article_id: int | None,
+    feed_id: int | None = None,
+    now: float | None = None,
+) -> None:
+    """Remember every key; a key known without a story (review) gets the story now."""
+    now = time.time() if now is None else now
+    async with db.transaction() as conn:
+        await conn.executemany(
+            """
+            INSERT INTO seen (kind, key, article_id, feed_id, created_at) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT (kind, key) DO UPDATE SET
+                article_id = COALESCE(seen.article_id, excluded.article_id)
+            """,
+            [(kind, key, article_id, feed_id, now) for kind, key in dict.fromkeys(keys)],
+        )
+
+
+async def count(db: Database) -> int:
+    async with db.conn.execute("SELECT COUNT(*) FROM seen") as cursor:
+        row = await cursor.fetchone()
+    return int(row[0]) if row else 0
