@@ -110,3 +110,15 @@ def test_long_digest_splits_between_stories() -> None:
         plain, entities = check_message(message)
         seen += [entity_text(plain, e).split()[1] for e in entities if e.type == "bold"]
     assert seen[1:] == [str(i) for i in range(60)]
+
+
+def test_sentences_split_after_final_punctuation() -> None:
+    from bot.render.text import split_sentences
+
+    assert split_sentences("Один. Два! «Три?» Чотири… п'ять") == [
+        "Один.",
+        "Два!",
+        "«Три?»",
+        "Чотири…",
+        "п'ять",
+    ]

@@ -192,3 +192,12 @@ def test_seed_story_renders_with_both_price_quotes() -> None:
         quotes = [entity_text(plain, e) for e in entities if e.type == "blockquote"]
         assert len([q for q in quotes if q.endswith("— Нед Прайс")]) >= 2
         assert NAMES["us-russia-security"] in plain
+
+
+def test_without_a_summary_the_first_paragraph_is_trimmed_at_a_sentence() -> None:
+    body = " ".join(f"Речення {i} про безпеку." for i in range(600))
+    rendered = render_story(article(text=body), analysis(summary=()), "uk", TOPIC, tz="UTC")
+    plain, _ = check_message(rendered.text)
+    summary = plain.split("\n\n")[1]
+    assert summary.startswith("Речення 0 про безпеку. Речення 1")
+    assert summary.endswith("про безпеку. …")

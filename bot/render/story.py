@@ -28,14 +28,14 @@ from bot.render.blocks import (
     title_block,
     wrap,
 )
-from bot.render.text import one_line, paragraphs, safe_url, trim
+from bot.render.text import one_line, paragraphs, safe_url, split_sentences, trim
 from bot.tghtml import MAX_ENTITIES, MAX_TEXT, parse, utf16_len
 
 WORDS_PER_MINUTE = 200
 MAX_QUOTES = 5
 SUMMARY_MAX = 1500
 QUOTE_MAX = 700
-QUOTE_MIN = 60  # a quote trimmed shorter than this is dropped instead
+QUOTE_MIN = 60  # a long quote is dropped rather than trimmed shorter than this
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +69,7 @@ def _summary_sentences(article: Article, analysis: Analysis) -> list[str]:
     if sentences:
         return sentences
     first = paragraphs(article.text or analysis.text)
-    return [one_line(first[0])] if first else []
+    return split_sentences(one_line(first[0])) if first else []
 
 
 def _fit_summary(sentences: list[str], limit: int) -> str:
@@ -96,7 +96,7 @@ def _fit_quotes(quotes: list[tuple[str, str]], budget: int) -> list[Block]:
     for text, speaker in quotes:
         overhead = utf16_len(SEPARATOR) + (utf16_len(speaker) + 3 if speaker else 0)
         room = left - overhead
-        if room < QUOTE_MIN:
+        if room < min(QUOTE_MIN, utf16_len(text)):
             break
         fitted = trim(text, room)
         blocks.append(_quote_block(fitted, speaker))

@@ -101,6 +101,11 @@ def split(text: str, limit: int) -> list[str]:
     return _pack(sentences, limit)
 
 
+def split_sentences(text: str) -> list[str]:
+    """Rough sentence split (at . ! ? … before a space), for trimming at boundaries."""
+    return [piece.strip() for piece in _pieces(text, _SENTENCE_END) if piece.strip()]
+
+
 def first_sentence(text: str) -> str:
     """The text up to its first sentence end (all of it when there is none)."""
     match = _SENTENCE_END.search(text)
