@@ -359,3 +359,28 @@ async def test_bot_api_accepts_json_bodies_and_checks_the_token(sb: Sandbox) -> 
         assert wrong.json() == {"ok": False, "error_code": 401, "description": "Unauthorized"}
         missing = await http.get(f"/bot{sb.token}/noSuchMethod")
         assert missing.status_code == 404
+
+
+async def test_a_second_poller_ends_the_first_with_conflict(sb: Sandbox, bot: Bot) -> None:
+    from telegram.error import Conflict
+
+    first = asyncio.create_task(bot.get_updates(timeout=5))
+    await sb.wait_until(lambda: sb.stats()["methods"].get("getUpdates"))
+    # A second bot instance (one Bot polls over a single connection).
+    async with Bot(sb.token, base_url=sb.base_url) as other:
+        second = asyncio.create_task(other.get_updates(timeout=5))
+        with pytest.raises(Conflict):
+            await asyncio.wait_for(first, 3)
+        sb.inject_message(USER, "hi")
+        [update] = await asyncio.wait_for(second, 3)
+    assert update.message is not None and update.message.text == "hi"
+
+
+async def test_stop_releases_a_pending_long_poll() -> None:
+    sandbox = await Sandbox().start()
+    async with Bot(sandbox.token, base_url=sandbox.base_url) as client:
+        poll = asyncio.create_task(client.get_updates(timeout=30))
+        await sandbox.wait_until(lambda: sandbox.stats()["methods"].get("getUpdates"))
+        await sandbox.stop()
+        # Answered empty at shutdown instead of holding the client for 30 s.
+        assert await asyncio.wait_for(poll, 3) == ()
