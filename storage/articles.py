@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 import aiosqlite
 
 from bot.domain import Article
+from storage import search
 from storage.db import Database
 
 
@@ -81,6 +82,8 @@ async def insert(conn: aiosqlite.Connection, new: NewArticle, *, now: float) -> 
         ),
     )
     assert cursor.lastrowid is not None
+    # Same transaction: a stored story is always searchable, a rolled-back one never.
+    await search.index_new(conn, cursor.lastrowid, new, now=now)
     return cursor.lastrowid
 
 

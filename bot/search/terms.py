@@ -1,0 +1,95 @@
+"""A parsed query in lemmas, and the FTS5 MATCH expression built from them.
+
+Every term goes into the MATCH string as a double-quoted FTS5 string, so no user
+character is ever read as FTS syntax (NEAR, *, ^, column filters, parentheses).
+A query whose language is unclear is read in each plausible language and the
+readings are OR-ed: "ракета" lemmatizes the same in uk and ru, "Trump" gets the
+English stem and the uk/ru reading of a Latin word.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.search.lemmas import lemmatize, query_languages
+from bot.search.query import Query
+
+Lemmas = tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """The query lemmatized in one language."""
+
+    language: str
+    required: tuple[Lemmas, ...]  # each a word (1 lemma) or a phrase (several, in order)
+    excluded: tuple[Lemmas, ...]
+
+    @property
+    def lemmas(self) -> frozenset[str]:
+        return frozenset(lem for group in self.required for lem in group)
+
+
+def readings(query: Query) -> tuple[Reading, ...]:
+    """One Reading per plausible language, duplicates dropped; empty if nothing to find."""
+    if query.is_empty:
+        return ()
+    surface = " ".join(query.words + query.phrases + query.excluded)
+    found: list[Reading] = []
+    for language in query_languages(surface, query.language):
+        required = _groups(query.words, language, split=True) + _groups(
+            query.phrases, language, split=False
+        )
+        reading = Reading(language, required, _groups(query.excluded, language, split=False))
+        if reading.required and reading not in found and not _same(reading, found):
+            found.append(reading)
+    return tuple(found)
+
+
+def _groups(items: tuple[str, ...], language: str, *, split: bool) -> tuple[Lemmas, ...]:
+    """Words one lemma each (aliases may fold "Російська Федерація" into one), phrases whole."""
+    out: list[Lemmas] = []
+    if split and items:
+        # Lemmatize the words together so multi-word aliases still fold.
+        for lem in lemmatize(" ".join(items), language):
+            if (lem,) not in out:
+                out.append((lem,))
+        return tuple(out)
+    for item in items:
+        group = tuple(lemmatize(item, language))
+        if group and group not in out:
+            out.append(group)
+    return tuple(out)
+
+
+def _same(reading: Reading, found: list[Reading]) -> bool:
+    return any(r.required == reading.required and r.excluded == reading.excluded for r in found)
+
+
+def _quote(group: Lemmas) -> str:
+    return '"' + " ".join(lem.replace('"', '""') for lem in group) + '"'
+
+
+def fts_match(found: tuple[Reading, ...]) -> str | None:
+    """The MATCH expression, or None when there is nothing to search for."""
+    if not found:
+        return None
+    alternatives = ["(" + " AND ".join(_quote(g) for g in r.required) + ")" for r in found]
+    expression = " OR ".join(alternatives)
+    excluded: list[str] = []
+    for r in found:
+        for group in r.excluded:
+            quoted = _quote(group)
+            if quoted not in excluded:
+                excluded.append(quoted)
+    if excluded:
+        expression = f"({expression}) NOT ({' OR '.join(excluded)})"
+    return expression
+
+
+def highlight_lemmas(found: tuple[Reading, ...]) -> frozenset[str]:
+    """Lemmas worth marking in a snippet: every required lemma of every reading."""
+    out: frozenset[str] = frozenset()
+    for r in found:
+        out |= r.lemmas
+    return out

@@ -1,0 +1,81 @@
+"""Keyword watches: a chat's saved search query; new stories that match it are sent."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import aiosqlite
+
+from storage.db import Database
+
+
+@dataclass(frozen=True, slots=True)
+class Watch:
+    id: int
+    chat_id: int
+    query: str  # canonical query text (bot.search.query.Query.text())
+    created_at: float = 0.0
+
+
+def _watch(row: aiosqlite.Row) -> Watch:
+    return Watch(row["id"], row["chat_id"], row["query"], row["created_at"])
+
+
+async def add(db: Database, chat_id: int, query: str, *, now: float | None = None) -> Watch | None:
+    """Save a watch. None when the chat already has this query or is unknown."""
+    now = time.time() if now is None else now
+    async with db.transaction() as conn:
+        cursor = await conn.execute(
+            "INSERT OR IGNORE INTO watches (chat_id, query, created_at)"
+            " SELECT id, ?, ? FROM chats WHERE id = ?",
+            (query, now, chat_id),
+        )
+        if not cursor.rowcount:
+            return None
+        assert cursor.lastrowid is not None
+        return Watch(cursor.lastrowid, chat_id, query, now)
+
+
+async def of_chat(db: Database, chat_id: int) -> list[Watch]:
+    async with db.conn.execute(
+        "SELECT * FROM watches WHERE chat_id = ? ORDER BY id", (chat_id,)
+    ) as cursor:
+        return [_watch(row) for row in await cursor.fetchall()]
+
+
+async def get(db: Database, watch_id: int) -> Watch | None:
+    async with db.conn.execute("SELECT * FROM watches WHERE id = ?", (watch_id,)) as cursor:
+        row = await cursor.fetchone()
+    return _watch(row) if row else None
+
+
+async def remove(db: Database, chat_id: int, watch_id: int) -> bool:
+    """Delete a chat's watch; False if it is not that chat's (or already gone)."""
+    async with db.transaction() as conn:
+        cursor = await conn.execute(
+            "DELETE FROM watches WHERE id = ? AND chat_id = ?", (watch_id, chat_id)
+        )
+        return bool(cursor.rowcount)
+
+
+async def all_active(db: Database) -> list[Watch]:
+    """Every watch of an active chat (what the in-memory matcher loads)."""
+    async with db.conn.execute(
+        "SELECT w.* FROM watches w JOIN chats c ON c.id = w.chat_id"
+        " WHERE c.status = 'active' ORDER BY w.id"
+    ) as cursor:
+        return [_watch(row) for row in await cursor.fetchall()]
+
+
+async def add_many(db: Database, items: list[tuple[int, str]], *, now: float | None = None) -> int:
+    """Bulk insert (imports, benchmarks). Returns rows added."""
+    now = time.time() if now is None else now
+    async with db.transaction() as conn:
+        before = conn.total_changes
+        await conn.executemany(
+            "INSERT OR IGNORE INTO watches (chat_id, query, created_at)"
+            " SELECT id, ?, ? FROM chats WHERE id = ?",
+            [(query, now, chat_id) for chat_id, query in items],
+        )
+        return conn.total_changes - before

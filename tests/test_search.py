@@ -1,0 +1,249 @@
+"""Search: morphology, phrases, exclusions, filters, ranking, snippets, index upkeep."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot import news
+from bot.news import codec
+from bot.search.query import NoteKind, parse
+from storage import articles, search
+from storage.articles import NewArticle
+from storage.db import Database
+from storage.search import Status
+from tests.shared_data import seed_text
+
+DAY = 86400.0
+NOW = datetime(2025, 3, 1, tzinfo=UTC).timestamp()
+
+
+@pytest.fixture
+async def db(tmp_path: Path):
+    database = await Database.open(tmp_path / "s.db")
+    yield database
+    await database.close()
+
+
+async def put(
+    db: Database,
+    title: str,
+    text: str,
+    *,
+    language: str = "uk",
+    topics: tuple[str, ...] = (),
+    source: str | None = None,
+    published: datetime | None = None,
+    now: float = NOW,
+) -> int:
+    new = NewArticle(
+        title=title,
+        text=text,
+        language=language,
+        topics=topics,
+        source=source,
+        published=published,
+    )
+    article_id, _ = await articles.publish(db, new, now=now)
+    return article_id
+
+
+async def ids(db: Database, query: str, **kwargs: object) -> list[int]:
+    page = await search.search(db, query, now=NOW, **kwargs)  # type: ignore[arg-type]
+    assert page.status is Status.OK, page
+    return [hit.article_id for hit in page.hits]
+
+
+async def test_inflected_query_finds_other_forms(db: Database) -> None:
+    rockets = await put(db, "Нічна атака", "Вночі ворог обстріляв місто ракетами.")
+    guarantees = await put(db, "Переговори", "Сторони обговорили питання гарантій безпеки.")
+    await put(db, "Погода", "Завтра буде сонячно і тепло.")
+    assert await ids(db, "ракета") == [rockets]
+    assert await ids(db, "ракет") == [rockets]
+    assert await ids(db, "гарантія безпеки") == [guarantees]
+    assert await ids(db, '"гарантія безпеки"') == [guarantees]
+
+
+async def test_abbreviations_keep_their_reading(db: Database) -> None:
+    nato = await put(db, "Саміт", "Лідери НАТО зібралися у Брюсселі.")
+    assert await ids(db, "НАТО") == [nato]
+    assert await ids(db, "нато") == [nato]
+
+
+async def test_seed_story_found_by_bar_queries(db: Database) -> None:
+    analysis = news.analyze(seed_text())
+    new = NewArticle(
+        title=analysis.title,
+        text=analysis.text,
+        language=analysis.language,
+        topics=analysis.topics,
+        analysis_json=codec.dumps(analysis),
+    )
+    article_id, _ = await articles.publish(db, new)
+    await put(db, "Інше", "Футбольний клуб виграв матч.")
+    for query in ("ракета", "гарантія безпеки"):
+        page = await search.search(db, query)
+        assert [h.article_id for h in page.hits] == [article_id], query
+        assert page.hits[0].snippet.marks, query
+
+
+async def test_phrase_needs_adjacent_words(db: Database) -> None:
+    together = await put(db, "А", "Йдеться про гарантії безпеки для країни.")
+    apart = await put(db, "Б", "Безпеки не буде без гарантій з боку партнерів.")
+    assert set(await ids(db, "гарантія безпеки")) == {together, apart}
+    assert await ids(db, '"гарантія безпеки"') == [together]
+
+
+async def test_excluded_words_and_phrases(db: Database) -> None:
+    iran = await put(db, "Прайс про Іран", "Речник Прайс говорив про Іран.")
+    plain = await put(db, "Брифінг", "Речник Прайс відповів журналістам.")
+    assert set(await ids(db, "Прайс")) == {iran, plain}
+    assert await ids(db, "Прайс -Іран") == [plain]
+    assert await ids(db, "Прайс -Ірану") == [plain]  # excluded words are lemmatized too
+    assert await ids(db, 'Прайс -"відповісти журналістам"') == [iran]
+
+
+async def test_filters(db: Database) -> None:
+    day = datetime(2025, 1, 10, tzinfo=UTC)
+    a = await put(
+        db, "Ракети", "Ракети над містом.", topics=("war",), source="Голос України", published=day
+    )
+    b = await put(
+        db,
+        "Ракети",
+        "Ракети над містом.",
+        topics=("nato", "war"),
+        source="ZAXID.NET",
+        published=datetime(2025, 2, 20, tzinfo=UTC),
+    )
+    c = await put(db, "Missiles", "Missiles over the city.", language="en", topics=("nato",))
+    assert set(await ids(db, "ракета")) == {a, b}
+    assert await ids(db, "ракета topic:nato") == [b]
+    assert set(await ids(db, "ракета topic:war")) == {a, b}
+    assert await ids(db, "ракета source:україни") == [a]  # case-insensitive substring
+    assert await ids(db, 'ракета source:"голос україни"') == [a]
+    assert await ids(db, "ракета source:zaxid") == [b]
+    assert await ids(db, "ракета from:2025-02-01") == [b]
+    assert await ids(db, "ракета to:2025-01-10") == [a]  # the to: day is included
+    assert await ids(db, "ракета from:2025-01 to:2025-01") == [a]
+    assert await ids(db, "missile") == [c]
+    assert await ids(db, "missiles lang:en") == [c]
+    assert await ids(db, "missiles lang:uk") == []
+
+
+async def test_title_match_ranks_above_body_match(db: Database) -> None:
+    filler = " Інші новини дня стосувалися погоди, спорту і культури."
+    body = await put(db, "Огляд дня", "Згадали також і про санкції." + filler)
+    title = await put(db, "Нові санкції", "Уряд ухвалив рішення." + filler)
+    assert await ids(db, "санкції") == [title, body]
+
+
+async def test_recent_story_lifted_among_equals(db: Database) -> None:
+    old = await put(db, "Санкції", "Нові санкції проти агресора.", now=NOW - 400 * DAY)
+    new = await put(db, "Санкції", "Нові санкції проти агресора.", now=NOW - DAY)
+    assert await ids(db, "санкції") == [new, old]
+    page = await search.search(db, "санкції", now=NOW)
+    assert page.hits[0].score < page.hits[1].score  # lower is better
+
+
+async def test_snippet_shows_original_words_marked(db: Database) -> None:
+    long_text = (
+        "Початок тексту без потрібних слів. " * 20
+        + "Вночі ворог обстріляв місто ракетами <і дронами>. "
+        + "Кінець тексту теж без них. " * 20
+    )
+    await put(db, "Атака ракетою", long_text)
+    page = await search.search(db, "ракета", now=NOW)
+    hit = page.hits[0]
+    assert hit.snippet.marked() == ("ракетами",)
+    assert "ракетами" in hit.snippet.text and len(hit.snippet.text) < len(long_text)
+    assert hit.snippet.text.startswith("…") and hit.snippet.text.endswith("…")
+    assert "<b>ракетами</b> &lt;і дронами&gt;" in hit.snippet.html()
+    assert hit.title.marked() == ("ракетою",)
+
+
+async def test_paging(db: Database) -> None:
+    stored = [await put(db, f"Санкції {i}", "Санкції.", now=NOW - i * DAY) for i in range(5)]
+    first = await search.search(db, "санкції", limit=2, now=NOW)
+    second = await search.search(db, "санкції", limit=2, offset=2, now=NOW)
+    last = await search.search(db, "санкції", limit=2, offset=4, now=NOW)
+    assert first.has_more and second.has_more and not last.has_more
+    seen = [h.article_id for page in (first, second, last) for h in page.hits]
+    assert sorted(seen) == sorted(stored)
+
+
+async def test_nothing_to_search_is_a_structured_outcome(db: Database) -> None:
+    await put(db, "Санкції", "Санкції.")
+    for query in ("", "   ", "topic:nato", "-санкції", "*** ( ) ^", "😀😀"):
+        page = await search.search(db, query)
+        assert page.status is Status.EMPTY and page.hits == (), query
+    page = await search.search(db, "санкції from:2025-13-45 lang:xx")
+    assert page.status is Status.OK and len(page.hits) == 1
+    assert {n.kind for n in page.notes} == {NoteKind.BAD_DATE, NoteKind.BAD_LANGUAGE}
+
+
+async def test_fts_syntax_is_searched_as_words(db: Database) -> None:
+    hit = await put(db, "Логіка", "Правило NOT OR AND NEAR для пошуку.")
+    await put(db, "Інше", "Нічого спільного.")
+    for query in ("NOT", "OR", "NEAR(OR AND)", 'AND "NOT" ^NEAR*', "NOT:", "{OR}:", "правило:NOT"):
+        page = await search.search(db, query)
+        assert page.status is Status.OK, query
+        assert [h.article_id for h in page.hits] == [hit], query
+
+
+async def test_index_follows_publish_and_delete(db: Database) -> None:
+    first = await put(db, "Ракети", "Ракети над містом.")
+    second = await put(db, "Ракети знову", "Ракети над селом.")
+    assert set(await ids(db, "ракета")) == {first, second}
+    async with db.transaction() as conn:  # any delete path: the trigger follows it
+        await conn.execute("DELETE FROM articles WHERE id = ?", (first,))
+    assert await ids(db, "ракета") == [second]
+
+
+async def test_failed_publish_leaves_no_index_row(db: Database) -> None:
+    class Boom(Exception):
+        pass
+
+    with pytest.raises(Boom):
+        async with db.transaction() as conn:
+            await articles.insert(conn, NewArticle("Ракети", "Ракети.", "uk", ()), now=NOW)
+            raise Boom
+    assert await ids(db, "ракета") == []
+
+
+async def test_reindex_covers_stories_stored_before_search(db: Database) -> None:
+    async with db.transaction() as conn:  # a story from before migration 0003
+        await conn.execute(
+            "INSERT INTO articles (title, text, language, topics, created_at)"
+            " VALUES ('Ракети', 'Удар ракетами.', 'uk', '[]', 0)"
+        )
+    assert await ids(db, "ракета") == []
+    assert await search.reindex(db) == 1
+    assert len(await ids(db, "ракета")) == 1
+    assert await search.reindex(db) == 0
+
+
+def test_parse_round_trips_through_text() -> None:
+    query = parse('ракета "гарантія безпеки" -Іран -"мирний план" topic:nato lang:uk from:2025')
+    assert query.words == ("ракета",)
+    assert query.phrases == ("гарантія безпеки",)
+    assert query.excluded == ("Іран", "мирний план")
+    assert query.topic == "nato" and query.language == "uk"
+    assert query.since is not None and query.since.isoformat() == "2025-01-01"
+    assert parse(query.text()) == query
+
+
+def test_search_runs_from_sync_code(tmp_path: Path) -> None:
+    # The CLI (`main.py search`) calls it through asyncio.run.
+    async def run() -> list[int]:
+        database = await Database.open(tmp_path / "cli.db")
+        try:
+            await put(database, "Ракети", "Ракети.")
+            return [h.article_id for h in (await search.search(database, "ракета")).hits]
+        finally:
+            await database.close()
+
+    assert asyncio.run(run()) == [1]
