@@ -29,7 +29,7 @@ _AFTER_DASH = re.compile(r"\s*[,.!?…]?\s*[—–-]\s+")
 _SPLIT_DASH = re.compile(r"(?<=[,.!?…:])\s+[—–-]\s+")
 # end of an attribution clause: sentence punctuation (not after an initial), a newline,
 # or the opening of another quote
-_CLAUSE_END = re.compile(r"(?<![\s.][A-ZА-ЯІЇЄҐЁ])[.!?;](?=\s|$)|\n|[«„“\"(]")
+_CLAUSE_END = re.compile(r"(?<![\s.][A-ZА-ЯІЇЄҐЁ])[.!?;](?=\s|$)|\n|[,:;—–-]\s*(?=[«„“\"])|\(")
 _SENTENCE_END = re.compile(r"(?<![\s.][A-ZА-ЯІЇЄҐЁ])[.!?…](?=\s)")
 
 
@@ -365,7 +365,9 @@ def _gender_of_name(words: Sequence[str], language: str) -> str | None:
     return None
 
 
-def _resolve_surname(words: list[str], doc: _Document, pos: int | None = None) -> str | None:
+def _resolve_surname(
+    words: list[str], doc: _Document, pos: int | None = None, nominative: bool = False
+) -> str | None:
     """A lone surname or first name (any case) → the full name given in the text.
 
     With several people of that name, the one named most recently before `pos` wins
@@ -384,9 +386,11 @@ def _resolve_surname(words: list[str], doc: _Document, pos: int | None = None) -
         return None
     names = {full for _, full in found}
     if len(names) == 1:
-        return _nominative_full(names.pop(), word, doc)
+        return _nominative_full(names.pop(), word, doc) if nominative else names.pop()
     earlier = sorted((at, full) for at, full in found if pos is not None and at < pos)
-    return _nominative_full(earlier[-1][1], word, doc) if earlier else None
+    if not earlier:
+        return None
+    return _nominative_full(earlier[-1][1], word, doc) if nominative else earlier[-1][1]
 
 
 def _nominative_full(full: str, seen: str, doc: _Document) -> str:
@@ -395,7 +399,8 @@ def _nominative_full(full: str, seen: str, doc: _Document) -> str:
     parts = full.split()
     if seen in parts or doc.language == "en":
         return full
-    if _same_name(parts[-1], seen) and parts[-1].lower() != seen.lower() and _capitalized(seen):
+    stored = parts[-1]
+    if _same_name(stored, seen) and len(seen) < len(stored) and _capitalized(seen):
         first = _to_nominative(parts[:-1], doc.language, "nomn")
         certain = all(
             any("Name" in g and "nomn" in g and "plur" not in g for g in _grams(part, doc.language))
@@ -437,6 +442,11 @@ def _person_run(run: list[_Token], doc: _Document) -> list[_Token] | None:
     for i, tok in enumerate(run):
         if _person_grams(tok.text, lang) and not _is_abbreviation(tok.text):
             rest = run[i:]
+            places = [
+                k for k, t in enumerate(rest) if any("Geox" in g for g in _grams(t.text, lang))
+            ]
+            if places and places[0] > 0:
+                rest = rest[: places[0]]  # 'Ради Європи': a place name ends a person's name
             # keep up to three words: first name, patronymic, surname
             return rest[:3]
         if _resolve_surname([tok.text], doc):
@@ -502,11 +512,22 @@ def _role_before(tokens: list[_Token], i: int, doc: _Document) -> str | None:
         if gap.strip(" "):
             return None
         word = tokens[j].text
-        if _capitalized(word):
+        sentence_start = j == 0 or bool(
+            re.search(r"[.!?\n]", doc.text[tokens[j - 1].end : tokens[j].start])
+        )
+        if _capitalized(word) and (_person_grams(word, doc.language) or not sentence_start):
             continue
-        key = _role_key(word, doc.language)
-        if key:
-            return key
+        if (
+            word.lower() in _PREPOSITIONS[doc.language]
+            or _speech_verb(word, doc.language) is not None
+        ):
+            return None  # 'дипломатка була представницею … у Комітеті Ради Європи': no apposition
+        if doc.language != "en" and any("VERB" in g for g in _grams(word.lower(), doc.language)):
+            return None
+        if doc.language == "en" or _role_nominative(word.lower(), doc.language):
+            key = _role_key(word.lower(), doc.language)
+            if key:
+                return key
     return None
 
 
@@ -530,7 +551,16 @@ def _role_nominative(word: str, language: str) -> bool:
 
 def _person_speaker(words: list[str], doc: _Document, case: str | None) -> _Speaker | None:
     lang = doc.language
-    full = _resolve_surname(words, doc, doc.cursor)
+    # 'Міністр Дмитро Кулеба' at a sentence start: the title is not part of the name
+    while (
+        lang != "en"
+        and len(words) > 1
+        and not _person_grams(words[0], lang)
+        and _in_dictionary(words[0].lower(), lang)
+        and any(_person_grams(w, lang) for w in words[1:])
+    ):
+        words = words[1:]
+    full = _resolve_surname(words, doc, doc.cursor, nominative=case == "nomn")
     if full:
         return _Speaker(full, "person", _gender_of_name(full.split(), lang))
     if lang != "en" and len(words) >= 2:
@@ -913,16 +943,16 @@ def _candidates(doc: _Document, spans: list[tuple[int, int]]) -> list[_Candidate
             quote_text = _clean(content)
             # split quote: «…», — сказав X, — «…»
             nxt = spans[index + 1] if index + 1 < len(spans) else None
-            if nxt and clause and nxt[0] == clause[1]:
+            if nxt and clause and not text[clause[1] : nxt[0]].strip(" ,.:;—–-"):
                 between = text[clause[0] : nxt[0]]
                 if re.search(r"([,:]|[,.]\s*[—–-])\s*$", between):
                     quote_text = _join(quote_text, text[nxt[0] + 1 : nxt[1]])
                     consumed.add(nxt[0])
             found.append(_Candidate(open_, quote_text, speaker))
             continue
-        if not standalone:
+        if not standalone and not text[:open_].rstrip().endswith(","):
             continue
-        inner = _split_inside(content, open_ + 1, doc)
+        inner = _split_inside(content, open_ + 1, doc) if standalone else None
         if inner:
             found.append(inner)
             continue
