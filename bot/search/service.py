@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.news.model import Analysis
-from bot.search.query import Query, parse
+from bot.search.query import NoteKind, Query, parse
 from bot.search.watch import WatchMatcher
 from storage import watches as store
 from storage.articles import WatchRecipient
@@ -24,7 +24,7 @@ MAX_QUERY_CHARS = 200
 class AddStatus(StrEnum):
     ADDED = "added"
     EMPTY = "empty"  # no word or phrase: nothing to watch for
-    TOO_LONG = "too_long"
+    TOO_LONG = "too_long"  # over MAX_QUERY_CHARS or bot.search.query.MAX_TERMS terms
     TOO_MANY = "too_many"  # the chat has MAX_PER_CHAT watches
     DUPLICATE = "duplicate"
     UNKNOWN_CHAT = "unknown_chat"  # chats.touch() first
@@ -52,7 +52,8 @@ class WatchService:
         canonical = query.text()
         if query.is_empty:
             return AddResult(AddStatus.EMPTY, query)
-        if len(canonical) > MAX_QUERY_CHARS:
+        truncated = any(n.kind is NoteKind.TRUNCATED for n in query.notes)
+        if truncated or len(canonical) > MAX_QUERY_CHARS:
             return AddResult(AddStatus.TOO_LONG, query)
         existing = await store.of_chat(self.db, chat_id)
         if any(w.query == canonical for w in existing):
