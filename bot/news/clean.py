@@ -86,11 +86,12 @@ _CREDIT = re.compile(
     r"^(?:фото|photo(?: by)?|фото автора|скриншот|screenshot)\s+[\w\s.,&/|-]{1,60}$",
     re.IGNORECASE,
 )
+# Imperative prompts only: "підписка подорожчала" or "subscribers say" is story text.
 _SUBSCRIBE = re.compile(
-    r"підпис(?:уйтесь|уйтеся|атися|ка|ані)|підпиш(?:іться|ись)|подпис(?:ывайтесь|аться|ка)|"
-    r"подпиш(?:итесь|ись)|subscribe|follow us|стежте за|следите за|приєднуйтесь|"
-    r"присоединяйтесь|join us|наш(?:ому|ем)? (?:telegram|телеграм|youtube|ютуб)|"
-    r"поділіться|поделитесь|share (?:this|on)",
+    r"\b(?:підписуйтесь|підписуйтеся|підпишіться|підпишись|подписывайтесь|подпишитесь|"
+    r"подпишись|subscribe(?: to| now|\b)|follow us|стежте за нами|следите за нами|"
+    r"приєднуйтесь|приєднуйтеся|присоединяйтесь|join us|поділіться|поделитесь|"
+    r"share (?:this|on))",
     re.IGNORECASE,
 )
 _ALT_MARKER = re.compile(r"(?:\bfullscreen|на весь екран|на весь экран|enlarge)\s*$", re.I)
@@ -165,7 +166,11 @@ def _is_caption(line: str) -> bool:
 
 
 def clean_lines(lines: Sequence[str]) -> list[str]:
-    """Story lines without page furniture, in order; blank lines removed."""
+    """Story lines without page furniture, in order; blank lines removed.
+
+    Kept lines are only stripped, never rewritten, so every sentence of the result
+    occurs verbatim in the input; rules look at a whitespace-normalised copy.
+    """
     out: list[str] = []
     in_image = False  # after an alt-text line: its caption and credit follow
     previous = ""
@@ -185,7 +190,7 @@ def clean_lines(lines: Sequence[str]) -> list[str]:
             in_image = False
         if _is_noise(line) or line == previous:
             continue
-        out.append(line)
+        out.append(raw.strip())
         previous = line
     return out
 
@@ -194,10 +199,10 @@ def clean_text(text: str, title: str | None = None) -> Cleaned:
     """Split into title and cleaned paragraphs. Without a title, the first line is it."""
     lines = clean_lines(text.splitlines())
     if title is None:
-        title = lines.pop(0) if lines else ""
+        title = _normal(lines.pop(0)) if lines else ""
     else:
         title = _normal(title)
-        if lines and lines[0] == title:
+        if lines and _normal(lines[0]) == title:
             lines.pop(0)
     return Cleaned(title=title, paragraphs=tuple(lines))
 

@@ -1,0 +1,112 @@
+"""Near-duplicates: edited copies and re-writes are one story; other stories are not."""
+
+from __future__ import annotations
+
+import itertools
+import random
+
+from bot.news import analyze, same_story
+from bot.news.fingerprint import SIZE, resemblance, sketch
+from bot.news.sentences import split_sentences
+from tests.shared_data import corpus_records, seed_text
+from tests.test_news_topics import POSITIVE
+
+
+def _seed_sentences() -> tuple[str, list[str]]:
+    seed = analyze(seed_text())
+    return seed.title, split_sentences(seed.paragraphs, "uk")
+
+
+def test_identical_text_same_fingerprint() -> None:
+    a, b = analyze(seed_text()), analyze(seed_text())
+    assert a.fingerprint == b.fingerprint
+    assert len(a.fingerprint) == SIZE
+    assert resemblance(a.fingerprint, b.fingerprint) == 1.0
+
+
+def test_sketch_estimates_overlap() -> None:
+    base = [f"слово{i}" for i in range(400)]
+    half = base[:200] + [f"інше{i}" for i in range(200)]
+    estimate = resemblance(sketch(base), sketch(half))
+    # True shingle Jaccard is 198/600 = 0.33; bottom-64 is within ~0.15 of it.
+    assert 0.15 < estimate < 0.5
+
+
+def test_edited_copies_are_the_same_story() -> None:
+    title, sentences = _seed_sentences()
+    original = analyze("\n".join(sentences), title=title)
+    rng = random.Random(7)
+    dropped = [s for i, s in enumerate(sentences) if i not in {2, 7, 11}]
+    shuffled = sentences[:]
+    rng.shuffle(shuffled)
+    tail_cut = sentences[: len(sentences) * 2 // 3]
+    for edited in (dropped, shuffled, tail_cut):
+        assert same_story(original, analyze("\n".join(edited), title=title))
+    with_noise = [*sentences, "Підписуйтеся на наш канал, щоб першими дізнаватися новини дня."]
+    assert same_story(original, analyze("\n".join(with_noise), title=title + " (оновлено)"))
+
+
+SYNONYMS = {
+    "США": "Сполучені Штати",
+    "Сполучені Штати": "Вашингтон",
+    "сказав": "заявив",
+    "наголосив": "підкреслив",
+    "зазначив": "повідомив",
+    "гарантій безпеки": "безпекових гарантій",
+    "Росії": "РФ",
+    "обговорюватимуть": "обговорять",
+    "представник Держдепу": "речник Держдепартаменту",
+    "заходи": "кроки",
+    "союзниками": "партнерами",
+    "обговорювали": "розглядали",
+    "можуть": "готові",
+    "наразі": "поки що",
+    "продовжує": "і далі намагається",
+}
+
+
+def _paraphrase(sentence: str) -> str:
+    """Swap words for synonyms and the clauses around the first comma."""
+    for old, new in SYNONYMS.items():
+        sentence = sentence.replace(old, new)
+    head, comma, tail = sentence.rstrip(".").partition(", ")
+    if comma and len(tail.split()) > 2:
+        sentence = f"{tail[0].upper()}{tail[1:]}, {head[0].lower()}{head[1:]}."
+    return sentence
+
+
+def test_rewrite_is_the_same_story() -> None:
+    title, sentences = _seed_sentences()
+    original = analyze("\n".join(sentences), title=title)
+    # Another outlet: new title, every third sentence gone, words swapped, order reversed.
+    rewrite = [_paraphrase(s) for i, s in enumerate(sentences) if i % 3 != 1][::-1]
+    other = analyze(
+        "\n".join(rewrite), title="Держдеп: США не підуть на поступки Росії щодо гарантій безпеки"
+    )
+    assert resemblance(original.fingerprint, other.fingerprint) < 0.45  # not a mere copy
+    assert same_story(original, other)
+
+
+def test_other_story_on_same_topic_is_not_the_same() -> None:
+    seed = analyze(seed_text())
+    for title, body in POSITIVE.values():
+        assert not same_story(seed, analyze(body, title=title))
+    keys = sorted(POSITIVE)
+    for a, b in itertools.combinations(keys, 2):
+        first, second = POSITIVE[a], POSITIVE[b]
+        assert not same_story(
+            analyze(first[1], title=first[0]), analyze(second[1], title=second[0])
+        ), (a, b)
+
+
+def test_corpus_stories_are_not_duplicates_of_each_other() -> None:
+    records = list(itertools.islice(corpus_records(), 120))
+    analyses = [analyze(str(r["text"]), title=str(r["title"])) for r in records]
+    seed = analyze(seed_text())
+    false = [
+        (records[i]["id"], records[j]["id"])
+        for i, j in itertools.combinations(range(len(analyses)), 2)
+        if same_story(analyses[i], analyses[j])
+    ]
+    assert false == []
+    assert not any(same_story(seed, a) for a in analyses)

@@ -1,0 +1,69 @@
+"""Lemmas, abbreviations and aliases: the same for stories and search queries."""
+
+from __future__ import annotations
+
+from bot.news import lemmatize_text
+from bot.news.lemmas import content, words
+
+
+def test_inflections_share_a_lemma() -> None:
+    forms = lemmatize_text("ракета ракет ракетами ракетою", "uk")
+    assert len(set(forms)) == 1
+    assert lemmatize_text("гарантій безпеки", "uk") == lemmatize_text("гарантії безпеки", "uk")
+    assert lemmatize_text("гарантиями безопасности", "ru") == lemmatize_text(
+        "гарантии безопасности", "ru"
+    )
+
+
+def test_english_is_stemmed() -> None:
+    assert lemmatize_text("guarantees", "en") == lemmatize_text("guarantee", "en")
+    assert lemmatize_text("talks", "en") == lemmatize_text("talk", "en")
+
+
+def test_all_caps_abbreviations_keep_the_abbreviation_reading() -> None:
+    # pymorphy3 would read "НАТО" as a vocative noun and "США" as a common noun.
+    assert lemmatize_text("НАТО", "uk") == ["нато"]
+    assert lemmatize_text("США", "ru") == ["сша"]
+
+
+def test_aliases_fold_names_of_one_actor() -> None:
+    russia = lemmatize_text("Росія", "uk")
+    for name in ("РФ", "Кремль", "Кремлю", "Москва", "Російська Федерація"):
+        assert lemmatize_text(name, "uk") == russia, name
+    assert lemmatize_text("Сполучені Штати", "uk") == lemmatize_text("США", "uk")
+    assert lemmatize_text("Держдепі", "uk") == lemmatize_text("Державний департамент", "uk")
+    assert lemmatize_text("Госдепа", "ru") == lemmatize_text("Государственного департамента", "ru")
+    assert lemmatize_text("Кремлём", "ru") == lemmatize_text("России", "ru")
+
+
+def test_us_abbreviation_is_not_the_pronoun() -> None:
+    usa = lemmatize_text("United States", "en")
+    assert lemmatize_text("U.S.", "en") == usa
+    assert lemmatize_text("US", "en") == usa
+    assert lemmatize_text("told us", "en")[-1] != usa[0]
+
+
+def test_query_and_text_lemmatize_alike() -> None:
+    text = lemmatize_text("Ракетами вдарили по Кремлю, заявили в Держдепі.", "uk")
+    for query in ("ракета", "Кремль", "держдеп"):
+        assert set(lemmatize_text(query, "uk")) <= set(text), query
+
+
+def test_words_keep_apostrophes_hyphens_and_numbers() -> None:
+    assert words("Прем'єр-міністр сказав: 7,5 годин, будь-який п’ять U.S.") == [
+        "Прем'єр-міністр",
+        "сказав",
+        "7,5",
+        "годин",
+        "будь-який",
+        "п’ять",
+        "U.S.",
+    ]
+    assert lemmatize_text("п’ять", "uk") == lemmatize_text("п'ять", "uk")
+
+
+def test_content_drops_function_words() -> None:
+    lemmas = lemmatize_text("Він сказав, що США та Росія не домовилися", "uk")
+    kept = content(lemmas, "uk")
+    assert "сша" in kept and "росія" in kept
+    assert not {"він", "що", "та", "не"} & set(kept)
