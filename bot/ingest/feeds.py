@@ -167,7 +167,10 @@ async def poll_feed(
         fetched.content,
         response_headers={"content-type": fetched.content_type or "application/xml"},
     )
-    if not parsed.entries and (parsed.bozo or not parsed.version):
+    usable = [e for e in parsed.entries if e.get("link") or e.get("id")]
+    # The lenient parser salvages scraps from broken XML; without a link or id they are
+    # nothing to publish, so a broken feed with only scraps is a failed poll.
+    if not usable and (parsed.bozo or not parsed.version):
         reason = str(parsed.get("bozo_exception") or "not a feed")[:200]
         return await _failed(db, feed, "bad_feed", reason, now, interval_s)
 
