@@ -1,0 +1,160 @@
+"""The admin CLI: `main.py ingest URL`, `import FILE.jsonl`, `feed add|list|poll|remove`."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.ingest import cli
+from storage import articles
+from storage.db import Database
+from tests.fixtures.site.server import Item, Site, article_page, rss
+from tests.shared_data import corpus_records, seed_text
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def seed_parts() -> tuple[str, list[str]]:
+    lines = [line.strip() for line in seed_text().splitlines() if line.strip()]
+    return lines[0], lines[1:]
+
+
+@pytest.fixture(scope="module")
+def site() -> Iterator[Site]:
+    server = Site().start()
+    title, body = seed_parts()
+    server.add("/page.html", article_page(title, body, server.url("/page.html")))
+    picked = [r for r in corpus_records() if len(str(r["text"])) > 1500][:3]
+    entries = []
+    for number, record in enumerate(picked, 1):
+        path = f"/news/{number}.html"
+        paragraphs = str(record["text"]).split("\n")
+        server.add(path, article_page(str(record["title"]), paragraphs, server.url(path)))
+        entries.append(Item(str(record["title"]), server.url(path), f"n-{number}"))
+    server.add("/rss.xml", rss(entries), content_type="application/rss+xml")
+    yield server
+    server.stop()
+
+
+def main(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "DATABASE_PATH": str(db), "NO_PROXY": "127.0.0.1", "LOG_LEVEL": "WARNING"}
+    env.pop("TELEGRAM_BOT_TOKEN", None)
+    return subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def stored_titles(path: Path) -> list[str]:
+    async def read() -> list[str]:
+        db = await Database.open(path)
+        try:
+            return [a.title for a in await articles.latest(db, limit=100)]
+        finally:
+            await db.close()
+
+    return asyncio.run(read())
+
+
+def test_main_ingest_url_stores_seed_headline(tmp_path: Path, site: Site) -> None:
+    db = tmp_path / "bar.db"
+    done = main(db, "ingest", site.url("/page.html"))
+    assert done.returncode == 0, done.stdout + done.stderr
+    title = seed_parts()[0]
+    assert stored_titles(db) == [title]
+    assert "stored story #1" in done.stdout
+    again = main(db, "ingest", site.url("/page.html") + "?utm_source=tg")
+    assert again.returncode == 0 and "already taken in" in again.stdout
+    assert stored_titles(db) == [title]
+
+
+def test_main_feed_add_then_poll_twice(tmp_path: Path, site: Site) -> None:
+    db = tmp_path / "feeds.db"
+    added = main(db, "feed", "add", site.url("/rss.xml"), "nato")
+    assert added.returncode == 0 and "feed #1 added" in added.stdout
+    first = main(db, "feed", "poll", "--once")
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert "3 stories stored" in first.stdout and len(stored_titles(db)) == 3
+    second = main(db, "feed", "poll", "--once", "--all")  # due or not: nothing new
+    assert second.returncode == 0 and "0 stories stored" in second.stdout
+    assert len(stored_titles(db)) == 3
+    listed = main(db, "feed", "list")
+    assert site.url("/rss.xml") in listed.stdout and "topics=nato" in listed.stdout
+    assert main(db, "feed", "remove", "1").returncode == 0
+    assert "no feeds" in main(db, "feed", "list").stdout
+
+
+@pytest.mark.parametrize("command", ["ingest", "import", "feed"])
+def test_each_command_has_help(tmp_path: Path, command: str) -> None:
+    done = main(tmp_path / "h.db", command, "--help")
+    assert done.returncode == 0 and "usage:" in done.stdout
+
+
+async def test_import_is_idempotent(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = tmp_path / "import.db"
+    monkeypatch.setenv("DATABASE_PATH", str(db))
+    records = [r for r in corpus_records() if len(str(r["text"])) > 800][:4]
+    lines = [
+        json.dumps(
+            {
+                "title": r["title"],
+                "text": r["text"],
+                "url": r.get("url"),
+                "published": r.get("date"),
+                "source": r.get("source"),
+            },
+            ensure_ascii=False,
+        )
+        for r in records
+    ]
+    lines[1] = json.dumps({"title": records[1]["title"], "text": records[1]["text"]})  # no URL
+    lines.append("{not json")
+    path = tmp_path / "backfill.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    out = io.StringIO()
+    assert await cli.import_jsonl(path, out=out, progress=False) == cli.EXIT_FAILED  # bad line
+    assert out.getvalue().strip() == "import: 4 stored, 0 already there, 1 failed (backfill.jsonl)"
+    out = io.StringIO()
+    await cli.import_jsonl(path, out=out, progress=False)
+    assert out.getvalue().startswith("import: 0 stored, 4 already there")
+
+    database = await Database.open(db)
+    try:
+        stored = await articles.latest(database, limit=10)
+    finally:
+        await database.close()
+    assert len(stored) == 4
+    first = next(a for a in stored if a.url == records[0].get("url"))
+    assert first.source == records[0].get("source")
+    assert first.published is not None and str(first.published.year) == records[0]["date"]
+
+
+async def test_ingest_text_file_and_refusals(tmp_path: Path, monkeypatch, site: Site) -> None:
+    monkeypatch.setenv("DATABASE_PATH", str(tmp_path / "f.db"))
+    story = tmp_path / "story.txt"
+    story.write_text(seed_text(), encoding="utf-8")
+    out = io.StringIO()
+    assert await cli.ingest(str(story), topics=("nato",), out=out) == cli.EXIT_OK
+    assert "stored story #1" in out.getvalue() and "topics=nato" in out.getvalue()
+
+    for target, reason in [
+        (str(tmp_path / "report.pdf"), "no such file"),
+        (site.url("/nothing.html"), "not_found"),
+        ("ftp://example.com/story.html", "bad_scheme"),
+    ]:
+        out = io.StringIO()
+        assert await cli.ingest(target, out=out) == cli.EXIT_FAILED
+        assert reason in out.getvalue()
