@@ -1,0 +1,256 @@
+"""Search benchmark: index real-text articles, time queries and keyword-watch matching.
+
+Articles are recombined sentences of ../shared/corpus/bruk_press_uk.jsonl (read in
+place, never copied). Prints one JSON line last:
+
+  {"bench": "search", "articles": N, "index_docs_per_s": …, "db_mb": …,
+   "query_ms_p50": …, "query_ms_p99": …, "watch_match_ms": …, "morphology_ok": …}
+
+Targets: query_ms_p50 ≤ 10, query_ms_p99 ≤ 50, watch_match_ms ≤ 100 (20,000
+watches; the figure is the slowest of the stories matched), morphology_ok true.
+
+    .venv/bin/python benchmarks/search.py [--quick] [--articles N] [--db PATH]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import re
+import statistics
+import sys
+import tempfile
+import time
+from collections import Counter, defaultdict
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bot import news  # noqa: E402
+from bot.search.lemmas import TOKEN, lemmatize  # noqa: E402
+from bot.search.watch import WatchMatcher  # noqa: E402
+from storage import articles, search  # noqa: E402
+from storage.articles import NewArticle  # noqa: E402
+from storage.db import Database  # noqa: E402
+from storage.watches import Watch  # noqa: E402
+
+SHARED = Path(os.environ.get("NEWSBOT_SHARED", ROOT.parent / "shared"))
+CORPUS = SHARED / "corpus" / "bruk_press_uk.jsonl"
+TOPICS = ("us-russia-talks", "nato", "war", "economy", "energy", "culture", "sport")
+SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[\"«(]?[А-ЯІЇЄҐA-Z0-9])|\n+")
+BATCH = 200
+QUERIES = 200
+WATCHES = 20_000
+MATCH_STORIES = 30
+
+
+def load_corpus() -> tuple[list[str], list[str], list[str]]:
+    """Sentences, titles and source names of the corpus."""
+    sentences: list[str] = []
+    titles: list[str] = []
+    sources: list[str] = []
+    with CORPUS.open(encoding="utf-8") as lines:
+        for line in lines:
+            if not line.strip():
+                continue
+            record = json.loads(line)
+            titles.append(str(record.get("title") or ""))
+            sources.append(str(record.get("source") or ""))
+            for sentence in SENTENCE_END.split(str(record.get("text") or "")):
+                sentence = sentence.strip()
+                if 30 <= len(sentence) <= 400:
+                    sentences.append(sentence)
+    return sentences, [t for t in titles if t], [s for s in sources if s]
+
+
+def make_articles(
+    n: int, rng: random.Random, sentences: list[str], titles: list[str], sources: list[str]
+) -> list[NewArticle]:
+    start = datetime(2023, 1, 1, tzinfo=UTC)
+    out = []
+    for _ in range(n):
+        body = " ".join(rng.choice(sentences) for _ in range(rng.randint(6, 14)))
+        title = rng.choice(titles) if rng.random() < 0.5 else rng.choice(sentences)[:90]
+        out.append(
+            NewArticle(
+                title=title,
+                text=body,
+                language="uk",
+                topics=tuple(rng.sample(TOPICS, rng.randint(1, 2))),
+                source=rng.choice(sources),
+                published=start + timedelta(seconds=rng.randint(0, 2 * 365 * 86400)),
+            )
+        )
+    return out
+
+
+def vocabulary(sentences: list[str]) -> tuple[list[str], dict[str, Counter[str]]]:
+    """Content word forms (4+ letters, seen 3+ times) and surface forms per lemma."""
+    forms: Counter[str] = Counter()
+    for sentence in sentences:
+        forms.update(w.lower() for w in TOKEN.findall(sentence) if len(w) >= 4 and w.isalpha())
+    common = [w for w, c in forms.items() if c >= 3]
+    by_lemma: dict[str, Counter[str]] = defaultdict(Counter)
+    for word in common:
+        by_lemma[lemmatize(word, "uk")[0]][word] = forms[word]
+    return common, by_lemma
+
+
+def make_queries(
+    rng: random.Random, words: list[str], sentences: list[str], sources: list[str]
+) -> list[str]:
+    """1–3 vocabulary words taken from one corpus sentence (so they can co-occur)."""
+    known = set(words)
+    queries = []
+    while len(queries) < QUERIES:
+        forms = list(
+            dict.fromkeys(w for w in TOKEN.findall(rng.choice(sentences)) if w.lower() in known)
+        )
+        if not forms:
+            continue
+        parts = rng.sample(forms, min(len(forms), rng.randint(1, 3)))
+        roll = rng.random()
+        if roll < 0.1:
+            parts.append(f"topic:{rng.choice(TOPICS)}")
+        elif roll < 0.2:
+            parts.append("lang:uk")
+        elif roll < 0.3:
+            parts.append(f"from:{rng.randint(2023, 2024)}-{rng.randint(1, 12):02d}-01")
+        elif roll < 0.35:
+            parts.append(f'source:"{rng.choice(sources)}"')
+        elif roll < 0.4 and len(parts) > 1:
+            parts = [f'"{parts[0]} {parts[1]}"', *parts[2:]]
+        queries.append(" ".join(parts))
+    return queries
+
+
+def make_watches(rng: random.Random, words: list[str]) -> list[Watch]:
+    watches = []
+    for i in range(WATCHES):
+        parts = rng.sample(words, rng.randint(1, 3))
+        if rng.random() < 0.2:
+            parts.append("-" + rng.choice(words))
+        if rng.random() < 0.1:
+            parts.append(f"topic:{rng.choice(TOPICS)}")
+        watches.append(Watch(i + 1, 1_000_000 + i // 3, " ".join(parts)))
+    return watches
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+async def morphology(
+    db: Database, rng: random.Random, by_lemma: dict[str, Counter[str]]
+) -> tuple[bool, str]:
+    """An inflected query must find stories that only have other forms of the word."""
+    fixed = [
+        ("ракета", "Уночі ворог атакував область ракетами і дронами."),
+        ("гарантія безпеки", "Сторони обговорили питання гарантій безпеки для Європи."),
+    ]
+    now = time.time()
+    ok = True
+    for query, text in fixed:
+        async with db.transaction() as conn:
+            article_id = await articles.insert(
+                conn, NewArticle("Зонд", text, "uk", ("probe",)), now=now
+            )
+        page = await search.search(db, f"{query} topic:probe", limit=5)
+        ok = ok and article_id in [h.article_id for h in page.hits]
+    # Corpus probes: query the rarest form of a word that has several frequent forms.
+    groups = [c for c in by_lemma.values() if len(c) >= 3]
+    rng.shuffle(groups)
+    passed = total = 0
+    for forms in groups[:40]:
+        rare = min(forms, key=lambda f: forms[f])
+        page = await search.search(db, rare, limit=50)
+        total += 1
+        passed += any(
+            rare not in {w.lower() for w in TOKEN.findall(h.snippet.text + " " + h.title.text)}
+            and h.snippet.marks
+            for h in page.hits
+        )
+    return ok and passed >= 0.9 * total, f"fixed {'ok' if ok else 'FAILED'}, {passed}/{total}"
+
+
+async def run(n: int, path: Path) -> dict[str, object]:
+    rng = random.Random(6)
+    sentences, titles, sources = load_corpus()
+    stories = make_articles(n, rng, sentences, titles, sources)
+    words, by_lemma = vocabulary(sentences)
+    news.warm_up()
+
+    db = await Database.open(path)
+    t0 = time.perf_counter()
+    now = time.time()
+    for i in range(0, n, BATCH):
+        async with db.transaction() as conn:
+            for new in stories[i : i + BATCH]:
+                await articles.insert(conn, new, now=now)
+    index_s = time.perf_counter() - t0
+    await db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db_mb = sum(p.stat().st_size for p in path.parent.glob(path.name + "*")) / 1e6
+
+    queries = make_queries(rng, words, sentences, sources)
+    for q in queries[:10]:  # warm the page cache and lemma caches like a running bot
+        await search.search(db, q)
+    times, found = [], 0
+    for q in queries:
+        t = time.perf_counter()
+        page = await search.search(db, q)
+        times.append((time.perf_counter() - t) * 1000)
+        found += bool(page.hits)
+
+    morphology_ok, probes = await morphology(db, rng, by_lemma)
+    await db.close()
+
+    matcher = WatchMatcher(make_watches(rng, words))
+    analyses = [news.analyze(s.text, title=s.title) for s in stories[:MATCH_STORIES]]
+    match_ms, matched = [], 0
+    for analysis in analyses:
+        t = time.perf_counter()
+        matched += len(matcher.match(analysis))
+        match_ms.append((time.perf_counter() - t) * 1000)
+
+    return {
+        "bench": "search",
+        "articles": n,
+        "index_docs_per_s": round(n / index_s, 1),
+        "db_mb": round(db_mb, 1),
+        "query_ms_p50": round(statistics.median(times), 2),
+        "query_ms_p99": round(pct(times, 0.99), 2),
+        "queries_with_hits": found,
+        "watches": len(matcher),
+        "watch_match_ms": round(max(match_ms), 2),
+        "watch_match_ms_p50": round(statistics.median(match_ms), 2),
+        "watch_recipients_per_story": round(matched / len(analyses), 1),
+        "morphology_ok": morphology_ok,
+        "morphology_probes": probes,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="10,000 articles instead of 100,000")
+    parser.add_argument("--articles", type=int, help="how many articles to index")
+    parser.add_argument("--db", type=Path, help="database file (default: a temporary one)")
+    args = parser.parse_args()
+    n = args.articles or (10_000 if args.quick else 100_000)
+    if not CORPUS.exists():
+        sys.exit(f"{CORPUS} is absent: the benchmark needs ../shared beside the repository")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = args.db or Path(tmp) / "search_bench.db"
+        if path.exists():
+            sys.exit(f"{path} exists: give a new file")
+        result = asyncio.run(run(n, path))
+    print(json.dumps(result, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
