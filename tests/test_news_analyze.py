@@ -24,8 +24,7 @@ def test_seed_bar() -> None:
     assert "рф" not in analysis.lemmas  # alias folded into росія
 
 
-def test_seed_quotes_when_quotes_module_present() -> None:
-    pytest.importorskip("bot.news.quotes")
+def test_seed_quotes() -> None:
     quotes = analyze(seed_text()).quotes
     assert len(quotes) == 2
     assert {q.speaker for q in quotes} == {"Нед Прайс"}
@@ -38,7 +37,10 @@ def test_fields_passed_through() -> None:
     assert analysis.url == "https://x.test/1"
 
 
-@pytest.mark.parametrize("text", ["", "   \n\n", "Related video\nFullscreen", "🙂", "1 2 3"])
+@pytest.mark.parametrize(
+    "text",
+    ["", "   \n\n", "Related video\nFullscreen", "🙂", "1 2 3", "Заголовок\nСлово \U00017000 тут."],
+)
 def test_degenerate_input_does_not_crash(text: str) -> None:
     analysis = analyze(text)
     assert isinstance(analysis, Analysis)

@@ -67,3 +67,14 @@ def test_content_drops_function_words() -> None:
     kept = content(lemmas, "uk")
     assert "сша" in kept and "росія" in kept
     assert not {"він", "що", "та", "не"} & set(kept)
+
+
+def test_hyphenated_actor_pairs_are_two_words() -> None:
+    assert lemmatize_text("US-Russia talks", "en")[:2] == lemmatize_text("US Russia", "en")
+    assert lemmatize_text("переговори США-Росія", "uk")[1:] == lemmatize_text("США Росія", "uk")
+    # Dictionary compounds stay whole.
+    assert len(lemmatize_text("прем'єр-міністр будь-який", "uk")) == 2
+
+
+def test_letters_without_unicode_name_do_not_raise() -> None:
+    assert lemmatize_text("слово \U00017000 тут", "uk")[0] == lemmatize_text("слово", "uk")[0]

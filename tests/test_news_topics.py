@@ -54,6 +54,26 @@ POSITIVE = {
         "ironclad guarantees that NATO will not expand. Deputy Secretary of State Wendy "
         "Sherman said the US firmly rejected proposals that are non-starters.",
     ),
+    "uk-leaders-call": (
+        "Байден і Путін поговорили телефоном",
+        "Президенти США і Росії Джо Байден та Володимир Путін провели телефонну розмову. "
+        "Головною темою стали російські вимоги щодо гарантій безпеки. Байден попередив, "
+        "що у разі вторгнення Вашингтон запровадить жорсткі санкції. У Кремлі розмову "
+        "назвали конструктивною.",
+    ),
+    "en-new-start": (
+        "Russia suspends New START",
+        "Russian President Vladimir Putin said Moscow would suspend its participation in "
+        "New START, the last arms control treaty with the United States. The State "
+        "Department called the decision irresponsible, and Washington said it remained "
+        "open to talks on strategic stability.",
+    ),
+    "ru-deadlock": (
+        "Рябков: ответ США не учитывает главных озабоченностей",
+        "Замглавы МИД России Сергей Рябков заявил, что письменный ответ Вашингтона на "
+        "российские предложения по гарантиям безопасности не учитывает озабоченностей "
+        "Москвы. По его словам, переговоры с США о нерасширении НАТО зашли в тупик.",
+    ),
 }
 
 NEGATIVE = {
@@ -106,6 +126,39 @@ NEGATIVE = {
         "European leaders worked on security guarantees for Ukraine with the coalition "
         "of the willing. The US signalled it may provide air support. Russia rejected any "
         "foreign troops in Ukraine, and shelling continued along the front line.",
+    ),
+    # A bilateral security deal between Ukraine and the US; Russia only reacts.
+    "uk-ukraine-us-deal": (
+        "Україна і США підписали безпекову угоду",
+        "Президент України і президент США підписали двосторонню безпекову угоду на 10 "
+        "років. Документ передбачає військову допомогу Україні для відсічі російській "
+        "агресії. Росія назвала угоду нікчемною.",
+    ),
+    # Diplomats expelled: US-Russia news without security talks.
+    "ru-expulsion": (
+        "США выслали российских дипломатов",
+        "Государственный департамент США объявил о высылке двенадцати сотрудников "
+        "постпредства России при ООН. В МИД России пообещали ответные меры.",
+    ),
+    # Other "security": food security and the grain deal.
+    "en-grain-deal": (
+        "US says Russia must return to grain deal",
+        "The United States urged Russia to return to the Black Sea grain deal, saying its "
+        "exit threatens food security in Africa. The Kremlin said its demands were not met.",
+    ),
+    # A war report that mentions the talks once, as background.
+    "uk-war-background": (
+        "Росія вдарила по енергетиці",
+        "Уночі Росія випустила по Україні понад сто ракет і дронів, загинули семеро "
+        "людей. Обстріл пошкодив ТЕС у трьох областях. У Білому домі засудили атаку. "
+        "Раніше США і Росія обговорювали гарантії безпеки, але переговори зайшли в "
+        "глухий кут.",
+    ),
+    # NATO ministers on European security: US and Russia named, no US-Russia talks.
+    "en-nato-ministers": (
+        "NATO ministers meet in Brussels",
+        "NATO defence ministers discussed European security in Brussels on Thursday. US "
+        "Defense Secretary Lloyd Austin urged allies to raise spending to deter Russia.",
     ),
     # US security talks, but with China.
     "en-us-china": (

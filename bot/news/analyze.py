@@ -6,47 +6,35 @@ call warm_up() at start-up to pay that cost before the first story.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
 from datetime import datetime
-from functools import cache
 
 from bot.news import morph
 from bot.news.clean import clean_text
 from bot.news.fingerprint import entities, sketch
 from bot.news.language import detect_language
-from bot.news.lemmas import apply_aliases, content, word_lemma, words
+from bot.news.lemmas import apply_aliases, content, token_lemmas, words
 from bot.news.model import Analysis, Quote
+from bot.news.quotes import extract_quotes
 from bot.news.sentences import split_sentences
 from bot.news.summary import Candidate, summarize
 from bot.news.topics import match_topics, rules
-
-
-@cache
-def _quote_extractor() -> Callable[[Sequence[str], str], list[Quote]] | None:
-    # bot.news.quotes is built in parallel; analysis works without it meanwhile.
-    try:
-        from bot.news.quotes import extract_quotes
-    except ImportError:
-        return None
-    return extract_quotes
-
 
 MAX_QUOTES = 5
 
 
 def _lemmas_of(sentence: str, language: str) -> tuple[list[str], list[tuple[str, str, bool]]]:
     """Lemmas of a sentence (aliases applied) and (surface, raw lemma, first) per word."""
-    tokens = words(sentence)
-    raw = [word_lemma(w, language) for w in tokens]
-    marks = [(w, lem, i == 0) for i, (w, lem) in enumerate(zip(tokens, raw, strict=True))]
+    raw: list[str] = []
+    marks: list[tuple[str, str, bool]] = []
+    for i, word in enumerate(words(sentence)):
+        for lemma in token_lemmas(word, language):
+            raw.append(lemma)
+            marks.append((word, lemma, i == 0))
     return apply_aliases(raw, language), marks
 
 
 def _quotes(paragraphs: tuple[str, ...], language: str) -> tuple[Quote, ...]:
-    extract = _quote_extractor()
-    if extract is None:
-        return ()
-    return tuple(extract(paragraphs, language)[:MAX_QUOTES])
+    return tuple(extract_quotes(paragraphs, language)[:MAX_QUOTES])
 
 
 def analyze(

@@ -88,8 +88,25 @@ def apply_aliases(lemmas: Sequence[str], language: str) -> list[str]:
     return out
 
 
+def _splits(word: str, language: str) -> bool:
+    """Hyphenated names of two actors ("US-Russia", "США-Росія") are two words; in
+    English every hyphenated compound is ("arms-control", "Russia-Ukraine")."""
+    if "-" not in word:
+        return False
+    if language == "en":
+        return True
+    return any(len(part) > 1 and part.isupper() for part in word.split("-"))
+
+
+def token_lemmas(word: str, language: str) -> list[str]:
+    """Lemmas of one surface token before aliases: one, or one per compound part."""
+    if _splits(word, language):
+        return [word_lemma(part, language) for part in word.split("-") if part]
+    return [word_lemma(word, language)]
+
+
 def lemmatize_words(tokens: Iterable[str], language: str) -> list[str]:
-    return apply_aliases([word_lemma(w, language) for w in tokens], language)
+    return apply_aliases([lem for w in tokens for lem in token_lemmas(w, language)], language)
 
 
 def lemmatize_text(text: str, language: str) -> list[str]:

@@ -29,7 +29,10 @@ def parses(word: str, language: str) -> list[Any]:
     """All pymorphy3 parses of a word (uk/ru); empty for English."""
     if language not in MORPH_LANGUAGES:
         return []
-    return list(analyzer(language).parse(word))
+    try:
+        return list(analyzer(language).parse(word))
+    except ValueError:  # pymorphy3 raises on letters Unicode has no name for
+        return []
 
 
 @lru_cache(maxsize=200_000)
@@ -40,7 +43,10 @@ def lemma(word: str, language: str) -> str:
         return str(_stemmer().stemWord(word.lower()))
     if len(word) > 1 and word.isupper():
         return word.lower()
-    found = analyzer(language if language in MORPH_LANGUAGES else "uk").parse(word)
+    try:
+        found = analyzer(language if language in MORPH_LANGUAGES else "uk").parse(word)
+    except ValueError:  # letters without a Unicode name (e.g. U+17000): keep as written
+        return word.lower()
     return str(found[0].normal_form) if found else word.lower()
 
 
