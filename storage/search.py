@@ -11,6 +11,7 @@ and cuts snippets from the original text (bot.search.snippet).
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import time
 from collections.abc import Sequence
@@ -21,22 +22,29 @@ from typing import TYPE_CHECKING
 
 import aiosqlite
 
-from bot.search.lemmas import index_text
+from bot.search.lemmas import TOKEN, index_text
 from bot.search.query import Note, Query, parse
 from bot.search.snippet import Snippet, highlight, snippet
-from bot.search.terms import fts_match, highlight_lemmas, readings
+from bot.search.terms import Reading, fts_match, highlight_lemmas, readings
 from storage.db import Database
 
 if TYPE_CHECKING:
     from storage.articles import NewArticle
 
-# bm25 weights per column: day, language, source, topics (unindexed), title, summary, body.
-WEIGHTS = (0.0, 0.0, 0.0, 0.0, 10.0, 4.0, 1.0)
+# bm25 weights per column: title, summary, body, then the filter columns.
+WEIGHTS = (10.0, 4.0, 1.0, 0.0, 0.0, 0.0)
+TEXT_COLUMNS = "{title summary body}"
+# Ranking reads at most this many matches, newest stored first. A query matching
+# more (a function word in 80% of 100k stories) ranks the newest SCAN_CAP of them:
+# bm25 over every match would cost ~100 ms, and for such words recency is what
+# tells stories apart anyway. Pages stay inside the window (MAX_OFFSET < SCAN_CAP).
+SCAN_CAP = 2000
 # Recency lift: a story of today scores ×(1 + LIFT), one RECENCY_S old ×(1 + LIFT/2), …
 LIFT = 0.25
 RECENCY_S = 30 * 86400
 MAX_LIMIT = 50
 MAX_OFFSET = 1000
+_NOT_WORD = re.compile(r"[\W_]+")
 
 
 class Status(StrEnum):
@@ -64,11 +72,37 @@ class SearchPage:
     hits: tuple[SearchHit, ...] = ()
     offset: int = 0
     has_more: bool = False
+    capped: bool = False  # more than SCAN_CAP stories matched: the newest were ranked
 
     @property
     def notes(self) -> tuple[Note, ...]:
         """Parts of the query that were ignored, and why (for a helpful reply)."""
         return self.query.notes
+
+
+def topic_token(topic: str) -> str:
+    """A topic id as one index token: us-russia-talks → usrussiatalks."""
+    return _NOT_WORD.sub("", topic.lower())
+
+
+def _phrase(words: list[str]) -> str:
+    return '"' + " ".join(w.replace('"', '""') for w in words) + '"'
+
+
+def match_expression(query: Query, found: tuple[Reading, ...]) -> str | None:
+    """The full MATCH string: the query's readings over the text columns, AND the
+    filters over their columns. None when there is nothing to search for."""
+    text = fts_match(found)
+    if text is None:
+        return None
+    parts = [f"{TEXT_COLUMNS} : ({text})"]
+    if query.language:
+        parts.append(f"{{language}} : {_phrase([query.language])}")
+    if query.source and (words := TOKEN.findall(query.source)):
+        parts.append(f"{{source}} : {_phrase(words)}")
+    if query.topic and (token := topic_token(query.topic)):
+        parts.append(f"{{topics}} : {_phrase([token])}")
+    return " AND ".join(parts)
 
 
 def _summary(analysis_json: str | None) -> list[str]:
@@ -100,18 +134,20 @@ async def index_article(
     """(Re)index one story; call inside the transaction that writes it."""
     await conn.execute("DELETE FROM search_index WHERE rowid = ?", (article_id,))
     await conn.execute(
-        "INSERT INTO search_index (rowid, day, language, source, topics, title, summary, body)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO search_index (rowid, title, summary, body, language, source, topics)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
         (
             article_id,
-            day,
-            language,
-            source.casefold() if source else None,
-            json.dumps(list(topics)),
             index_text(title, language),
             index_text("\n".join(summary), language),
             index_text(text, language),
+            language,
+            source or "",
+            " ".join(topic_token(t) for t in topics),
         ),
+    )
+    await conn.execute(
+        "INSERT OR REPLACE INTO search_meta (id, day) VALUES (?, ?)", (article_id, day)
     )
     # FTS5 holds the new row in memory and writes it out at the next statement
     # savepoint — inside the caller's later statements, whose total_changes
@@ -143,9 +179,10 @@ async def reindex(db: Database, *, rebuild: bool = False) -> int:
     async with db.transaction() as conn:
         if rebuild:
             await conn.execute("DELETE FROM search_index")
+            await conn.execute("DELETE FROM search_meta")
         async with conn.execute(
             "SELECT id, title, text, language, source, topics, published, created_at, analysis"
-            " FROM articles WHERE id NOT IN (SELECT rowid FROM search_index)"
+            " FROM articles WHERE id NOT IN (SELECT id FROM search_meta)"
         ) as cursor:
             rows = list(await cursor.fetchall())
         for row in rows:
@@ -185,51 +222,49 @@ async def search(
     if isinstance(query, str):
         query = parse(query)
     limit = min(max(limit, 1), MAX_LIMIT)
-    offset = min(max(offset, 0), MAX_OFFSET)
+    offset = max(offset, 0)
     found = readings(query)
-    expression = fts_match(found)
+    expression = match_expression(query, found)
     if expression is None:
         return SearchPage(query, Status.EMPTY, offset=offset)
+    if offset > MAX_OFFSET:  # past the last page: nothing more (never the same page again)
+        return SearchPage(query, Status.OK, offset=offset)
     now = time.time() if now is None else now
 
     where = ["search_index MATCH ?"]
     params: list[object] = [now, expression]
     since, until = _bounds(query)
     if since is not None:
-        where.append("day >= ?")
+        where.append("m.day >= ?")
         params.append(since)
     if until is not None:
-        where.append("day < ?")
+        where.append("m.day < ?")
         params.append(until)
-    if query.language:
-        where.append("language = ?")
-        params.append(query.language)
-    if query.source:
-        where.append("instr(source, ?) > 0")
-        params.append(query.source.casefold())
-    if query.topic:
-        where.append("EXISTS (SELECT 1 FROM json_each(search_index.topics) WHERE value = ?)")
-        params.append(query.topic)
-    params += [limit + 1, offset]
+    params += [SCAN_CAP, limit + 1, offset]
     weights = ", ".join(str(w) for w in WEIGHTS)
+    # Inner: the newest SCAN_CAP matches (FTS5 walks rowids backwards and stops).
+    # Outer: best first. Placeholders bind in text order: `now`, MATCH, dates, limits.
     sql = (
-        f"SELECT rowid, bm25(search_index, {weights})"
-        f" * (1.0 + {LIFT} / (1.0 + max(0.0, ? - day) / {RECENCY_S}.0)) AS score"
-        f" FROM search_index WHERE {' AND '.join(where)}"
-        " ORDER BY score, rowid DESC LIMIT ? OFFSET ?"
+        "WITH recent AS ("
+        f" SELECT f.rowid AS id, bm25(search_index, {weights})"
+        f" * (1.0 + {LIFT} / (1.0 + max(0.0, ? - m.day) / {RECENCY_S}.0)) AS score"
+        " FROM search_index f JOIN search_meta m ON m.id = f.rowid"
+        f" WHERE {' AND '.join(where)} ORDER BY f.rowid DESC LIMIT ?)"
+        " SELECT id, score, count(*) OVER () FROM recent ORDER BY score, id DESC LIMIT ? OFFSET ?"
     )
-    # Placeholders bind in text order: `now` (in the SELECT list) first, then WHERE.
     try:
         async with db.conn.execute(sql, params) as cursor:
-            ranked = [(int(r[0]), float(r[1])) for r in await cursor.fetchall()]
+            rows = list(await cursor.fetchall())
     except sqlite3.OperationalError as error:
         if "fts5" not in str(error):
             raise
         return SearchPage(query, Status.INVALID, offset=offset)
-    has_more = len(ranked) > limit
+    ranked = [(int(r[0]), float(r[1])) for r in rows]
+    capped = bool(rows) and int(rows[0][2]) >= SCAN_CAP
+    has_more = len(ranked) > limit and offset + limit <= MAX_OFFSET
     ranked = ranked[:limit]
     hits = await _hits(db, ranked, highlight_lemmas(found))
-    return SearchPage(query, Status.OK, hits, offset, has_more)
+    return SearchPage(query, Status.OK, hits, offset, has_more, capped)
 
 
 async def _hits(

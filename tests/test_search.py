@@ -173,6 +173,8 @@ async def test_paging(db: Database) -> None:
     assert first.has_more and second.has_more and not last.has_more
     seen = [h.article_id for page in (first, second, last) for h in page.hits]
     assert sorted(seen) == sorted(stored)
+    beyond = await search.search(db, "санкції", offset=search.MAX_OFFSET + 1, now=NOW)
+    assert beyond.status is Status.OK and beyond.hits == () and not beyond.has_more
 
 
 async def test_nothing_to_search_is_a_structured_outcome(db: Database) -> None:
@@ -247,3 +249,15 @@ def test_search_runs_from_sync_code(tmp_path: Path) -> None:
             await database.close()
 
     assert asyncio.run(run()) == [1]
+
+
+async def test_very_common_words_rank_the_newest_matches(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stored = [await put(db, "Санкції", "Санкції.") for _ in range(5)]
+    page = await search.search(db, "санкції", now=NOW)
+    assert not page.capped and len(page.hits) == 5
+    monkeypatch.setattr(search, "SCAN_CAP", 3)
+    page = await search.search(db, "санкції", now=NOW)
+    assert page.capped
+    assert sorted(h.article_id for h in page.hits) == stored[-3:]

@@ -1,22 +1,28 @@
 -- Full-text search over lemmatized stories, and keyword watches.
 --
--- search_index holds one row per article (rowid = articles.id) with the lemmas of
--- its title, summary and body, space-separated; the original words stay in
--- articles and snippets are cut from there. unicode61 without diacritic removal:
--- й/ї must not fold into и/і. The storage layer (storage.search.index_article)
--- fills the index inside the publish transaction; the trigger keeps deletes in step.
+-- search_index: one row per article (rowid = articles.id). title, summary and body
+-- hold lemmas separated by spaces (the original words stay in articles; snippets
+-- are cut from there). language, source and topics are indexed too so that
+-- filters join the MATCH expression and run on the index instead of reading rows:
+-- language is one token (uk), source the outlet name, topics one token per topic
+-- id with non-alphanumerics removed (us-russia-talks → usrussiatalks).
+-- unicode61 without diacritic removal: й/ї must not fold into и/і.
 --
--- The unindexed columns come first and copy what filters and the recency lift
--- need (story date, language, lower-cased source, topics JSON): ranking then never
--- reads the articles rows, whose long text would make every lookup walk overflow pages.
+-- search_meta: the story's day (published, else stored) in a narrow table, for
+-- date filters and the recency lift; reading it from FTS content or from articles
+-- would drag each row's long text through the page cache.
+--
+-- storage.search.index_article fills both inside the publish transaction; the
+-- trigger and the foreign key keep deletes in step.
 
 CREATE VIRTUAL TABLE search_index USING fts5(
-    day UNINDEXED,            -- COALESCE(published, created_at), unix seconds
-    language UNINDEXED,
-    source UNINDEXED,         -- casefolded
-    topics UNINDEXED,         -- JSON array, as in articles.topics
-    title, summary, body,
+    title, summary, body, language, source, topics,
     tokenize = 'unicode61 remove_diacritics 0'
+);
+
+CREATE TABLE search_meta (
+    id INTEGER PRIMARY KEY REFERENCES articles (id) ON DELETE CASCADE,
+    day REAL NOT NULL
 );
 
 CREATE TRIGGER articles_search_delete AFTER DELETE ON articles BEGIN
