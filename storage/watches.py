@@ -59,12 +59,10 @@ async def remove(db: Database, chat_id: int, watch_id: int) -> bool:
         return bool(cursor.rowcount)
 
 
-async def all_active(db: Database) -> list[Watch]:
-    """Every watch of an active chat (what the in-memory matcher loads)."""
-    async with db.conn.execute(
-        "SELECT w.* FROM watches w JOIN chats c ON c.id = w.chat_id"
-        " WHERE c.status = 'active' ORDER BY w.id"
-    ) as cursor:
+async def all_watches(db: Database) -> list[Watch]:
+    """Every watch (what the in-memory matcher loads). Blocked chats' watches too:
+    a chat can come back, and publish() already skips chats that are not active."""
+    async with db.conn.execute("SELECT * FROM watches ORDER BY id") as cursor:
         return [_watch(row) for row in await cursor.fetchall()]
 
 

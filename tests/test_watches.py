@@ -58,11 +58,16 @@ async def test_watches_follow_a_migrated_chat(db: Database) -> None:
     assert moved is not None and moved.chat_id == -1003
 
 
-async def test_blocked_chats_are_not_loaded(db: Database) -> None:
-    await watches.add(db, 1, "Прайс")
-    await watches.add(db, 2, "Прайс")
+async def test_blocked_chat_keeps_watches_but_gets_nothing(db: Database) -> None:
+    service = WatchService(db)
+    await service.add(1, "Прайс")
+    await service.add(2, "Прайс")
     await chats.set_status(db, 2, chats.BLOCKED)
-    assert [w.chat_id for w in await watches.all_active(db)] == [1]
+    assert await service.load() == 2  # it may come back; publish skips it meanwhile
+    stories = StoryService(db, match_watches=service.match)
+    published = await stories.publish(Draft(text=PRICE, title="Брифінг"))
+    rows = [r for r in await outbox.due(db) if r.article_id == published.article_id]
+    assert [r.chat_id for r in rows] == [1]
 
 
 async def test_service_rules(db: Database) -> None:

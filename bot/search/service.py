@@ -43,8 +43,9 @@ class WatchService:
         self.matcher = matcher or WatchMatcher()
 
     async def load(self) -> int:
-        """Read every active chat's watches into the matcher. Returns how many."""
-        self.matcher = WatchMatcher(await store.all_active(self.db))
+        """Read every watch into the matcher (start-up, or after chats.migrate).
+        Returns how many."""
+        self.matcher = WatchMatcher(await store.all_watches(self.db))
         return len(self.matcher)
 
     async def add(self, chat_id: int, text: str) -> AddResult:
