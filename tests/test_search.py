@@ -103,6 +103,7 @@ async def test_excluded_words_and_phrases(db: Database) -> None:
     assert set(await ids(db, "Прайс")) == {iran, plain}
     assert await ids(db, "Прайс -Іран") == [plain]
     assert await ids(db, "Прайс -Ірану") == [plain]  # excluded words are lemmatized too
+    assert await ids(db, "Прайс —Іран") == [plain]  # a phone's dash works as a minus
     assert await ids(db, 'Прайс -"відповісти журналістам"') == [iran]
 
 

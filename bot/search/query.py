@@ -27,7 +27,8 @@ _QUOTES = str.maketrans({"«": '"', "»": '"', "“": '"', "”": '"', "„": '"
 # Control and format characters (incl. our snippet sentinels) become spaces.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
 # key:"quoted value" | -"quoted phrase" | bare token
-_PART = re.compile(r'([^\s:"]+):"([^"]*)(?:"|$)|(-?)"([^"]*)(?:"|$)|(\S+)')
+_PART = re.compile(r'([^\s:"]+):"([^"]*)(?:"|$)|([-–—−]?)"([^"]*)(?:"|$)|(\S+)')
+MINUS = "-–—−"  # phones turn "-" into dashes
 
 FILTER_KEYS = {
     "topic": "topic",
@@ -171,7 +172,7 @@ def parse(raw: str) -> Query:
         if name is not None:
             filters[name] = value.strip()
             continue
-        if bare.startswith("-") and len(bare) > 1:
+        if bare[0] in MINUS and len(bare) > 1:
             for word in _words(bare[1:]):
                 add(excluded, [word])
             continue
