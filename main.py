@@ -126,21 +126,11 @@ def parser() -> argparse.ArgumentParser:
 
 
 def _extensions() -> list[Callable[[Any], None]]:
-    """Admin tools registered by their packages (ingest/import/feed, search)."""
-    found: list[Callable[[Any], None]] = []
-    try:
-        from bot.ingest.cli import add_cli
+    """Admin tools registered by their packages: ingest / import / feed, and search."""
+    from bot.ingest.cli import add_cli as add_ingest_cli
+    from bot.search.cli import add_cli as add_search_cli
 
-        found.append(add_cli)
-    except ImportError:
-        pass
-    try:
-        from bot.search.cli import add_cli as add_search_cli
-
-        found.append(add_search_cli)
-    except ImportError:
-        pass
-    return found
+    return [add_ingest_cli, add_search_cli]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -106,7 +106,7 @@ def make_queries(
 ) -> list[str]:
     """1–3 vocabulary words taken from one corpus sentence (so they can co-occur)."""
     known = set(words)
-    queries = []
+    queries: list[str] = []
     while len(queries) < QUERIES:
         forms = list(
             dict.fromkeys(w for w in TOKEN.findall(rng.choice(sentences)) if w.lower() in known)

@@ -3,23 +3,31 @@ handlers into a python-telegram-bot Application."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
 from typing import Any
 
-from telegram import BotCommand, BotCommandScopeChat
-from telegram.ext import Application, ApplicationBuilder, ContextTypes
+import httpx
+from telegram import Bot, BotCommand, BotCommandScopeChat
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
+from telegram.request import HTTPXRequest
 
-from bot import i18n
+from bot import i18n, news
 from bot.config import Settings
-from bot.delivery import DeliveryWorker
+from bot.delivery import IN_FLIGHT, DeliveryWorker
+from bot.jobs import schedule_jobs
+from bot.search.service import WatchService
 from bot.stories import StoryService
 from bot.topics import TopicCatalog
+from storage import search
 from storage.db import Database
 
 log = logging.getLogger(__name__)
 
 App = Application[Any, Any, Any, Any, Any, Any]
+REPLY_RETRIES = 3
+SEND_TIMEOUT_S = 20.0
 
 # (command, description msgid) for the menu; admins get the admin ones in their chats.
 USER_COMMANDS = (
@@ -41,6 +49,8 @@ class Services:
     topics: TopicCatalog
     stories: StoryService
     delivery: DeliveryWorker
+    watches: WatchService
+    http: httpx.AsyncClient  # one pool for URL and feed fetching
 
 
 def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
@@ -54,19 +64,43 @@ def build_application(settings: Settings, *, start_delivery: bool = True) -> App
     from handlers import register  # handlers import bot.app; import here to keep one root
 
     async def post_init(application: App) -> None:
+        # Fail at start-up, not on the first story: catalogs, dictionaries, schema, index.
+        i18n.preload()
+        await asyncio.to_thread(news.warm_up)
         db = await Database.open(settings.database_path)
+        await search.reindex(db)
         topics = TopicCatalog.load()
+        # Broadcasts pace themselves (bot.pacing) on their own connection pool; the
+        # application's bot, used for replies, retries a 429 through AIORateLimiter.
+        sender = Bot(
+            settings.token,
+            base_url=settings.bot_api_base_url,
+            base_file_url=settings.base_file_url,
+            request=HTTPXRequest(
+                connection_pool_size=IN_FLIGHT + 4,
+                read_timeout=SEND_TIMEOUT_S,
+                write_timeout=SEND_TIMEOUT_S,
+            ),
+        )
+        await sender.initialize()
         delivery = DeliveryWorker(
             db,
-            application.bot,
+            sender,
             rate_per_s=settings.send_rate,
             default_language=settings.default_language,
             timezone=settings.timezone,
             topic_names=topics.names,
         )
-        stories = StoryService(db, on_queued=delivery.wake)
-        application.bot_data["services"] = Services(settings, db, topics, stories, delivery)
+        watches = WatchService(db)
+        await watches.load()
+        delivery.on_chat_migrated = watches.load
+        stories = StoryService(db, on_queued=delivery.wake, match_watches=watches.match)
+        http = httpx.AsyncClient()
+        application.bot_data["services"] = Services(
+            settings, db, topics, stories, delivery, watches, http
+        )
         await register_commands(application, settings)
+        await schedule_jobs(application, settings)
         if start_delivery:
             delivery.start()
 
@@ -74,6 +108,8 @@ def build_application(settings: Settings, *, start_delivery: bool = True) -> App
         found = application.bot_data.get("services")
         if isinstance(found, Services):
             await found.delivery.stop()
+            await found.delivery.bot.shutdown()
+            await found.http.aclose()
             await found.db.close()
 
     application = (
@@ -84,6 +120,7 @@ def build_application(settings: Settings, *, start_delivery: bool = True) -> App
         .post_init(post_init)
         .post_shutdown(post_shutdown)
         .concurrent_updates(False)
+        .rate_limiter(AIORateLimiter(max_retries=REPLY_RETRIES))
         .build()
     )
     register(application)

@@ -13,7 +13,7 @@ import contextlib
 import logging
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -39,6 +39,7 @@ BATCH = 200
 IN_FLIGHT = 64
 FLUSH_S = 0.05
 IDLE_WAIT_S = 5.0
+STOP_GRACE_S = 30.0
 GONE_ERRORS = ("chat not found", "user is deactivated", "bot was kicked", "chat was deleted")
 
 
@@ -75,6 +76,7 @@ class DeliveryWorker:
         self.timezone = timezone
         self.topic_names = topic_names
         self.stats = DeliveryStats()
+        self.on_chat_migrated: Callable[[], Awaitable[object]] | None = None
         self._wake = asyncio.Event()
         self._stopping = False
         self._task: asyncio.Task[None] | None = None
@@ -104,10 +106,8 @@ class DeliveryWorker:
                 await self._task
             self._task = None
         # Let sends already on the wire finish and be recorded: nothing sent goes unmarked.
-        for _ in range(IN_FLIGHT):
-            await self._slots.acquire()
-        for _ in range(IN_FLIGHT):
-            self._slots.release()
+        if self._tasks:
+            await asyncio.wait(set(self._tasks), timeout=STOP_GRACE_S)
         await self._flush()
 
     async def idle(self, within_s: float = 30.0) -> bool:
@@ -146,7 +146,11 @@ class DeliveryWorker:
             if not self.pacer.ready(row.chat_id):
                 continue  # the chat is paused or its slot is taken; later rounds get it
             await self._slots.acquire()
-            await self.pacer.acquire(row.chat_id, row.chat_type)
+            try:
+                await self.pacer.acquire(row.chat_id, row.chat_type)
+            except BaseException:
+                self._slots.release()
+                raise
             self._in_flight.add(row.id)
             task = asyncio.create_task(self._deliver(row))
             self._tasks.add(task)
@@ -167,22 +171,25 @@ class DeliveryWorker:
     # -- one message -----------------------------------------------------------------
 
     async def _deliver(self, row: Delivery) -> None:
+        sent = False
         try:
-            await self._send(row)
+            sent = await self._send(row)
         except Exception:
             log.exception("unexpected error delivering outbox row %s", row.id)
             await outbox.mark_retry(
                 self.db, row.id, due_at=time.time() + backoff(row.attempts), error="internal"
             )
         finally:
-            self._in_flight.discard(row.id)
+            if not sent:
+                self._in_flight.discard(row.id)  # a sent row leaves it once _flush marks it
             self._slots.release()
 
-    async def _send(self, row: Delivery) -> None:
+    async def _send(self, row: Delivery) -> bool:
+        """True when Telegram accepted the message (the row is marked sent by _flush)."""
         article = await self._load_article(row.article_id)
         if article is None:
             await outbox.mark(self.db, row.id, outbox.SKIPPED, error="article deleted")
-            return
+            return False
         locale = i18n.resolve_locale(row.language, row.telegram_language, self.default_language)
         text, keyboard = self._render(article, row, locale)
         try:
@@ -211,6 +218,8 @@ class DeliveryWorker:
             await chats.set_status(self.db, row.chat_id, status)
         except ChatMigrated as error:
             await chats.migrate(self.db, row.chat_id, error.new_chat_id)
+            if self.on_chat_migrated is not None:
+                await self.on_chat_migrated()
         except BadRequest as error:
             if any(reason in error.message.lower() for reason in GONE_ERRORS):
                 await chats.set_status(self.db, row.chat_id, chats.GONE)
@@ -226,6 +235,8 @@ class DeliveryWorker:
             self._sent_buffer.append((row.id, message.message_id))
             if self._flusher is None or self._flusher.done():
                 self._flusher = asyncio.create_task(self._flush_soon())
+            return True
+        return False
 
     async def _retry(self, row: Delivery, error: str) -> None:
         kind = error.split(":", 1)[0]
@@ -245,7 +256,10 @@ class DeliveryWorker:
     async def _flush(self) -> None:
         if self._sent_buffer:
             batch, self._sent_buffer = self._sent_buffer, []
-            await outbox.mark_sent(self.db, batch)
+            try:
+                await outbox.mark_sent(self.db, batch)
+            finally:
+                self._in_flight.difference_update(row_id for row_id, _ in batch)
 
     # -- rendering -------------------------------------------------------------------
 

@@ -80,11 +80,14 @@ class StoryService:
             news.analyze, draft.text, title=draft.title, url=draft.url, published=draft.published
         )
 
-    async def publish(self, draft: Draft, analysis: Analysis | None = None) -> Published:
+    async def publish(
+        self, draft: Draft, analysis: Analysis | None = None, *, deliver: bool = True
+    ) -> Published:
+        """Store the story; with `deliver` (the default) queue it for its readers."""
         analysis = analysis or await self.analyze(draft)
         topics = draft.topics or analysis.topics
-        followup = await self._followup(analysis)
-        watchers = self.match_watches(analysis) if self.match_watches else []
+        followup = await self._followup(analysis) if deliver else None
+        watchers = self.match_watches(analysis) if self.match_watches and deliver else []
         article_id, queued = await articles.publish(
             self.db,
             NewArticle(
@@ -99,6 +102,7 @@ class StoryService:
             ),
             watchers=watchers,
             followup=followup,
+            deliver=deliver,
         )
         if queued:
             self.on_queued()

@@ -14,6 +14,9 @@ from bot.domain import Article
 from storage import search
 from storage.db import Database
 
+# Chats that got (or are about to get) the earlier story; a blocked row does not count.
+HAD_EARLIER = "SELECT chat_id FROM outbox WHERE article_id = ? AND status IN ('sent', 'pending')"
+
 
 @dataclass(frozen=True, slots=True)
 class NewArticle:
@@ -93,13 +96,16 @@ async def publish(
     *,
     watchers: Sequence[WatchRecipient] = (),
     followup: Followup | None = None,
+    deliver: bool = True,
     now: float | None = None,
 ) -> tuple[int, int]:
-    """Store the story and queue one message per matching active chat.
-    Returns (article id, rows queued)."""
+    """Store the story and, when `deliver`, queue one message per matching active chat
+    (a backfill stores without alerting anyone). Returns (article id, rows queued)."""
     now = time.time() if now is None else now
     async with db.transaction() as conn:
         article_id = await insert(conn, new, now=now)
+        if not deliver:
+            return article_id, 0
         before = conn.total_changes
         if followup is not None:
             # Chats that already have the earlier story: a reply-update, or nothing.
@@ -114,7 +120,7 @@ async def publish(
                     """,
                     (article_id, now, now, followup.article_id),
                 )
-            exclude = "AND s.chat_id NOT IN (SELECT chat_id FROM outbox WHERE article_id = ?)"
+            exclude = f"AND s.chat_id NOT IN ({HAD_EARLIER})"
         else:
             exclude = ""
         # Topics strongest first: the first topic a chat follows is the reason it gets.
@@ -136,7 +142,8 @@ async def publish(
             already = set()
             if followup is not None:
                 async with conn.execute(
-                    "SELECT chat_id FROM outbox WHERE article_id = ?", (followup.article_id,)
+                    HAD_EARLIER,
+                    (followup.article_id,),
                 ) as cursor:
                     already = {row[0] for row in await cursor.fetchall()}
             await conn.executemany(

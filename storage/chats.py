@@ -107,6 +107,9 @@ async def migrate(db: Database, old_id: int, new_id: int) -> None:
             await conn.execute(
                 "UPDATE OR IGNORE outbox SET chat_id = ? WHERE chat_id = ?", (new_id, old_id)
             )
+            await conn.execute(
+                "UPDATE OR IGNORE watches SET chat_id = ? WHERE chat_id = ?", (new_id, old_id)
+            )
             await conn.execute("DELETE FROM chats WHERE id = ?", (old_id,))
         else:
             # ON UPDATE CASCADE carries subscriptions and outbox rows along.

@@ -12,7 +12,9 @@ from pathlib import Path
 
 import pytest
 
-SHARED = Path(os.environ.get("NEWSBOT_SHARED", Path(__file__).resolve().parents[1].parent / "shared"))
+SHARED = Path(
+    os.environ.get("NEWSBOT_SHARED", Path(__file__).resolve().parents[1].parent / "shared")
+)
 SEED = SHARED / "seeds" / "000_9d9a64b9954dc14a.txt"
 CORPUS = SHARED / "corpus" / "bruk_press_uk.jsonl"
 

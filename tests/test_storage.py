@@ -131,8 +131,7 @@ async def test_retry_and_due_times(db: Database) -> None:
 
 
 def test_second_instance_refused(tmp_path: Path) -> None:
-    with InstanceLock(tmp_path / "x.db"):
-        with pytest.raises(AlreadyRunning):
-            InstanceLock(tmp_path / "x.db").acquire()
+    with InstanceLock(tmp_path / "x.db"), pytest.raises(AlreadyRunning):
+        InstanceLock(tmp_path / "x.db").acquire()
     with InstanceLock(tmp_path / "x.db"):  # released: free again
         pass

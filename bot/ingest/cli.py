@@ -127,9 +127,6 @@ async def ingest(
             f"stored story #{result.article_id}: {analysis.title!r} [{analysis.language}] "
             f"topics={','.join(result.topics) or '-'} queued={result.queued}{follow}",
         )
-        if result.queued and not deliver:
-            # Only until StoryService.publish(deliver=False) exists (see bot.ingest.store).
-            print(f"warning: {result.queued} deliveries queued anyway", file=sys.stderr)
         for sentence in analysis.summary:
             _say(out, f"  • {sentence}")
         return EXIT_OK

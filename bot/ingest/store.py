@@ -6,7 +6,6 @@ between leaves the item to be tried again rather than lost.
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Sequence
 
 from bot.stories import Draft, Published, StoryService
@@ -20,21 +19,10 @@ async def already(db: Database, keys: Sequence[Key]) -> Seen | None:
     return await seen.find(db, keys) if keys else None
 
 
-def _can_store_only(service: StoryService) -> bool:
-    return "deliver" in inspect.signature(service.publish).parameters
-
-
 async def publish_draft(service: StoryService, draft: Draft, *, deliver: bool) -> Published:
     """deliver=False stores the story (searchable, in /latest) without alerting readers:
     backfills and `ingest` without --publish."""
-    if deliver:
-        return await service.publish(draft)
-    if _can_store_only(service):
-        result: Published = await service.publish(draft, deliver=False)  # type: ignore[call-arg,unused-ignore]
-        return result
-    # StoryService cannot store without queueing yet (see the ingest report): still
-    # store through it, so the follow-up rule and the search index apply.
-    return await service.publish(draft)
+    return await service.publish(draft, deliver=deliver)
 
 
 async def publish_once(

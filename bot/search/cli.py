@@ -1,0 +1,54 @@
+"""`python main.py search QUERY`: search stored stories from a shell (admins, scripts)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from pathlib import Path
+from typing import Any
+
+from bot.config import ConfigError, load_settings
+from storage import search as index
+from storage.db import Database
+
+
+def command(args: argparse.Namespace) -> int:
+    try:
+        path = args.database or load_settings(require_token=False).database_path
+    except ConfigError as error:
+        print(f"search: configuration error: {error}", file=sys.stderr)
+        return 2
+    if not Path(path).exists():
+        print(f"search: no database at {path} (set DATABASE_PATH)", file=sys.stderr)
+        return 2
+    return asyncio.run(run_search(" ".join(args.query), limit=args.limit, path=path))
+
+
+async def run_search(text: str, *, limit: int, path: Path) -> int:
+    db = await Database.open(path)
+    try:
+        page = await index.search(db, text, limit=limit)
+    finally:
+        await db.close()
+    if page.status is index.Status.EMPTY:
+        print('search: nothing to look for — give a word, a "phrase" or a filter', file=sys.stderr)
+        return 1
+    for hit in page.hits:
+        print(f"#{hit.article_id}  {hit.date:%Y-%m-%d}  {hit.title.text}")
+        print(f"    {hit.snippet.text}")
+    more = " (more: raise --limit)" if page.has_more else ""
+    print(f"{len(page.hits)} found{more}")
+    return 0 if page.hits else 1
+
+
+def add_cli(subparsers: Any) -> None:
+    p = subparsers.add_parser(
+        "search",
+        help="search stored stories",
+        description='Words, "exact phrases", -excluded, topic: lang: source: from: to: filters.',
+    )
+    p.add_argument("query", nargs="+", help="the query (quote it in the shell)")
+    p.add_argument("--limit", type=int, default=10, help="results to print (max 50)")
+    p.add_argument("--database", type=Path, default=None, help="SQLite file (DATABASE_PATH)")
+    p.set_defaults(handler=command)

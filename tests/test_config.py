@@ -1,0 +1,72 @@
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.config import ConfigError, load_settings
+
+TOKEN = "123456789:AAExampleSecretTokenValue_123"
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_defaults_and_parsing() -> None:
+    settings = load_settings({"TELEGRAM_BOT_TOKEN": TOKEN, "ADMIN_IDS": "1, 2 3"}, env_file=None)
+    assert settings.admin_ids == {1, 2, 3}
+    assert settings.default_language == "uk"
+    assert settings.timezone == "Europe/Kyiv"
+    assert settings.database_path == Path("newsbot.db")
+    assert settings.base_file_url == "https://api.telegram.org/file/bot"
+    assert TOKEN not in repr(settings)
+
+
+@pytest.mark.parametrize(
+    ("env", "names"),
+    [
+        ({}, "TELEGRAM_BOT_TOKEN"),
+        ({"TELEGRAM_BOT_TOKEN": "nonsense"}, "TELEGRAM_BOT_TOKEN"),
+        ({"TELEGRAM_BOT_TOKEN": TOKEN, "ADMIN_IDS": "alice"}, "ADMIN_IDS"),
+        ({"TELEGRAM_BOT_TOKEN": TOKEN, "DEFAULT_LANGUAGE": "de"}, "DEFAULT_LANGUAGE"),
+        ({"TELEGRAM_BOT_TOKEN": TOKEN, "TIMEZONE": "Mars/Base"}, "TIMEZONE"),
+        ({"TELEGRAM_BOT_TOKEN": TOKEN, "LOG_LEVEL": "loud"}, "LOG_LEVEL"),
+        ({"TELEGRAM_BOT_TOKEN": TOKEN, "BOT_API_BASE_URL": "ftp://x"}, "BOT_API_BASE_URL"),
+        ({"TELEGRAM_BOT_TOKEN": TOKEN, "SEND_RATE": "5000"}, "SEND_RATE"),
+    ],
+)
+def test_bad_settings_name_the_setting(env: dict[str, str], names: str) -> None:
+    with pytest.raises(ConfigError, match=names):
+        load_settings(env, env_file=None)
+
+
+def test_env_file_is_read_and_environment_wins(tmp_path: Path) -> None:
+    env_file = tmp_path / ".env"
+    env_file.write_text(f"TELEGRAM_BOT_TOKEN={TOKEN}\nADMIN_IDS=5\n", encoding="utf-8")
+    settings = load_settings({"ADMIN_IDS": "6"}, env_file=env_file)
+    assert settings.token == TOKEN and settings.admin_ids == {6}
+
+
+def run_main(tmp_path: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), "run"],
+        cwd=tmp_path,
+        env={"PATH": "/usr/bin:/bin", **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_run_stops_with_one_clear_line_and_exit_2(tmp_path: Path) -> None:
+    done = run_main(tmp_path, {"TELEGRAM_BOT_TOKEN": TOKEN, "TIMEZONE": "Nowhere/Land"})
+    assert done.returncode == 2
+    assert done.stderr.strip().count("\n") == 0
+    assert "TIMEZONE" in done.stderr
+    assert TOKEN not in done.stderr + done.stdout
+
+
+def test_malformed_token_is_never_echoed(tmp_path: Path) -> None:
+    secret = "not-a-token-but-secret-0123456789"
+    done = run_main(tmp_path, {"TELEGRAM_BOT_TOKEN": secret})
+    assert done.returncode == 2
+    assert "TELEGRAM_BOT_TOKEN" in done.stderr
+    assert secret not in done.stderr + done.stdout
