@@ -36,10 +36,17 @@ USER_COMMANDS = (
     ("mysubs", i18n.N_("Your subscriptions")),
     ("subscribe", i18n.N_("Follow a topic")),
     ("unsubscribe", i18n.N_("Stop following a topic")),
+    ("search", i18n.N_("Search past stories")),
+    ("latest", i18n.N_("Latest stories")),
+    ("settings", i18n.N_("Delivery: instant or daily digest, quiet hours")),
     ("language", i18n.N_("Interface language")),
     ("help", i18n.N_("Help")),
 )
-ADMIN_COMMANDS = (("push", i18n.N_("Publish a story")),)
+ADMIN_COMMANDS = (
+    ("push", i18n.N_("Publish a story: text, a URL or a file")),
+    ("feeds", i18n.N_("RSS/Atom feeds")),
+    ("stats", i18n.N_("Delivery statistics")),
+)
 
 
 @dataclass

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import logging
 import re
+from typing import Any
 
 from telegram import Message, Update
-from telegram.ext import ContextTypes
+from telegram.ext import BaseHandler, CommandHandler, ContextTypes
 
 from bot.stories import Draft, StoryError
 from handlers.common import Turn, turn
@@ -91,3 +92,7 @@ def story_error_text(tn: Turn, code: str) -> str:
     return tn._(
         "Send the story after the command: /push <text>, or reply /push to a message with it."
     )
+
+
+def handlers() -> list[BaseHandler[Any, Any, Any]]:
+    return [CommandHandler("push", push)]

@@ -57,3 +57,8 @@ async def record_chat(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         chat_type=chat.type,
         telegram_language=user.language_code if user else None,
     )
+
+
+def pattern(*actions: str) -> str:
+    """A CallbackQueryHandler pattern for callback data of these actions (bot.callbacks)."""
+    return rf"^({'|'.join(actions)}):"

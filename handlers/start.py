@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
-from telegram.ext import ContextTypes
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import callbacks, i18n
 from bot.tghtml import escape
-from handlers.common import turn
+from handlers.common import pattern, turn
 from storage import chats
 
 LANGUAGE_NAMES = {"uk": "Українська", "en": "English"}
@@ -95,3 +97,12 @@ async def language_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     t = i18n.translator(parsed.arg)
     await query.answer()
     await query.edit_message_text(t.gettext("Language set: English"))
+
+
+def handlers() -> list[BaseHandler[Any, Any, Any]]:
+    return [
+        CommandHandler("start", start),
+        CommandHandler("help", help_command),
+        CommandHandler("language", language),
+        CallbackQueryHandler(language_button, pattern=pattern(callbacks.LANGUAGE)),
+    ]

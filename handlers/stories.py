@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from telegram import Update
 from telegram.constants import ParseMode
-from telegram.ext import ContextTypes
+from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
 from bot import callbacks
 from bot.render import render_full_text
 from bot.tghtml import escape
-from handlers.common import turn
+from handlers.common import pattern, turn
 from storage import articles
 
 
@@ -42,3 +44,11 @@ async def story_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     lines = [f"<b>{escape(tn._('More like this:'))}</b>"]
     lines += [f"• {escape(a.title)} — /article_{a.id}" for a in similar]
     await context.bot.send_message(tn.chat_id, "\n".join(lines), parse_mode=ParseMode.HTML)
+
+
+def handlers() -> list[BaseHandler[Any, Any, Any]]:
+    return [
+        CallbackQueryHandler(
+            story_button, pattern=pattern(callbacks.FULL_TEXT, callbacks.MORE_LIKE)
+        ),
+    ]

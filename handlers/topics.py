@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import ContextTypes
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import callbacks
-from handlers.common import Turn, turn
+from handlers.common import Turn, pattern, turn
 from storage import subscriptions
 
 
@@ -138,3 +140,15 @@ async def my_subscriptions(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         header.format(n=len(followed)) + "\n" + "\n".join(names),
         reply_markup=await topics_keyboard(tn),
     )
+
+
+def handlers() -> list[BaseHandler[Any, Any, Any]]:
+    return [
+        CommandHandler("topics", list_topics),
+        CommandHandler("subscribe", subscribe),
+        CommandHandler("unsubscribe", unsubscribe),
+        CommandHandler("mysubs", my_subscriptions),
+        CallbackQueryHandler(
+            topic_button, pattern=pattern(callbacks.SUBSCRIBE, callbacks.UNSUBSCRIBE)
+        ),
+    ]
