@@ -250,8 +250,10 @@ class DeliveryWorker:
             await outbox.mark_retry(self.db, row.id, due_at=due, error=error)
 
     async def _flush_soon(self) -> None:
-        await asyncio.sleep(FLUSH_S)
-        await self._flush()
+        # Loop: rows sent while a flush is writing must not wait for the next send.
+        while self._sent_buffer:
+            await asyncio.sleep(FLUSH_S)
+            await self._flush()
 
     async def _flush(self) -> None:
         if self._sent_buffer:
