@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from bot.domain import Reason, ReasonKind
 from bot.news.model import Quote
 from bot.render import DigestItem, render_digest, render_full_text, render_story
+from bot.render.blocks import NAME_MAX
 from bot.render.text import one_line, paragraphs, trim
 from bot.tghtml import utf16_len
 from tests.test_render_support import analysis, article, callback_data, check_message, entity_text
@@ -99,7 +100,8 @@ def test_story_is_always_valid(
     assert len(blockquotes) <= len([q for q in quotes if one_line(q.text)])
     # short content is never trimmed: title, summary and quotes come through verbatim
     if utf16_len(title + "".join(summary)) < 300 and all(
-        utf16_len(q.text + q.speaker) < 300 for q in quotes[:5]
+        utf16_len(q.text + q.speaker) < 300 and utf16_len(one_line(q.speaker)) <= NAME_MAX
+        for q in quotes[:5]
     ):
         assert one_line(title) in plain
         assert " ".join(s for s in map(one_line, summary) if s) in plain
