@@ -1,4 +1,6 @@
-"""Admin commands: /push a story (text after the command, or as a reply to a message)."""
+"""Admin commands: /push a story — pasted text (published at once), or a URL, an attached
+.txt/.md/.html file or a forwarded channel post (each shown as a preview first, see
+handlers.ingest)."""
 
 from __future__ import annotations
 
@@ -6,10 +8,11 @@ import logging
 import re
 from typing import Any
 
-from telegram import Message, Update
-from telegram.ext import BaseHandler, CommandHandler, ContextTypes
+from telegram import Message, MessageEntity, Update
+from telegram.ext import BaseHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
 from bot.stories import Draft, StoryError
+from handlers import ingest
 from handlers.common import Turn, turn
 
 log = logging.getLogger(__name__)
@@ -32,6 +35,10 @@ def command_body(message: Message) -> str:
     return text
 
 
+URL_ONLY = re.compile(r"\A[a-zA-Z][a-zA-Z0-9+.-]*://\S+\Z")
+PUSH_CAPTION = r"\A/push(@\w+)?(\s|\Z)"
+
+
 TOPIC_TAGS = re.compile(r"\A\s*((?:#[\w-]+\s+)+)")
 
 
@@ -51,8 +58,6 @@ async def push(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if await refuse_unless_admin(tn, message, "push"):
         return
     wanted_topics, text = split_topics(command_body(message))
-    if not text.strip() and message.reply_to_message is not None:
-        text = message.reply_to_message.text or message.reply_to_message.caption or ""
     unknown = [t for t in wanted_topics if t not in tn.services.topics]
     if unknown:
         known = ", ".join(t.id for t in tn.services.topics)
@@ -62,7 +67,23 @@ async def push(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             )
         )
         return
-    draft = Draft(text=text, topics=tuple(wanted_topics))
+    topics = tuple(wanted_topics)
+    replied = message.reply_to_message
+    if message.document is not None:
+        await ingest.push_document(tn, context.bot, message, message.document, topics)
+        return
+    if URL_ONLY.match(text.strip()):
+        await ingest.push_url(tn, message, text.strip(), topics)
+        return
+    if not text.strip() and replied is not None:
+        if replied.document is not None:
+            await ingest.push_document(tn, context.bot, message, replied.document, topics)
+            return
+        if ingest.channel_origin(replied) is not None:
+            await ingest.push_forward(tn, message, replied, topics)
+            return
+        text = replied.text or replied.caption or ""
+    draft = Draft(text=text, topics=topics)
     try:
         published = await tn.services.stories.publish(draft)
     except StoryError as error:
@@ -94,5 +115,33 @@ def story_error_text(tn: Turn, code: str) -> str:
     )
 
 
+async def forwarded(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A channel post an admin forwarded to the bot: preview it. Readers forwarding posts
+    are not refused: they did not ask for anything."""
+    message = update.effective_message
+    if message is None:
+        return
+    tn = await turn(update, context)
+    if not tn.is_admin:
+        log.info("forward from non-admin %s ignored", tn.user_id)
+        return
+    await ingest.push_forward(tn, message, message, ())
+
+
+class _ChannelForward(filters.MessageFilter):
+    def filter(self, message: Message) -> bool:
+        return ingest.channel_origin(message) is not None
+
+
 def handlers() -> list[BaseHandler[Any, Any, Any]]:
-    return [CommandHandler("push", push)]
+    return [
+        CommandHandler("push", push),
+        # A file with "/push [#topic]" as its caption (captions are not commands).
+        MessageHandler(filters.Document.ALL & filters.CaptionRegex(PUSH_CAPTION), push),
+        MessageHandler(
+            filters.ChatType.PRIVATE
+            & _ChannelForward()
+            & ~filters.Entity(MessageEntity.BOT_COMMAND),
+            forwarded,
+        ),
+    ]

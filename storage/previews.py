@@ -1,0 +1,125 @@
+"""Pending /push previews: the draft, its "never twice" keys and the chosen topics,
+waiting for an admin to publish, change topics or cancel (survives restarts)."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import aiosqlite
+
+from storage.db import Database
+from storage.seen import Key
+
+
+@dataclass(frozen=True, slots=True)
+class Preview:
+    id: int
+    chat_id: int
+    title: str | None
+    text: str
+    url: str | None
+    source: str | None
+    published: datetime | None
+    topics: tuple[str, ...]
+    keys: tuple[Key, ...]
+    created_at: float
+
+
+def _preview(row: aiosqlite.Row) -> Preview:
+    published = row["published"]
+    return Preview(
+        id=row["id"],
+        chat_id=row["chat_id"],
+        title=row["title"],
+        text=row["text"],
+        url=row["url"],
+        source=row["source"],
+        published=datetime.fromtimestamp(published, UTC) if published is not None else None,
+        topics=tuple(json.loads(row["topics"])),
+        keys=tuple((kind, key) for kind, key in json.loads(row["keys"])),
+        created_at=row["created_at"],
+    )
+
+
+async def add(
+    db: Database,
+    *,
+    chat_id: int,
+    title: str | None,
+    text: str,
+    url: str | None,
+    source: str | None,
+    published: datetime | None,
+    topics: Sequence[str],
+    keys: Sequence[Key],
+    now: float | None = None,
+) -> int:
+    now = time.time() if now is None else now
+    async with db.transaction() as conn:
+        cursor = await conn.execute(
+            "INSERT INTO previews (chat_id, title, text, url, source, published, topics, keys,"
+            " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                chat_id,
+                title,
+                text,
+                url,
+                source,
+                published.timestamp() if published else None,
+                json.dumps(list(topics)),
+                json.dumps([list(k) for k in keys]),
+                now,
+            ),
+        )
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+
+async def get(db: Database, preview_id: int) -> Preview | None:
+    async with db.conn.execute("SELECT * FROM previews WHERE id = ?", (preview_id,)) as cursor:
+        row = await cursor.fetchone()
+    return _preview(row) if row else None
+
+
+async def set_topics(db: Database, preview_id: int, topics: Sequence[str]) -> bool:
+    async with db.transaction() as conn:
+        cursor = await conn.execute(
+            "UPDATE previews SET topics = ? WHERE id = ?", (json.dumps(list(topics)), preview_id)
+        )
+        return cursor.rowcount > 0
+
+
+async def take(db: Database, preview_id: int) -> Preview | None:
+    """Remove the preview and return it: of two quick taps on Publish only one gets it."""
+    async with db.transaction() as conn:
+        async with conn.execute("SELECT * FROM previews WHERE id = ?", (preview_id,)) as cursor:
+            row = await cursor.fetchone()
+        if row is None:
+            return None
+        await conn.execute("DELETE FROM previews WHERE id = ?", (preview_id,))
+    return _preview(row)
+
+
+async def put_back(db: Database, preview: Preview) -> None:
+    """Restore a taken preview (publishing it failed), under its old id."""
+    async with db.transaction() as conn:
+        await conn.execute(
+            "INSERT OR IGNORE INTO previews (id, chat_id, title, text, url, source, published,"
+            " topics, keys, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                preview.id,
+                preview.chat_id,
+                preview.title,
+                preview.text,
+                preview.url,
+                preview.source,
+                preview.published.timestamp() if preview.published else None,
+                json.dumps(list(preview.topics)),
+                json.dumps([list(k) for k in preview.keys]),
+                preview.created_at,
+            ),
+        )
