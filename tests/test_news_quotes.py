@@ -181,3 +181,78 @@ def test_ranking_puts_longer_quotes_by_named_people_first() -> None:
 def test_unknown_language_and_empty_input() -> None:
     assert extract_quotes([], "uk") == []
     assert extract_quotes(["«Ми працюємо над цим питанням», — сказав Іван Мороз."], "de") == []
+
+
+def test_uk_female_foreign_surname_with_unknown_first_name() -> None:
+    # 'Венді' is not a first name to the dictionary and 'Шерман' reads as masculine, yet
+    # 'заявила'/'сказала' agree with her: the surname resolves to the full name
+    lines = [
+        "Заступниця держсекретаря США Венді Шерман заявила, що переговори були корисними.",
+        '"Ми не ухвалюватимемо жодних рішень про Україну без України", '
+        "— сказала Шерман журналістам після зустрічі.",
+    ]
+    assert speakers(lines) == [
+        ("Венді Шерман", "Ми не ухвалюватимемо жодних рішень про Україну без України")
+    ]
+    minimal = [
+        "Венді Шерман заявила, що так.",
+        '"Ми не ухвалюватимемо жодних рішень про Україну без України", — сказала Шерман.',
+    ]
+    assert [s for s, _ in speakers(minimal)] == ["Венді Шерман"]
+
+
+def test_uk_pronoun_after_female_indeclinable_surname() -> None:
+    got = speakers(
+        [
+            "Канцлерка Ангела Меркель заявила, що зустріч пройшла добре.",
+            "«Ми продовжимо переговори вже наступного тижня», — додала вона.",
+        ]
+    )
+    assert got == [("Ангела Меркель", "Ми продовжимо переговори вже наступного тижня")]
+
+
+def test_uk_masculine_speaker_of_indeclinable_surname() -> None:
+    got = speakers(["«Франція підтримає нові санкції проти агресора», — сказав Макрон."])
+    assert got == [("Макрон", "Франція підтримає нові санкції проти агресора")]
+
+
+def test_uk_capitalised_word_after_preposition_is_not_a_first_name() -> None:
+    got = speakers(
+        [
+            "У Пентагоні Шерман заявила, що так.",
+            "«Ми не ухвалюватимемо жодних рішень без союзників», — сказала Шерман.",
+        ]
+    )
+    assert [s for s, _ in got] == ["Шерман"]
+
+
+def test_uk_first_names_the_dictionary_lacks() -> None:
+    got = speakers(
+        ["«Ми відкриємо нову школу вже восени», — розповів голова громади Володимир Дмитрук."]
+    )
+    assert got == [("Володимир Дмитрук", "Ми відкриємо нову школу вже восени")]
+
+
+def test_uk_company_name_in_quotes_is_not_the_speaker() -> None:
+    got = speakers(
+        [
+            "«Ціни на житло цього року не зростуть», — підкреслив директор "
+            "ТОВ «Компанія Федорченко» Віталій Авраменко."
+        ]
+    )
+    assert [s for s, _ in got] == ["Віталій Авраменко"]
+
+
+def test_uk_lone_patronymic_is_not_a_speaker() -> None:
+    got = speakers(["«Ми утримували свої позиції до останнього дня», — сказав Іванович."])
+    assert got == []
+
+
+def test_uk_gender_mismatch_still_drops_the_quote() -> None:
+    got = speakers(
+        [
+            "Міністр Олександр Петров заявив, що так.",
+            "«Ми не підемо на жодні поступки в цьому питанні», — сказала Петров.",
+        ]
+    )
+    assert got == []

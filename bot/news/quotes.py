@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
@@ -67,6 +67,7 @@ class _Lexicon:
     verbs: frozenset[str]
     document_verbs: frozenset[str]
     pronouns: dict[str, str]
+    first_names: frozenset[str]  # nominatives the dictionary lacks as names ('Володимир')
 
 
 @cache
@@ -74,7 +75,10 @@ def _lexicon(language: str) -> _Lexicon:
     with _DATA.open("rb") as handle:
         data = tomllib.load(handle)[language]
     return _Lexicon(
-        frozenset(data["verbs"]), frozenset(data["document_verbs"]), dict(data["pronouns"])
+        frozenset(data["verbs"]),
+        frozenset(data["document_verbs"]),
+        dict(data["pronouns"]),
+        frozenset(data.get("first_names", ())),
     )
 
 
@@ -83,8 +87,20 @@ def _parses(word: str, language: str) -> tuple[Any, ...]:
     return tuple(parses(word, language))
 
 
+@lru_cache(maxsize=100_000)
+def _grams_cached(word: str, language: str) -> tuple[frozenset[str], ...]:
+    known = _lexicon(language).first_names if language in ("uk", "ru") else frozenset()
+    out = []
+    for p in _parses(word, language):
+        grams = set(_split(p.tag))
+        if p.normal_form in known and {"NOUN", "anim"} <= grams:
+            grams.add("Name")  # 'Володимир': the animate reading is the first name
+        out.append(frozenset(grams))
+    return tuple(out)
+
+
 def _grams(word: str, language: str) -> list[set[str]]:
-    return [set(str(p.tag).replace(" ", ",").split(",")) for p in _parses(word, language)]
+    return [set(g) for g in _grams_cached(word, language)]
 
 
 @lru_cache(maxsize=50_000)
@@ -345,24 +361,60 @@ class _Document:
     )  # surname → (pos, full)
     roles: list[tuple[int, str, str]] = field(default_factory=list)  # (pos, role, full name)
     mentions: list[_Mention] = field(default_factory=list)
+    genders: dict[str, str] = field(default_factory=dict)  # name → gender of its verbs
     cursor: int = 0  # position of the quote being attributed (for same-surname people)
 
     def inside_quote(self, pos: int) -> bool:
         return any(a < pos < b for a, b in self.quoted)
 
 
+# surname endings whose nominative has a distinct female form (Петров/Петрова,
+# Іжевський/Іжевська); any other masculine-looking nominative ('Шерман', 'Грабар') is also
+# what a woman of that family is called, so it says nothing about gender
+_MASC_SURNAME_ENDINGS = ("ов", "ев", "єв", "ін", "ин", "їн", "ий", "ій", "ой", "ый")
+
+
+def _surname_gender(word: str, language: str) -> str | None:
+    readings = [g for g in _grams(word, language) if "Surn" in g and "Fixd" not in g]
+    nominative = [g for g in readings if "nomn" in g]
+    if nominative:
+        top = nominative[0]
+        if "femn" in top:
+            return "femn"
+        if "masc" in top and word.lower().endswith(_MASC_SURNAME_ENDINGS):
+            return "masc"
+        return None
+    for grams in readings:  # an inflected form: 'Шермана', 'Іжевської'
+        if "masc" in grams:
+            return "masc"
+        if "femn" in grams:
+            return "femn"
+    return None
+
+
 def _gender_of_name(words: Sequence[str], language: str) -> str | None:
+    """Gender a name's own form shows: a first name or patronymic, else a surname whose
+    ending marks it. Indeclinable or foreign surnames ('Шерман', 'Меркель') → None."""
     if language == "en":
         return None
     for word in words:
         ranked = sorted(_grams(word, language), key=lambda g: "nomn" not in g)
         for grams in ranked:
-            if {"Name", "Surn", "Patr"} & grams:
+            if {"Name", "Patr"} & grams:
                 if "masc" in grams:
                     return "masc"
                 if "femn" in grams:
                     return "femn"
+    for word in words:
+        gender = _surname_gender(word, language)
+        if gender:
+            return gender
     return None
+
+
+def _name_gender(name: str, doc: _Document) -> str | None:
+    """The name's own gender, else the one the verbs agreeing with it showed in the text."""
+    return _gender_of_name(name.split(), doc.language) or doc.genders.get(name)
 
 
 def _resolve_surname(
@@ -441,7 +493,8 @@ def _person_run(run: list[_Token], doc: _Document) -> list[_Token] | None:
         return None
     for i, tok in enumerate(run):
         if _person_grams(tok.text, lang) and not _is_abbreviation(tok.text):
-            rest = run[i:]
+            start = i - 1 if i and _unknown_first_name(run, i, doc) else i
+            rest = run[start:]
             places = [
                 k for k, t in enumerate(rest) if any("Geox" in g for g in _grams(t.text, lang))
             ]
@@ -452,6 +505,47 @@ def _person_run(run: list[_Token], doc: _Document) -> list[_Token] | None:
         if _resolve_surname([tok.text], doc):
             return [tok]
     return None
+
+
+def _unknown_first_name(run: list[_Token], i: int, doc: _Document) -> bool:
+    """'Венді' in 'Венді Шерман': a first name the dictionary lacks or misreads ('Венді' →
+    an inanimate noun in the locative) standing right before a nominative surname.
+
+    Strict, since a wrong first name makes a wrong speaker: the word has no nominative,
+    animate, adjective, place or organisation reading (so titles and 'Верховній Раді' never
+    pass), and nothing but an abbreviation ('США') or a non-preposition stands before it.
+    """
+    lang, word, surname = doc.language, run[i - 1].text, run[i].text
+    if len(word) < 3 or _is_abbreviation(word) or _latin(word):
+        return False
+    surname_grams = _grams(surname, lang)
+    if any({"Name", "Patr"} & g for g in surname_grams) or not any(
+        "Surn" in g and "nomn" in g for g in surname_grams
+    ):
+        return False
+    for grams in _grams(word, lang):
+        if grams & {"nomn", "anim", "ADJF", "Geox", "Orgn", "Name", "Surn", "Patr"}:
+            return False
+        if not ({"NOUN", "UNKN"} & grams):
+            return False
+    if i >= 2:
+        return _is_abbreviation(run[i - 2].text)
+    before = _WORD.findall(doc.text[max(0, run[0].start - 40) : run[0].start])
+    return not (before and before[-1].lower() in _PREPOSITIONS[lang])
+
+
+def _verb_gender(word: str, language: str) -> str | None:
+    """'заявила' → 'femn': the gender a past-tense verb agrees in (None if not one)."""
+    if not word.islower() or language == "en":
+        return None
+    genders = {
+        gender
+        for grams in _grams(word, language)
+        if "VERB" in grams
+        for gender in ("masc", "femn")
+        if gender in grams
+    }
+    return genders.pop() if len(genders) == 1 else None
 
 
 def _collect_names(doc: _Document, tokens: list[_Token]) -> None:
@@ -465,9 +559,11 @@ def _collect_names(doc: _Document, tokens: list[_Token]) -> None:
         person = _person_run(run, doc)
         if not person or len(person) < 2:
             continue
-        if lang != "en" and not any(
-            "Name" in g for g in _grams(person[0].text, lang)
-        ):  # a full name starts with a first name
+        if (
+            lang != "en"
+            and _person_grams(person[0].text, lang)
+            and not any("Name" in g for g in _grams(person[0].text, lang))
+        ):  # a full name starts with a first name (or an unknown one, see _person_run)
             continue
         full = _to_nominative([t.text for t in person], lang, None)
         if not full or any("Patr" in g for g in _grams(person[-1].text, lang)):
@@ -477,6 +573,7 @@ def _collect_names(doc: _Document, tokens: list[_Token]) -> None:
         if role:
             doc.roles.append((person[0].start, role, full))
     # pass 2: mentions, now that surnames are known
+    agreed: dict[str, set[str]] = {}
     for run in runs:
         person = _person_run(run, doc)
         if not person:
@@ -493,6 +590,18 @@ def _collect_names(doc: _Document, tokens: list[_Token]) -> None:
             subject = False
         gender = _gender_of_name(name.split(), lang)
         doc.mentions.append(_Mention(person[0].start, name, gender, subject))
+        # 'Венді Шерман заявила': the verb shows the gender the name does not
+        after = index[person[-1].start] + 1
+        if subject and after < len(outside):
+            verb = outside[after]
+            if doc.text[person[-1].end : verb.start] == " ":
+                shown = _verb_gender(verb.text, lang)
+                if shown:
+                    agreed.setdefault(name, set()).add(shown)
+    doc.genders = {name: shown.pop() for name, shown in agreed.items() if len(shown) == 1}
+    for mention in doc.mentions:
+        if mention.gender is None:
+            mention.gender = doc.genders.get(mention.name)
 
 
 def _after_preposition(tokens: list[_Token], i: int, doc: _Document) -> bool:
@@ -562,12 +671,14 @@ def _person_speaker(words: list[str], doc: _Document, case: str | None) -> _Spea
         words = words[1:]
     full = _resolve_surname(words, doc, doc.cursor, nominative=case == "nomn")
     if full:
-        return _Speaker(full, "person", _gender_of_name(full.split(), lang))
+        return _Speaker(full, "person", _name_gender(full, doc))
     if lang != "en" and len(words) >= 2:
         match = doc.full_names.get(words[-1].lower())
         if match and _same_name(words[0], match[-1][1].split()[0]):
             full = match[-1][1]
-            return _Speaker(full, "person", _gender_of_name(full.split(), lang))
+            return _Speaker(full, "person", _name_gender(full, doc))
+    if lang != "en" and len(words) == 1 and any("Patr" in g for g in _grams(words[0], lang)):
+        return None  # a lone patronymic ('Іванович') names nobody in particular
     name = _to_nominative(words, lang, case)
     if not name:
         return None
@@ -578,7 +689,8 @@ def _person_speaker(words: list[str], doc: _Document, case: str | None) -> _Spea
         not _in_dictionary(w, lang) and not _is_abbreviation(w) for w in words
     )
     kind = "person" if personish else "org"
-    return _Speaker(name, kind, _gender_of_name(words, lang) if personish else None)
+    gender = (_gender_of_name(words, lang) or doc.genders.get(name)) if personish else None
+    return _Speaker(name, kind, gender)
 
 
 def _take_run(tokens: list[_Token], i: int, text: str, limit: int = 4) -> list[_Token]:
@@ -617,6 +729,9 @@ def _subject_after(tokens: list[_Token], start: int, doc: _Document) -> _Speaker
             return _Speaker(word.lower(), "pronoun", lex.pronouns[word.lower()])
         if _capitalized(word) and lang != "en" and (_latin(word) or not _namelike(word, lang)):
             i += 1  # 'розповів NovaKahovka.City …' — a Latin name here is an addressee
+            continue
+        if _capitalized(word) and re.search(r"[«„“\"]", gap):
+            i += len(_take_run(tokens, i, text))  # 'ТОВ «Компанія Федорченко»': a company
             continue
         if _capitalized(word) and not after_prep:
             run = _take_run(tokens, i, text)
@@ -777,8 +892,8 @@ def _check_gender(speaker: _Speaker | None, verb_gender: str) -> _Speaker | None
         return speaker if speaker.kind == "org" else None
     if verb_gender and speaker.gender and speaker.gender != verb_gender:
         return None
-    if verb_gender and speaker.kind == "org" and verb_gender == "femn":
-        return speaker
+    if verb_gender in ("masc", "femn") and speaker.kind == "person" and not speaker.gender:
+        return replace(speaker, gender=verb_gender)  # '— сказала Шерман': she
     return speaker
 
 
@@ -807,7 +922,7 @@ def _attribution_before(quote_open: int, doc: _Document) -> _Speaker | None:
         if found is None and lang != "en":
             surname = _resolve_surname(words[-1:], doc, doc.cursor)
             if surname:
-                found = _Speaker(surname, "person", _gender_of_name(surname.split(), lang))
+                found = _Speaker(surname, "person", _name_gender(surname, doc))
         return found
     if stripped.endswith(",") and lang != "en":
         return None
@@ -848,7 +963,7 @@ def _resolve(speaker: _Speaker, pos: int, doc: _Document) -> _Speaker | None:
         if not named:
             return None
         full = named[-1]
-        return _Speaker(full, "person", _gender_of_name(full.split(), doc.language))
+        return _Speaker(full, "person", _name_gender(full, doc))
     return speaker
 
 
