@@ -8,8 +8,14 @@ from pathlib import Path
 
 import pytest
 
+from bot import i18n
 from bot.harness import ADMIN_ID, LocalBot
+from bot.ingest import fetch
+from bot.ingest.extract import ExtractError
+from bot.ingest.files import FileError
 from bot.sandbox import Sandbox, SentMessage, Upload
+from handlers.common import Turn
+from handlers.ingest import error_text
 from storage import articles, feeds, previews
 from tests.e2e import STORY, say, stories
 from tests.fixtures.site.server import Item, Site, article_page, rss
@@ -237,6 +243,15 @@ async def test_document_upload_preview_publish_and_refusals(local: LocalBot) -> 
     pdf = Upload(b"%PDF-1.4\n%binary\n", "report.pdf", "application/pdf")
     refused = await say(sb, ADMIN_ID, "/push", document=pdf, **EN)
     assert "Only .txt, .md and .html" in refused.text
+    # A file sent on its own, then /push as a reply to it.
+    title, paragraphs = PAGES["/library.html"]
+    markdown = f"# {title}\n\n" + "\n\n".join(paragraphs)
+    sent = sb.inject_message(ADMIN_ID, "", document=Upload(markdown.encode(), "mill.md", "x"))
+    story, control = await push_preview(
+        sb, "/push", reply_to_message_id=sent["message"]["message_id"]
+    )
+    assert title in story.plain and "#" not in story.plain.split("\n")[0]
+    await press(sb, control, button(control, "Cancel"))
     disguised = Upload(b"%PDF-1.4\n%binary\n", "report.txt", "text/plain")
     refused = await say(sb, ADMIN_ID, "/push", document=disguised, **EN)
     assert "not text" in refused.text
@@ -291,3 +306,31 @@ async def test_non_admin_is_refused_everywhere(local: LocalBot, site: Site) -> N
     assert "only the bot's admins" in reply.text
     assert await articles.count(local.services.db) == 0
     assert await feeds.list_all(local.services.db) == []
+
+
+def test_every_failure_code_has_its_own_reply() -> None:
+    tn = Turn(None, 1, 1, "en", i18n.translator("en"))  # type: ignore[arg-type]
+    fetch_codes = [
+        fetch.BAD_SCHEME,
+        fetch.BAD_URL,
+        fetch.NOT_FOUND,
+        fetch.HTTP_ERROR,
+        fetch.NOT_HTML,
+        fetch.TOO_BIG,
+        fetch.TOO_SLOW,
+        fetch.UNREACHABLE,
+        fetch.TOO_MANY_REDIRECTS,
+    ]
+    errors: list[Exception] = [
+        fetch.FetchError(code, "http://x/", "503", 503) for code in fetch_codes
+    ]
+    errors += [ExtractError("no_text")]
+    errors += [FileError(code) for code in ("too_big", "unsupported", "binary", "empty")]
+    replies = [error_text(tn, error) for error in errors]
+    assert len(set(replies)) == len(replies)
+    assert all("{" not in reply for reply in replies)  # every placeholder filled
+    assert "503" in replies[fetch_codes.index(fetch.HTTP_ERROR)]
+    assert "5 MB" in replies[fetch_codes.index(fetch.TOO_BIG)]
+    assert "1024 KB" in error_text(tn, FileError("too_big"))
+    # An unknown code still says what happened instead of failing.
+    assert "weird" in error_text(tn, fetch.FetchError("weird", "http://x/"))
