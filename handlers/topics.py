@@ -1,15 +1,27 @@
-"""/topics with subscribe buttons, /subscribe, /unsubscribe, /mysubs."""
+"""/topics with subscribe buttons, /subscribe, /unsubscribe, /mysubs; keyword watches.
+
+/subscribe with words that are not a topic saves a keyword watch (bot.search.service);
+/mysubs lists watches with a remove button each, and the same button (callbacks.UNWATCH)
+sits under every story a watch delivered."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.error import BadRequest
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import callbacks
+from bot.render.text import one_line, trim
+from bot.search.query import parse
+from bot.search.service import MAX_PER_CHAT, MAX_QUERY_CHARS, AddStatus
 from handlers.common import Turn, pattern, turn
 from storage import subscriptions
+from storage.watches import Watch
+
+LIST_ACTIONS = (callbacks.SUBSCRIBE, callbacks.UNSUBSCRIBE, callbacks.UNWATCH)
+WATCH_LABEL_MAX = 40
 
 
 async def topics_keyboard(tn: Turn) -> InlineKeyboardMarkup:
@@ -24,6 +36,18 @@ async def topics_keyboard(tn: Turn) -> InlineKeyboardMarkup:
             data = callbacks.make(callbacks.SUBSCRIBE, topic.id)
         rows.append([InlineKeyboardButton(label, callback_data=data)])
     return InlineKeyboardMarkup(rows)
+
+
+def watch_rows(tn: Turn, watches: list[Watch]) -> list[list[InlineKeyboardButton]]:
+    return [
+        [
+            InlineKeyboardButton(
+                "🔕 " + trim(one_line(w.query), WATCH_LABEL_MAX),
+                callback_data=callbacks.make(callbacks.UNWATCH, w.id),
+            )
+        ]
+        for w in watches
+    ]
 
 
 async def list_topics(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -53,21 +77,53 @@ async def topic_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     else:
         await subscriptions.remove(tn.services.db, tn.chat_id, topic.id)
         await query.answer(tn._("You no longer follow: {topic}").format(topic=name))
-    message = query.message
-    # Under /topics the whole list updates; under a story only the answer is needed.
-    if message is not None and getattr(message, "text", None) and _is_topics_list(query):
-        await query.edit_message_reply_markup(reply_markup=await topics_keyboard(tn))
+    # Under /topics or /mysubs the list updates; under a story only the answer is needed.
+    await _refresh_list(tn, query.message)
 
 
-def _is_topics_list(query: object) -> bool:
-    markup = getattr(getattr(query, "message", None), "reply_markup", None)
-    if markup is None:
-        return False
-    data = [b.callback_data for row in markup.inline_keyboard for b in row]
-    return all(
-        isinstance(d, str) and d.split(":", 1)[0] in (callbacks.SUBSCRIBE, callbacks.UNSUBSCRIBE)
-        for d in data
-    )
+def _list_actions(message: object) -> set[str] | None:
+    """The button actions of a /topics or /mysubs message; None for any other message."""
+    markup = getattr(message, "reply_markup", None)
+    if markup is None or not getattr(message, "text", None):
+        return None
+    actions = {str(b.callback_data).split(":", 1)[0] for row in markup.inline_keyboard for b in row}
+    return actions if actions and actions <= set(LIST_ACTIONS) else None
+
+
+async def _refresh_list(tn: Turn, message: object) -> None:
+    actions = _list_actions(message)
+    if actions is None or not isinstance(message, Message):
+        return
+    try:
+        if callbacks.UNWATCH in actions:  # /mysubs: its text lists the watches too
+            text, keyboard = await subscriptions_message(tn)
+            await message.edit_text(text, reply_markup=keyboard)
+        else:
+            await message.edit_reply_markup(reply_markup=await topics_keyboard(tn))
+    except BadRequest as error:  # a double tap: nothing changed
+        if "not modified" not in str(error).lower():
+            raise
+
+
+async def unwatch_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """🔕 under a keyword-delivered story or in /mysubs: stop that watch."""
+    query = update.callback_query
+    parsed = callbacks.parse(query.data if query else None)
+    if query is None or parsed is None or not parsed.arg.isdigit():
+        return
+    tn = await turn(update, context)
+    watches = tn.services.watches
+    mine = {w.id: w for w in await watches.of_chat(tn.chat_id)}
+    watch = mine.get(int(parsed.arg))
+    if watch is None or not await watches.remove(tn.chat_id, watch.id):
+        await query.answer(tn._("You no longer watch this keyword."))
+    else:
+        await query.answer(tn._("You no longer watch: {query}").format(query=_shown(watch.query)))
+    await _refresh_list(tn, query.message)
+
+
+def _shown(text: str) -> str:
+    return trim(one_line(text), 100)
 
 
 async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -85,14 +141,21 @@ async def _change(update: Update, context: ContextTypes.DEFAULT_TYPE, *, follow:
     tn = await turn(update, context)
     wanted = " ".join(context.args or []).strip()
     if not wanted:
-        text = tn._("Which topic? For example: /subscribe {topic}").format(
-            topic=next(iter(tn.services.topics)).id
-        )
+        text = tn._(
+            "Which topic? For example: /subscribe {topic}\n"
+            "Or words to watch for: /subscribe {words}"
+        ).format(topic=next(iter(tn.services.topics)).id, words="Прайс -Іран")
         if not follow:
             text = tn._("Which topic? See /mysubs for what you follow.")
         await message.reply_text(text, reply_markup=await topics_keyboard(tn))
         return
     topic = tn.services.topics.find(wanted)
+    if topic is None and follow:
+        await message.reply_text(await _watch(tn, wanted))
+        return
+    if topic is None and await _unwatch(tn, wanted):
+        await message.reply_text(tn._("You no longer watch: {query}").format(query=_shown(wanted)))
+        return
     if topic is None:
         close = tn.services.topics.closest(wanted)
         if close:
@@ -122,24 +185,91 @@ async def _change(update: Update, context: ContextTypes.DEFAULT_TYPE, *, follow:
     await message.reply_text(text)
 
 
+async def _watch(tn: Turn, wanted: str) -> str:
+    """Save a keyword watch; the reply says what it watches (or why it could not)."""
+    result = await tn.services.watches.add(tn.chat_id, wanted)
+    status = result.status
+    if status is AddStatus.ADDED:
+        query = result.query
+        text = tn._("You now watch for: {terms}").format(terms=_shown(", ".join(query.terms)))
+        if query.excluded:
+            text += "\n" + tn._("Except stories with: {terms}").format(
+                terms=_shown(", ".join(query.excluded))
+            )
+        text += "\n" + tn._("New stories that match will come here. /mysubs lists your watches.")
+        close = tn.services.topics.closest(wanted)
+        if close:
+            listing = ", ".join(f"{t.id} ({t.name(tn.locale)})" for t in close)
+            text += "\n\n" + tn._("Or did you mean a topic: {topics}?").format(topics=listing)
+        return text
+    if status is AddStatus.EMPTY:
+        return tn._(
+            "No topic or word to watch in “{wanted}”. For example: /subscribe {topic} or "
+            "/subscribe {words}"
+        ).format(
+            wanted=_shown(wanted), topic=next(iter(tn.services.topics)).id, words="Прайс -Іран"
+        )
+    if status is AddStatus.TOO_LONG:
+        return tn._(
+            "That is too long to watch: keep it under {n} characters and a few words."
+        ).format(n=MAX_QUERY_CHARS)
+    if status is AddStatus.TOO_MANY:
+        return tn._(
+            "You already watch {n} keyword queries, the most there can be. "
+            "Remove one in /mysubs first."
+        ).format(n=MAX_PER_CHAT)
+    if status is AddStatus.DUPLICATE:
+        return tn._("You already watch for: {query}").format(query=_shown(result.query.text()))
+    return tn._("Something went wrong. Send /start and try again.")
+
+
+async def _unwatch(tn: Turn, wanted: str) -> bool:
+    """Remove the chat's watch written the same way (in canonical form)."""
+    canonical = parse(wanted).text()
+    for watch in await tn.services.watches.of_chat(tn.chat_id):
+        if watch.query == canonical:
+            return await tn.services.watches.remove(tn.chat_id, watch.id)
+    return False
+
+
+async def subscriptions_message(tn: Turn) -> tuple[str, InlineKeyboardMarkup | None]:
+    """/mysubs: topics (toggle buttons) and keyword watches (a remove button each)."""
+    followed = await subscriptions.topics_of(tn.services.db, tn.chat_id)
+    watches = await tn.services.watches.of_chat(tn.chat_id)
+    if not followed and not watches:
+        return tn._("You follow nothing yet. See /topics, or /subscribe with words to watch."), None
+    parts = []
+    if followed:
+        names = []
+        for topic_id in followed:
+            topic = tn.services.topics.get(topic_id)
+            names.append(f"• {topic.name(tn.locale) if topic else topic_id}")
+        header = tn.t.ngettext("You follow {n} topic:", "You follow {n} topics:", len(followed))
+        parts.append(header.format(n=len(followed)) + "\n" + "\n".join(names))
+    if watches:
+        header = tn.t.ngettext(
+            "You watch {n} keyword query:", "You watch {n} keyword queries:", len(watches)
+        )
+        lines = [f"• {_shown(w.query)}" for w in watches]
+        parts.append(
+            header.format(n=len(watches))
+            + "\n"
+            + "\n".join(lines)
+            + "\n"
+            + tn._("Tap 🔕 to stop watching one.")
+        )
+    keyboard = await topics_keyboard(tn)
+    rows = [list(row) for row in keyboard.inline_keyboard] + watch_rows(tn, watches)
+    return "\n\n".join(parts), InlineKeyboardMarkup(rows)
+
+
 async def my_subscriptions(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = update.effective_message
     if message is None:
         return
     tn = await turn(update, context)
-    followed = await subscriptions.topics_of(tn.services.db, tn.chat_id)
-    if not followed:
-        await message.reply_text(tn._("You follow nothing yet. See /topics."))
-        return
-    names = []
-    for topic_id in followed:
-        topic = tn.services.topics.get(topic_id)
-        names.append(f"• {topic.name(tn.locale) if topic else topic_id}")
-    header = tn.t.ngettext("You follow {n} topic:", "You follow {n} topics:", len(followed))
-    await message.reply_text(
-        header.format(n=len(followed)) + "\n" + "\n".join(names),
-        reply_markup=await topics_keyboard(tn),
-    )
+    text, keyboard = await subscriptions_message(tn)
+    await message.reply_text(text, reply_markup=keyboard)
 
 
 def handlers() -> list[BaseHandler[Any, Any, Any]]:
@@ -151,4 +281,5 @@ def handlers() -> list[BaseHandler[Any, Any, Any]]:
         CallbackQueryHandler(
             topic_button, pattern=pattern(callbacks.SUBSCRIBE, callbacks.UNSUBSCRIBE)
         ),
+        CallbackQueryHandler(unwatch_button, pattern=pattern(callbacks.UNWATCH)),
     ]

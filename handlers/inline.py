@@ -1,0 +1,86 @@
+"""Inline mode: "@bot query" in any chat offers matching stories; picking one posts it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import (
+    InlineKeyboardMarkup,
+    InlineQueryResultArticle,
+    InputTextMessageContent,
+    Update,
+)
+from telegram.constants import ParseMode
+from telegram.ext import BaseHandler, ContextTypes, InlineQueryHandler
+
+from bot.domain import Article
+from bot.render.text import one_line, trim
+from handlers import results
+from handlers.common import Turn, turn
+from storage import articles
+from storage.search import MAX_OFFSET, Status, search
+
+PAGE_SIZE = 20  # Telegram takes up to 50; each result carries a whole story message
+LATEST_MAX = 100  # an empty query pages through this many of the newest stories
+CACHE_S = 30
+TITLE_MAX = 200
+DESCRIPTION_MAX = 200
+
+
+def _offset(raw: str) -> int:
+    return min(int(raw), MAX_OFFSET + PAGE_SIZE) if raw.isdigit() else 0
+
+
+def _url_buttons(keyboard: InlineKeyboardMarkup | None) -> InlineKeyboardMarkup | None:
+    """Only link buttons: a posted story lives in someone else's chat, where our
+    callback buttons would answer into the bot's private chat instead."""
+    if keyboard is None:
+        return None
+    links = [b for row in keyboard.inline_keyboard for b in row if b.url]
+    return InlineKeyboardMarkup([links]) if links else None
+
+
+def _result(tn: Turn, article: Article, description: str, tz: str) -> InlineQueryResultArticle:
+    rendered = results.requested_story(tn, article, tz=tz)
+    return InlineQueryResultArticle(
+        id=str(article.id),
+        title=trim(one_line(article.title), TITLE_MAX) or f"№{article.id}",
+        description=trim(one_line(description), DESCRIPTION_MAX),
+        input_message_content=InputTextMessageContent(rendered.text, parse_mode=ParseMode.HTML),
+        reply_markup=_url_buttons(rendered.keyboard),
+    )
+
+
+async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    inline = update.inline_query
+    if inline is None:
+        return
+    tn = await turn(update, context)
+    tz = await results.reader_timezone(tn)
+    offset = _offset(inline.offset)
+    text = inline.query.strip()
+    found: list[tuple[Article, str]] = []
+    has_more = False
+    page = await search(tn.services.db, text, limit=PAGE_SIZE, offset=offset) if text else None
+    if page is None or page.status is not Status.OK:
+        # Nothing to search for (empty, or only filters/symbols): the newest stories.
+        if offset < LATEST_MAX:
+            newest = await articles.latest(tn.services.db, limit=offset + PAGE_SIZE + 1)
+            found = [(a, a.text) for a in newest[offset : offset + PAGE_SIZE]]
+            has_more = len(newest) > offset + PAGE_SIZE and offset + PAGE_SIZE < LATEST_MAX
+    else:
+        for hit in page.hits:
+            article = await articles.get(tn.services.db, hit.article_id)
+            if article is not None:
+                found.append((article, hit.snippet.text))
+        has_more = page.has_more
+    await inline.answer(
+        [_result(tn, article, description, tz) for article, description in found],
+        cache_time=CACHE_S,
+        is_personal=True,  # rendered in the reader's language and timezone
+        next_offset=str(offset + PAGE_SIZE) if has_more else "",
+    )
+
+
+def handlers() -> list[BaseHandler[Any, Any, Any]]:
+    return [InlineQueryHandler(inline_query)]

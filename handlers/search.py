@@ -1,0 +1,203 @@
+"""/search with paging buttons, /latest [topic], /article <id> and /article_<id>."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from telegram import InlineKeyboardMarkup, Message, Update
+from telegram.constants import ParseMode
+from telegram.error import BadRequest
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot import callbacks
+from bot.tghtml import escape
+from handlers import results
+from handlers.common import Turn, pattern, turn
+from storage import articles, search_keys
+from storage.search import MAX_OFFSET, SearchPage, Status, search
+
+PAGE_SIZE = 5
+LATEST_COUNT = 10
+ARTICLE_COMMAND = re.compile(r"^/article_(\d{1,18})(?:@\w+)?$")
+_ID = re.compile(r"\d{1,18}")
+_AFTER_COMMAND = re.compile(r"/\S*\s*(.*)", re.DOTALL)
+
+
+def command_text(message: Message) -> str:
+    """What follows the command, as typed (quotes, dashes and line breaks kept)."""
+    found = _AFTER_COMMAND.match(message.text or "")
+    return found.group(1).strip() if found else ""
+
+
+def page_text(tn: Turn, page: SearchPage, query: str, *, tz: str) -> str:
+    """The reply for one page of a search that found something."""
+    first = page.offset + 1
+    last = page.offset + len(page.hits)
+    header = tn._("Results {first}–{last} for “{query}”:").format(
+        first=first, last=last, query=results.shown_query(query)
+    )
+    parts = [f"🔎 <b>{escape(header)}</b>", results.hits_text(tn, page.hits, first=first, tz=tz)]
+    notes = results.note_lines(tn, page.notes)
+    if notes:
+        parts.append("<i>" + escape(" ".join(notes)) + "</i>")
+    return "\n\n".join(parts)
+
+
+async def answer_search(
+    tn: Turn, query: str, page_number: int, bot_username: str
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    """The text and buttons for one page of a search (any query: never raises on it)."""
+    if not query:
+        return results.query_help(tn, bot_username), None
+    page = await search(tn.services.db, query, limit=PAGE_SIZE, offset=page_number * PAGE_SIZE)
+    notes = results.note_lines(tn, page.notes)
+    if page.status is Status.EMPTY:
+        lead = tn._("There is no word to look for in “{query}”.").format(
+            query=results.shown_query(query)
+        )
+        extra = " ".join(notes)
+        head = escape(lead + (" " + extra if extra else ""))
+        return head + "\n\n" + results.query_help(tn, bot_username), None
+    if page.status is Status.INVALID:
+        return escape(tn._("I could not search for that. Try plain words.")), None
+    if not page.hits:
+        if page_number > 0:
+            text = tn._("No more results for “{query}”.")
+        else:
+            text = tn._("Nothing found for “{query}”. Try other words or fewer filters.")
+        text = text.format(query=results.shown_query(query))
+        body = escape(" ".join([text, *notes]))
+        keyboard = None
+        if page_number > 0:
+            key = await search_keys.save(tn.services.db, query)
+            keyboard = results.page_keyboard(tn, key, page_number, False)
+        return body, keyboard
+    tz = await results.reader_timezone(tn)
+    keyboard = None
+    if page.has_more or page_number > 0:
+        key = await search_keys.save(tn.services.db, query)
+        keyboard = results.page_keyboard(tn, key, page_number, page.has_more)
+    return page_text(tn, page, query, tz=tz), keyboard
+
+
+async def search_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    message = update.effective_message
+    if message is None:
+        return
+    tn = await turn(update, context)
+    text, keyboard = await answer_search(tn, command_text(message), 0, context.bot.username)
+    await message.reply_text(text, parse_mode=ParseMode.HTML, reply_markup=keyboard)
+
+
+async def search_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A next/previous button: the same message shows the other page."""
+    query = update.callback_query
+    parsed = callbacks.parse(query.data if query else None)
+    if query is None or parsed is None:
+        return
+    tn = await turn(update, context)
+    number, _, key = parsed.arg.partition(":")
+    stored = await search_keys.load(tn.services.db, key) if number.isdigit() else None
+    if stored is None:
+        await query.answer(tn._("This search is too old. Send /search again."), show_alert=True)
+        return
+    page_number = min(int(number), MAX_OFFSET // PAGE_SIZE + 1)
+    text, keyboard = await answer_search(tn, stored, page_number, context.bot.username)
+    await query.answer()
+    try:
+        await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=keyboard)
+    except BadRequest as error:  # a double tap: the page is already shown
+        if "not modified" not in str(error).lower():
+            raise
+
+
+async def latest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    message = update.effective_message
+    if message is None:
+        return
+    tn = await turn(update, context)
+    wanted = command_text(message)
+    topic = None
+    if wanted:
+        topic = tn.services.topics.find(wanted)
+        if topic is None:
+            close = tn.services.topics.closest(wanted)
+            shown = results.shown_query(wanted)
+            if close:
+                listing = ", ".join(f"{t.id} ({t.name(tn.locale)})" for t in close)
+                text = tn._("No topic “{wanted}”. Did you mean: {topics}?").format(
+                    wanted=shown, topics=listing
+                )
+            else:
+                text = tn._("No topic “{wanted}”. See /topics for the list.").format(wanted=shown)
+            await message.reply_text(text)
+            return
+    found = await articles.latest(
+        tn.services.db, topic=topic.id if topic else None, limit=LATEST_COUNT
+    )
+    if not found:
+        text = (
+            tn._("No stories on “{topic}” yet.").format(topic=topic.name(tn.locale))
+            if topic
+            else tn._("No stories yet.")
+        )
+        await message.reply_text(text)
+        return
+    header = (
+        tn._("Latest on “{topic}”:").format(topic=topic.name(tn.locale))
+        if topic
+        else tn._("Latest stories:")
+    )
+    lines = results.article_lines(tn, found, tz=await results.reader_timezone(tn))
+    await message.reply_text(
+        f"<b>{escape(header)}</b>\n" + "\n".join(lines), parse_mode=ParseMode.HTML
+    )
+
+
+async def send_article(update: Update, context: ContextTypes.DEFAULT_TYPE, wanted: str) -> None:
+    message = update.effective_message
+    if message is None:
+        return
+    tn = await turn(update, context)
+    found = _ID.search(wanted)
+    if found is None:
+        await message.reply_text(tn._("Which story? For example: /article 12"))
+        return
+    article = await articles.get(tn.services.db, int(found.group()))
+    if article is None:
+        await message.reply_text(tn._("There is no story №{id}.").format(id=found.group()))
+        return
+    rendered = results.requested_story(tn, article, tz=await results.reader_timezone(tn))
+    await message.reply_text(
+        rendered.text, parse_mode=ParseMode.HTML, reply_markup=rendered.keyboard
+    )
+
+
+async def article_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    message = update.effective_message
+    await send_article(update, context, command_text(message) if message else "")
+
+
+async def article_link(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/article_<id>, the tappable form in result lists."""
+    message = update.effective_message
+    found = ARTICLE_COMMAND.match(message.text or "") if message else None
+    await send_article(update, context, found.group(1) if found else "")
+
+
+def handlers() -> list[BaseHandler[Any, Any, Any]]:
+    return [
+        CommandHandler("search", search_command),
+        CommandHandler("latest", latest),
+        CommandHandler("article", article_command),
+        MessageHandler(filters.COMMAND & filters.Regex(ARTICLE_COMMAND), article_link),
+        CallbackQueryHandler(search_page, pattern=pattern(callbacks.SEARCH_PAGE)),
+    ]
