@@ -11,13 +11,13 @@ from typing import Any
 import httpx
 from telegram import Bot, BotCommand, BotCommandScopeChat
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
-from telegram.request import HTTPXRequest
 
 from bot import i18n, news
 from bot.config import Settings
 from bot.delivery import IN_FLIGHT, DeliveryWorker
 from bot.jobs import schedule_jobs
 from bot.search.service import WatchService
+from bot.sender_http import AiohttpRequest
 from bot.stories import StoryService
 from bot.topics import TopicCatalog
 from storage import search
@@ -83,7 +83,7 @@ def build_application(settings: Settings, *, start_delivery: bool = True) -> App
             settings.token,
             base_url=settings.bot_api_base_url,
             base_file_url=settings.base_file_url,
-            request=HTTPXRequest(
+            request=AiohttpRequest(
                 connection_pool_size=IN_FLIGHT + 4,
                 read_timeout=SEND_TIMEOUT_S,
                 write_timeout=SEND_TIMEOUT_S,

@@ -16,21 +16,24 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TypeVar
 
 from telegram import Bot, InlineKeyboardMarkup, ReplyParameters
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
 
 from bot import i18n
+from bot.digest import quiet_until
 from bot.domain import Article, Reason, ReasonKind
 from bot.news.codec import loads as load_analysis
-from bot.pacing import Pacer
+from bot.pacing import Pacer, retry_seconds
 from bot.render import render_story
 from storage import articles, chats, outbox
 from storage.db import Database
 from storage.outbox import Delivery
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 MAX_ATTEMPTS = 5
 BACKOFF_BASE_S = 2.0
@@ -53,9 +56,9 @@ class DeliveryStats:
     by_error: dict[str, int] = field(default_factory=dict)
 
 
-def backoff(attempts: int) -> float:
-    """Exponential with full jitter, so retries of many chats do not arrive together."""
-    return random.uniform(0.5, 1.0) * min(BACKOFF_MAX_S, BACKOFF_BASE_S * 2**attempts)
+def backoff(attempts: int, base_s: float = BACKOFF_BASE_S) -> float:
+    """Exponential with jitter, so retries of many chats do not arrive together."""
+    return random.uniform(0.5, 1.0) * min(BACKOFF_MAX_S, base_s * 2**attempts)
 
 
 class DeliveryWorker:
@@ -76,7 +79,13 @@ class DeliveryWorker:
         self.timezone = timezone
         self.topic_names = topic_names
         self.stats = DeliveryStats()
+        # Knobs tests turn: wall clock (quiet hours), retry policy.
+        self.clock: Callable[[], float] = time.time
+        self.max_attempts = MAX_ATTEMPTS
+        self.backoff_base_s = BACKOFF_BASE_S
         self.on_chat_migrated: Callable[[], Awaitable[object]] | None = None
+        # One aiosqlite connection: two coroutines must not both open a transaction on it.
+        self.write_lock = asyncio.Lock()
         self._wake = asyncio.Event()
         self._stopping = False
         self._task: asyncio.Task[None] | None = None
@@ -121,6 +130,21 @@ class DeliveryWorker:
             await asyncio.sleep(0.05)
         return False
 
+    async def drained(self, within_s: float = 30.0) -> bool:
+        """True once no row is pending at all (retries scheduled later included)."""
+        deadline = time.monotonic() + within_s
+        while time.monotonic() < deadline:
+            if not self._in_flight and await outbox.next_due_at(self.db) is None:
+                await self._flush()
+                return True
+            await asyncio.sleep(0.05)
+        return False
+
+    async def write(self, operation: Awaitable[T]) -> T:
+        """Run one storage write (a coroutine not yet started) under the write lock."""
+        async with self.write_lock:
+            return await operation
+
     # -- the loop --------------------------------------------------------------------
 
     async def _run(self) -> None:
@@ -145,6 +169,8 @@ class DeliveryWorker:
                 break
             if not self.pacer.ready(row.chat_id):
                 continue  # the chat is paused or its slot is taken; later rounds get it
+            if row.quiet_start and await self._hold_for_quiet_hours(row):
+                continue
             await self._slots.acquire()
             try:
                 await self.pacer.acquire(row.chat_id, row.chat_type)
@@ -158,6 +184,17 @@ class DeliveryWorker:
             dispatched += 1
         self.pacer.forget_idle()
         return dispatched
+
+    async def _hold_for_quiet_hours(self, row: Delivery) -> bool:
+        ends = quiet_until(
+            row.quiet_start, row.quiet_end, row.timezone or self.timezone, self.clock()
+        )
+        if ends is None:
+            return False
+        await self.write(
+            outbox.postpone_chat(self.db, row.chat_id, due_at=ends, error="quiet hours")
+        )
+        return True
 
     async def _sleep_until_due(self) -> None:
         nxt = await outbox.next_due_at(self.db)
@@ -176,8 +213,13 @@ class DeliveryWorker:
             sent = await self._send(row)
         except Exception:
             log.exception("unexpected error delivering outbox row %s", row.id)
-            await outbox.mark_retry(
-                self.db, row.id, due_at=time.time() + backoff(row.attempts), error="internal"
+            await self.write(
+                outbox.mark_retry(
+                    self.db,
+                    row.id,
+                    due_at=time.time() + backoff(row.attempts, self.backoff_base_s),
+                    error="internal",
+                )
             )
         finally:
             if not sent:
@@ -188,7 +230,7 @@ class DeliveryWorker:
         """True when Telegram accepted the message (the row is marked sent by _flush)."""
         article = await self._load_article(row.article_id)
         if article is None:
-            await outbox.mark(self.db, row.id, outbox.SKIPPED, error="article deleted")
+            await self.write(outbox.mark(self.db, row.id, outbox.SKIPPED, error="article deleted"))
             return False
         locale = i18n.resolve_locale(row.language, row.telegram_language, self.default_language)
         text, keyboard = self._render(article, row, locale)
@@ -206,28 +248,33 @@ class DeliveryWorker:
                 disable_notification=row.is_update,
             )
         except RetryAfter as error:
-            seconds = _seconds(error.retry_after)
+            seconds = retry_seconds(error.retry_after)
             self.stats.flood_waits += 1
             self.pacer.pause_chat(row.chat_id, seconds)
-            await outbox.postpone(
-                self.db, row.id, due_at=time.time() + seconds, error=f"429 retry after {seconds}"
+            await self.write(
+                outbox.postpone(
+                    self.db,
+                    row.id,
+                    due_at=time.time() + seconds,
+                    error=f"429 retry after {seconds}",
+                )
             )
         except Forbidden as error:
             self.stats.blocked += 1
             status = chats.GONE if "deactivated" in error.message else chats.BLOCKED
-            await chats.set_status(self.db, row.chat_id, status)
+            await self.write(chats.set_status(self.db, row.chat_id, status))
         except ChatMigrated as error:
-            await chats.migrate(self.db, row.chat_id, error.new_chat_id)
+            await self.write(chats.migrate(self.db, row.chat_id, error.new_chat_id))
             if self.on_chat_migrated is not None:
                 await self.on_chat_migrated()
         except BadRequest as error:
             if any(reason in error.message.lower() for reason in GONE_ERRORS):
-                await chats.set_status(self.db, row.chat_id, chats.GONE)
+                await self.write(chats.set_status(self.db, row.chat_id, chats.GONE))
             else:
                 # Telegram rejected this message itself: retrying sends the same bytes.
                 self.stats.failed += 1
                 log.error("message for chat %s rejected: %s", row.chat_id, error.message)
-                await outbox.mark(self.db, row.id, outbox.FAILED, error=error.message)
+                await self.write(outbox.mark(self.db, row.id, outbox.FAILED, error=error.message))
         except NetworkError as error:  # includes TimedOut and 5xx answers
             await self._retry(row, f"{type(error).__name__}: {error.message}")
         else:
@@ -241,13 +288,13 @@ class DeliveryWorker:
     async def _retry(self, row: Delivery, error: str) -> None:
         kind = error.split(":", 1)[0]
         self.stats.by_error[kind] = self.stats.by_error.get(kind, 0) + 1
-        if row.attempts + 1 >= MAX_ATTEMPTS:
+        if row.attempts + 1 >= self.max_attempts:
             self.stats.failed += 1
-            await outbox.mark(self.db, row.id, outbox.FAILED, error=error)
+            await self.write(outbox.mark(self.db, row.id, outbox.FAILED, error=error))
         else:
             self.stats.retried += 1
-            due = time.time() + backoff(row.attempts)
-            await outbox.mark_retry(self.db, row.id, due_at=due, error=error)
+            due = time.time() + backoff(row.attempts, self.backoff_base_s)
+            await self.write(outbox.mark_retry(self.db, row.id, due_at=due, error=error))
 
     async def _flush_soon(self) -> None:
         # Loop: rows sent while a flush is writing must not wait for the next send.
@@ -259,7 +306,7 @@ class DeliveryWorker:
         if self._sent_buffer:
             batch, self._sent_buffer = self._sent_buffer, []
             try:
-                await outbox.mark_sent(self.db, batch)
+                await self.write(outbox.mark_sent(self.db, batch))
             finally:
                 self._in_flight.difference_update(row_id for row_id, _ in batch)
 
@@ -307,8 +354,3 @@ def _render_cached(
         article, analysis, locale, reason, tz=tz, topic_names=dict(topic_names), update=update
     )
     return rendered.text, rendered.keyboard
-
-
-def _seconds(retry_after: object) -> float:
-    total = getattr(retry_after, "total_seconds", None)
-    return float(total()) if callable(total) else float(retry_after)  # type: ignore[arg-type]

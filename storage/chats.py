@@ -64,6 +64,25 @@ async def touch(
         )
 
 
+async def register_many(
+    db: Database, chat_ids: list[int], *, chat_type: str = "private", topic: str | None = None
+) -> None:
+    """Bulk-add chats (optionally following a topic) in one transaction: benchmarks and
+    load tests seed 100,000 readers this way instead of 100,000 /start round trips."""
+    now = time.time()
+    async with db.transaction() as conn:
+        await conn.executemany(
+            "INSERT OR IGNORE INTO chats (id, type, created_at, updated_at) VALUES (?, ?, ?, ?)",
+            [(chat_id, chat_type, now, now) for chat_id in chat_ids],
+        )
+        if topic is not None:
+            await conn.executemany(
+                "INSERT OR IGNORE INTO subscriptions (chat_id, topic_id, created_at) "
+                "VALUES (?, ?, ?)",
+                [(chat_id, topic, now) for chat_id in chat_ids],
+            )
+
+
 async def get(db: Database, chat_id: int) -> Chat | None:
     async with db.conn.execute("SELECT * FROM chats WHERE id = ?", (chat_id,)) as cursor:
         row = await cursor.fetchone()
@@ -129,6 +148,15 @@ async def update_settings(db: Database, chat_id: int, **values: str | None) -> N
             f"UPDATE chats SET {assignments}, updated_at = ? WHERE id = ?",
             (*values.values(), time.time(), chat_id),
         )
+
+
+async def digest_chats(db: Database) -> list[Chat]:
+    """Active digest-mode chats with something waiting for their digest."""
+    async with db.conn.execute(
+        "SELECT * FROM chats c WHERE c.mode = 'digest' AND c.status = 'active' AND EXISTS "
+        "(SELECT 1 FROM outbox o WHERE o.chat_id = c.id AND o.status = 'pending')"
+    ) as cursor:
+        return [_chat(row) for row in await cursor.fetchall()]
 
 
 async def count_by_status(db: Database) -> dict[str, int]:

@@ -30,12 +30,15 @@ class Delivery:
     language: str | None = None  # the chat's /language choice
     telegram_language: str | None = None
     timezone: str | None = None
+    quiet_start: str | None = None  # HH:MM in the chat's time zone, or None
+    quiet_end: str | None = None
 
 
 async def due(
     db: Database, *, now: float | None = None, limit: int = 500, exclude: Iterable[int] = ()
 ) -> list[Delivery]:
-    """Pending rows whose time has come, oldest first, for active chats."""
+    """Pending rows whose time has come, oldest first, for active instant-mode chats
+    (a digest-mode chat's rows wait for its digest)."""
     now = time.time() if now is None else now
     skip = tuple(exclude)
     not_in = f"AND o.id NOT IN ({','.join('?' * len(skip))})" if skip else ""
@@ -43,9 +46,10 @@ async def due(
         f"""
         SELECT o.id, o.article_id, o.chat_id, c.type, o.reason_kind, o.reason_value, o.watch_id,
                o.attempts, o.reply_to_message_id, o.is_update, c.language, c.telegram_language,
-               c.timezone
+               c.timezone, c.quiet_start, c.quiet_end
         FROM outbox o JOIN chats c ON c.id = o.chat_id
-        WHERE o.status = 'pending' AND o.due_at <= ? AND c.status = 'active' {not_in}
+        WHERE o.status = 'pending' AND o.due_at <= ? AND c.status = 'active'
+            AND c.mode = 'instant' {not_in}
         ORDER BY o.due_at, o.id LIMIT ?
         """,
         (now, *skip, limit),
@@ -66,6 +70,8 @@ async def due(
             language=r[10],
             telegram_language=r[11],
             timezone=r[12],
+            quiet_start=r[13],
+            quiet_end=r[14],
         )
         for r in rows
     ]
@@ -74,7 +80,7 @@ async def due(
 async def next_due_at(db: Database) -> float | None:
     async with db.conn.execute(
         "SELECT MIN(o.due_at) FROM outbox o JOIN chats c ON c.id = o.chat_id "
-        "WHERE o.status = 'pending' AND c.status = 'active'"
+        "WHERE o.status = 'pending' AND c.status = 'active' AND c.mode = 'instant'"
     ) as cursor:
         row = await cursor.fetchone()
     return float(row[0]) if row and row[0] is not None else None
@@ -108,6 +114,16 @@ async def postpone(db: Database, row_id: int, *, due_at: float, error: str) -> N
         )
 
 
+async def postpone_chat(db: Database, chat_id: int, *, due_at: float, error: str) -> None:
+    """Every pending row of a chat waits until `due_at` (its quiet hours end)."""
+    async with db.transaction() as conn:
+        await conn.execute(
+            "UPDATE outbox SET due_at = ?, last_error = ? "
+            "WHERE chat_id = ? AND status = 'pending' AND due_at < ?",
+            (due_at, error[:500], chat_id, due_at),
+        )
+
+
 async def mark(db: Database, row_id: int, status: str, *, error: str | None = None) -> None:
     async with db.transaction() as conn:
         await conn.execute(
@@ -125,6 +141,42 @@ async def retry_failed(db: Database, *, article_id: int | None = None) -> int:
             f"UPDATE outbox SET status = 'pending', attempts = 0, due_at = ? WHERE {where}", params
         )
         return cursor.rowcount
+
+
+@dataclass(frozen=True, slots=True)
+class DigestRow:
+    id: int
+    article_id: int
+
+
+async def digest_rows(db: Database, chat_id: int, *, created_before: float) -> list[DigestRow]:
+    """A digest chat's pending rows queued before its latest digest time, oldest first."""
+    async with db.conn.execute(
+        "SELECT id, article_id FROM outbox WHERE chat_id = ? AND status = 'pending' "
+        "AND created_at < ? ORDER BY created_at, id",
+        (chat_id, created_before),
+    ) as cursor:
+        return [DigestRow(r[0], r[1]) for r in await cursor.fetchall()]
+
+
+async def sent_per_hour(db: Database, *, since: float) -> list[tuple[float, int]]:
+    """(start of the hour as unix time, messages sent in it) for hours with sends."""
+    async with db.conn.execute(
+        "SELECT CAST(sent_at / 3600 AS INTEGER) * 3600 AS hour, COUNT(*) FROM outbox "
+        "WHERE status = 'sent' AND sent_at >= ? GROUP BY hour ORDER BY hour",
+        (since,),
+    ) as cursor:
+        return [(float(r[0]), int(r[1])) for r in await cursor.fetchall()]
+
+
+async def failure_reasons(db: Database, *, limit: int = 5) -> list[tuple[str, int]]:
+    """The commonest reasons of failed rows, for the admin view."""
+    async with db.conn.execute(
+        "SELECT COALESCE(last_error, '?'), COUNT(*) AS n FROM outbox WHERE status = 'failed' "
+        "GROUP BY 1 ORDER BY n DESC LIMIT ?",
+        (limit,),
+    ) as cursor:
+        return [(r[0], int(r[1])) for r in await cursor.fetchall()]
 
 
 async def message_for(db: Database, article_id: int, chat_id: int) -> int | None:
