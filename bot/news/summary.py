@@ -4,7 +4,9 @@ Score = centrality (TextRank over content-lemma overlap) + closeness to the titl
 + a lead bonus (news puts the point first). Then pick greedily, skipping sentences
 too close to one already picked (no near-duplicate pair), background lines
 ("Нагадаємо…", "Раніше…") and sentences that are not prose (headings, fragments,
-questions to the reader).
+questions to the reader). Openers that lean on the sentence before ("За його
+словами, …", "Він …", "Це …") are penalised like background lines: used only when
+nothing standalone is left.
 """
 
 from __future__ import annotations
@@ -20,6 +22,16 @@ _BACKGROUND = re.compile(
     r"напомним|ранее|как сообщалось|как известно|как мы писали|к слову|справка|"
     r"тем временем|между тем|кроме того|"
     r"earlier|previously|as reported|recall that|meanwhile|in other news|background)\b",
+    re.IGNORECASE,
+)
+# Openers whose meaning hangs on the sentence before ("За його словами, …", "Він …",
+# "Це …"): out of context in a summary, so they lose to a standalone sentence.
+_ANAPHORIC = re.compile(
+    r"^\W*(?:(?:за|на)\s+(?:його|її|їхніми|їхню|їх)\s+(?:словами|думку|даними)|"
+    r"він|вона|вони|воно|це|цей|ця|ці|цим|цими|такий|таке|така|такі|тому|при цьому|"
+    r"по\s+(?:его|ее|её|их)\s+(?:словам|мнению|данным)|он|она|они|оно|это|этот|эта|эти|"
+    r"этим|поэтому|при этом|"
+    r"according to (?:him|her|them)|he|she|they|this|these|those|that)\b",
     re.IGNORECASE,
 )
 _PROSE_END = tuple('.!…"»”')
@@ -94,6 +106,8 @@ def summarize(
         score = central[rank] + 1.2 * title + 0.6 * lead
         if _BACKGROUND.match(item.text):
             score *= 0.3  # background is the last resort, not forbidden
+        elif _ANAPHORIC.match(item.text):
+            score *= 0.4  # needs the sentence before it: only when nothing standalone is left
         scores[index] = score
     want = min(limit if len(usable) >= 8 else 2, len(usable))
     picked: list[int] = []
