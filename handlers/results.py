@@ -93,16 +93,23 @@ def note_lines(tn: Turn, notes: Iterable[Note]) -> list[str]:
     return out
 
 
-def hits_text(tn: Turn, hits: Iterable[SearchHit], *, first: int, tz: str) -> str:
-    """Numbered results: title (matches underlined), date and /article_<id>, snippet."""
+def capped(snippet: Snippet, marks: int | None) -> Snippet:
+    return snippet if marks is None else Snippet(snippet.text, snippet.marks[:marks])
+
+
+def hits_text(
+    tn: Turn, hits: Iterable[SearchHit], *, first: int, tz: str, marks: int | None = None
+) -> str:
+    """Numbered results: title (matches underlined), date and /article_<id>, snippet
+    (matches bold); `marks` caps the marked matches per title and per snippet."""
     blocks = []
     for number, hit in enumerate(hits, start=first):
-        title = short(hit.title).html("<u>", "</u>")
+        title = capped(short(hit.title), marks).html("<u>", "</u>")
         when = format_date(hit.date, tn.locale, tz)
         blocks.append(
             f"<b>{number}. {title}</b>\n"
             f"<i>{escape(when)}</i> · /article_{hit.article_id}\n"
-            f"{hit.snippet.html()}"
+            f"{capped(hit.snippet, marks).html()}"
         )
     return "\n\n".join(blocks)
 

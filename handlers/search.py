@@ -18,13 +18,14 @@ from telegram.ext import (
 )
 
 from bot import callbacks
-from bot.tghtml import escape
+from bot.tghtml import MAX_ENTITIES, escape, parse
 from handlers import results
 from handlers.common import Turn, pattern, turn
 from storage import articles, search_keys
 from storage.search import MAX_OFFSET, SearchPage, Status, search
 
 PAGE_SIZE = 5
+MARK_CAPS = (None, 6, 3, 1, 0)  # marks per title and per snippet, tried in turn
 LATEST_COUNT = 10
 ARTICLE_COMMAND = re.compile(r"^/article_(\d{1,18})(?:@\w+)?$")
 _ID = re.compile(r"\d{1,18}")
@@ -44,11 +45,15 @@ def page_text(tn: Turn, page: SearchPage, query: str, *, tz: str) -> str:
     header = tn._("Results {first}–{last} for “{query}”:").format(
         first=first, last=last, query=results.shown_query(query)
     )
-    parts = [f"🔎 <b>{escape(header)}</b>", results.hits_text(tn, page.hits, first=first, tz=tz)]
     notes = results.note_lines(tn, page.notes)
-    if notes:
-        parts.append("<i>" + escape(" ".join(notes)) + "</i>")
-    return "\n\n".join(parts)
+    tail = ["<i>" + escape(" ".join(notes)) + "</i>"] if notes else []
+    # Every marked match is an entity; past MAX_ENTITIES Telegram drops formatting.
+    for marks in MARK_CAPS:
+        hits = results.hits_text(tn, page.hits, first=first, tz=tz, marks=marks)
+        text = "\n\n".join([f"🔎 <b>{escape(header)}</b>", hits, *tail])
+        if len(parse(text)[1]) <= MAX_ENTITIES:
+            break
+    return text
 
 
 async def answer_search(

@@ -265,3 +265,13 @@ async def test_more_like_this_uses_the_story_words(local: LocalBot) -> None:
     [*_, similar] = await sb.wait_for_messages(63, 2)
     listed = re.findall(r"/article_(\d+)", similar.plain)
     assert str(ids[0]) not in listed and set(listed) == {str(ids[1]), str(ids[2])}
+
+
+async def test_results_full_of_matches_stay_within_entity_limit(local: LocalBot) -> None:
+    sb = local.sandbox
+    for i in range(5):
+        text = f"Ракети ракети ракети {CITIES[i]}\n\n" + "Ракети, ракети і ракети. " * 40
+        await local.services.stories.publish(Draft(text=text), deliver=False)
+    reply = await say(sb, 64, "/search ракета", language_code="en")
+    assert "Results 1–5" in reply.plain
+    assert reply.entity_count <= 100
