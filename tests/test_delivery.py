@@ -1,0 +1,231 @@
+"""The delivery worker against the sandbox's faults and limits, quiet hours and digests.
+
+The worker runs in-process on a fresh database; stories are queued with
+storage.articles.publish, then the test waits for the outbox to drain."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from telegram import Bot
+
+from bot import news
+from bot.delivery import DeliveryWorker
+from bot.digest import latest_digest_time, quiet_until, send_digests
+from bot.news.codec import dumps
+from bot.pacing import Pacer
+from bot.sandbox import Sandbox
+from bot.sender_http import AiohttpRequest
+from bot.topics import TopicCatalog
+from storage import articles, chats, outbox
+from storage.articles import NewArticle
+from storage.db import Database
+from tests.e2e import STORY
+
+TOPIC = "us-russia-security"
+TZ = "Europe/Kyiv"
+
+
+class Rig:
+    def __init__(self, sandbox: Sandbox, db: Database, worker: DeliveryWorker) -> None:
+        self.sb, self.db, self.worker = sandbox, db, worker
+        self.analysis_json = dumps(news.analyze(STORY))
+
+    async def readers(self, ids: list[int], *, chat_type: str = "private") -> None:
+        await chats.register_many(self.db, ids, chat_type=chat_type, topic=TOPIC)
+        for chat_id in ids:
+            self.sb.register_chat(chat_id, type=chat_type)
+
+    async def publish(self, title: str = "Story") -> int:
+        article_id, _ = await articles.publish(
+            self.db,
+            NewArticle(
+                title=title,
+                text=STORY,
+                language="uk",
+                topics=(TOPIC,),
+                source="Example News",
+                analysis_json=self.analysis_json,
+            ),
+        )
+        self.worker.wake()
+        return article_id
+
+    async def drain(self) -> None:
+        assert await self.worker.drained(20), "outbox not drained"
+
+    def count(self, chat_id: int) -> int:
+        return len(self.sb.messages(chat_id))
+
+
+@pytest.fixture
+async def rig(tmp_path: Path) -> AsyncIterator[Rig]:
+    async with Sandbox("123456:SANDBOX-delivery") as sb:
+        db = await Database.open(tmp_path / "bot.db")
+        bot = Bot(sb.token, base_url=sb.base_url, request=AiohttpRequest(read_timeout=5))
+        await bot.initialize()
+        worker = DeliveryWorker(
+            db,
+            bot,
+            rate_per_s=30,
+            default_language="en",
+            timezone=TZ,
+            topic_names=TopicCatalog.load().names,
+        )
+        worker.backoff_base_s = 0.02
+        worker.start()
+        try:
+            yield Rig(sb, db, worker)
+        finally:
+            await worker.stop()
+            await bot.shutdown()
+            await db.close()
+
+
+async def test_5xx_and_timeouts_are_retried_until_everyone_has_it_once(rig: Rig) -> None:
+    ids = list(range(100, 160))
+    await rig.readers(ids)
+    rig.sb.set_faults(error_rate=0.2, timeout_rate=0.05, hang_s=0.3, seed=1)
+    article_id = await rig.publish()
+    await rig.drain()
+    assert {rig.count(i) for i in ids} == {1}
+    assert rig.worker.stats.retried > 0
+    assert await outbox.status_counts(rig.db, article_id) == {"sent": len(ids)}
+    assert rig.sb.stats()["too_many_requests"] == 0
+
+
+async def test_failed_after_max_attempts_keeps_reason_and_admin_retry_requeues(rig: Rig) -> None:
+    ids = [200, 201, 202]
+    await rig.readers(ids)
+    rig.worker.max_attempts = 3
+    rig.sb.set_faults(error_rate=1.0, seed=2)
+    article_id = await rig.publish()
+    await rig.drain()
+    assert await outbox.status_counts(rig.db, article_id) == {"failed": 3}
+    reasons = dict(await outbox.failure_reasons(rig.db))
+    assert sum(reasons.values()) == 3
+    assert all("NetworkError" in reason for reason in reasons)
+    assert sum(rig.count(i) for i in ids) == 0
+
+    rig.sb.set_faults()
+    assert await outbox.retry_failed(rig.db, article_id=article_id) == 3
+    rig.worker.wake()
+    await rig.drain()
+    assert {rig.count(i) for i in ids} == {1}
+
+
+async def test_429_burst_pauses_then_delivers(rig: Rig) -> None:
+    ids = list(range(300, 320))
+    await rig.readers(ids)
+    rig.sb.set_faults(burst_429=4, retry_after=1)
+    await rig.publish()
+    await rig.drain()
+    assert {rig.count(i) for i in ids} == {1}
+    assert rig.worker.stats.flood_waits == 4
+
+
+async def test_blocked_gone_migrated_chats_never_stop_the_others(rig: Rig) -> None:
+    ok = [400, 401]
+    await rig.readers([*ok, 402, 403])
+    await rig.readers([-500], chat_type="group")
+    await chats.register_many(rig.db, [404], topic=TOPIC)  # Telegram does not know it
+    rig.sb.block_chat(402)
+    rig.sb.deactivate(403)
+    rig.sb.migrate_group(-500, -1000500)
+    await rig.publish()
+    await rig.drain()
+    assert {rig.count(i) for i in ok} == {1}
+    statuses = {i: (await chats.get(rig.db, i)) for i in (402, 403, 404)}
+    assert statuses[402] is not None and statuses[402].status == chats.BLOCKED
+    assert statuses[403] is not None and statuses[403].status == chats.GONE
+    assert statuses[404] is not None and statuses[404].status == chats.GONE
+    # The group moved under its new id with its subscription, and got the story there.
+    assert await chats.get(rig.db, -500) is None
+    assert rig.count(-1000500) == 1
+
+
+async def test_quiet_hours_hold_rows_until_they_end(rig: Rig) -> None:
+    await rig.readers([600, 601])
+    now = datetime.now(ZoneInfo(TZ))
+    start, end = (
+        (now - timedelta(hours=1)).strftime("%H:%M"),
+        (now + timedelta(hours=1)).strftime("%H:%M"),
+    )
+    await chats.update_settings(rig.db, 600, quiet_start=start, quiet_end=end)
+    article_id = await rig.publish()
+    assert await rig.worker.idle(10)
+    await rig.sb.wait_until(lambda: rig.count(601) == 1)
+    assert rig.count(600) == 0
+    assert await outbox.status_counts(rig.db, article_id) == {"sent": 1, "pending": 1}
+    due = await outbox.next_due_at(rig.db)
+    assert due is not None and due > time.time() + 3000  # about an hour from now
+
+
+async def test_digest_chat_gets_one_digest_and_nothing_instantly(rig: Rig) -> None:
+    await rig.readers([700, 701])
+    await chats.update_settings(rig.db, 700, mode="digest", digest_time="08:00")
+    first = await rig.publish("First story")
+    second = await rig.publish("Second story")
+    await rig.drain()
+    assert rig.count(700) == 0 and rig.count(701) == 2
+
+    tomorrow_9 = datetime.now(ZoneInfo(TZ)).replace(hour=9, minute=0) + timedelta(days=1)
+    assert await send_digests(rig.worker, now=tomorrow_9.timestamp()) == 1
+    [digest] = rig.sb.messages(700)
+    assert "First story" in digest.plain and "Second story" in digest.plain
+    assert f"/article_{first}" in digest.plain and f"/article_{second}" in digest.plain
+    for article_id in (first, second):
+        assert await outbox.status_counts(rig.db, article_id) == {"sent": 2}
+    # Nothing left: the next run sends nothing, and the worker never sends them.
+    assert await send_digests(rig.worker, now=tomorrow_9.timestamp() + 60) == 0
+    assert rig.count(700) == 1
+
+
+def test_quiet_until_windows() -> None:
+    zone = ZoneInfo(TZ)
+
+    def at(hour: int, minute: int = 0) -> float:
+        return datetime(2024, 3, 5, hour, minute, tzinfo=zone).timestamp()
+
+    assert (
+        quiet_until("22:00", "07:00", TZ, at(23))
+        == datetime(2024, 3, 6, 7, 0, tzinfo=zone).timestamp()
+    )
+    assert quiet_until("22:00", "07:00", TZ, at(3)) == at(7)
+    assert quiet_until("22:00", "07:00", TZ, at(7)) is None
+    assert quiet_until("22:00", "07:00", TZ, at(12)) is None
+    assert quiet_until("13:00", "15:00", TZ, at(14)) == at(15)
+    assert quiet_until(None, None, TZ, at(14)) is None
+
+
+def test_latest_digest_time() -> None:
+    zone = ZoneInfo("America/New_York")
+    now = datetime(2024, 3, 5, 7, 30, tzinfo=zone).timestamp()
+    assert (
+        latest_digest_time("08:00", "America/New_York", now)
+        == datetime(2024, 3, 4, 8, 0, tzinfo=zone).timestamp()
+    )
+    assert (
+        latest_digest_time("07:00", "America/New_York", now)
+        == datetime(2024, 3, 5, 7, 0, tzinfo=zone).timestamp()
+    )
+
+
+async def test_pacer_spaces_globally_and_per_chat() -> None:
+    clock = [100.0]
+    pacer = Pacer(10, clock=lambda: clock[0])
+    await pacer.acquire(1, "private")
+    assert not pacer.ready(1)
+    assert pacer.chat_ready_at(1) == pytest.approx(101.05)
+    assert pacer.ready(2)
+    pacer.pause_chat(3, 5)
+    assert pacer.chat_ready_at(3) == 105
+    # Three chats hit within a second: Telegram's global limit, everything waits.
+    pacer.pause_chat(4, 5)
+    pacer.pause_chat(5, 5)
+    assert pacer._next_global >= 105
