@@ -45,7 +45,11 @@ USER_COMMANDS = (
 ADMIN_COMMANDS = (
     ("push", i18n.N_("Publish a story: text, a URL or a file")),
     ("feeds", i18n.N_("RSS/Atom feeds")),
+    ("feed_add", i18n.N_("Poll a new feed")),
+    ("feed_remove", i18n.N_("Stop polling a feed")),
+    ("drafts", i18n.N_("Stories waiting for review")),
     ("stats", i18n.N_("Delivery statistics")),
+    ("retry", i18n.N_("Send failed messages again")),
 )
 
 

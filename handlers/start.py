@@ -16,15 +16,19 @@ from storage import chats
 LANGUAGE_NAMES = {"uk": "Українська", "en": "English"}
 
 
-def help_text(t: i18n.Translator, *, admin: bool) -> str:
+def help_text(t: i18n.Translator, *, admin: bool, bot_username: str = "bot") -> str:
     _ = t.gettext
     lines = [
         bold(_("How it works")),
         _("/topics — topics you can follow, with buttons"),
         _("/subscribe <topic> — follow a topic"),
         _("/unsubscribe <topic> — stop following it"),
+        _('/subscribe <words> — follow your own keywords: Прайс -Іран, "exact phrase"'),
         _("/mysubs — what you follow"),
+        _("/search <query> — search past stories; /latest [topic] — the newest"),
+        _("/settings — instant messages or a daily digest, quiet hours"),
         _("/language — interface language"),
+        _("Inline: type @{bot} <query> in any chat to share a story"),
     ]
     if admin:
         lines += [
@@ -32,7 +36,11 @@ def help_text(t: i18n.Translator, *, admin: bool) -> str:
             bold(_("For admins")),
             _("/push <text> — publish a story (or reply /push to a message with the text)"),
             _("/push #topic <text> — publish with explicit topics"),
+            _("/push <URL>, or a .txt/.html/.md file with the caption /push — preview first"),
+            _("/feeds, /feed_add <URL> [topics] [review], /feed_remove <id>, /drafts"),
+            _("/stats — deliveries; /retry [story id] — send failed messages again"),
         ]
+    lines = [line.replace("{bot}", bot_username) for line in lines]
     return "\n".join(line if line.startswith("<b>") else escape(line) for line in lines)
 
 
@@ -48,7 +56,8 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         "Hi! I send short summaries of the news you follow, with the key quotes and who said them."
     )
     await update.effective_message.reply_text(
-        f"{welcome}\n\n{help_text(tn.t, admin=tn.is_admin)}", parse_mode=ParseMode.HTML
+        f"{welcome}\n\n{help_text(tn.t, admin=tn.is_admin, bot_username=context.bot.username)}",
+        parse_mode=ParseMode.HTML,
     )
 
 
@@ -57,7 +66,8 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         return
     tn = await turn(update, context)
     await update.effective_message.reply_text(
-        help_text(tn.t, admin=tn.is_admin), parse_mode=ParseMode.HTML
+        help_text(tn.t, admin=tn.is_admin, bot_username=context.bot.username),
+        parse_mode=ParseMode.HTML,
     )
 
 
