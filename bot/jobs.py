@@ -1,4 +1,5 @@
-"""Background jobs on python-telegram-bot's job queue: feed polling (and its reports)."""
+"""Background jobs on python-telegram-bot's job queue: daily digests, feed polling (and
+its reports)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 FEED_CHECK_S = 60  # how often to look for feeds whose poll time has come
+DIGEST_CHECK_S = 60  # digest times are whole minutes
 
 
 async def schedule_jobs(application: App, settings: Settings) -> None:
@@ -25,8 +27,22 @@ async def schedule_jobs(application: App, settings: Settings) -> None:
         log.warning("no job queue: feeds will not be polled")
         return
     application.job_queue.run_repeating(
+        send_digests,
+        interval=DIGEST_CHECK_S,
+        first=10,
+        name="digests",
+        job_kwargs={"max_instances": 1},
+    )
+    application.job_queue.run_repeating(
         poll_feeds, interval=FEED_CHECK_S, first=5, name="feeds", job_kwargs={"max_instances": 1}
     )
+
+
+async def send_digests(context: ContextTypes.DEFAULT_TYPE) -> None:
+    from bot.app import services
+    from bot.digest import send_digests as send_due
+
+    await send_due(services(context).delivery)
 
 
 async def poll_feeds(context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -12,11 +12,22 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application, TypeHandler
 
-from handlers import admin, feeds, ingest, inline, search, start, stories, topics
+from handlers import (
+    admin,
+    feeds,
+    ingest,
+    inline,
+    search,
+    settings,
+    start,
+    stats,
+    stories,
+    topics,
+)
 from handlers.common import record_chat
 from handlers.errors import on_error
 
-FEATURES = [start, topics, search, inline, admin, feeds, ingest, stories]
+FEATURES = [start, topics, search, inline, admin, feeds, ingest, stories, settings, stats]
 
 
 def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
