@@ -115,22 +115,26 @@ class StoryService:
         )
 
     async def _followup(self, analysis: Analysis) -> Followup | None:
-        for earlier in await articles.since(self.db, time.time() - DEDUPE_WINDOW_S):
-            if not earlier.analysis_json:
-                continue
-            previous = load_analysis(earlier.analysis_json)
-            if news.same_story(analysis, previous):
-                return Followup(earlier.id, adds_to(analysis, previous))
-        return None
+        """The first telling of this story within the window, and whether this one adds
+        anything to every telling since (so a repeat of an update is not sent again)."""
+        earlier = []
+        for article in await articles.since(self.db, time.time() - DEDUPE_WINDOW_S):
+            if article.analysis_json:
+                previous = load_analysis(article.analysis_json)
+                if news.same_story(analysis, previous):
+                    earlier.append((article.id, previous))
+        if not earlier:
+            return None
+        first_id = min(article_id for article_id, _ in earlier)
+        return Followup(first_id, adds_to(analysis, [previous for _, previous in earlier]))
 
 
-def adds_to(new: Analysis, old: Analysis) -> bool:
-    """A follow-up is worth sending when it brings a new quote or new sentences."""
-    old_quotes = {q.text for q in old.quotes}
+def adds_to(new: Analysis, told: list[Analysis]) -> bool:
+    """A follow-up is worth sending when it brings a new quote or a new sentence."""
+    old_quotes = {q.text for old in told for q in old.quotes}
     if any(q.text not in old_quotes for q in new.quotes):
         return True
-    old_text = old.text
-    return any(sentence not in old_text for sentence in new.summary)
+    return any(all(sentence not in old.text for old in told) for sentence in new.summary)
 
 
 def with_topics(draft: Draft, topics: tuple[str, ...]) -> Draft:

@@ -110,3 +110,25 @@ def test_corpus_stories_are_not_duplicates_of_each_other() -> None:
     ]
     assert false == []
     assert not any(same_story(seed, a) for a in analyses)
+
+
+def test_a_story_that_grew_is_the_same_story() -> None:
+    """A short item later expanded under the same headline (new paragraphs, new quotes)
+    shares little wording overall, but keeps all of the first telling."""
+    short = "США і Росія обговорять гарантії безпеки в Женеві\n\n" + (
+        "Делегації США та Росії зустрінуться в Женеві, щоб обговорити гарантії безпеки,"
+        " контроль над озброєннями і розміщення ракет у Європі, повідомили в Держдепі."
+    )
+    grown = short + "".join(
+        f"\n\n{line}"
+        for line in (
+            "Зустріч триватиме два дні, а делегацію США очолить заступниця держсекретаря.",
+            "Москва вимагає письмових відповідей на свої пропозиції до кінця місяця.",
+            "Союзники по НАТО отримають звіт про перебіг консультацій наступного тижня.",
+            "Експерти вважають, що швидкого прориву на переговорах чекати не варто.",
+            "Попередній раунд консультацій завершився без спільної заяви сторін.",
+        )
+    )
+    a, b = analyze(short), analyze(grown)
+    assert resemblance(a.fingerprint, b.fingerprint) < 0.45  # wording alone would miss it
+    assert same_story(a, b) and same_story(b, a)

@@ -26,6 +26,8 @@ _EDITED = 0.45  # shingle Jaccard from which a story is an edited copy
 _WORDS_PARAPHRASE = 0.35  # content-lemma Jaccard for a re-write ...
 _KEYS_PARAPHRASE = 0.5  # ... when names and numbers also agree
 _TITLE_PARAPHRASE = 0.5
+_CONTAINED = 0.85  # share of the shorter story's content lemmas found in the longer
+_CONTAINED_MIN_WORDS = 15
 
 
 def _hash(text: str) -> int:
@@ -78,11 +80,18 @@ def same_story(a: Analysis, b: Analysis) -> bool:
         return True
     if a.language != b.language:
         return False  # lemmas of different languages never compare
-    words = _jaccard(_words(a), _words(b))
+    words_a, words_b = _words(a), _words(b)
+    words = _jaccard(words_a, words_b)
     keys = _overlap(set(a.entities), set(b.entities)) if a.entities and b.entities else 0.0
     if words >= _WORDS_PARAPHRASE and keys >= _KEYS_PARAPHRASE:
         return True
     title = _jaccard(_title(a), _title(b))
+    if (
+        min(len(words_a), len(words_b)) >= _CONTAINED_MIN_WORDS
+        and _overlap(words_a, words_b) >= _CONTAINED
+        and title >= _TITLE_PARAPHRASE
+    ):
+        return True  # the story grew: a new paragraph or quote under the same headline
     return title >= _TITLE_PARAPHRASE and words >= _WORDS_PARAPHRASE * 0.7 and keys >= 0.4
 
 
