@@ -54,13 +54,8 @@ from storage.db import Database  # noqa: E402
 
 TOPIC = "us-russia-security"
 
-STORY = (
-    "США і Росія продовжать переговори про гарантії безпеки\n\n"
-    "Делегації США та Росії в Женеві обговорили гарантії безпеки, контроль над озброєннями"
-    " та розміщення ракет у Європі. Сторони домовилися продовжити консультації.\n\n"
-    "«Ми не ухвалюватимемо рішень про Україну без України», — сказала заступниця"
-    " держсекретаря США Венді Шерман."
-)
+# The demo's own sample story (written for this project).
+STORY = (ROOT / "bot" / "data" / "sample_story.txt").read_text(encoding="utf-8")
 
 
 def story(analysis_json: str, n: int) -> NewArticle:
