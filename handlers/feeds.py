@@ -200,15 +200,21 @@ async def add_feed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     # Not due for the polling job while this handler polls it: one poll, not two at once.
     await feeds.poll_now(db, feed.id, now=time.time() + interval)
-    result = await poll_feed(
-        db, feed, tn.services.stories, client=tn.services.http, interval_s=interval
-    )
-    await message.reply_text(
-        tn._("Feed #{id} added: {url}").format(id=feed.id, url=url)
-        + "\n"
-        + poll_summary(tn, result),
-        link_preview_options=NO_PREVIEW,
-    )
+
+    async def first_poll() -> None:
+        result = await poll_feed(
+            db, feed, tn.services.stories, client=tn.services.http, interval_s=interval
+        )
+        await message.reply_text(
+            tn._("Feed #{id} added: {url}").format(id=feed.id, url=url)
+            + "\n"
+            + poll_summary(tn, result),
+            link_preview_options=NO_PREVIEW,
+        )
+
+    # Fetching up to a feed's worth of articles takes a while: other readers' updates
+    # must not wait for it (updates are handled one at a time).
+    context.application.create_task(first_poll(), update=update)
 
 
 async def remove_feed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
