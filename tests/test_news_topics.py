@@ -261,3 +261,18 @@ def test_load_topics_is_cheap() -> None:
     ids = [t.id for t in topics]
     assert ids[:5] == ["us-russia-security", "nato", "ukraine-war", "energy", "economy"]
     assert all(t.names.get("uk") and t.names.get("en") for t in topics)
+
+
+def test_war_reports_in_english_and_russian() -> None:
+    english = (
+        "Russian forces launched dozens of missiles and drones at Kyiv overnight, Ukrainian"
+        " officials said. Air defense units shot down most of them, but the attack killed"
+        " two people and wounded nine in the capital."
+    )
+    russian = (
+        "Ночью Россия нанесла ракетный удар по Харькову, сообщили украинские власти."
+        " Атака дронов продолжалась до утра, работала ПВО."
+    )
+    assert "ukraine-war" in topics_of("Missiles hit Kyiv", english)
+    assert "ukraine-war" in topics_of("Удар по Харькову", russian)
+    assert US_RU not in topics_of("Missiles hit Kyiv", english)
