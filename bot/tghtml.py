@@ -17,7 +17,7 @@ MAX_CAPTION = 1024
 MAX_ENTITIES = 100
 
 # tag name -> entity type (span needs class="tg-spoiler", handled below)
-_TAGS: dict[str, str] = {
+TAG_TYPES: dict[str, str] = {
     "b": "bold",
     "strong": "bold",
     "i": "italic",
@@ -35,7 +35,7 @@ _TAGS: dict[str, str] = {
     "blockquote": "blockquote",
     "tg-emoji": "custom_emoji",
 }
-_NAMED_ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
+NAMED_ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
 
 _TAG_NAME = re.compile(r"[A-Za-z][A-Za-z0-9-]*")
 _ATTR = re.compile(
@@ -72,9 +72,9 @@ def utf16_len(text: str) -> int:
 def _decode_ref(match: re.Match[str]) -> str:
     decimal, hexadecimal, name = match.groups()
     if name is not None:
-        if name not in _NAMED_ENTITIES:
+        if name not in NAMED_ENTITIES:
             raise ValueError(f"unsupported HTML entity &{name};")
-        return _NAMED_ENTITIES[name]
+        return NAMED_ENTITIES[name]
     code = int(decimal) if decimal is not None else int(hexadecimal, 16)
     if code == 0 or code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
         raise ValueError(f"invalid character reference {match.group(0)}")
@@ -195,7 +195,7 @@ def _parse_tag(
             )
         )
         return gt + 1
-    if tag not in _TAGS:
+    if tag not in TAG_TYPES:
         raise ValueError(f"unsupported tag <{tag}> at {lt}")
     attrs: dict[str, str] = {}
     while True:
@@ -208,7 +208,7 @@ def _parse_tag(
     pos += len(rest) - len(rest.lstrip())
     if not html.startswith(">", pos):
         raise ValueError(f"malformed start tag <{tag} at {lt}")
-    entity_type = _TAGS[tag]
+    entity_type = TAG_TYPES[tag]
     opened = _Open(tag, entity_type, offset, index=len(done) + len(stack))
 
     if tag == "span" and attrs.get("class") != "tg-spoiler":

@@ -11,26 +11,11 @@ import html
 from dataclasses import dataclass, field
 from typing import Any
 
-TAG_TYPES = {
-    "b": "bold",
-    "strong": "bold",
-    "i": "italic",
-    "em": "italic",
-    "u": "underline",
-    "ins": "underline",
-    "s": "strikethrough",
-    "strike": "strikethrough",
-    "del": "strikethrough",
-    "tg-spoiler": "spoiler",
-    "span": "spoiler",
-    "a": "text_link",
-    "code": "code",
-    "pre": "pre",
-    "blockquote": "blockquote",
-    "tg-emoji": "custom_emoji",
-}
-# Named entities Telegram decodes; any other "&name;" stays literal text.
-NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
+from bot.tghtml import NAMED_ENTITIES, TAG_TYPES
+
+# The tags and named entities Telegram knows; any other "&name;" stays literal text.
+# (This parser imitates Telegram's leniency; bot.tghtml is the stricter self-check.)
+NAMED = NAMED_ENTITIES
 _NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-")
 
 
