@@ -113,12 +113,23 @@ async def publish(
                 await conn.execute(
                     """
                     INSERT OR IGNORE INTO outbox (article_id, chat_id, reason_kind, reason_value,
-                        due_at, created_at, reply_to_message_id, is_update)
-                    SELECT ?, o.chat_id, o.reason_kind, o.reason_value, ?, ?, o.message_id, 1
+                        watch_id, due_at, created_at, reply_to_message_id, is_update)
+                    SELECT ?, o.chat_id, o.reason_kind, o.reason_value, o.watch_id, ?, ?,
+                        o.message_id, 1
                     FROM outbox o JOIN chats c ON c.id = o.chat_id
                     WHERE o.article_id = ? AND o.status = 'sent' AND c.status = 'active'
+                        AND (o.reason_kind != 'keyword'
+                             OR o.watch_id IN (SELECT value FROM json_each(?)))
                     """,
-                    (article_id, now, now, followup.article_id),
+                    (
+                        article_id,
+                        now,
+                        now,
+                        followup.article_id,
+                        # A keyword reader gets the update only while the watch still
+                        # matches it (its excluded words may appear in the update).
+                        json.dumps([w.watch_id for w in watchers]),
+                    ),
                 )
             exclude = f"AND s.chat_id NOT IN ({HAD_EARLIER})"
         else:

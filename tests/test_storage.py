@@ -135,3 +135,21 @@ def test_second_instance_refused(tmp_path: Path) -> None:
         InstanceLock(tmp_path / "x.db").acquire()
     with InstanceLock(tmp_path / "x.db"):  # released: free again
         pass
+
+
+async def test_update_reaches_a_keyword_reader_only_while_the_watch_matches(
+    db: Database,
+) -> None:
+    await chats.touch(db, 1, telegram_language=None)
+    first, _ = await articles.publish(db, story("nato"), watchers=[WatchRecipient(1, 10, "x")])
+    [row] = await outbox.due(db)
+    await outbox.mark_sent(db, [(row.id, 77)])
+
+    # The update mentions a word the watch excludes: the matcher no longer lists it.
+    _, queued = await articles.publish(db, story("nato"), followup=Followup(first, True))
+    assert queued == 0
+    _, queued = await articles.publish(
+        db, story("nato"), watchers=[WatchRecipient(1, 10, "x")], followup=Followup(first, True)
+    )
+    [update] = await outbox.due(db)
+    assert queued == 1 and update.watch_id == 10 and update.reply_to_message_id == 77
