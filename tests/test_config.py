@@ -70,3 +70,20 @@ def test_malformed_token_is_never_echoed(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert "TELEGRAM_BOT_TOKEN" in done.stderr
     assert secret not in done.stderr + done.stdout
+
+
+def test_second_run_on_the_same_database_is_refused(tmp_path: Path) -> None:
+    from storage.lock import InstanceLock
+
+    database = tmp_path / "bot.db"
+    with InstanceLock(database):  # the first copy is running
+        done = run_main(
+            tmp_path,
+            {
+                "TELEGRAM_BOT_TOKEN": TOKEN,
+                "DATABASE_PATH": str(database),
+                "BOT_API_BASE_URL": "http://127.0.0.1:9/bot",
+            },
+        )
+    assert done.returncode == 3
+    assert "already running" in done.stderr and TOKEN not in done.stderr + done.stdout
