@@ -14,6 +14,8 @@ import aiosqlite
 from storage.db import Database
 from storage.seen import Key
 
+KEEP_S = 7 * 86400
+
 
 @dataclass(frozen=True, slots=True)
 class Preview:
@@ -76,6 +78,8 @@ async def add(
             ),
         )
         assert cursor.lastrowid is not None
+        # Previews nobody acted on for a week are abandoned: drop them as new ones come.
+        await conn.execute("DELETE FROM previews WHERE created_at < ?", (now - KEEP_S,))
         return cursor.lastrowid
 
 
