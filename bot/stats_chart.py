@@ -17,10 +17,11 @@ GRID = (225, 225, 225)
 
 
 def deliveries_chart(
-    per_hour: Sequence[tuple[float, int]], *, since: float, until: float, tz: str, title: str
+    per_hour: Sequence[tuple[float, int]], *, since: float, until: float, tz: str
 ) -> bytes:
     """Bars for every hour in [since, until) (hours without sends are empty), the
-    y axis scaled to the busiest hour, a label at each local midnight."""
+    y axis scaled to the busiest hour, a label at each local midnight. Only digits are
+    drawn (Pillow's built-in font has no Cyrillic): the title goes in the caption."""
     zone = ZoneInfo(tz)
     first_hour = int(since // 3600)
     hours = max(1, int(until // 3600) - first_hour + 1)
@@ -37,7 +38,6 @@ def deliveries_chart(
     plot_w = WIDTH - MARGIN_LEFT - MARGIN_RIGHT
     plot_h = HEIGHT - MARGIN_TOP - MARGIN_BOTTOM
     bottom = MARGIN_TOP + plot_h
-    draw.text((MARGIN_LEFT, 12), title, fill="black", font=font)
     for step in range(5):  # horizontal grid with counts
         y = bottom - plot_h * step / 4
         draw.line([(MARGIN_LEFT, y), (WIDTH - MARGIN_RIGHT, y)], fill=GRID)

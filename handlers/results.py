@@ -65,7 +65,8 @@ def shown_query(text: str) -> str:
 def query_help(tn: Turn, bot_username: str, *, command: str = "/search") -> str:
     """How to search, with examples of the query language (HTML)."""
     topic = next(iter(tn.services.topics)).id
-    lines = [f"<b>{escape(tn._('What should I look for? Examples:'))}</b>"]
+    heading = tn._("What should I look for? Examples:")
+    lines = [f"<b>{escape(heading)}</b>"]
     for example, meaning in EXAMPLES:
         lines.append(
             f"<code>{escape(command)} {escape(example.format(topic=topic))}</code> — "

@@ -71,9 +71,11 @@ async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         since=since,
         until=until,
         tz=tn.services.settings.timezone,
-        title=tn._("Messages delivered per hour, last {n} days").format(n=CHART_DAYS),
     )
-    await message.reply_photo(InputFile(png, filename="deliveries.png"))
+    await message.reply_photo(
+        InputFile(png, filename="deliveries.png"),
+        caption=tn._("Messages delivered per hour, last {n} days").format(n=CHART_DAYS),
+    )
 
 
 async def retry(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

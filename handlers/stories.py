@@ -46,7 +46,8 @@ async def story_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     if not similar:
         await context.bot.send_message(tn.chat_id, tn._("No similar stories yet."))
         return
-    lines = [f"<b>{escape(tn._('More like this:'))}</b>"]
+    heading = tn._("More like this:")
+    lines = [f"<b>{escape(heading)}</b>"]
     lines += results.hit_lines(tn, similar, tz=await results.reader_timezone(tn))
     await context.bot.send_message(tn.chat_id, "\n".join(lines), parse_mode=ParseMode.HTML)
 
