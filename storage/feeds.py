@@ -7,11 +7,12 @@ import sqlite3
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 import aiosqlite
 
 from storage.db import Database
+from storage.draft_rows import DRAFT_COLUMNS, draft_fields, draft_values
 
 PUBLISH, REVIEW = "publish", "review"
 
@@ -189,18 +190,8 @@ async def poll_now(db: Database, feed_id: int, *, now: float) -> None:
 
 
 def _draft(row: aiosqlite.Row) -> FeedDraft:
-    published = row["published"]
     return FeedDraft(
-        id=row["id"],
-        feed_id=row["feed_id"],
-        title=row["title"],
-        text=row["text"],
-        url=row["url"],
-        source=row["source"],
-        published=datetime.fromtimestamp(published, UTC) if published is not None else None,
-        topics=tuple(json.loads(row["topics"])),
-        keys=tuple((kind, key) for kind, key in json.loads(row["keys"])),
-        created_at=row["created_at"],
+        id=row["id"], feed_id=row["feed_id"], created_at=row["created_at"], **draft_fields(row)
     )
 
 
@@ -220,19 +211,9 @@ async def add_draft(
     now = time.time() if now is None else now
     async with db.transaction() as conn:
         cursor = await conn.execute(
-            "INSERT INTO feed_drafts (feed_id, title, text, url, source, published, topics,"
-            " keys, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                feed_id,
-                title,
-                text,
-                url,
-                source,
-                published.timestamp() if published else None,
-                json.dumps(list(topics)),
-                json.dumps([list(k) for k in keys]),
-                now,
-            ),
+            f"INSERT INTO feed_drafts (feed_id, {DRAFT_COLUMNS}, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (feed_id, *draft_values(title, text, url, source, published, topics, keys), now),
         )
         assert cursor.lastrowid is not None
         return cursor.lastrowid

@@ -7,11 +7,12 @@ import json
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 import aiosqlite
 
 from storage.db import Database
+from storage.draft_rows import DRAFT_COLUMNS, draft_fields, draft_values
 from storage.seen import Key
 
 KEEP_S = 7 * 86400
@@ -32,18 +33,8 @@ class Preview:
 
 
 def _preview(row: aiosqlite.Row) -> Preview:
-    published = row["published"]
     return Preview(
-        id=row["id"],
-        chat_id=row["chat_id"],
-        title=row["title"],
-        text=row["text"],
-        url=row["url"],
-        source=row["source"],
-        published=datetime.fromtimestamp(published, UTC) if published is not None else None,
-        topics=tuple(json.loads(row["topics"])),
-        keys=tuple((kind, key) for kind, key in json.loads(row["keys"])),
-        created_at=row["created_at"],
+        id=row["id"], chat_id=row["chat_id"], created_at=row["created_at"], **draft_fields(row)
     )
 
 
@@ -63,19 +54,9 @@ async def add(
     now = time.time() if now is None else now
     async with db.transaction() as conn:
         cursor = await conn.execute(
-            "INSERT INTO previews (chat_id, title, text, url, source, published, topics, keys,"
-            " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                chat_id,
-                title,
-                text,
-                url,
-                source,
-                published.timestamp() if published else None,
-                json.dumps(list(topics)),
-                json.dumps([list(k) for k in keys]),
-                now,
-            ),
+            f"INSERT INTO previews (chat_id, {DRAFT_COLUMNS}, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (chat_id, *draft_values(title, text, url, source, published, topics, keys), now),
         )
         assert cursor.lastrowid is not None
         # Previews nobody acted on for a week are abandoned: drop them as new ones come.
@@ -112,18 +93,20 @@ async def put_back(db: Database, preview: Preview) -> None:
     """Restore a taken preview (publishing it failed), under its old id."""
     async with db.transaction() as conn:
         await conn.execute(
-            "INSERT OR IGNORE INTO previews (id, chat_id, title, text, url, source, published,"
-            " topics, keys, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            f"INSERT OR IGNORE INTO previews (id, chat_id, {DRAFT_COLUMNS}, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 preview.id,
                 preview.chat_id,
-                preview.title,
-                preview.text,
-                preview.url,
-                preview.source,
-                preview.published.timestamp() if preview.published else None,
-                json.dumps(list(preview.topics)),
-                json.dumps([list(k) for k in preview.keys]),
+                *draft_values(
+                    preview.title,
+                    preview.text,
+                    preview.url,
+                    preview.source,
+                    preview.published,
+                    preview.topics,
+                    preview.keys,
+                ),
                 preview.created_at,
             ),
         )
