@@ -1,4 +1,4 @@
-"""The topic catalog the bot offers: ids and names, from bot/news/data/topics.toml."""
+"""The topic catalog the bot offers: ids and names (bot.news reads them from its topics.toml)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import difflib
 from collections.abc import Iterator
 
 from bot.domain import Topic
-from bot.news.data_files import load
+from bot.news import load_topics
 
 
 class TopicCatalog:
@@ -15,19 +15,7 @@ class TopicCatalog:
 
     @classmethod
     def load(cls) -> TopicCatalog:
-        return cls(
-            [
-                Topic(
-                    id=entry["id"],
-                    names={
-                        key.removeprefix("name_"): value
-                        for key, value in entry.items()
-                        if key.startswith("name_")
-                    },
-                )
-                for entry in load("topics")["topic"]
-            ]
-        )
+        return cls([Topic(id=info.id, names=info.names) for info in load_topics()])
 
     def __iter__(self) -> Iterator[Topic]:
         return iter(self._topics.values())
