@@ -26,6 +26,19 @@ async def refuse_unless_admin(tn: Turn, message: Message, command: str) -> bool:
     return True
 
 
+async def admin_turn(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, command: str
+) -> tuple[Turn, Message] | None:
+    """The turn and message of an admin command, or None (refused, or nothing to answer)."""
+    message = update.effective_message
+    if message is None:
+        return None
+    tn = await turn(update, context)
+    if await refuse_unless_admin(tn, message, command):
+        return None
+    return tn, message
+
+
 def command_body(message: Message) -> str:
     """The text after "/push" (or "/push@bot"), line breaks kept."""
     text = message.text or message.caption or ""
@@ -51,12 +64,10 @@ def split_topics(body: str) -> tuple[list[str], str]:
 
 
 async def push(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    message = update.effective_message
-    if message is None:
+    found = await admin_turn(update, context, "push")
+    if found is None:
         return
-    tn = await turn(update, context)
-    if await refuse_unless_admin(tn, message, "push"):
-        return
+    tn, message = found
     wanted_topics, text = split_topics(command_body(message))
     unknown = [t for t in wanted_topics if t not in tn.services.topics]
     if unknown:

@@ -26,7 +26,7 @@ from bot.ingest import review
 from bot.ingest.feeds import PollResult, poll_feed
 from bot.ingest.fetch import FetchError, check_url
 from bot.tghtml import escape
-from handlers.admin import refuse_unless_admin
+from handlers.admin import admin_turn
 from handlers.common import Turn, turn
 from handlers.ingest import fetch_error_text
 from storage import feeds
@@ -46,18 +46,6 @@ MODES = {
     feeds.PUBLISH: N_("publishes at once"),
     feeds.REVIEW: N_("holds stories for review (/drafts)"),
 }
-
-
-async def _admin_turn(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, command: str
-) -> tuple[Turn, Message] | None:
-    message = update.effective_message
-    if message is None:
-        return None
-    tn = await turn(update, context)
-    if await refuse_unless_admin(tn, message, command):
-        return None
-    return tn, message
 
 
 async def _send_lines(message: Message, lines: list[str]) -> None:
@@ -107,7 +95,7 @@ def feed_lines(tn: Turn, feed: Feed) -> list[str]:
 
 
 async def list_feeds(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    found = await _admin_turn(update, context, "feeds")
+    found = await admin_turn(update, context, "feeds")
     if found is None:
         return
     tn, message = found
@@ -158,7 +146,7 @@ def poll_summary(tn: Turn, result: PollResult) -> str:
 
 
 async def add_feed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    found = await _admin_turn(update, context, "feed_add")
+    found = await admin_turn(update, context, "feed_add")
     if found is None:
         return
     tn, message = found
@@ -218,7 +206,7 @@ async def add_feed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def remove_feed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    found = await _admin_turn(update, context, "feed_remove")
+    found = await admin_turn(update, context, "feed_remove")
     if found is None:
         return
     tn, message = found
@@ -269,7 +257,7 @@ async def drafts_view(tn: Turn) -> tuple[str, InlineKeyboardMarkup | None]:
 
 
 async def list_drafts(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    found = await _admin_turn(update, context, "drafts")
+    found = await admin_turn(update, context, "drafts")
     if found is None:
         return
     tn, message = found

@@ -12,8 +12,8 @@ from telegram.ext import BaseHandler, CommandHandler, ContextTypes
 
 from bot.i18n import format_number
 from bot.stats_chart import deliveries_chart
-from handlers.admin import refuse_unless_admin
-from handlers.common import Turn, turn
+from handlers.admin import admin_turn
+from handlers.common import Turn
 from storage import outbox, subscriptions
 
 CHART_DAYS = 3
@@ -55,12 +55,10 @@ async def report(tn: Turn) -> str:
 
 
 async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    message = update.effective_message
-    if message is None:
+    found = await admin_turn(update, context, "stats")
+    if found is None:
         return
-    tn = await turn(update, context)
-    if await refuse_unless_admin(tn, message, "stats"):
-        return
+    tn, message = found
     await message.reply_text(await report(tn))
     until = time.time()
     since = until - CHART_DAYS * 86400
@@ -79,12 +77,10 @@ async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def retry(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    message = update.effective_message
-    if message is None:
+    found = await admin_turn(update, context, "retry")
+    if found is None:
         return
-    tn = await turn(update, context)
-    if await refuse_unless_admin(tn, message, "retry"):
-        return
+    tn, message = found
     args = context.args or []
     if args and not args[0].lstrip("#").isdigit():
         await message.reply_text(tn._("Usage: /retry [story id]"))
