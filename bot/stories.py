@@ -119,7 +119,8 @@ class StoryService:
         anything to every telling since (so a repeat of an update is not sent again)."""
         earlier = []
         for article in await articles.since(self.db, time.time() - DEDUPE_WINDOW_S):
-            if article.analysis_json:
+            # Decoding every recent analysis is the cost here: other languages never match.
+            if article.analysis_json and article.language == analysis.language:
                 previous = load_analysis(article.analysis_json)
                 if news.same_story(analysis, previous):
                     earlier.append((article.id, previous))
