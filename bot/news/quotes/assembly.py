@@ -1,0 +1,195 @@
+"""Quote candidates in a text and the public entry point, extract_quotes()."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.news.model import Quote
+from bot.news.quotes.attribution import attribution_after, attribution_before
+from bot.news.quotes.people import Document, Mention, Speaker, collect_names, resolve_speaker
+from bot.news.quotes.spans import (
+    AFTER_DASH,
+    CLAUSE_END,
+    DASH,
+    SPLIT_DASH,
+    WORD,
+    quote_spans,
+    tokenize,
+)
+
+MIN_WORDS = 4  # shorter quoted bits are names, titles or scare quotes, not key quotes
+
+
+def _join(head: str, rest: str) -> str:
+    """Rejoin a quote split by its attribution; the comma before the dash stood for a stop
+    when the second part starts a new sentence."""
+    first, second = _clean(head), _clean(rest)
+    if second[:1].isupper() and first[-1:] not in ".!?…":
+        first += "."
+    elif first[-1:] not in ".!?…,":
+        first += ","
+    return f"{first} {second}"
+
+
+def _clean(text: str) -> str:
+    text = re.sub(r"\s+", " ", text).strip()
+    return text.rstrip(",").rstrip(" —–-").strip()
+
+
+def _standalone_start(doc: Document, quote_open: int) -> bool:
+    """The quote opens a sentence (not a fragment inside one)."""
+    line_start = doc.text.rfind("\n", 0, quote_open) + 1
+    before = doc.text[line_start:quote_open].rstrip()
+    return not before or before[-1] in '.!?…:»”"' or before[-1] in DASH
+
+
+def _clause_bounds(doc: Document, start: int) -> tuple[int, int]:
+    match = CLAUSE_END.search(doc.text, start)
+    return start, match.start() if match else len(doc.text)
+
+
+@dataclass(slots=True)
+class _Candidate:
+    start: int
+    text: str
+    speaker: Speaker
+
+
+def _split_inside(content: str, start: int, doc: Document) -> _Candidate | None:
+    """«Перша частина, — сказав X, — друга частина» → one quote, speaker X."""
+    parts = SPLIT_DASH.split(content)
+    if len(parts) < 2:
+        return None
+    head = parts[0]
+    clause_offset = start + len(head)
+    clause_offset = start + content.find(parts[1], len(head))
+    _, clause_end = _clause_bounds(doc, clause_offset)
+    clause_end = min(clause_end, clause_offset + len(parts[1]))
+    speaker = attribution_after(clause_offset, clause_end, doc)
+    if speaker is None:
+        return None
+    rest = " ".join(parts[2:])
+    tail = doc.text[clause_end : clause_offset + len(parts[1])].lstrip(".,;: ")
+    if tail and not rest:
+        return None  # a narrative sentence follows the attribution, not more quote
+    text = _join(head, rest) if rest else _clean(head)
+    return _Candidate(start, text, speaker)
+
+
+def _in_english_clause(doc: Document, after: int, content: str) -> tuple[int, int] | None:
+    rest = doc.text[after:]
+    match = re.match(r"\s*,?\s*", rest)
+    if content.rstrip()[-1:] not in ",?!" and not rest.startswith(","):
+        return None
+    start = after + (match.end() if match else 0)
+    return _clause_bounds(doc, start)
+
+
+def _candidates(doc: Document, spans: list[tuple[int, int]]) -> list[_Candidate]:
+    text, lang = doc.text, doc.language
+    found: list[_Candidate] = []
+    consumed: set[int] = set()
+    for index, (open_, close) in enumerate(spans):
+        if open_ in consumed:
+            continue
+        content = text[open_ + 1 : close]
+        doc.cursor = open_
+        standalone = _standalone_start(doc, open_)
+        # attribution after the quote
+        speaker: Speaker | None = None
+        clause: tuple[int, int] | None = None
+        dash = AFTER_DASH.match(text, close + 1)
+        if dash and "\n" not in dash.group():
+            clause = _clause_bounds(doc, dash.end())
+        elif lang == "en":
+            clause = _in_english_clause(doc, close + 1, content)
+        if clause:
+            speaker = attribution_after(*clause, doc)
+        if speaker is not None:
+            if not standalone:
+                continue  # «scare quote» inside a sentence that also reports speech
+            quote_text = _clean(content)
+            # split quote: «…», — сказав X, — «…»
+            nxt = spans[index + 1] if index + 1 < len(spans) else None
+            if nxt and clause and not text[clause[1] : nxt[0]].strip(" ,.:;—–-"):
+                between = text[clause[0] : nxt[0]]
+                if re.search(r"([,:]|[,.]\s*[—–-])\s*$", between):
+                    quote_text = _join(quote_text, text[nxt[0] + 1 : nxt[1]])
+                    consumed.add(nxt[0])
+            found.append(_Candidate(open_, quote_text, speaker))
+            continue
+        if not standalone and not text[:open_].rstrip().endswith(","):
+            continue
+        inner = _split_inside(content, open_ + 1, doc) if standalone else None
+        if inner:
+            found.append(inner)
+            continue
+        # attribution before the quote, and the quote ends its sentence
+        tail = text[close + 1 : close + 3]
+        mid_sentence = tail[:1] not in ("", "\n", ".", "!", "?", " ", "…") or re.match(r" \w", tail)
+        if mid_sentence and not re.match(r" [A-ZА-ЯІЇЄҐЁ«„“\"]", tail):
+            continue
+        before = attribution_before(open_, doc)
+        if before is not None:
+            found.append(_Candidate(open_, _clean(content), before))
+    return found
+
+
+def _dialogue(doc: Document, line_start: int, line: str) -> _Candidate | None:
+    """'— Текст, — сказав X. — Ще текст.' (dash-dialogue paragraph)."""
+    match = re.match(r"\s*[—–-]\s+", line)
+    if not match:
+        return None
+    body_start = line_start + match.end()
+    doc.cursor = body_start
+    return _split_inside(doc.text[body_start : line_start + len(line)], body_start, doc)
+
+
+def extract_quotes(paragraphs: Sequence[str], language: str) -> list[Quote]:
+    """Key direct quotes with their speakers, best first (longer, by named people)."""
+    if language not in ("uk", "ru", "en"):
+        return []
+    lines = [p.strip() for p in paragraphs if p and p.strip()]
+    text = "\n".join(lines)
+    spans: list[tuple[int, int]] = []
+    line_starts: list[int] = []
+    offset = 0
+    for line in lines:
+        line_starts.append(offset)
+        spans.extend((offset + a, offset + b) for a, b in quote_spans(line))
+        offset += len(line) + 1
+    dialogue_lines = [
+        (start, line)
+        for start, line in zip(line_starts, lines, strict=True)
+        if line[:1] in DASH and line[1:2].isspace()
+    ]
+    if not spans and not dialogue_lines:
+        return []
+    doc = Document(text, language, spans)
+    collect_names(doc, tokenize(text))
+    found = _candidates(doc, spans)
+    for start, line in dialogue_lines:
+        candidate = _dialogue(doc, start, line)
+        if candidate:
+            found.append(candidate)
+    found.sort(key=lambda c: c.start)
+    quotes: list[tuple[int, int, Quote]] = []
+    seen: set[str] = set()
+    for candidate in found:
+        speaker = resolve_speaker(candidate.speaker, candidate.start, doc)
+        if speaker is None:
+            continue
+        # a resolved speaker is a fresh mention: later pronouns may refer to it
+        if speaker.kind == "person":
+            doc.mentions.append(Mention(candidate.start, speaker.name, speaker.gender, True))
+            doc.mentions.sort(key=lambda m: m.start)
+        words = len(WORD.findall(candidate.text))
+        if words < MIN_WORDS or candidate.text in seen:
+            continue
+        seen.add(candidate.text)
+        tier = 2 if speaker.kind == "person" else 1
+        quotes.append((tier, words, Quote(candidate.text, speaker.name)))
+    quotes.sort(key=lambda item: (-item[0], -item[1]))
+    return [quote for _, _, quote in quotes]

@@ -1,0 +1,316 @@
+"""Speakers of one quote: the clause after it ('— сказав X', 'said X'), before it
+('X заявив: «…»', 'За словами X, «…»'), and the names, roles or institutions in it."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from bot.news.quotes.lexicon import (
+    EN_ARTICLES,
+    EN_ORG_WORDS,
+    INTRO,
+    PREPOSITIONS,
+    capitalized,
+    grams_of,
+    is_abbreviation,
+    is_document_verb,
+    latin,
+    namelike,
+    speech_lexicon,
+    speech_verb,
+)
+from bot.news.quotes.names import (
+    gender_of_name,
+    in_dictionary,
+    person_grams,
+    role_gender,
+    role_key,
+    role_nominative,
+    same_name,
+    to_nominative,
+)
+from bot.news.quotes.people import (
+    Document,
+    Speaker,
+    after_preposition,
+    name_gender,
+    resolve_surname,
+)
+from bot.news.quotes.spans import SENTENCE_END, Token, tokenize
+
+
+def person_speaker(words: list[str], doc: Document, case: str | None) -> Speaker | None:
+    lang = doc.language
+    # 'Міністр Дмитро Кулеба' at a sentence start: the title is not part of the name
+    while (
+        lang != "en"
+        and len(words) > 1
+        and not person_grams(words[0], lang)
+        and in_dictionary(words[0].lower(), lang)
+        and any(person_grams(w, lang) for w in words[1:])
+    ):
+        words = words[1:]
+    full = resolve_surname(words, doc, doc.cursor, nominative=case == "nomn")
+    if full:
+        return Speaker(full, "person", name_gender(full, doc))
+    if lang != "en" and len(words) >= 2:
+        match = doc.full_names.get(words[-1].lower())
+        if match and same_name(words[0], match[-1][1].split()[0]):
+            full = match[-1][1]
+            return Speaker(full, "person", name_gender(full, doc))
+    if lang != "en" and len(words) == 1 and any("Patr" in g for g in grams_of(words[0], lang)):
+        return None  # a lone patronymic ('Іванович') names nobody in particular
+    name = to_nominative(words, lang, case)
+    if not name:
+        return None
+    if lang == "en":
+        org = bool(EN_ORG_WORDS & set(words)) or all(is_abbreviation(w) for w in words)
+        return Speaker(name, "org" if org else "person", None)
+    personish = any(person_grams(w, lang) for w in words) or any(
+        not in_dictionary(w, lang) and not is_abbreviation(w) for w in words
+    )
+    kind = "person" if personish else "org"
+    gender = (gender_of_name(words, lang) or doc.genders.get(name)) if personish else None
+    return Speaker(name, kind, gender)
+
+
+def _take_run(tokens: list[Token], i: int, text: str, limit: int = 4) -> list[Token]:
+    run = [tokens[i]]
+    for tok in tokens[i + 1 : i + limit]:
+        if not capitalized(tok.text) or text[run[-1].end : tok.start] != " ":
+            break
+        run.append(tok)
+    return run
+
+
+def _take_run_back(tokens: list[Token], i: int, text: str, limit: int = 4) -> list[Token]:
+    run = [tokens[i]]
+    for k in range(i - 1, max(-1, i - limit), -1):
+        tok = tokens[k]
+        if not capitalized(tok.text) or text[tok.end : run[0].start] != " ":
+            break
+        run.insert(0, tok)
+    return run
+
+
+def _subject_after(tokens: list[Token], start: int, doc: Document) -> Speaker | None:
+    """The speaker named after the verb: '— сказав речник Нед Прайс на брифінгу'."""
+    lang, text = doc.language, doc.text
+    lex = speech_lexicon(lang)
+    role: Speaker | None = None
+    i = start
+    while i < len(tokens) and i < start + 12:
+        tok = tokens[i]
+        gap = text[tokens[i - 1].end : tok.start] if i > 0 else ""
+        if i > start and re.search(r"[,;:()—–]", gap):
+            break
+        word = tok.text
+        after_prep = i > 0 and tokens[i - 1].text.lower() in PREPOSITIONS[lang] and i > start
+        if word.lower() in lex.pronouns and role is None:
+            return Speaker(word.lower(), "pronoun", lex.pronouns[word.lower()])
+        if capitalized(word) and lang != "en" and (latin(word) or not namelike(word, lang)):
+            i += 1  # 'розповів NovaKahovka.City …' — a Latin name here is an addressee
+            continue
+        if capitalized(word) and re.search(r"[«„“\"]", gap):
+            i += len(_take_run(tokens, i, text))  # 'ТОВ «Компанія Федорченко»': a company
+            continue
+        if capitalized(word) and not after_prep:
+            run = _take_run(tokens, i, text)
+            words = [t.text for t in run]
+            if lang == "en":
+                while words and words[0].lower() in EN_ARTICLES:
+                    words = words[1:]
+                if not words:
+                    i += len(run)
+                    continue
+            speaker = person_speaker(words, doc, "nomn")
+            if speaker and (role is None or speaker.kind == "person"):
+                return speaker
+            i += len(run)
+            continue
+        if capitalized(word):  # inside a prepositional phrase: skip its name
+            i += len(_take_run(tokens, i, text))
+            continue
+        if role is None and not after_prep and role_nominative(word, lang):
+            key = role_key(word, lang)
+            if key:
+                role = Speaker(key, "role", role_gender(word, lang))
+        i += 1
+    return role
+
+
+def _institution(tokens: list[Token], i: int, doc: Document) -> Speaker | None:
+    """'повідомили в МЗС' / 'у пресслужбі Ощадбанку' → 'МЗС' / 'пресслужба Ощадбанку'."""
+    lang, text = doc.language, doc.text
+    if i >= len(tokens) or tokens[i].text.lower() not in {"в", "у", "во", "in"}:
+        return None
+    words: list[str] = []
+    for k in range(i + 1, min(len(tokens), i + 5)):
+        if k > i + 1 and re.search(r"[^\s]", text[tokens[k - 1].end : tokens[k].start]):
+            break
+        if tokens[k].text.lower() in PREPOSITIONS[lang] or speech_verb(tokens[k].text, lang):
+            break
+        words.append(tokens[k].text)
+    if not words or not any(capitalized(w) for w in words):
+        return None
+    if lang == "en":
+        return Speaker(" ".join(w for w in words if w.lower() not in EN_ARTICLES), "org")
+    if capitalized(words[0]) and not in_dictionary(words[0], lang):
+        return Speaker(" ".join(words), "org")
+    head = to_nominative(words[:1], lang, "loct")
+    if head is None:
+        return None
+    if not capitalized(words[0]):
+        head = head.lower()
+    return Speaker(" ".join([head, *words[1:]]), "org")
+
+
+def _document_owner(tokens: list[Token], i: int, doc: Document) -> Speaker | None:
+    """'йдеться у повідомленні пресслужби МВС' → 'пресслужба МВС'."""
+    if i + 2 >= len(tokens) or tokens[i].text.lower() not in {"в", "у", "во"}:
+        return None
+    owner = [t.text for t in tokens[i + 2 : i + 5]]
+    if not owner or not any(capitalized(w) for w in owner):
+        return None
+    gap = doc.text[tokens[i + 1].end : tokens[i + 2].start]
+    if gap != " ":
+        return None
+    if capitalized(owner[0]) and (
+        is_abbreviation(owner[0]) or not in_dictionary(owner[0], doc.language)
+    ):
+        return Speaker(" ".join(owner), "org")
+    head = to_nominative(owner[:1], doc.language, "gent")
+    if head is None:
+        return None
+    if not capitalized(owner[0]):
+        head = head.lower()
+    rest = [w for w in owner[1:] if capitalized(w) or w.isupper()]
+    return Speaker(" ".join([head, *rest[: len(owner) - 1]]), "org")
+
+
+def attribution_after(clause_start: int, clause_end: int, doc: Document) -> Speaker | None:
+    """Speaker in '— сказав X' / '— X сказав' / 'Price said' / 'said Price'."""
+    lang = doc.language
+    tokens = tokenize(doc.text[clause_start:clause_end], clause_start)
+    window = 7 if lang == "en" else 5
+    for vi, tok in enumerate(tokens[:window]):
+        if is_document_verb(tok.text, lang) and vi <= 1:
+            return _document_owner(tokens, vi + 1, doc)
+        gender = speech_verb(tok.text, lang)
+        if gender is None:
+            continue
+        before = tokens[:vi]
+        speaker = _subject_before(before, doc) if before else None
+        if speaker is None and before and not _only_adverbs(before, lang):
+            return None  # something else stands before the verb: not a plain attribution
+        if speaker is None:
+            speaker = _institution(tokens, vi + 1, doc) if gender == "plur" else None
+        if speaker is None:
+            speaker = _subject_after(tokens, vi + 1, doc)
+        return _check_gender(speaker, gender)
+    return None
+
+
+def _only_adverbs(tokens: list[Token], language: str) -> bool:
+    allowed = {
+        "так",
+        "як",
+        "також",
+        "тоді",
+        "потім",
+        "ще",
+        "і",
+        "й",
+        "та",
+        "а",
+        "и",
+        "then",
+        "also",
+    }
+    return all(t.text.lower() in allowed for t in tokens)
+
+
+def _subject_before(tokens: list[Token], doc: Document) -> Speaker | None:
+    """The subject standing right before the verb: 'Прайс заявив', 'he said'."""
+    lang, text = doc.language, doc.text
+    lex = speech_lexicon(lang)
+    i = len(tokens) - 1
+    while i >= 0 and tokens[i].text.lower() in {"також", "ще", "теж", "также", "also", "then"}:
+        i -= 1
+    if i < 0:
+        return None
+    word = tokens[i].text
+    if word.lower() in lex.pronouns:
+        return Speaker(word.lower(), "pronoun", lex.pronouns[word.lower()])
+    if capitalized(word) and namelike(word, lang):
+        run = _take_run_back(tokens, i, text)
+        words = [t.text for t in run]
+        if lang == "en":
+            while words and words[0].lower() in EN_ARTICLES:
+                words = words[1:]
+        elif run[0] is not tokens[0] and after_preposition(tokens, tokens.index(run[0]), doc):
+            return None
+        return person_speaker(words, doc, "nomn") if words else None
+    if lang == "en" and word.islower() and i > 0 and tokens[i - 1].text.lower() in EN_ARTICLES:
+        return Speaker(word.lower(), "role", None)
+    if lang != "en" and role_nominative(word, lang):
+        key = role_key(word, lang)
+        return Speaker(key, "role", role_gender(word, lang)) if key else None
+    return None
+
+
+def _check_gender(speaker: Speaker | None, verb_gender: str) -> Speaker | None:
+    if speaker is None:
+        return None
+    if verb_gender == "plur":
+        return speaker if speaker.kind == "org" else None
+    if verb_gender and speaker.gender and speaker.gender != verb_gender:
+        return None
+    if verb_gender in ("masc", "femn") and speaker.kind == "person" and not speaker.gender:
+        return replace(speaker, gender=verb_gender)  # '— сказала Шерман': she
+    return speaker
+
+
+def attribution_before(quote_open: int, doc: Document) -> Speaker | None:
+    """'Прайс заявив: «…»' or 'За словами Прайса, «…»' (the clause before the quote)."""
+    lang, text = doc.language, doc.text
+    line_start = text.rfind("\n", 0, quote_open) + 1
+    before = text[line_start:quote_open]
+    stripped = before.rstrip()
+    if not stripped or stripped[-1] not in ":,":
+        return None
+    ends = list(SENTENCE_END.finditer(before[: len(stripped) - 1]))
+    start = line_start + (ends[-1].end() if ends else 0)
+    clause = text[start : line_start + len(stripped) - 1]
+    intro = INTRO[lang].search(clause)
+    if intro and stripped.endswith(","):
+        tokens = tokenize(clause[intro.end() :], start + intro.end())
+        if not tokens or not capitalized(tokens[0].text):
+            if tokens and tokens[0].text.lower() in {"його", "її", "his", "her", "его", "ее", "её"}:
+                gender = "femn" if tokens[0].text.lower() in {"її", "her", "ее", "её"} else "masc"
+                return Speaker("pronoun", "pronoun", gender)
+            return None
+        run = _take_run(tokens, 0, text)
+        words = [t.text for t in run]
+        found = person_speaker(words, doc, None if lang == "en" else "gent")
+        if found is None and lang != "en":
+            surname = resolve_surname(words[-1:], doc, doc.cursor)
+            if surname:
+                found = Speaker(surname, "person", name_gender(surname, doc))
+        return found
+    if stripped.endswith(",") and lang != "en":
+        return None
+    tokens = tokenize(clause, start)
+    for vi in range(len(tokens) - 1, -1, -1):
+        verb_gender = speech_verb(tokens[vi].text, lang)
+        if verb_gender is None:
+            continue
+        speaker = _subject_before(tokens[:vi], doc) if vi else None
+        if speaker is None:
+            speaker = _subject_after(tokens, vi + 1, doc)
+        if speaker is None and verb_gender in ("masc", "femn") and _only_adverbs(tokens[:vi], lang):
+            # 'І додає: «…»' — the subject is the person just spoken of
+            speaker = Speaker("", "pronoun", verb_gender)
+        return _check_gender(speaker, verb_gender)
+    return None

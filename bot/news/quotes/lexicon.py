@@ -1,0 +1,156 @@
+"""Word-level knowledge: speech verbs and pronouns (data/speech_verbs.toml via
+data_files), prepositions, cached morphology, and word shape tests."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from typing import Any
+
+from bot.news import data_files
+from bot.news.morph import parses
+
+
+def _wordset(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+PREPOSITIONS = {
+    "uk": _wordset(
+        "в у на під до з із зі від для по про за після перед через при між над без біля серед "
+        "щодо крізь попри навколо"
+    ),
+    "ru": _wordset(
+        "в во у на под до с со от для по про за после перед через при между над без около "
+        "среди о об обо к ко из"
+    ),
+    "en": _wordset("in on at to from for by with about after before of into over under"),
+}
+
+
+INTRO = {  # "За словами Прайса, «…»": the speaker stands in the genitive
+    "uk": re.compile(
+        r"(?:^|\s)(?:за\s+словами|на\s+думку|як\s+зазначила?\s+у\s+коментарі)\s+", re.I
+    ),
+    "ru": re.compile(r"(?:^|\s)(?:по\s+словам|по\s+мнению)\s+", re.I),
+    "en": re.compile(r"(?:^|\s)according\s+to\s+", re.I),
+}
+
+
+EN_ORG_WORDS = _wordset(
+    "Department Ministry Office House Kremlin Council Committee Agency Service Police Bank "
+    "Commission Parliament Government Reuters Embassy Army Court Pentagon NATO Union"
+)
+
+
+EN_ARTICLES = {"the", "a", "an", "this", "that"}
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    verbs: frozenset[str]
+    document_verbs: frozenset[str]
+    pronouns: dict[str, str]
+    first_names: frozenset[str]  # nominatives the dictionary lacks as names ('Володимир')
+
+
+@cache
+def speech_lexicon(language: str) -> Lexicon:
+    data = data_files.load("speech_verbs")[language]
+    return Lexicon(
+        frozenset(data["verbs"]),
+        frozenset(data["document_verbs"]),
+        dict(data["pronouns"]),
+        frozenset(data.get("first_names", ())),
+    )
+
+
+@lru_cache(maxsize=100_000)
+def word_parses(word: str, language: str) -> tuple[Any, ...]:
+    return tuple(parses(word, language))
+
+
+@lru_cache(maxsize=100_000)
+def _grams_cached(word: str, language: str) -> tuple[frozenset[str], ...]:
+    known = speech_lexicon(language).first_names if language in ("uk", "ru") else frozenset()
+    out = []
+    for p in word_parses(word, language):
+        grams = set(tag_parts(p.tag))
+        if p.normal_form in known and {"NOUN", "anim"} <= grams:
+            grams.add("Name")  # 'Володимир': the animate reading is the first name
+        out.append(frozenset(grams))
+    return tuple(out)
+
+
+def grams_of(word: str, language: str) -> list[set[str]]:
+    return [set(g) for g in _grams_cached(word, language)]
+
+
+@lru_cache(maxsize=50_000)
+def speech_verb(word: str, language: str) -> str | None:
+    """'masc' / 'femn' / 'plur' / '' (no gender) when the word is a speech verb, else None."""
+    lex = speech_lexicon(language)
+    lower = word.lower()
+    if language == "en":
+        return "" if lower in lex.verbs else None
+    if lower[0].isupper() if lower else False:
+        return None
+    for p in word_parses(lower, language):
+        if p.normal_form in lex.verbs and ({"VERB", "ADJF", "ADJS"} & set(tag_parts(p.tag))):
+            grams = set(tag_parts(p.tag))
+            for gender in ("masc", "femn", "plur"):
+                if gender in grams:
+                    return gender
+            return ""
+    return None
+
+
+def tag_parts(tag: Any) -> list[str]:
+    return str(tag).replace(" ", ",").split(",")
+
+
+def is_document_verb(word: str, language: str) -> bool:
+    lex = speech_lexicon(language)
+    if language == "en":
+        return False
+    return any(p.normal_form in lex.document_verbs for p in word_parses(word.lower(), language))
+
+
+def capitalized(word: str) -> bool:
+    return word[:1].isupper()
+
+
+_FUNCTION = {"CONJ", "PREP", "PRCL", "INTJ", "NPRO", "ADVB"}
+
+
+def namelike(word: str, language: str) -> bool:
+    """Capitalised and not a sentence-initial function word ('І', 'А', 'Тож')."""
+    if not capitalized(word) or (len(word) < 2 and language != "en"):
+        return False
+    if language == "en":
+        return word.lower() not in EN_ARTICLES | {"but", "and", "so", "then", "also"}
+    grams = grams_of(word.lower(), language)
+    return not (grams and all(_FUNCTION & g for g in grams))
+
+
+def latin(word: str) -> bool:
+    return word[:1].isascii()
+
+
+def is_abbreviation(word: str) -> bool:
+    return len(word) > 1 and word.isupper()
+
+
+def past_verb_gender(word: str, language: str) -> str | None:
+    """'заявила' → 'femn': the gender a past-tense verb agrees in (None if not one)."""
+    if not word.islower() or language == "en":
+        return None
+    genders = {
+        gender
+        for grams in grams_of(word, language)
+        if "VERB" in grams
+        for gender in ("masc", "femn")
+        if gender in grams
+    }
+    return genders.pop() if len(genders) == 1 else None

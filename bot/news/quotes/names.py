@@ -1,0 +1,186 @@
+"""Name forms: same-person matching across cases, nominatives, genders, role nouns."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+
+from bot.news.quotes.lexicon import grams_of, is_abbreviation, tag_parts, word_parses
+
+
+def restore_case(new: str, original: str) -> str:
+    if original.isupper() and len(original) > 1:
+        return new.upper()
+    return "-".join(part[:1].upper() + part[1:] for part in new.split("-"))
+
+
+_ENDINGS = {
+    "",
+    "а", "я", "у", "ю", "ом", "ем", "єм", "ові", "еві", "єві", "і", "ї", "е", "о", "ої", "ій",
+    "ою", "єю", "им", "ого", "ому", "ім", "ы", "ой", "ым", "ей", "ую",
+}  # fmt: skip
+
+
+def _stem(nominative: str) -> str:
+    lower = nominative.lower()
+    for tail in ("ий", "ій", "ой", "ая", "ий", "а", "я", "о", "ь", "й"):
+        if lower.endswith(tail) and len(lower) - len(tail) >= 3:
+            return lower[: -len(tail)]
+    return lower
+
+
+def same_name(form: str, nominative: str) -> bool:
+    """Прайса ~ Прайс, Іжевської ~ Іжевська, Бондаренка ~ Бондаренко (suffix rules)."""
+    form, nom = form.lower(), nominative.lower()
+    if form == nom:
+        return True
+    for stem in {nom, _stem(nom)}:
+        if len(stem) >= 3 and form.startswith(stem) and form[len(stem) :] in _ENDINGS:
+            return True
+    return False
+
+
+_NOT_NAME = {
+    "VERB",
+    "CONJ",
+    "PREP",
+    "PRCL",
+    "INTJ",
+    "NPRO",
+    "ADVB",
+    "GRND",
+    "PRTF",
+    "NUMR",
+    "Geox",
+    "Orgn",
+}
+
+
+@lru_cache(maxsize=50_000)
+def person_grams(word: str, language: str) -> bool:
+    """A first name, surname or patronymic — not a function word that happens to be one."""
+    if len(word) < 2 or (is_abbreviation(word) and len(word) < 4):
+        return False
+    grams = grams_of(word, language)
+    if any(_NOT_NAME & g for g in grams):
+        return False
+    return any({"Name", "Surn", "Patr"} & g for g in grams)
+
+
+def in_dictionary(word: str, language: str) -> bool:
+    return any("UNKN" not in g for g in grams_of(word, language))
+
+
+CASES = ("nomn", "gent", "datv", "accs", "ablt", "loct")
+
+
+def to_nominative(words: Sequence[str], language: str, case: str | None) -> str | None:
+    """Nominative of a name sequence ('Олександра Грабаря' → 'Олександр Грабар').
+
+    `case` is the case the context demands (None: any, nominative preferred). A token the
+    dictionary does not know passes unchanged only in the nominative; in another case the
+    caller must have matched it against a name seen in the text, so this returns None.
+    """
+    if language == "en":
+        return " ".join(words)
+    order = [case] if case else list(CASES)
+    for wanted in order:
+        out: list[str] = []
+        for word in words:
+            if is_abbreviation(word) and not person_grams(word, language):
+                out.append(word)
+                continue
+            chosen = None
+            for p in word_parses(word, language):
+                grams = set(tag_parts(p.tag))
+                if wanted in grams and ({"NOUN", "ADJF"} & grams):
+                    chosen = p
+                    if {"Name", "Surn", "Patr"} & grams:
+                        break
+            if chosen is None:
+                # a surname the dictionary misreads ('Западенко' → a vocative) passes as is
+                if wanted == "nomn" and not any(
+                    {"Name", "Surn", "Patr"} & g for g in grams_of(word, language)
+                ):
+                    out.append(word)
+                    continue
+                break
+            if wanted == "nomn":
+                out.append(word)
+                continue
+            inflected = chosen.inflect({"nomn"})
+            if inflected is None:
+                break
+            out.append(restore_case(str(inflected.word), word))
+        else:
+            return " ".join(out)
+    return None
+
+
+# surname endings whose nominative has a distinct female form (Петров/Петрова,
+# Іжевський/Іжевська); any other masculine-looking nominative ('Шерман', 'Грабар') is also
+# what a woman of that family is called, so it says nothing about gender
+_MASC_SURNAME_ENDINGS = ("ов", "ев", "єв", "ін", "ин", "їн", "ий", "ій", "ой", "ый")
+
+
+def _surname_gender(word: str, language: str) -> str | None:
+    readings = [g for g in grams_of(word, language) if "Surn" in g and "Fixd" not in g]
+    nominative = [g for g in readings if "nomn" in g]
+    if nominative:
+        top = nominative[0]
+        if "femn" in top:
+            return "femn"
+        if "masc" in top and word.lower().endswith(_MASC_SURNAME_ENDINGS):
+            return "masc"
+        return None
+    for grams in readings:  # an inflected form: 'Шермана', 'Іжевської'
+        if "masc" in grams:
+            return "masc"
+        if "femn" in grams:
+            return "femn"
+    return None
+
+
+def gender_of_name(words: Sequence[str], language: str) -> str | None:
+    """Gender a name's own form shows: a first name or patronymic, else a surname whose
+    ending marks it. Indeclinable or foreign surnames ('Шерман', 'Меркель') → None."""
+    if language == "en":
+        return None
+    for word in words:
+        ranked = sorted(grams_of(word, language), key=lambda g: "nomn" not in g)
+        for grams in ranked:
+            if {"Name", "Patr"} & grams:
+                if "masc" in grams:
+                    return "masc"
+                if "femn" in grams:
+                    return "femn"
+    for word in words:
+        gender = _surname_gender(word, language)
+        if gender:
+            return gender
+    return None
+
+
+def role_key(word: str, language: str) -> str | None:
+    if language == "en":
+        return word.lower() if word.islower() and len(word) > 3 else None
+    for grams, p in zip(grams_of(word, language), word_parses(word, language), strict=False):
+        if "NOUN" in grams and "anim" in grams and "plur" not in grams:
+            return str(p.normal_form)
+    return None
+
+
+def role_nominative(word: str, language: str) -> bool:
+    if language == "en":
+        return False
+    return any(
+        "NOUN" in g and "anim" in g and "plur" not in g and ("nomn" in g or not (set(CASES) & g))
+        for g in grams_of(word, language)
+    )
+
+
+def role_gender(word: str, language: str) -> str | None:
+    for grams in grams_of(word, language):
+        if "NOUN" in grams:
+            return "femn" if "femn" in grams else "masc" if "masc" in grams else None
+    return None

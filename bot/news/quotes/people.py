@@ -1,0 +1,300 @@
+"""Who the text names where: full names, roles that introduce them, mentions;
+resolving a pronoun, a role noun or a bare surname to one named person."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from bot.news.quotes.lexicon import (
+    EN_ARTICLES,
+    EN_ORG_WORDS,
+    PREPOSITIONS,
+    capitalized,
+    grams_of,
+    is_abbreviation,
+    latin,
+    past_verb_gender,
+    speech_verb,
+)
+from bot.news.quotes.names import (
+    gender_of_name,
+    person_grams,
+    role_key,
+    role_nominative,
+    same_name,
+    to_nominative,
+)
+from bot.news.quotes.spans import WORD, Token
+
+
+@dataclass(frozen=True, slots=True)
+class Speaker:
+    name: str
+    kind: str  # person | org | pronoun | role
+    gender: str | None = None  # masc | femn | plur | None when unknown
+
+
+@dataclass(slots=True)
+class Mention:
+    start: int
+    name: str
+    gender: str | None
+    subject: bool  # nominative: could be what a later pronoun refers to
+
+
+@dataclass(slots=True)
+class Document:
+    text: str
+    language: str
+    quoted: list[tuple[int, int]]
+    full_names: dict[str, list[tuple[int, str]]] = field(
+        default_factory=dict
+    )  # surname → (pos, full)
+    roles: list[tuple[int, str, str]] = field(default_factory=list)  # (pos, role, full name)
+    mentions: list[Mention] = field(default_factory=list)
+    genders: dict[str, str] = field(default_factory=dict)  # name → gender of its verbs
+    cursor: int = 0  # position of the quote being attributed (for same-surname people)
+
+    def inside_quote(self, pos: int) -> bool:
+        return any(a < pos < b for a, b in self.quoted)
+
+
+def name_gender(name: str, doc: Document) -> str | None:
+    """The name's own gender, else the one the verbs agreeing with it showed in the text."""
+    return gender_of_name(name.split(), doc.language) or doc.genders.get(name)
+
+
+def resolve_surname(
+    words: list[str], doc: Document, pos: int | None = None, nominative: bool = False
+) -> str | None:
+    """A lone surname or first name (any case) → the full name given in the text.
+
+    With several people of that name, the one named most recently before `pos` wins
+    (journalists re-introduce the person they mean); none before it → ambiguous.
+    """
+    if len(words) != 1 or len(words[0]) < 2:
+        return None
+    word = words[0]
+    found = [
+        (at, full)
+        for sur, entries in doc.full_names.items()
+        for at, full in entries
+        if same_name(word, sur) or (len(full.split()) > 1 and same_name(word, full.split()[0]))
+    ]
+    if not found:
+        return None
+    names = {full for _, full in found}
+    if len(names) == 1:
+        return _nominative_full(names.pop(), word, doc) if nominative else names.pop()
+    earlier = sorted((at, full) for at, full in found if pos is not None and at < pos)
+    if not earlier:
+        return None
+    return _nominative_full(earlier[-1][1], word, doc) if nominative else earlier[-1][1]
+
+
+def _nominative_full(full: str, seen: str, doc: Document) -> str:
+    """A full name recorded in an oblique case ('Мустафи Джемілєва') seen later in the
+    nominative ('Джемілєв'): keep the words we can put in the nominative with certainty."""
+    parts = full.split()
+    if seen in parts or doc.language == "en":
+        return full
+    stored = parts[-1]
+    if same_name(stored, seen) and len(seen) < len(stored) and capitalized(seen):
+        first = to_nominative(parts[:-1], doc.language, "nomn")
+        certain = all(
+            any(
+                "Name" in g and "nomn" in g and "plur" not in g
+                for g in grams_of(part, doc.language)
+            )
+            for part in parts[:-1]
+        )
+        return f"{first} {seen}" if first and certain else seen
+    return full
+
+
+def _name_sequences(tokens: list[Token], text: str) -> list[list[Token]]:
+    """Runs of capitalised words separated by single spaces only."""
+    runs: list[list[Token]] = []
+    current: list[Token] = []
+    for tok in tokens:
+        joined = bool(current) and text[current[-1].end : tok.start] == " "
+        if capitalized(tok.text) and (joined or not current):
+            current.append(tok)
+            continue
+        if current:
+            runs.append(current)
+        current = [tok] if capitalized(tok.text) else []
+    if current:
+        runs.append(current)
+    return runs
+
+
+def _person_run(run: list[Token], doc: Document) -> list[Token] | None:
+    """The person-name part of a run of capitalised words ('США Джо Байден' → 'Джо Байден')."""
+    lang = doc.language
+    if lang == "en":
+        words = [t.text for t in run]
+        while words and words[0].lower() in EN_ARTICLES:
+            run, words = run[1:], words[1:]
+        if len(run) >= 2 and not (EN_ORG_WORDS & set(words)):
+            return run
+        if len(run) == 1 and resolve_surname(words, doc):
+            return run
+        return None
+    for i, tok in enumerate(run):
+        if person_grams(tok.text, lang) and not is_abbreviation(tok.text):
+            start = i - 1 if i and _unknown_first_name(run, i, doc) else i
+            rest = run[start:]
+            places = [
+                k for k, t in enumerate(rest) if any("Geox" in g for g in grams_of(t.text, lang))
+            ]
+            if places and places[0] > 0:
+                rest = rest[: places[0]]  # 'Ради Європи': a place name ends a person's name
+            # keep up to three words: first name, patronymic, surname
+            return rest[:3]
+        if resolve_surname([tok.text], doc):
+            return [tok]
+    return None
+
+
+def _unknown_first_name(run: list[Token], i: int, doc: Document) -> bool:
+    """'Венді' in 'Венді Шерман': a first name the dictionary lacks or misreads ('Венді' →
+    an inanimate noun in the locative) standing right before a nominative surname.
+
+    Strict, since a wrong first name makes a wrong speaker: the word has no nominative,
+    animate, adjective, place or organisation reading (so titles and 'Верховній Раді' never
+    pass), and nothing but an abbreviation ('США') or a non-preposition stands before it.
+    """
+    lang, word, surname = doc.language, run[i - 1].text, run[i].text
+    if len(word) < 3 or is_abbreviation(word) or latin(word):
+        return False
+    surname_grams = grams_of(surname, lang)
+    if any({"Name", "Patr"} & g for g in surname_grams) or not any(
+        "Surn" in g and "nomn" in g for g in surname_grams
+    ):
+        return False
+    for grams in grams_of(word, lang):
+        if grams & {"nomn", "anim", "ADJF", "Geox", "Orgn", "Name", "Surn", "Patr"}:
+            return False
+        if not ({"NOUN", "UNKN"} & grams):
+            return False
+    if i >= 2:
+        return is_abbreviation(run[i - 2].text)
+    before = WORD.findall(doc.text[max(0, run[0].start - 40) : run[0].start])
+    return not (before and before[-1].lower() in PREPOSITIONS[lang])
+
+
+def collect_names(doc: Document, tokens: list[Token]) -> None:
+    """Full names, the roles that introduce them, and every person mention outside quotes."""
+    lang = doc.language
+    outside = [t for t in tokens if not doc.inside_quote(t.start)]
+    runs = _name_sequences(outside, doc.text)
+    index = {t.start: i for i, t in enumerate(outside)}
+    # pass 1: full names (first name + surname) → surname map
+    for run in runs:
+        person = _person_run(run, doc)
+        if not person or len(person) < 2:
+            continue
+        if (
+            lang != "en"
+            and person_grams(person[0].text, lang)
+            and not any("Name" in g for g in grams_of(person[0].text, lang))
+        ):  # a full name starts with a first name (or an unknown one, see _person_run)
+            continue
+        full = to_nominative([t.text for t in person], lang, None)
+        if not full or any("Patr" in g for g in grams_of(person[-1].text, lang)):
+            continue  # 'Ігор Валентинович' is a form of address, not a full name
+        doc.full_names.setdefault(full.split()[-1].lower(), []).append((person[0].start, full))
+        role = _role_before(outside, index[person[0].start], doc)
+        if role:
+            doc.roles.append((person[0].start, role, full))
+    # pass 2: mentions, now that surnames are known
+    agreed: dict[str, set[str]] = {}
+    for run in runs:
+        person = _person_run(run, doc)
+        if not person:
+            continue
+        words = [t.text for t in person]
+        full = resolve_surname(words, doc, person[0].start) if len(words) == 1 else None
+        nominative = to_nominative(words, lang, "nomn")
+        name = full or to_nominative(words, lang, None) or " ".join(words)
+        if full is None and len(words) >= 2:
+            entries = doc.full_names.get(name.split()[-1].lower())
+            name = entries[-1][1] if entries else name
+        subject = nominative is not None or lang == "en"
+        if subject and lang != "en" and after_preposition(outside, index[person[0].start], doc):
+            subject = False
+        gender = gender_of_name(name.split(), lang)
+        doc.mentions.append(Mention(person[0].start, name, gender, subject))
+        # 'Венді Шерман заявила': the verb shows the gender the name does not
+        after = index[person[-1].start] + 1
+        if subject and after < len(outside):
+            verb = outside[after]
+            if doc.text[person[-1].end : verb.start] == " ":
+                shown = past_verb_gender(verb.text, lang)
+                if shown:
+                    agreed.setdefault(name, set()).add(shown)
+    doc.genders = {name: shown.pop() for name, shown in agreed.items() if len(shown) == 1}
+    for mention in doc.mentions:
+        if mention.gender is None:
+            mention.gender = doc.genders.get(mention.name)
+
+
+def after_preposition(tokens: list[Token], i: int, doc: Document) -> bool:
+    if i == 0:
+        return False
+    prev = tokens[i - 1]
+    return (
+        doc.text[prev.end : tokens[i].start] == " "
+        and prev.text.lower() in PREPOSITIONS[doc.language]
+    )
+
+
+def _role_before(tokens: list[Token], i: int, doc: Document) -> str | None:
+    """'речник Держдепартаменту США Нед Прайс' → 'речник' (looks back a few words)."""
+    for j in range(i - 1, max(-1, i - 7), -1):
+        gap = doc.text[tokens[j].end : tokens[j + 1].start]
+        if gap.strip(" "):
+            return None
+        word = tokens[j].text
+        sentence_start = j == 0 or bool(
+            re.search(r"[.!?\n]", doc.text[tokens[j - 1].end : tokens[j].start])
+        )
+        if capitalized(word) and (person_grams(word, doc.language) or not sentence_start):
+            continue
+        if (
+            word.lower() in PREPOSITIONS[doc.language]
+            or speech_verb(word, doc.language) is not None
+        ):
+            return None  # 'дипломатка була представницею … у Комітеті Ради Європи': no apposition
+        if doc.language != "en" and any("VERB" in g for g in grams_of(word.lower(), doc.language)):
+            return None
+        if doc.language == "en" or role_nominative(word.lower(), doc.language):
+            key = role_key(word.lower(), doc.language)
+            if key:
+                return key
+    return None
+
+
+def resolve_speaker(speaker: Speaker, pos: int, doc: Document) -> Speaker | None:
+    """Pronouns and role nouns → the named person they stand for, or None when unsure."""
+    if speaker.kind == "pronoun":
+        earlier = [m for m in doc.mentions if m.start < pos]
+        subjects = [m for m in earlier if m.subject]
+        if not subjects:
+            return None
+        candidate = subjects[-1]
+        # another person named after the candidate makes "he/she" ambiguous
+        if any(m.name != candidate.name for m in earlier if m.start > candidate.start):
+            return None
+        if speaker.gender and candidate.gender and speaker.gender != candidate.gender:
+            return None
+        return Speaker(candidate.name, "person", candidate.gender)
+    if speaker.kind == "role":
+        named = [full for at, role, full in doc.roles if at < pos and role == speaker.name]
+        if not named:
+            return None
+        full = named[-1]
+        return Speaker(full, "person", name_gender(full, doc))
+    return speaker
