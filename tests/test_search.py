@@ -262,3 +262,21 @@ async def test_very_common_words_rank_the_newest_matches(
     page = await search.search(db, "санкції", now=NOW)
     assert page.capped
     assert sorted(h.article_id for h in page.hits) == stored[-3:]
+
+
+async def test_stories_in_other_languages_are_found_by_their_words(db: Database) -> None:
+    # Detected as Bulgarian and German: indexed by words as written, lower-cased.
+    bg_text = "Министрите обсъдиха преговорите в България. Срещата ще продължи."
+    de_text = "Die Regierung hat die Verhandlungen in Genf fortgesetzt."
+    bg = await put(db, "Преговорите продължават", bg_text, language=news.analyze(bg_text).language)
+    de = await put(db, "Verhandlungen", de_text, language=news.analyze(de_text).language)
+    uk = await put(db, "Переговори", "Переговори тривають у Женеві.")
+    assert news.analyze(bg_text).language == "bg" and news.analyze(de_text).language == "de"
+    assert await ids(db, "преговорите") == [bg]
+    assert await ids(db, "България") == [bg]  # a uk/ru reading would guess "българий"
+    assert await ids(db, "Verhandlungen") == [de]
+    assert await ids(db, "Verhandlungen lang:de") == [de]
+    assert await ids(db, "Verhandlungen lang:uk") == []
+    assert await ids(db, "переговори") == [uk]  # stories in our languages: as before
+    page = await search.search(db, "преговорите lang:bg", now=NOW)
+    assert [h.article_id for h in page.hits] == [bg] and not page.notes

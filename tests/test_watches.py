@@ -166,3 +166,11 @@ async def test_story_service_queues_keyword_deliveries(db: Database) -> None:
     assert [(r.chat_id, r.reason_kind, r.reason_value, r.watch_id) for r in rows] == [
         (2, "keyword", "Прайс", watch.id)
     ]
+
+
+def test_matcher_reads_stories_in_other_languages_as_written() -> None:
+    bulgarian = story("Среща", "Министрите обсъдиха преговорите в Женева. Срещата ще продължи.")
+    assert bulgarian.language == "bg"
+    matcher = WatchMatcher([Watch(1, 1, "преговорите"), Watch(2, 2, "преговорите lang:uk")])
+    matcher.add(Watch(3, 3, "Женева lang:bg"))
+    assert [r.chat_id for r in matcher.match(bulgarian)] == [1, 3]

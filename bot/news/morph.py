@@ -1,4 +1,6 @@
-"""Morphology: lemmas for uk/ru (pymorphy3) and en (Snowball), cached.
+"""Morphology: lemmas for uk/ru (pymorphy3) and en (Snowball), cached. Words of any
+other language stay as written, lower-cased: a Bulgarian or German story is indexed
+and found by its words, never by a guess of the Ukrainian analyzer.
 
 Analyzers load lazily, once per process; `lemma()` is memoised because news text
 repeats a small vocabulary and pymorphy3 costs ~20 µs per uncached word.
@@ -41,10 +43,12 @@ def lemma(word: str, language: str) -> str:
     reading: we keep them as they are (lower-cased) instead of guessing a noun."""
     if language == "en":
         return str(_stemmer().stemWord(word.lower()))
+    if language not in MORPH_LANGUAGES:
+        return word.lower()
     if len(word) > 1 and word.isupper():
         return word.lower()
     try:
-        found = analyzer(language if language in MORPH_LANGUAGES else "uk").parse(word)
+        found = analyzer(language).parse(word)
     except ValueError:  # letters without a Unicode name (e.g. U+17000): keep as written
         return word.lower()
     return str(found[0].normal_form) if found else word.lower()

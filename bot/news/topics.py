@@ -170,7 +170,7 @@ def _meet(groups: Sequence[set[int]], window: int) -> bool:
 def match_topics(sentences: Sequence[Sequence[str]], language: str) -> tuple[TopicMatch, ...]:
     """Topics of a story, strongest first. sentences[0] is the title's lemmas."""
     if language not in LANGUAGES:
-        language = "uk"
+        return ()  # rules are written per language: none applies to another one
     index = _Index(sentences)
     found: list[TopicMatch] = []
     for rule in rules(language):

@@ -18,6 +18,9 @@ from bot.news.lemmas import lemmatize_text, lemmatize_words, words
 TOKEN = re.compile(r"(?:[^\W\d_]\.){2,}|[^\W\d_]+(?:['’ʼ\-][^\W\d_]+)*|\d+(?:[.,]\d+)*")
 
 LANGUAGES = ("uk", "ru", "en")
+# Stories in any other language are indexed by their words as written, lower-cased
+# (bot.news.morph); a query is also read that way so it finds them.
+RAW = "other"
 _UK_ONLY = frozenset("іїєґІЇЄҐ")
 _RU_ONLY = frozenset("ыэъёЫЭЪЁ")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
@@ -62,8 +65,9 @@ def token_lemma(token: str, language: str) -> str:
 def query_languages(text: str, language: str | None = None) -> tuple[str, ...]:
     """Languages to read a query in. A lang: filter decides; otherwise letters do:
     і/ї/є/ґ → uk, ы/э/ъ/ё → ru, other Cyrillic → both, Latin adds en (Latin words
-    inside Cyrillic stories are lemmatized by the uk/ru analyzer, so they stay)."""
-    if language in LANGUAGES:
+    inside Cyrillic stories are lemmatized by the uk/ru analyzer, so they stay), and
+    last as written (RAW) for stories in other languages. lang:bg reads it as written."""
+    if language:
         return (language,)
     chars = set(text)
     found: list[str] = []
@@ -79,4 +83,4 @@ def query_languages(text: str, language: str | None = None) -> tuple[str, ...]:
         for extra in ("uk", "ru"):
             if extra not in found:
                 found.append(extra)
-    return tuple(found)
+    return (*found, RAW)

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from bot.search.lemmas import LANGUAGES, TOKEN
+from bot.news.language import language_codes
+from bot.search.lemmas import TOKEN
 
 MAX_INPUT = 1000  # characters read; more is cut (a note says so)
 MAX_TERMS = 12  # words + phrases + exclusions kept
@@ -200,7 +201,7 @@ def _with_filters(
             values["source"] = value[:100]
         elif name == "language":
             code = _LANGUAGE_NAMES.get(value.lower(), value.lower())
-            if code in LANGUAGES:
+            if code in language_codes():
                 values["language"] = code
             else:
                 notes.append(Note(NoteKind.BAD_LANGUAGE, value[:20]))

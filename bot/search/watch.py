@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from bot.news.lemmas import stopwords
 from bot.news.model import Analysis
-from bot.search.lemmas import lemmatize
+from bot.search.lemmas import LANGUAGES, RAW, lemmatize
 from bot.search.query import Query, parse
 from bot.search.terms import Lemmas, Reading, readings
 from storage.articles import WatchRecipient
@@ -112,8 +112,11 @@ class WatchMatcher:
     def match(self, analysis: Analysis, *, source: str | None = None) -> list[WatchRecipient]:
         """Chats whose watch matches the story, each with the terms that matched.
         `source` (outlet name) serves source: filters; without it the URL host does."""
-        index = self._by_anchor.get(analysis.language)
-        if not index:
+        # A story in another language is read as written: watches with a RAW reading
+        # (no lang: filter) see it too.
+        keys = [analysis.language] if analysis.language in LANGUAGES else [analysis.language, RAW]
+        indexes = [self._by_anchor[k] for k in keys if k in self._by_anchor]
+        if not indexes:
             return []
         story = _Story(story_lemmas(analysis))
         where = " ".join(
@@ -123,7 +126,7 @@ class WatchMatcher:
         best: dict[int, list[_Entry]] = {}
         seen: set[int] = set()
         for lem in story.set:
-            for entry in index.get(lem, ()):
+            for entry in (e for index in indexes for e in index.get(lem, ())):
                 if entry.watch.id in seen or not _fits(entry, story, topics, where):
                     continue
                 seen.add(entry.watch.id)
