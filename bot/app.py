@@ -15,6 +15,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Contex
 from bot import i18n, news
 from bot.config import Settings
 from bot.delivery import IN_FLIGHT, DeliveryWorker
+from bot.ingest.guard import http_client
 from bot.jobs import schedule_jobs
 from bot.search.service import WatchService
 from bot.sender_http import AiohttpRequest
@@ -106,7 +107,7 @@ def build_application(settings: Settings, *, start_delivery: bool = True) -> App
         await watches.load()
         delivery.on_chat_migrated = watches.load
         stories = StoryService(db, on_queued=delivery.wake, match_watches=watches.match)
-        http = httpx.AsyncClient()
+        http = http_client(allow_private=settings.allow_private_urls)
         application.bot_data["services"] = Services(
             settings, db, topics, stories, delivery, watches, http
         )

@@ -36,6 +36,8 @@ class Settings:
     log_level: str
     send_rate: float  # messages per second across all chats
     feed_interval_s: int
+    # Fetch URLs on loopback and private networks too (tests, the demo, intranets).
+    allow_private_urls: bool = False
 
     @property
     def base_file_url(self) -> str:
@@ -102,7 +104,17 @@ def load_settings(
         log_level=log_level,
         send_rate=_number(env, "SEND_RATE", 30.0, low=1, high=1000),
         feed_interval_s=int(_number(env, "FEED_INTERVAL_S", 600, low=30, high=86400)),
+        allow_private_urls=_flag(env, "ALLOW_PRIVATE_URLS"),
     )
+
+
+def _flag(env: Mapping[str, str], name: str) -> bool:
+    raw = env.get(name, "").strip().lower()
+    if raw in ("", "0", "false", "no", "off"):
+        return False
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    raise ConfigError(f"{name} must be true or false, got {raw!r}")
 
 
 def _number(env: Mapping[str, str], name: str, default: float, *, low: float, high: float) -> float:

@@ -24,7 +24,7 @@ from bot import callbacks
 from bot.i18n import N_, format_datetime
 from bot.ingest import review
 from bot.ingest.feeds import PollResult, poll_feed
-from bot.ingest.fetch import FetchError, check_url
+from bot.ingest.fetch import FetchError, check_destination
 from bot.tghtml import escape
 from handlers.admin import admin_turn
 from handlers.common import Turn, turn
@@ -169,7 +169,7 @@ async def add_feed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         )
         return
     try:
-        check_url(url)
+        await check_destination(url, tn.services.http)
     except FetchError as error:
         await message.reply_text(fetch_error_text(tn, error))
         return

@@ -63,6 +63,11 @@ FETCH_ERRORS = {
     "too_slow": N_("The site took too long to answer. Try again later."),
     "unreachable": N_("The site cannot be reached. Check the link or try again later."),
     "too_many_redirects": N_("The link redirects too many times."),
+    "private_address": N_(
+        "This address is not allowed: the bot fetches only public sites, "
+        "not local or private network addresses."
+    ),
+    "bad_content": N_("The site sent a damaged or unreadable response."),
 }
 EXTRACT_ERRORS = {
     "no_text": N_("No article text found on that page."),

@@ -46,6 +46,7 @@ def site() -> Iterator[Site]:
 
 def main(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "DATABASE_PATH": str(db), "NO_PROXY": "127.0.0.1", "LOG_LEVEL": "WARNING"}
+    env["ALLOW_PRIVATE_URLS"] = "true"  # the test site is on 127.0.0.1
     env.pop("TELEGRAM_BOT_TOKEN", None)
     return subprocess.run(
         [sys.executable, str(ROOT / "main.py"), *args],
@@ -150,6 +151,12 @@ async def test_ingest_text_file_and_refusals(tmp_path: Path, monkeypatch, site: 
     assert await cli.ingest(str(story), topics=("nato",), out=out) == cli.EXIT_OK
     assert "stored story #1" in out.getvalue() and "topics=nato" in out.getvalue()
 
+    monkeypatch.delenv("ALLOW_PRIVATE_URLS", raising=False)
+    out = io.StringIO()
+    assert await cli.ingest(site.url("/nothing.html"), out=out) == cli.EXIT_FAILED
+    assert "private_address" in out.getvalue()  # the site is on 127.0.0.1
+
+    monkeypatch.setenv("ALLOW_PRIVATE_URLS", "true")
     for target, reason in [
         (str(tmp_path / "report.pdf"), "no such file"),
         (site.url("/nothing.html"), "not_found"),

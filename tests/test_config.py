@@ -18,6 +18,13 @@ def test_defaults_and_parsing() -> None:
     assert settings.database_path == Path("newsbot.db")
     assert settings.base_file_url == "https://api.telegram.org/file/bot"
     assert TOKEN not in repr(settings)
+    assert settings.allow_private_urls is False  # the fetch guard is on unless asked
+
+
+@pytest.mark.parametrize(("raw", "expected"), [("true", True), ("1", True), ("false", False)])
+def test_allow_private_urls_flag(raw: str, expected: bool) -> None:
+    env = {"TELEGRAM_BOT_TOKEN": TOKEN, "ALLOW_PRIVATE_URLS": raw}
+    assert load_settings(env, env_file=None).allow_private_urls is expected
 
 
 @pytest.mark.parametrize(
@@ -31,6 +38,7 @@ def test_defaults_and_parsing() -> None:
         ({"TELEGRAM_BOT_TOKEN": TOKEN, "LOG_LEVEL": "loud"}, "LOG_LEVEL"),
         ({"TELEGRAM_BOT_TOKEN": TOKEN, "BOT_API_BASE_URL": "ftp://x"}, "BOT_API_BASE_URL"),
         ({"TELEGRAM_BOT_TOKEN": TOKEN, "SEND_RATE": "5000"}, "SEND_RATE"),
+        ({"TELEGRAM_BOT_TOKEN": TOKEN, "ALLOW_PRIVATE_URLS": "maybe"}, "ALLOW_PRIVATE_URLS"),
     ],
 )
 def test_bad_settings_name_the_setting(env: dict[str, str], names: str) -> None:

@@ -88,7 +88,7 @@ def site() -> Iterator[Site]:
 
 @pytest.fixture
 async def local(tmp_path: Path) -> AsyncIterator[LocalBot]:
-    async with LocalBot(tmp_path / "bot.db") as running:
+    async with LocalBot(tmp_path / "bot.db", allow_private_urls=True) as running:
         yield running
 
 
@@ -203,10 +203,10 @@ async def test_change_topics_changes_who_gets_it(local: LocalBot) -> None:
 
 async def test_preview_survives_a_restart(tmp_path: Path, site: Site) -> None:
     async with Sandbox() as sb:
-        async with LocalBot(tmp_path / "bot.db", sandbox=sb):
+        async with LocalBot(tmp_path / "bot.db", sandbox=sb, allow_private_urls=True):
             await say(sb, 530, "/subscribe us-russia-security")
             _story, control = await push_preview(sb, f"/push {site.url('/talks.html')}")
-        async with LocalBot(tmp_path / "bot.db", sandbox=sb) as restarted:
+        async with LocalBot(tmp_path / "bot.db", sandbox=sb, allow_private_urls=True) as restarted:
             await press(sb, control, button(control, "Publish"))
             assert "Published as story #1" in control.plain
             await restarted.settle()

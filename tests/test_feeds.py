@@ -12,6 +12,7 @@ import pytest
 
 from bot.ingest import review
 from bot.ingest.feeds import REPORT_AFTER_FAILURES, poll_due, poll_feed
+from bot.ingest.guard import http_client
 from bot.stories import StoryService
 from storage import articles, chats, feeds, outbox, seen, subscriptions
 from storage.db import Database
@@ -54,7 +55,7 @@ async def db(tmp_path: Path) -> AsyncIterator[Database]:
 
 @pytest.fixture
 async def client() -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(trust_env=False) as http:
+    async with http_client(allow_private=True) as http:
         yield http
 
 

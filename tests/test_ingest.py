@@ -11,6 +11,7 @@ from bot.ingest.drafts import draft_from_url
 from bot.ingest.extract import ExtractError, extract
 from bot.ingest.fetch import FetchError, fetch
 from bot.ingest.files import FileError, read_file
+from bot.ingest.guard import http_client
 from bot.ingest.urls import normalize_url
 from tests.fixtures.site.server import Site, article_page
 from tests.shared_data import seed_text
@@ -49,7 +50,7 @@ def site() -> Iterator[Site]:
 
 @pytest.fixture
 async def client() -> Iterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(trust_env=False) as http:
+    async with http_client(allow_private=True) as http:
         yield http
 
 
@@ -105,7 +106,7 @@ async def test_unreachable_port() -> None:
     with socket.socket() as sock:  # a port nobody listens on
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    async with httpx.AsyncClient(trust_env=False) as http:
+    async with http_client(allow_private=True) as http:
         with pytest.raises(FetchError) as caught:
             await fetch(f"http://127.0.0.1:{port}/", client=http, timeout=2)
     assert caught.value.code == "unreachable"

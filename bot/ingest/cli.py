@@ -27,8 +27,9 @@ from bot.ingest import feeds as feed_polling
 from bot.ingest import review, store
 from bot.ingest.drafts import draft_from_file, draft_from_url
 from bot.ingest.extract import ExtractError, parse_date
-from bot.ingest.fetch import USER_AGENT, FetchError, check_url
+from bot.ingest.fetch import FetchError, check_url
 from bot.ingest.files import FileError
+from bot.ingest.guard import http_client
 from bot.ingest.keys import item_keys
 from bot.stories import Draft, StoryError, StoryService
 from storage import feeds
@@ -51,7 +52,7 @@ async def _context(database: Path | None, interval_s: int | None = None) -> Asyn
     settings = load_settings(require_token=False)
     db = await Database.open(database or settings.database_path)
     try:
-        async with httpx.AsyncClient(headers={"User-Agent": USER_AGENT}) as client:
+        async with http_client(allow_private=settings.allow_private_urls) as client:
             yield Context(db, StoryService(db), client, interval_s or settings.feed_interval_s)
     finally:
         await db.close()

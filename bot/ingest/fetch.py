@@ -1,4 +1,5 @@
-"""Fetching one URL safely: http(s) only, redirects re-checked, size capped while streaming.
+"""Fetching one URL safely: http(s) only, public addresses only (bot.ingest.guard), every
+redirect re-checked, size capped while streaming and while decompressing.
 
 Every failure is a FetchError whose `code` picks the admin's reply, so handlers never
 have to interpret httpx exceptions.
@@ -13,10 +14,13 @@ from dataclasses import dataclass
 import httpx
 
 from bot.ingest.decode import decode
+from bot.ingest.guard import PrivateAddress, http_client, is_guarded, transport_of
+from bot.ingest.inflate import BadEncoding, inflate
 
 MAX_BYTES = 5 * 1024 * 1024
 TIMEOUT_S = 15.0
 MAX_REDIRECTS = 5
+MAX_URL_CHARS = 2048
 USER_AGENT = "newsbot/0.1 (+https://github.com/newsbot; topic news bot)"
 
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
@@ -45,6 +49,8 @@ TOO_BIG = "too_big"
 TOO_SLOW = "too_slow"
 UNREACHABLE = "unreachable"
 TOO_MANY_REDIRECTS = "too_many_redirects"
+PRIVATE = "private_address"  # loopback, private network, ...: see bot.ingest.guard
+BAD_CONTENT = "bad_content"  # a broken or unknown compression
 # Worth trying again later; the rest will fail the same way next time.
 TRANSIENT = frozenset({HTTP_ERROR, TOO_SLOW, UNREACHABLE})
 
@@ -80,14 +86,35 @@ class Fetched:
 
 
 def check_url(url: str) -> httpx.URL:
+    """The URL's form only; where it leads is checked when connecting (guard)."""
+    if len(url) > MAX_URL_CHARS:
+        raise FetchError(BAD_URL, url[:100] + "…", f"longer than {MAX_URL_CHARS} characters")
     try:
         parsed = httpx.URL(url.strip())
-    except (httpx.InvalidURL, TypeError) as error:
+    except (httpx.InvalidURL, TypeError, ValueError) as error:
         raise FetchError(BAD_URL, url, str(error)) from None
     if parsed.scheme not in ("http", "https"):
         raise FetchError(BAD_SCHEME, url, parsed.scheme or "no scheme")
     if not parsed.host:
         raise FetchError(BAD_URL, url, "no host")
+    if parsed.port is not None and not 0 < parsed.port < 65536:
+        raise FetchError(BAD_URL, url, f"port {parsed.port}")
+    return parsed
+
+
+async def check_destination(url: str, client: httpx.AsyncClient) -> httpx.URL:
+    """check_url, then where the host leads: a private address is refused now (before a
+    feed is stored, say); a name that does not resolve today is left to the fetch."""
+    parsed = check_url(url)
+    guard = transport_of(client)
+    if guard is None:
+        raise TypeError("check_destination() needs a client from guard.http_client()")
+    try:
+        await guard.check(parsed.host, parsed.port or (443 if parsed.scheme == "https" else 80))
+    except PrivateAddress as error:
+        raise FetchError(PRIVATE, url, str(error)) from None
+    except (OSError, UnicodeError, ValueError):
+        pass
     return parsed
 
 
@@ -113,9 +140,12 @@ async def fetch(
     accept: Collection[str] | None = HTML_TYPES,
 ) -> Fetched:
     """GET `url`. `accept` lists the media types taken (None: any); `timeout` bounds the
-    whole exchange, so a server dripping bytes cannot hold a poll forever."""
+    whole exchange, so a server dripping bytes cannot hold a poll forever. `client`
+    must come from guard.http_client() (without one: public addresses only)."""
+    if client is not None and not is_guarded(client):
+        raise TypeError("fetch() needs a client from bot.ingest.guard.http_client()")
     own = client is None
-    http = client or httpx.AsyncClient(timeout=timeout, headers={"User-Agent": USER_AGENT})
+    http = client or http_client()
     try:
         async with asyncio.timeout(timeout):
             return await _fetch(
@@ -139,6 +169,7 @@ async def _fetch(
     timeout_s: float,
 ) -> Fetched:
     current = check_url(url)
+    # Only encodings bot.ingest.inflate decodes under the byte cap.
     headers = {"User-Agent": USER_AGENT, "Accept-Encoding": "gzip, deflate"}
     if etag:
         headers["If-None-Match"] = etag
@@ -148,6 +179,8 @@ async def _fetch(
         try:
             request = http.build_request("GET", current, headers=headers, timeout=timeout_s)
             response = await http.send(request, stream=True, follow_redirects=False)
+        except PrivateAddress as error:
+            raise FetchError(PRIVATE, str(current), str(error)) from None
         except httpx.TimeoutException:
             raise FetchError(TOO_SLOW, str(current)) from None
         except (httpx.UnsupportedProtocol, httpx.InvalidURL) as error:
@@ -190,11 +223,16 @@ async def _read(
         raise FetchError(TOO_BIG, url, f"{declared} bytes declared")
     chunks: list[bytes] = []
     size = 0
-    async for chunk in response.aiter_bytes():
-        size += len(chunk)
-        if size > max_bytes:  # stop reading: the rest never reaches memory
-            raise FetchError(TOO_BIG, url, f"over {max_bytes} bytes")
-        chunks.append(chunk)
+    # Raw bytes, decompressed here piece by piece: the cap holds for what a small gzip
+    # body expands to, before it is in memory (httpx would inflate a chunk at once).
+    try:
+        async for chunk in inflate(response.aiter_raw(), response.headers.get("content-encoding")):
+            size += len(chunk)
+            if size > max_bytes:  # stop reading: the rest never reaches memory
+                raise FetchError(TOO_BIG, url, f"over {max_bytes} bytes")
+            chunks.append(chunk)
+    except BadEncoding as error:
+        raise FetchError(BAD_CONTENT, url, str(error)) from None
     return Fetched(
         url,
         b"".join(chunks),
