@@ -1,23 +1,21 @@
-"""Polling RSS 2.0 / Atom / RSS 1.0 feeds: conditional GET, new entries → full article →
-StoryService (or the review queue), exponential backoff with one report per outage."""
+"""Polling feeds (RSS 0.9x-2.0, Atom, RSS 1.0, JSON Feed): conditional GET, new entries →
+full article → StoryService (or the review queue), exponential backoff with one report
+per outage."""
 
 from __future__ import annotations
 
 import asyncio
-import calendar
 import logging
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from typing import Any
 
-import feedparser
 import httpx
 
 from bot.ingest import store
 from bot.ingest.drafts import draft_from_url
 from bot.ingest.extract import ExtractError, clean_paragraphs
-from bot.ingest.fetch import FEED_TYPES, FetchError, fetch
+from bot.ingest.feedread import Entry, parse_feed
+from bot.ingest.fetch import FetchError, fetch
 from bot.ingest.keys import item_keys
 from bot.stories import Draft, StoryError, StoryService
 from storage import feeds, seen
@@ -58,21 +56,11 @@ def backoff_s(failures: int, interval_s: float) -> float:
     return float(min(interval_s * 2 ** max(failures, 0), max(MAX_BACKOFF_S, interval_s)))
 
 
-def _entry_time(entry: Any) -> datetime | None:
-    for name in ("published_parsed", "updated_parsed"):
-        parsed = entry.get(name)
-        if parsed:
-            return datetime.fromtimestamp(calendar.timegm(parsed), UTC)
-    return None
-
-
-def _entry_text(entry: Any) -> str:
+def _entry_text(entry: Entry) -> str:
     """The entry's own text (content:encoded, Atom content, or summary) as plain lines."""
     from bot.news.clean import html_to_text
 
-    parts = [c.get("value", "") for c in entry.get("content") or []]
-    parts.append(entry.get("summary", "") or "")
-    best = max(parts, key=len)
+    best = entry.body
     if not best.strip():
         return ""
     if "<" in best:
@@ -81,12 +69,12 @@ def _entry_text(entry: Any) -> str:
 
 
 async def _entry_draft(
-    entry: Any, feed: Feed, client: httpx.AsyncClient, feed_title: str | None
+    entry: Entry, feed: Feed, client: httpx.AsyncClient, feed_title: str | None
 ) -> tuple[Draft, list[str]]:
     """The full article behind the entry; the entry's own text when the page fails."""
-    link = entry.get("link")
-    published = _entry_time(entry)
-    title = (entry.get("title") or "").strip() or None
+    link = entry.link
+    published = entry.published
+    title = entry.title
     if link:
         try:
             got = await draft_from_url(link, client=client, timeout=ARTICLE_TIMEOUT_S)
@@ -139,7 +127,7 @@ async def poll_feed(
             client=client,
             etag=feed.etag,
             last_modified=feed.last_modified,
-            accept=FEED_TYPES,
+            accept=None,  # the content says whether it is a feed, not the label
             max_bytes=FEED_MAX_BYTES,
         )
     except FetchError as error:
@@ -163,26 +151,23 @@ async def poll_feed(
         )
 
     parsed = await asyncio.to_thread(
-        feedparser.parse,
-        fetched.content,
-        response_headers={"content-type": fetched.content_type or "application/xml"},
+        parse_feed, fetched.content, url=fetched.url, headers=fetched.headers
     )
-    usable = [e for e in parsed.entries if e.get("link") or e.get("id")]
+    usable = [e for e in parsed.entries if e.link or e.guid]
     # The lenient parser salvages scraps from broken XML; without a link or id they are
     # nothing to publish, so a broken feed with only scraps is a failed poll.
     if not usable and (parsed.bozo or not parsed.version):
-        reason = str(parsed.get("bozo_exception") or "not a feed")[:200]
-        return await _failed(db, feed, "bad_feed", reason, now, interval_s)
+        return await _failed(db, feed, "bad_feed", parsed.error or "not a feed", now, interval_s)
 
-    feed_title = (parsed.feed.get("title") or "").strip() or None
+    feed_title = parsed.title
     published: list[int] = []
     reviewed: list[int] = []
     skipped = failed = 0
     entry_errors: list[str] = []
     # Oldest first, so stories reach readers in the order they were written.
     for entry in list(reversed(parsed.entries[:max_entries])):
-        link = entry.get("link")
-        keys = item_keys(urls=[link], guid=entry.get("id"), feed_id=feed.id)
+        link = entry.link
+        keys = item_keys(urls=[link], guid=entry.guid, feed_id=feed.id)
         if not keys:
             skipped += 1  # no link and no id: nothing to remember it by
             continue
@@ -198,7 +183,7 @@ async def poll_feed(
                 # A dead link stays dead: remember it instead of fetching it every poll.
                 await seen.mark(db, keys, article_id=None, feed_id=feed.id)
             continue
-        keys = item_keys(urls=urls, guid=entry.get("id"), feed_id=feed.id)
+        keys = item_keys(urls=urls, guid=entry.guid, feed_id=feed.id)
         if await store.already(db, keys):  # the canonical URL was taken in before
             await seen.mark(db, keys, article_id=None, feed_id=feed.id)
             skipped += 1

@@ -8,8 +8,8 @@ have to interpret httpx exceptions.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Collection
-from dataclasses import dataclass
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
 
 import httpx
 
@@ -24,20 +24,6 @@ MAX_URL_CHARS = 2048
 USER_AGENT = "newsbot/0.1 (+https://github.com/newsbot; topic news bot)"
 
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
-FEED_TYPES = frozenset(
-    {
-        "application/rss+xml",
-        "application/atom+xml",
-        "application/rdf+xml",
-        "application/xml",
-        "text/xml",
-        "application/feed+json",
-        # Many servers label feeds loosely; feedparser decides whether it is one.
-        "text/plain",
-        "text/html",
-        "application/octet-stream",
-    }
-)
 
 # Codes an admin reply is chosen by.
 BAD_SCHEME = "bad_scheme"
@@ -80,6 +66,9 @@ class Fetched:
     last_modified: str | None = None
     status: int = 200
     not_modified: bool = False
+    # Every response header (lower-case names): feed parsing needs Content-Location and
+    # the full Content-Type, polling the caching headers.
+    headers: Mapping[str, str] = field(default_factory=dict)
 
     def text(self) -> str:
         return decode(self.content, self.charset)
@@ -209,8 +198,16 @@ async def _read(
     status = response.status_code
     etag = response.headers.get("etag")
     last_modified = response.headers.get("last-modified")
+    headers = {name.lower(): value for name, value in response.headers.items()}
     if status == 304:
-        return Fetched(url, status=304, not_modified=True, etag=etag, last_modified=last_modified)
+        return Fetched(
+            url,
+            status=304,
+            not_modified=True,
+            etag=etag,
+            last_modified=last_modified,
+            headers=headers,
+        )
     if status in (404, 410):
         raise FetchError(NOT_FOUND, url, str(status), status)
     if status >= 400:
@@ -241,4 +238,5 @@ async def _read(
         etag=etag,
         last_modified=last_modified,
         status=status,
+        headers=headers,
     )
