@@ -33,8 +33,8 @@ def _lemmas_of(sentence: str, language: str) -> tuple[list[str], list[tuple[str,
     return apply_aliases(raw, language), marks
 
 
-def _quotes(paragraphs: tuple[str, ...], language: str) -> tuple[Quote, ...]:
-    return tuple(extract_quotes(paragraphs, language)[:MAX_QUOTES])
+def _quotes(paragraphs: tuple[str, ...], language: str, title: str) -> tuple[Quote, ...]:
+    return tuple(extract_quotes(paragraphs, language, headline=title)[:MAX_QUOTES])
 
 
 def analyze(
@@ -68,7 +68,7 @@ def analyze(
         title=cleaned.title,
         paragraphs=cleaned.paragraphs,
         summary=summary,
-        quotes=_quotes(cleaned.paragraphs, language),
+        quotes=_quotes(cleaned.paragraphs, language, cleaned.title),
         topic_matches=match_topics(per_sentence, language),
         fingerprint=sketch(body),
         lemmas=tuple(title_lemmas + body),

@@ -147,15 +147,24 @@ def _dialogue(doc: Document, line_start: int, line: str) -> _Candidate | None:
     return _split_inside(doc.text[body_start : line_start + len(line)], body_start, doc)
 
 
-def extract_quotes(paragraphs: Sequence[str], language: str) -> list[Quote]:
-    """Key direct quotes with their speakers, best first (longer, by named people)."""
+def extract_quotes(
+    paragraphs: Sequence[str], language: str, *, headline: str | None = None
+) -> list[Quote]:
+    """Key direct quotes with their speakers, best first (longer, by named people).
+
+    The headline, when given, only names people ('Ушаков: …' then '— отметил он'); its
+    own quotes are not taken (a headline quote repeats or trims one in the body).
+    """
     if language not in ("uk", "ru", "en"):
         return []
     lines = [p.strip() for p in paragraphs if p and p.strip()]
-    text = "\n".join(lines)
+    head = " ".join(headline.split()) if headline else ""
+    if head and lines and lines[0] == head:
+        head = ""
+    text = "\n".join([head, *lines] if head else lines)
     spans: list[tuple[int, int]] = []
     line_starts: list[int] = []
-    offset = 0
+    offset = len(head) + 1 if head else 0
     for line in lines:
         line_starts.append(offset)
         spans.extend((offset + a, offset + b) for a, b in quote_spans(line))

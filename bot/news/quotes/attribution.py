@@ -21,6 +21,8 @@ from bot.news.quotes.lexicon import (
     speech_verb,
 )
 from bot.news.quotes.names import (
+    english_name,
+    english_place,
     gender_of_name,
     in_dictionary,
     person_grams,
@@ -41,41 +43,69 @@ from bot.news.quotes.spans import SENTENCE_END, Token, tokenize
 
 
 def person_speaker(words: list[str], doc: Document, case: str | None) -> Speaker | None:
+    """The person a run of capitalised words names, or the post it names ('Президент',
+    'the Prime Minister'); None for places, countries, bodies and anything uncertain."""
     lang = doc.language
+    if lang == "en":
+        return _english_speaker(words, doc)
     # 'Міністр Дмитро Кулеба' at a sentence start: the title is not part of the name
     while (
-        lang != "en"
-        and len(words) > 1
+        len(words) > 1
         and not person_grams(words[0], lang)
         and in_dictionary(words[0].lower(), lang)
+        and any(person_grams(w, lang) for w in words[1:])
+    ):
+        words = words[1:]
+    # 'Путина Юрий Ушаков': a genitive before the subject's own name belongs to a title
+    while (
+        case == "nomn"
+        and len(words) > 1
+        and not any("nomn" in g for g in grams_of(words[0], lang))
         and any(person_grams(w, lang) for w in words[1:])
     ):
         words = words[1:]
     full = resolve_surname(words, doc, doc.cursor, nominative=case == "nomn")
     if full:
         return Speaker(full, "person", name_gender(full, doc))
-    if lang != "en" and len(words) >= 2:
+    if len(words) >= 2:
         match = doc.full_names.get(words[-1].lower())
         if match and same_name(words[0], match[-1][1].split()[0]):
             full = match[-1][1]
             return Speaker(full, "person", name_gender(full, doc))
-    if lang != "en" and len(words) == 1 and any("Patr" in g for g in grams_of(words[0], lang)):
+    if len(words) == 1 and any("Patr" in g for g in grams_of(words[0], lang)):
         return None  # a lone patronymic ('Іванович') names nobody in particular
+    if (
+        case == "nomn"
+        and not person_grams(words[0], lang)
+        and role_nominative(words[0].lower(), lang)
+    ):
+        key = role_key(words[0].lower(), lang)  # 'Радник Кремля наголосив', '— сказав Президент'
+        return Speaker(key, "role", role_gender(words[0].lower(), lang)) if key else None
     name = to_nominative(words, lang, case)
     if not name:
         return None
-    if lang == "en":
-        org = bool(EN_ORG_WORDS & set(words)) or all(is_abbreviation(w) for w in words)
-        return Speaker(name, "org" if org else "person", None)
     personish = any(person_grams(w, lang) for w in words) or any(
         not in_dictionary(w, lang) and not is_abbreviation(w) for w in words
     )
-    kind = "person" if personish else "org"
-    gender = (gender_of_name(words, lang) or doc.genders.get(name)) if personish else None
-    return Speaker(name, kind, gender)
+    if not personish or any("Geox" in g or "Orgn" in g for w in words for g in grams_of(w, lang)):
+        return None  # a body or a place is never shown as the speaker
+    gender = gender_of_name(words, lang) or doc.genders.get(name)
+    return Speaker(name, "person", gender)
 
 
-def _take_run(tokens: list[Token], i: int, text: str, limit: int = 4) -> list[Token]:
+def _english_speaker(words: list[str], doc: Document) -> Speaker | None:
+    name, role = english_name(words)
+    if not name:
+        return Speaker(role, "role", None) if role else None
+    if english_place(name) or EN_ORG_WORDS & set(name) or all(is_abbreviation(w) for w in name):
+        return None
+    full = resolve_surname(name[-1:], doc, doc.cursor) if len(name) <= 2 else None
+    if full and (len(name) == 1 or full.split()[0] == name[0]):
+        return Speaker(full, "person", None)  # 'Mr Boyle', 'Stoltenberg' → the full name
+    return Speaker(" ".join(name[-3:]), "person", None)
+
+
+def _take_run(tokens: list[Token], i: int, text: str, limit: int = 6) -> list[Token]:
     run = [tokens[i]]
     for tok in tokens[i + 1 : i + limit]:
         if not capitalized(tok.text) or text[run[-1].end : tok.start] != " ":
@@ -84,7 +114,7 @@ def _take_run(tokens: list[Token], i: int, text: str, limit: int = 4) -> list[To
     return run
 
 
-def _take_run_back(tokens: list[Token], i: int, text: str, limit: int = 4) -> list[Token]:
+def _take_run_back(tokens: list[Token], i: int, text: str, limit: int = 6) -> list[Token]:
     run = [tokens[i]]
     for k in range(i - 1, max(-1, i - limit), -1):
         tok = tokens[k]
@@ -132,6 +162,8 @@ def _subject_after(tokens: list[Token], start: int, doc: Document) -> Speaker | 
         if capitalized(word):  # inside a prepositional phrase: skip its name
             i += len(_take_run(tokens, i, text))
             continue
+        if role is None and lang == "en" and word.lower() in lex.roles:
+            role = Speaker(word.lower(), "role", None)  # 'said the senior diplomat'
         if role is None and not after_prep and role_nominative(word, lang):
             key = role_key(word, lang)
             if key:
@@ -254,9 +286,15 @@ def _subject_before(tokens: list[Token], doc: Document) -> Speaker | None:
         return person_speaker(words, doc, "nomn") if words else None
     if lang == "en" and word.islower() and i > 0 and tokens[i - 1].text.lower() in EN_ARTICLES:
         return Speaker(word.lower(), "role", None)
-    if lang != "en" and role_nominative(word, lang):
-        key = role_key(word, lang)
-        return Speaker(key, "role", role_gender(word, lang)) if key else None
+    # 'радник міністра наголосив', 'глава МИД России заявил': a role noun, then genitives
+    for k in range(i, max(-1, i - 4), -1):
+        head = tokens[k].text
+        if lang != "en" and role_nominative(head.lower(), lang) and not person_grams(head, lang):
+            key = role_key(head.lower(), lang)
+            return Speaker(key, "role", role_gender(head.lower(), lang)) if key else None
+        nominative = any("nomn" in g for g in grams_of(head.lower(), lang))
+        if (lang == "en" or nominative) and not is_abbreviation(head):
+            break
     return None
 
 

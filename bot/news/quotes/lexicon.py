@@ -53,6 +53,10 @@ class Lexicon:
     document_verbs: frozenset[str]
     pronouns: dict[str, str]
     first_names: frozenset[str]  # nominatives the dictionary lacks as names ('Володимир')
+    generic_roles: frozenset[str]  # 'дипломат', 'the official': resolved like pronouns
+    titles: frozenset[str]  # en: words before a name that are not part of it
+    roles: frozenset[str]  # en: title words that name a post ('the minister said')
+    places: frozenset[str]  # en: words that make a capitalised phrase a place or a body
 
 
 @cache
@@ -63,6 +67,10 @@ def speech_lexicon(language: str) -> Lexicon:
         frozenset(data["document_verbs"]),
         dict(data["pronouns"]),
         frozenset(data.get("first_names", ())),
+        frozenset(data.get("generic_roles", ())),
+        frozenset(data.get("titles", ())),
+        frozenset(data.get("roles", ())),
+        frozenset(data.get("places", ())),
     )
 
 

@@ -5,7 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import lru_cache
 
-from bot.news.quotes.lexicon import grams_of, is_abbreviation, tag_parts, word_parses
+from bot.news.quotes.lexicon import (
+    EN_ARTICLES,
+    grams_of,
+    is_abbreviation,
+    speech_lexicon,
+    tag_parts,
+    word_parses,
+)
 
 
 def restore_case(new: str, original: str) -> str:
@@ -171,7 +178,7 @@ def role_key(word: str, language: str) -> str | None:
 
 
 def role_nominative(word: str, language: str) -> bool:
-    if language == "en":
+    if language == "en" or len(word) < 3:
         return False
     return any(
         "NOUN" in g and "anim" in g and "plur" not in g and ("nomn" in g or not (set(CASES) & g))
@@ -184,3 +191,41 @@ def role_gender(word: str, language: str) -> str | None:
         if "NOUN" in grams:
             return "femn" if "femn" in grams else "masc" if "masc" in grams else None
     return None
+
+
+def english_name(words: Sequence[str]) -> tuple[list[str], str | None]:
+    """Split an English capitalised run into its name and the post standing before it:
+    'Iranian Foreign Minister Abbas Araghchi' → (['Abbas', 'Araghchi'], 'minister').
+
+    The name is the run's tail after its last title word (at most three words); it is
+    empty when the run is all title ('US President', 'the Prime Minister').
+    """
+    lex = speech_lexicon("en")
+
+    def title(word: str) -> bool:
+        lower = word.lower().rstrip(".")
+        parts = lower.replace("’", "'").split("-")
+        return (
+            lower in EN_ARTICLES
+            or all(part in lex.titles for part in parts)
+            or lower.replace("’", "'").endswith("'s")
+            or (is_abbreviation(word) and len(word) < 4)
+        )
+
+    cut = len(words)
+    while cut > 0 and not title(words[cut - 1]) and len(words) - cut < 3:
+        cut -= 1
+    name = list(words[cut:])
+    posts = [w.lower() for w in words[:cut] if w.lower().rstrip(".") in lex.roles]
+    if cut > 0 and not title(words[cut - 1]):
+        name = []  # more than three untitled words: not one person's name
+    return name, posts[-1] if posts else None
+
+
+def english_place(words: Sequence[str]) -> bool:
+    """A country, place, body or outlet rather than a person ('Gaza Strip', 'North
+    Korea's', 'NATO'), or a possessive that qualifies the next noun."""
+    lex = speech_lexicon("en")
+    return any(w.lower().rstrip(".") in lex.places for w in words) or bool(
+        words and words[-1].endswith(("'s", "’s"))
+    )

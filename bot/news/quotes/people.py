@@ -15,9 +15,13 @@ from bot.news.quotes.lexicon import (
     is_abbreviation,
     latin,
     past_verb_gender,
+    speech_lexicon,
     speech_verb,
 )
 from bot.news.quotes.names import (
+    CASES,
+    english_name,
+    english_place,
     gender_of_name,
     person_grams,
     role_key,
@@ -118,7 +122,11 @@ def _name_sequences(tokens: list[Token], text: str) -> list[list[Token]]:
     runs: list[list[Token]] = []
     current: list[Token] = []
     for tok in tokens:
-        joined = bool(current) and text[current[-1].end : tok.start] == " "
+        gap = text[current[-1].end : tok.start] if current else ""
+        # 'U.S. President': initials joined by dots stay in the run
+        joined = bool(current) and (
+            gap == " " or (len(current[-1].text) == 1 and gap in (".", ". "))
+        )
         if capitalized(tok.text) and (joined or not current):
             current.append(tok)
             continue
@@ -134,17 +142,20 @@ def _person_run(run: list[Token], doc: Document) -> list[Token] | None:
     """The person-name part of a run of capitalised words ('США Джо Байден' → 'Джо Байден')."""
     lang = doc.language
     if lang == "en":
-        words = [t.text for t in run]
-        while words and words[0].lower() in EN_ARTICLES:
-            run, words = run[1:], words[1:]
-        if len(run) >= 2 and not (EN_ORG_WORDS & set(words)):
-            return run
+        words, _ = english_name([t.text for t in run])
+        run = run[len(run) - len(words) :]
+        if not run or english_place(words) or EN_ORG_WORDS & set(words):
+            return None
+        if len(run) >= 2 and all(len(w) > 1 for w in words[-2:]):
+            return run[-3:]
         if len(run) == 1 and resolve_surname(words, doc):
             return run
         return None
     for i, tok in enumerate(run):
         if person_grams(tok.text, lang) and not is_abbreviation(tok.text):
-            start = i - 1 if i and _unknown_first_name(run, i, doc) else i
+            # 'Владимир' also reads as a city: a first-name reading before a surname wins
+            first = i and any("Name" in g for g in grams_of(run[i - 1].text, lang))
+            start = i - 1 if i and (first or _unknown_first_name(run, i, doc)) else i
             rest = run[start:]
             places = [
                 k for k, t in enumerate(rest) if any("Geox" in g for g in grams_of(t.text, lang))
@@ -190,6 +201,8 @@ def collect_names(doc: Document, tokens: list[Token]) -> None:
     lang = doc.language
     outside = [t for t in tokens if not doc.inside_quote(t.start)]
     runs = _name_sequences(outside, doc.text)
+    if lang != "en":
+        runs = [chunk for run in runs for chunk in _agreeing_chunks(run, lang)]
     index = {t.start: i for i, t in enumerate(outside)}
     # pass 1: full names (first name + surname) → surname map
     for run in runs:
@@ -206,7 +219,11 @@ def collect_names(doc: Document, tokens: list[Token]) -> None:
         if not full or any("Patr" in g for g in grams_of(person[-1].text, lang)):
             continue  # 'Ігор Валентинович' is a form of address, not a full name
         doc.full_names.setdefault(full.split()[-1].lower(), []).append((person[0].start, full))
-        role = _role_before(outside, index[person[0].start], doc)
+        if lang == "en":
+            role = english_name([t.text for t in run])[1]
+        else:
+            role = _role_before(outside, index[person[0].start], doc)
+        role = role or _role_after(person[-1], doc)
         if role:
             doc.roles.append((person[0].start, role, full))
     # pass 2: mentions, now that surnames are known
@@ -223,7 +240,8 @@ def collect_names(doc: Document, tokens: list[Token]) -> None:
             entries = doc.full_names.get(name.split()[-1].lower())
             name = entries[-1][1] if entries else name
         subject = nominative is not None or lang == "en"
-        if subject and lang != "en" and after_preposition(outside, index[person[0].start], doc):
+        first = index[run[0].start]
+        if subject and (after_preposition(outside, first, doc) or _possessed(run, doc)):
             subject = False
         gender = gender_of_name(name.split(), lang)
         doc.mentions.append(Mention(person[0].start, name, gender, subject))
@@ -239,6 +257,76 @@ def collect_names(doc: Document, tokens: list[Token]) -> None:
     for mention in doc.mentions:
         if mention.gender is None:
             mention.gender = doc.genders.get(mention.name)
+    if lang != "en" and doc.roles:
+        _role_mentions(doc, outside)
+    doc.mentions.sort(key=lambda m: m.start)
+
+
+def _readings(word: str, language: str) -> set[tuple[str, str]]:
+    """(case, gender) pairs of a word's name readings; empty when it has none."""
+    out: set[tuple[str, str]] = set()
+    for g in grams_of(word, language):
+        if {"Name", "Surn", "Patr"} & g:
+            gender = "femn" if "femn" in g else "masc" if "masc" in g else "*"
+            out.update((case, gender) for case in CASES if case in g)
+    return out
+
+
+def _agreeing_chunks(run: list[Token], language: str) -> list[list[Token]]:
+    """'Владимира Путина Юрий Ушаков' → two people: name words that share no case and
+    gender belong to different names."""
+    chunks = [[run[0]]]
+    last = _readings(run[0].text, language)
+    for tok in run[1:]:
+        now = _readings(tok.text, language)
+        shared = any(
+            c1 == c2 and (g1 == g2 or "*" in (g1, g2)) for c1, g1 in now for c2, g2 in last
+        )
+        if now and last and not shared:
+            chunks.append([tok])
+        else:
+            chunks[-1].append(tok)
+        last = now or last
+    return chunks
+
+
+def _possessed(run: list[Token], doc: Document) -> bool:
+    """'Trump's envoy', 'Russia's Lavrov': the name qualifies another noun."""
+    return doc.language == "en" and doc.text[run[-1].end : run[-1].end + 2] in ("'s", "’s")
+
+
+def _role_mentions(doc: Document, tokens: list[Token]) -> None:
+    """'Радник Путіна припустив…': a role noun in the nominative that names exactly one
+    person introduced with it is a mention of that person (a later 'він' may be them)."""
+    for k, tok in enumerate(tokens):
+        word = tok.text.lower()
+        if not role_nominative(word, doc.language):
+            continue
+        if k and after_preposition(tokens, k, doc):
+            continue
+        key = role_key(word, doc.language)
+        people = {full for at, role, full in doc.roles if role == key and at < tok.start}
+        people.discard("")
+        if len(people) == 1 and not any(m.start == tok.start for m in doc.mentions):
+            name = people.pop()
+            doc.mentions.append(Mention(tok.start, name, name_gender(name, doc), True))
+
+
+def _role_after(last: Token, doc: Document) -> str | None:
+    """'Нед Прайс, речник Держдепартаменту' / 'Josep Borrell, the E.U. coordinator, said'."""
+    rest = doc.text[last.end : last.end + 80]
+    if not rest.startswith(", "):
+        return None
+    words = WORD.findall(rest[2:].split(",")[0])[:6]
+    if doc.language == "en":
+        lex = speech_lexicon("en")
+        if not words or words[0].lower() not in EN_ARTICLES | {"a", "an"}:
+            return None
+        posts = [w.lower() for w in words if w.lower() in lex.roles]
+        return posts[-1] if posts else None
+    if words and role_nominative(words[0].lower(), doc.language):
+        return role_key(words[0].lower(), doc.language)
+    return None
 
 
 def after_preposition(tokens: list[Token], i: int, doc: Document) -> bool:
@@ -253,7 +341,7 @@ def after_preposition(tokens: list[Token], i: int, doc: Document) -> bool:
 
 def _role_before(tokens: list[Token], i: int, doc: Document) -> str | None:
     """'речник Держдепартаменту США Нед Прайс' → 'речник' (looks back a few words)."""
-    for j in range(i - 1, max(-1, i - 7), -1):
+    for j in range(i - 1, max(-1, i - 9), -1):
         gap = doc.text[tokens[j].end : tokens[j + 1].start]
         if gap.strip(" "):
             return None
@@ -263,11 +351,10 @@ def _role_before(tokens: list[Token], i: int, doc: Document) -> str | None:
         )
         if capitalized(word) and (person_grams(word, doc.language) or not sentence_start):
             continue
-        if (
-            word.lower() in PREPOSITIONS[doc.language]
-            or speech_verb(word, doc.language) is not None
-        ):
-            return None  # 'дипломатка була представницею … у Комітеті Ради Європи': no apposition
+        if word.lower() in PREPOSITIONS[doc.language] and doc.language != "en":
+            continue  # 'радник з питань зовнішньої політики Юрій Ушаков'
+        if speech_verb(word, doc.language) is not None:
+            return None
         if doc.language != "en" and any("VERB" in g for g in grams_of(word.lower(), doc.language)):
             return None
         if doc.language == "en" or role_nominative(word.lower(), doc.language):
@@ -280,21 +367,29 @@ def _role_before(tokens: list[Token], i: int, doc: Document) -> str | None:
 def resolve_speaker(speaker: Speaker, pos: int, doc: Document) -> Speaker | None:
     """Pronouns and role nouns → the named person they stand for, or None when unsure."""
     if speaker.kind == "pronoun":
-        earlier = [m for m in doc.mentions if m.start < pos]
-        subjects = [m for m in earlier if m.subject]
-        if not subjects:
-            return None
-        candidate = subjects[-1]
-        # another person named after the candidate makes "he/she" ambiguous
-        if any(m.name != candidate.name for m in earlier if m.start > candidate.start):
-            return None
-        if speaker.gender and candidate.gender and speaker.gender != candidate.gender:
-            return None
-        return Speaker(candidate.name, "person", candidate.gender)
+        return _antecedent(speaker.gender, pos, doc)
     if speaker.kind == "role":
-        named = [full for at, role, full in doc.roles if at < pos and role == speaker.name]
-        if not named:
-            return None
-        full = named[-1]
-        return Speaker(full, "person", name_gender(full, doc))
+        named = {full for at, role, full in doc.roles if at < pos and role == speaker.name}
+        if len(named) == 1:  # one person with that post in view
+            full = named.pop()
+            return Speaker(full, "person", name_gender(full, doc))
+        if not named and speaker.name in speech_lexicon(doc.language).generic_roles:
+            return _antecedent(speaker.gender, pos, doc)  # 'додав політик': the one in view
+        return None
     return speaker
+
+
+def _antecedent(gender: str | None, pos: int, doc: Document) -> Speaker | None:
+    """The person 'he'/'she' stands for: the last subject of that gender before `pos`,
+    unless another subject of that gender was named after it (then it is ambiguous)."""
+    subjects = [
+        m
+        for m in doc.mentions
+        if m.start < pos and m.subject and not (gender and m.gender and m.gender != gender)
+    ]
+    if not subjects:
+        return None
+    candidate = subjects[-1]
+    if any(m.name != candidate.name for m in subjects if m.start > candidate.start):
+        return None
+    return Speaker(candidate.name, "person", candidate.gender)

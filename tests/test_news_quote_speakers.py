@@ -1,0 +1,114 @@
+"""Speaker classes seen on real pages, on short examples written for the tests."""
+
+from __future__ import annotations
+
+from bot.news.quotes import extract_quotes
+
+
+def speakers(paragraphs: list[str], language: str, headline: str | None = None) -> list[str]:
+    return [q.speaker for q in extract_quotes(paragraphs, language, headline=headline)]
+
+
+def test_en_titles_and_nationalities_are_stripped_from_the_name() -> None:
+    got = speakers(
+        ['Iranian Foreign Minister Abbas Karimi said, "We are not in a hurry to talk again."'],
+        "en",
+    )
+    assert got == ["Abbas Karimi"]
+    got = speakers(['"The talks were long and useful," said US President John Miller.'], "en")
+    assert got == ["John Miller"]
+
+
+def test_en_word_before_a_name_is_not_part_of_it() -> None:
+    got = speakers(
+        [
+            "Secretary of State Mark Olsen arrived on Monday.",
+            '"We will keep talking to our partners," But Olsen said later.',
+        ],
+        "en",
+    )
+    assert got == ["Mark Olsen"]
+
+
+def test_en_bare_surname_takes_the_full_name_from_the_headline() -> None:
+    got = speakers(
+        ['"There is no agreement on the main issues yet," Halvorsen told reporters.'],
+        "en",
+        headline="Erik Halvorsen says talks will go on",
+    )
+    assert got == ["Erik Halvorsen"]
+
+
+def test_en_places_bodies_and_countries_are_never_speakers() -> None:
+    for speaker in ("Germany", "North Korea's", "NATO", "the Gaza Strip"):
+        assert speakers([f'"We will not accept these terms at all," {speaker} said.'], "en") == []
+
+
+def test_en_title_only_speaker_resolves_to_the_one_holder_of_the_post() -> None:
+    paragraphs = [
+        "Prime Minister Anna Berg met farmers on Tuesday.",
+        '"We hear you and we will act soon," the Prime Minister said.',
+    ]
+    assert speakers(paragraphs, "en") == ["Anna Berg"]
+    rivals = [
+        "Prime Minister Anna Berg met Prime Minister Olaf Lind on Tuesday.",
+        '"We hear you and we will act soon," the Prime Minister said.',
+    ]
+    assert speakers(rivals, "en") == []
+
+
+def test_en_he_said_skips_the_person_after_a_preposition() -> None:
+    paragraphs = [
+        "Foreign Secretary Paul Grant said he would meet with Foreign Minister Ivan Sokol.",
+        '"I will not bring a paper to that meeting, not this time," he said.',
+    ]
+    assert speakers(paragraphs, "en") == ["Paul Grant"]
+
+
+def test_en_noun_phrase_speaker_is_a_role_not_an_initial() -> None:
+    paragraphs = [
+        "Deputy Secretary Laura Quinn led the delegation.",
+        '"We made our position clear to them," said the U.S. diplomat.',
+    ]
+    assert speakers(paragraphs, "en") == ["Laura Quinn"]
+
+
+def test_uk_capitalised_role_resolves_to_the_person_it_introduced() -> None:
+    paragraphs = [
+        "Президент Остап Гнатюк підписав указ.",
+        "«Ми повертаємо наших людей додому, і так буде далі», - зазначив Президент.",
+    ]
+    assert speakers(paragraphs, "uk") == ["Остап Гнатюк"]
+
+
+def test_uk_role_with_a_qualifier_at_sentence_start() -> None:
+    paragraphs = [
+        "Радник міністра з питань економіки Тарас Бойко виступив на форумі.",
+        "Радник міністра наголосив: «Податки цього року не зростуть ні на відсоток».",
+    ]
+    assert speakers(paragraphs, "uk") == ["Тарас Бойко"]
+
+
+def test_uk_pronoun_goes_to_the_subject_not_to_a_name_in_another_case() -> None:
+    paragraphs = [
+        "Радник Тарас Бойко прокоментував розмову з Олегом Петренком.",
+        "«Ми говоримо часто, але зміст розмов я не коментую», - зазначив він.",
+    ]
+    assert speakers(paragraphs, "uk") == ["Тарас Бойко"]
+
+
+def test_ru_genitive_name_before_the_speakers_name_is_a_title() -> None:
+    paragraphs = [
+        "Как заявил помощник Владимира Сорокина Юрий Белов, встреча прошла неплохо.",
+        "«Мы договорились продолжать работу по всем вопросам», — сказал он.",
+    ]
+    assert speakers(paragraphs, "ru") == ["Юрий Белов"]
+
+
+def test_ru_headline_surname_gets_the_full_name_from_the_text() -> None:
+    paragraphs = [
+        "Об этом заявил помощник президента Владимир Сорокин.",
+        "«Делегация прибыла сегодня для прямых переговоров», — подчеркнул он.",
+    ]
+    got = speakers(paragraphs, "ru", headline="Сорокин: делегация прибыла")
+    assert got == ["Владимир Сорокин"]
