@@ -13,6 +13,7 @@ import pytest
 
 from bot.ingest.feedread import parse_feed
 from bot.ingest.feeds import poll_feed
+from bot.ingest.guard import http_client
 from bot.stories import StoryService
 from storage import articles, feeds
 from storage.db import Database
@@ -44,7 +45,7 @@ async def db(tmp_path: Path) -> AsyncIterator[Database]:
 
 @pytest.fixture
 async def client() -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(trust_env=False) as http:
+    async with http_client(allow_private=True) as http:
         yield http
 
 
