@@ -50,6 +50,26 @@ from bot.news.sentences import split_paragraph, split_sentences
             "ru",
             ["Он сказал: «Нет! Никогда!» — и ушёл.", "Конец."],
         ),
+        (  # scraped text glues sentences together
+            "«Всё решено», — сказал он.Иванов добавил, что встреча будет в мае.",
+            "ru",
+            ["«Всё решено», — сказал он.", "Иванов добавил, что встреча будет в мае."],
+        ),
+        (
+            "Делегація прибула до США.Переговори почнуться завтра.",
+            "uk",
+            ["Делегація прибула до США.", "Переговори почнуться завтра."],
+        ),
+        (
+            "Він відповів: «Досить.»Петренко промовчав.",
+            "uk",
+            ["Він відповів: «Досить.»", "Петренко промовчав."],
+        ),
+        (  # initials, abbreviations, names with a dot stay whole
+            "В.Зеленський живе на вул.Хрещатик. The U.S.Army and News.Az agree.",
+            "uk",
+            ["В.Зеленський живе на вул.Хрещатик.", "The U.S.Army and News.Az agree."],
+        ),
     ],
 )
 def test_split(text: str, language: str, expected: list[str]) -> None:

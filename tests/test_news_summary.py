@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.news import analyze
 from tests.shared_data import seed_text
 
@@ -102,12 +104,21 @@ def test_summary_anaphora_in_russian_and_english() -> None:
     assert not any(s.startswith(("He ", "This ")) for s in en_summary), en_summary
 
 
-def test_anaphoric_sentences_used_when_nothing_else() -> None:
-    text = (
+def test_a_sentence_that_leans_on_another_comes_only_after_it() -> None:
+    alone = (
         "Заголовок\nЗа його словами, переговори тривали сім годин у Женеві.\n"
         "Він додав, що сторони вже зустрічалися в Римі для консультацій."
     )
-    assert len(analyze(text).summary) == 2
+    assert analyze(alone).summary == ()  # no antecedent in the summary: better nothing
+    resolved = (
+        "Переговори у Женеві\nПосол Іван Петренко провів переговори у Женеві сім годин.\n"
+        "Він додав, що сторони вже зустрічалися в Римі для консультацій."
+    )
+    summary = analyze(resolved).summary
+    assert summary == (
+        "Посол Іван Петренко провів переговори у Женеві сім годин.",
+        "Він додав, що сторони вже зустрічалися в Римі для консультацій.",
+    )
 
 
 def test_time_phrases_with_this_are_not_anaphora() -> None:
@@ -118,3 +129,85 @@ def test_time_phrases_with_this_are_not_anaphora() -> None:
     assert not _ANAPHORIC.match("Цього року уряд ухвалив програму.")
     assert not _ANAPHORIC.match("Вонтоба оголосила результати.")
     assert not _ANAPHORIC.match("Theresa May said the deal was ready.")
+
+
+def _summary_of(lines: list[str], title: str = "Переговори про обмін полоненими у Відні") -> tuple:
+    return analyze("\n".join([title, *lines])).summary
+
+
+STANDALONE = [
+    "Делегації двох країн провели у Відні перший раунд переговорів про обмін полоненими.",
+    "Посередники з трьох країн назвали переговори корисними і запропонували нову дату.",
+    "Наступна зустріч делегацій запланована на березень у тому ж місті.",
+]
+
+
+def test_summary_never_repeats_a_quote_shown_below_it() -> None:
+    quoted = (
+        "«Ми готові обміняти всіх полонених уже наступного місяця без жодних умов», "
+        "— сказав посол Іван Петренко."
+    )
+    analysis = analyze("\n".join(["Переговори про обмін полоненими", quoted, *STANDALONE]))
+    assert analysis.quotes and analysis.quotes[0].speaker == "Іван Петренко"
+    assert quoted not in analysis.summary
+    assert analysis.summary
+
+
+def test_summary_skips_labels_and_captions() -> None:
+    lines = [
+        "Деталі:",
+        STANDALONE[0],
+        "Фото: учасники переговорів у Відні під час першої зустрічі делегацій.",
+        "Учасники переговорів у Відні перед початком першої зустрічі (Фото: агенція).",
+        *STANDALONE[1:],
+    ]
+    summary = _summary_of(lines)
+    assert summary
+    assert not any("Фото" in s or s.endswith(":") for s in summary), summary
+
+
+def test_summary_drops_the_dateline_in_front_of_a_sentence() -> None:
+    for dateline in (
+        "ВІДЕНЬ, 10 січня — ",
+        "ВІДЕНЬ, 10 січня. /Агенція/. ",
+        "10 січня 2022, 14:30 — ",
+    ):
+        summary = _summary_of([dateline + STANDALONE[0], *STANDALONE[1:]])
+        assert STANDALONE[0] in summary, (dateline, summary)
+    english = analyze(
+        "Talks in Vienna\nVIENNA, Jan 10 (Agency) - Delegations of both countries met in Vienna "
+        "for the first round of talks on prisoner exchanges.\nMediators from three countries "
+        "called the talks useful and proposed a new date.\n"
+    ).summary
+    assert english[0].startswith("Delegations of both countries met")
+
+
+def test_summary_does_not_repeat_the_headline() -> None:
+    title = "Делегації двох країн провели у Відні перший раунд переговорів про обмін полоненими"
+    summary = _summary_of([STANDALONE[0], *STANDALONE[1:]], title=title)
+    assert summary and STANDALONE[0] not in summary
+
+
+@pytest.mark.parametrize(
+    "opener",
+    [
+        "Про це він заявив журналістам після першого раунду переговорів у Відні.",
+        "Данная встреча прошла в Вене в рамках переговоров об обмене пленными.",
+        "The diplomat, however, said the talks on prisoner exchanges would go on.",
+        "Дипломат також заявив, що переговори про обмін полоненими триватимуть.",
+        "Вона наголосила, що переговори про обмін полоненими триватимуть у Відні.",
+    ],
+)
+def test_summary_never_starts_a_thought_it_cannot_finish(opener: str) -> None:
+    # the leaning sentence comes first: nothing before it in the summary can carry it
+    summary = _summary_of([opener, *STANDALONE])
+    assert opener not in summary and summary
+
+
+def test_a_role_followed_by_a_name_is_standalone() -> None:
+    from bot.news.summary import _needs_antecedent
+
+    assert not _needs_antecedent("Президент США Джо Байден зустрівся з колегою у Відні.")
+    assert not _needs_antecedent("The minister of defence John Smith resigned on Monday.")
+    assert _needs_antecedent("Міністр наголосив, що переговори триватимуть.")
+    assert _needs_antecedent("The minister, however, left early.")

@@ -61,14 +61,20 @@ def analyze(
         Candidate(s, frozenset(content(lemmas, language)))
         for s, lemmas in zip(sentences, per_sentence[1:], strict=True)
     ]
-    summary = summarize(candidates, frozenset(content(title_lemmas, language)))
+    quotes = _quotes(cleaned.paragraphs, language, cleaned.title)
+    summary = summarize(
+        candidates,
+        frozenset(content(title_lemmas, language)),
+        title=cleaned.title,
+        quotes=[q.text for q in quotes],
+    )
 
     return Analysis(
         language=language,
         title=cleaned.title,
         paragraphs=cleaned.paragraphs,
         summary=summary,
-        quotes=_quotes(cleaned.paragraphs, language, cleaned.title),
+        quotes=quotes,
         topic_matches=match_topics(per_sentence, language),
         fingerprint=sketch(body),
         lemmas=tuple(title_lemmas + body),

@@ -13,6 +13,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from bot.news.headline import find_headline
+
 # Whole-line UI strings, compared lower-cased without trailing punctuation.
 _UI_LINES = frozenset(
     {
@@ -196,10 +198,12 @@ def clean_lines(lines: Sequence[str]) -> list[str]:
 
 
 def clean_text(text: str, title: str | None = None) -> Cleaned:
-    """Split into title and cleaned paragraphs. Without a title, the first line is it."""
+    """Split into title and cleaned paragraphs. Without a title, the headline is found
+    among the first lines (bot.news.headline: page furniture above it is skipped)."""
     lines = clean_lines(text.splitlines())
     if title is None:
-        title = _normal(lines.pop(0)) if lines else ""
+        found = find_headline(lines)
+        return Cleaned(title=_normal(found.title), paragraphs=found.lines)
     else:
         title = _normal(title)
         if lines and _normal(lines[0]) == title:

@@ -119,10 +119,34 @@ def _join(parts: list[str]) -> list[str]:
     return out
 
 
+# Scraped text glues sentences together: "— сказал он.Прайс добавил". A stop between a
+# word and a capitalised one, with no space, ends a sentence (initials "В.Зеленський"
+# and "U.S.Army" have one letter before the stop; "News.Az" is a name).
+_GLUED = re.compile(r"(?<=[^\W\d_]{2}[.!?…])(?=[A-ZА-ЯІЇЄҐЁ][a-zа-яіїєґё]{2})")
+_GLUED_QUOTE = re.compile(r"(?<=[^\W\d_]{2}[.!?…][\"»”])(?=[A-ZА-ЯІЇЄҐЁ][a-zа-яіїєґё]{2})")
+
+
+def _unglue(part: str) -> list[str]:
+    cuts = sorted(
+        {m.start() for m in _GLUED.finditer(part)}
+        | {m.start() for m in _GLUED_QUOTE.finditer(part)}
+    )
+    pieces: list[str] = []
+    start = 0
+    for cut in cuts:
+        head = part[start:cut]
+        if _ends_with_abbreviation(head):
+            continue  # "вул.Хрещатик"
+        pieces.append(head)
+        start = cut
+    pieces.append(part[start:])
+    return pieces
+
+
 def split_paragraph(paragraph: str, language: str) -> list[str]:
     """Sentences of one paragraph, whitespace-trimmed, each a substring of it."""
     parts = [s.text.strip() for s in sentenize(paragraph)]
-    parts = [p for p in parts if p]
+    parts = [piece for p in parts if p for piece in _unglue(p)]
     if len(parts) < 2:
         return parts
     joined = _join(parts)

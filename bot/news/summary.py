@@ -4,9 +4,13 @@ Score = centrality (TextRank over content-lemma overlap) + closeness to the titl
 + a lead bonus (news puts the point first). Then pick greedily, skipping sentences
 too close to one already picked (no near-duplicate pair), background lines
 ("Нагадаємо…", "Раніше…") and sentences that are not prose (headings, fragments,
-questions to the reader). Openers that lean on the sentence before ("За його
-словами, …", "Він …", "Це …") are penalised like background lines: used only when
-nothing standalone is left.
+questions to the reader).
+
+Never picked: a sentence that repeats a quote shown below the summary, the headline
+again, labels ("Деталі:"), photo captions and credits. A dateline in front of a
+sentence ("КИЇВ, 10 січня — …", "(Reuters) -") is cut off. A sentence whose opener
+needs an antecedent ("Про це він заявив…", "Данная встреча…", "The diplomat,
+however, …", "Він …") is picked only right after the sentence it leans on.
 """
 
 from __future__ import annotations
@@ -25,16 +29,73 @@ _BACKGROUND = re.compile(
     re.IGNORECASE,
 )
 # Openers whose meaning hangs on the sentence before ("За його словами, …", "Він …",
-# "Це …"): out of context in a summary, so they lose to a standalone sentence.
+# "Про це заявив …", "Данная встреча …"): out of context in a summary.
 _ANAPHORIC = re.compile(
     r"^\W*(?:(?:за|на)\s+(?:його|її|їхніми|їхню|їх)\s+(?:словами|думку|даними)|"
-    r"він|вона|вони|воно|це|цей|ця|ці|цим|цими|такий|таке|така|такі|тому|при цьому|"
-    r"по\s+(?:его|ее|её|их)\s+(?:словам|мнению|данным)|он|она|они|оно|это|этот|эта|эти|"
-    r"этим|поэтому|при этом|"
-    r"according to (?:him|her|them)|he|she|they|this|these|those|that)\b",
+    r"він|вона|вони|воно|його|її|їхн\w*|це|цей|ця|ці|цього|цієї|цим|цими|цих|"
+    r"такий|таке|така|такі|тому|при цьому|про це|дан(?:ий|а|е|і|ого|ої|им)|"
+    r"по\s+(?:его|ее|её|их)\s+(?:словам|мнению|данным)|он|она|они|оно|его|ее|её|их|"
+    r"это|этот|эта|эти|этого|этой|этим|этими|этих|поэтому|при этом|об этом|"
+    r"данн(?:ый|ая|ое|ые|ого|ой|ым|ых)|"
+    r"according to (?:him|her|them)|he|she|they|his|her|their|this|these|those|that|"
+    r"the (?:two|latter|former)\b)\b"
+    # "Цього року …", "This week …": a time phrase, not a pointer back
+    r"(?!\s+(?:року|рік|тижня|тиждень|місяця|дня|разу|ранку|вечора|літа|осені|зими|весни|"
+    r"года|год|недели|неделе|месяца|месяце|утра|вечера|летом|осенью|зимой|весной|раз|"
+    r"year|week|month|morning|evening|time|spring|summer|autumn|fall|winter)\b)",
     re.IGNORECASE,
 )
-_PROSE_END = tuple('.!…"»”')
+# A role noun as the subject with no name after it ("Дипломат також заявив…", "The
+# minister, however, …") stands for someone named before.
+_ROLE_OPENER = re.compile(
+    r"^\W*(?:the\s+)?(?:diplomat|minister|official|president|spokes(?:man|woman|person)|"
+    r"envoy|senator|ambassador|secretary|chancellor|premier|leader|adviser|advisor|aide|"
+    r"politician|дипломат|міністр|посадов\w+|президент|речни\w+|посол|посланець|"
+    r"спецпосланець|прем['’]єр|лідер|радник|політик|очільни\w+|глава|министр|чиновник|"
+    r"пресс-секретарь|прес-секретар|представител\w+|посланник|спецпосланник|премьер|лидер|"
+    r"советник|замминистра|заступни\w+|замглавы|генсек\w*|спикер|спікер)"
+    r"(?P<after>(?:\s+\S+){0,3})",
+    re.IGNORECASE,
+)
+# Contrast openers read oddly alone: last resort, like background lines.
+_CONTRAST = re.compile(
+    r"^\W*(?:однак|проте|але|втім|зате|однако|но|впрочем|зато|however|but|yet|still)\b",
+    re.IGNORECASE,
+)
+# Photo captions and credits inside a sentence: "Фото: …", "(Photo: AP)", "© Reuters".
+_CAPTION = re.compile(
+    r"(?:^|[\s(])(?:фото|photo|світлина|снимок|зображення|image|скриншот|screenshot|"
+    r"ілюстративне фото|иллюстративное фото)\s*[:©]|©|\bphoto(?:graph)?\s+by\b|"
+    r"^\W*(?:на фото|on the photo|pictured|getty images)\b",
+    re.IGNORECASE,
+)
+_MONTH_NAME = (
+    r"(?:січ|лют|берез|квіт|трав|черв|лип|серп|верес|жовт|листоп|груд|янв|фев|мар|апр|ма[йя]|"
+    r"июн|июл|авг|сен|окт|ноя|дек|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-zа-яіїєё]*\.?"
+)
+_DATE = (
+    rf"(?:\d{{1,2}}\s+{_MONTH_NAME}|{_MONTH_NAME}\s+\d{{1,2}}|\d{{1,2}}\.\d{{1,2}})"
+    r"(?:,?\s+\d{4})?"
+)
+_AGENCY = r"(?:\s*[-—–]\s*[^.!?]{1,25}\.|\s*\.?\s*[(/][^)/]{1,25}[)/]\.?(?:\s*[-—–])?|\s*[-—–.])"
+# A dateline before the sentence proper: "МОСКВА, 6 декабря. /ТАСС/.", "KYIV, Jan 10
+# (Reuters) -", "МОСКВА, 1 мар — РИА Новости.", "10 січня 2022, 14:30 —", "July 28,
+# 2021 (Agency)—", "… (Reuters) -".
+_DATELINE = re.compile(
+    r"^\s*(?:date\s+)?\d{4}-\d{2}(?:-\d{2})?(?:T[\d:]+)?\s+"
+    rf"|^\s*(?-i:[A-ZА-ЯІЇЄҐ]{{2,}}(?:[ -][A-ZА-ЯІЇЄҐ]{{2,}})*),\s+{_DATE}{_AGENCY}\s*"
+    rf"|^\s*{_DATE}(?:\s+(?:року|года|р\.|г\.))?,?(?:\s*\d{{1,2}}:\d{{2}})?"
+    r"(?:\s*\([^)]{1,30}\))?\s*[—–-]\s*"
+    r"|^[^.!?]{0,40}\((?:reuters|ap|afp|tass|ria|bloomberg|cnn|bbc|sputnik)\)\s*[-—–]\s*"
+    r"|^\s*(?-i:[A-ZА-ЯІЇЄҐ]{2,}(?:[ -][A-ZА-ЯІЇЄҐ]{2,})*)\s*\([^)]{2,60}\)\s*[-—–]?\s*",
+    re.IGNORECASE,
+)
+_LABEL_END = re.compile(r":\s*$")
+_NORMAL = re.compile(r"[\W_]+")
+_QUOTE_RUN = 5  # words in a row shared with a shown quote make a repeat
+_HEADLINE_SHARE = 0.7  # content lemmas shared with the headline, both ways
+_PROSE_END = tuple(".!…")
+_CLOSERS = "\"»”“'’) "  # a closing quote ends a sentence only after its full stop
 _MIN_WORDS, _MAX_WORDS = 6, 60
 _NEAR_DUPLICATE = 0.5  # Jaccard of content lemmas above which two sentences repeat
 _DAMPING, _ROUNDS = 0.85, 20
@@ -82,43 +143,123 @@ def _centrality(items: Sequence[Candidate]) -> list[float]:
     return [r / top for r in rank]
 
 
+def _normal(text: str) -> str:
+    return " " + _NORMAL.sub(" ", text.casefold().replace("ё", "е")).strip() + " "
+
+
+def _repeats_quote(sentence: str, quotes: Sequence[str]) -> bool:
+    """Five words in a row (or a whole short quote) of a quote shown below it."""
+    text = _normal(sentence)
+    for quote in quotes:
+        words = _normal(quote).split()
+        if len(words) <= _QUOTE_RUN:
+            if words and f" {' '.join(words)} " in text:
+                return True
+            continue
+        for i in range(len(words) - _QUOTE_RUN + 1):
+            if f" {' '.join(words[i : i + _QUOTE_RUN])} " in text:
+                return True
+    return False
+
+
+def _repeats_headline(item: Candidate, title: str, title_lemmas: frozenset[str]) -> bool:
+    if title:
+        text, head = _normal(item.text), _normal(title)
+        # the headline's own sentence (a story that opens with it, a dated copy)
+        if head in text and len(head.split()) >= _HEADLINE_SHARE * len(text.split()):
+            return True
+    common = len(item.lemmas & title_lemmas)
+    return bool(common) and (
+        common >= _HEADLINE_SHARE * len(item.lemmas)
+        and common >= _HEADLINE_SHARE * len(title_lemmas)
+    )
+
+
+def _needs_antecedent(sentence: str) -> bool:
+    if _ANAPHORIC.match(sentence):
+        return True
+    role = _ROLE_OPENER.match(sentence)
+    if role is None:
+        return False
+    # "Президент США Джо Байден заявив…": a name follows the role, nothing is missing.
+    after = role.group("after").split()
+    return not any(w[:1].isupper() and not w.isupper() and len(w) > 2 for w in after)
+
+
+def without_dateline(sentence: str) -> str:
+    """The sentence without a dateline in front of it (the rest, verbatim)."""
+    found = _DATELINE.match(sentence)
+    if found is None:
+        return sentence
+    rest = sentence[found.end() :].lstrip()
+    return rest if rest[:1].isupper() or rest[:1] in '«"“„' else sentence
+
+
+def _never(text: str, quotes: Sequence[str]) -> bool:
+    """Labels, captions and repeats of a shown quote: never in a summary."""
+    bare = text.strip()
+    if _LABEL_END.search(bare) or _CAPTION.search(bare):
+        return True
+    return bool(quotes) and _repeats_quote(bare, quotes)
+
+
 def _is_prose(sentence: str) -> bool:
     words = len(sentence.split())
-    return _MIN_WORDS <= words <= _MAX_WORDS and sentence.rstrip().endswith(_PROSE_END)
+    return _MIN_WORDS <= words <= _MAX_WORDS and sentence.rstrip(_CLOSERS).endswith(_PROSE_END)
 
 
 def summarize(
-    sentences: Sequence[Candidate], title_lemmas: frozenset[str], limit: int = 3
+    sentences: Sequence[Candidate],
+    title_lemmas: frozenset[str],
+    limit: int = 3,
+    *,
+    title: str = "",
+    quotes: Sequence[str] = (),
 ) -> tuple[str, ...]:
-    """Up to `limit` sentences (2 for short stories), original order."""
-    usable = [i for i, s in enumerate(sentences) if _is_prose(s.text) and s.lemmas]
-    if not usable:
-        usable = [i for i, s in enumerate(sentences) if s.lemmas]
+    """Up to `limit` sentences (2 for short stories), original order. `quotes` are the
+    quotes shown with the summary, `title` the headline shown above it: neither is
+    repeated."""
+    sentences = [Candidate(without_dateline(s.text), s.lemmas) for s in sentences]
+    allowed = [
+        i
+        for i, s in enumerate(sentences)
+        if s.lemmas and not _never(s.text, quotes) and not _repeats_headline(s, title, title_lemmas)
+    ]
+    usable = [i for i in allowed if _is_prose(sentences[i].text)]
+    if not usable and not any(_is_prose(s.text) for s in sentences):
+        # no prose at all (notes, a list): the longer lines are what there is
+        usable = [i for i in allowed if len(sentences[i].text.split()) >= _MIN_WORDS]
     if not usable:
         return ()
     usable = usable[:_MAX_CANDIDATES]
     items = [sentences[i] for i in usable]
     central = _centrality(items) if len(items) > 1 else [1.0]
     scores: dict[int, float] = {}
+    leaning: set[int] = set()
     for rank, (index, item) in enumerate(zip(usable, items, strict=True)):
-        title = len(item.lemmas & title_lemmas) / (len(title_lemmas) or 1)
+        overlap = len(item.lemmas & title_lemmas) / (len(title_lemmas) or 1)
         lead = 1.0 / (1.0 + 0.35 * rank)
-        score = central[rank] + 1.2 * title + 0.6 * lead
-        if _BACKGROUND.match(item.text):
+        score = central[rank] + 1.2 * overlap + 0.6 * lead
+        if _BACKGROUND.match(item.text) or _CONTRAST.match(item.text):
             score *= 0.3  # background is the last resort, not forbidden
-        elif _ANAPHORIC.match(item.text):
-            score *= 0.4  # needs the sentence before it: only when nothing standalone is left
+        if _needs_antecedent(item.text):
+            leaning.add(index)
         scores[index] = score
     want = min(limit if len(usable) >= 8 else 2, len(usable))
     picked: list[int] = []
-    for index in sorted(scores, key=lambda i: -scores[i]):
-        if len(picked) == want:
-            break
-        lemmas = sentences[index].lemmas
-        if any(_jaccard(lemmas, sentences[p].lemmas) > _NEAR_DUPLICATE for p in picked):
-            continue
-        size = sum(len(sentences[p].text) for p in picked) + len(sentences[index].text)
-        if picked and size > _MAX_CHARS and len(picked) >= 2:
-            continue
-        picked.append(index)
+    # Two rounds: a sentence that leans on the one before it may join once that one
+    # is in (then it reads in context); alone it never does.
+    for _round in range(2):
+        for index in sorted(scores, key=lambda i: -scores[i]):
+            if len(picked) == want:
+                break
+            if index in picked or (index in leaning and index - 1 not in picked):
+                continue
+            lemmas = sentences[index].lemmas
+            if any(_jaccard(lemmas, sentences[p].lemmas) > _NEAR_DUPLICATE for p in picked):
+                continue
+            size = sum(len(sentences[p].text) for p in picked) + len(sentences[index].text)
+            if picked and size > _MAX_CHARS and len(picked) >= 2:
+                continue
+            picked.append(index)
     return tuple(sentences[i].text for i in sorted(picked))

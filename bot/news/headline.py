@@ -1,0 +1,288 @@
+"""Which line of a story is its headline, when no title was given.
+
+Scraped pages put furniture above the headline: menus ("Menu", "All news"), section
+names, breadcrumbs, share bars, tickers (losses, currency, weather), "date … Site.com"
+lines, image markup, contact lines. The headline is the line that is shaped like one
+and that the story then talks about: its words come back in the text below it. So
+each headline-shaped line near the top is scored by how many of its words recur in
+the following text, earlier lines first; a line after the story has started loses.
+
+Without such a line: a first line shaped like a heading is still the title (pasted
+"Headline\\nText"), and a text that starts with prose gets its first sentence as the
+headline and keeps the rest of that paragraph as text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from bot.news.sentences import split_paragraph
+
+HEAD_LINES = 40  # the headline is near the top of a page (menus can be long)
+_MIN_WORDS = 3  # "В России", "MADRID", "Pep Guardiola": rubrics, datelines, names
+_FOLLOWING_WORDS = 250  # the text a headline is compared with
+_MIN_OVERLAP = 0.3  # share of a headline's words the text below must repeat
+_PROSE_PENALTY = 0.2  # per story paragraph above the line: a subheading, not the headline
+_MARGIN = 0.3  # an earlier line this close to the best one is the headline
+_MAX_WORDS = 30
+_PROSE_WORDS = 15
+_CAPTION_WORDS = 8  # shorter lines above the first paragraph are labels and counters
+
+_WORD = re.compile(r"[^\W\d_]+(?:['’ʼ-][^\W\d_]+)*")
+_LETTER_WORD = re.compile(r"^[^\W\d_]")
+_FURNITURE = re.compile(
+    r"https?://|www\.|\.(?:com|org|net|ua|ru)\b|@\w|\+?\d[\d ()-]{8,}\d|©|<\w+|\]\(|"
+    r"[$€£₴₽]\s?\d|\d\s?[$€£₴₽]|\d\s?°|°\s?[CF]\b|^\W*•",
+    re.IGNORECASE,
+)
+# Lines that open like archive pages, copyright notes, tag lists, dates of the page.
+# "Home › World › Europe", "UA | RU | EN": two separators make a breadcrumb or a switcher
+_SEPARATOR = re.compile(r"\s[|›»>/•·]\s")
+_FURNITURE_START = re.compile(
+    r"^\W*(?:tag archives?|archives?|category|categories|tags?|рубрика|розділ|раздел|"
+    r"copyright|date\s+\d|дата\s+\d|updated|оновлено|обновлено|\d{1,2}[.:/]\d{2}|"
+    r"(?:source|джерело|источник|details|деталі|подробности|quote|цитата|background|"
+    r"довідка|справка)\s*:|official website|офіційний сайт|официальный сайт|view settings)",
+    re.IGNORECASE,
+)
+# Words of navigation and section names (4-letter stems): a line made only of them is
+# a menu item, however short.
+_NAV_STEMS = frozenset(
+    word[:4]
+    for word in str.split(
+        "menu меню close закрити закрыть home головна главная news новини новости all усі всі "
+        "все світ мир world politics політика политика economy економіка экономика business "
+        "бізнес бизнес sport спорт culture культура society суспільство общество сервіси "
+        "сервисы search пошук поиск login увійти войти more більше больше latest останні "
+        "последние top топ video відео видео photo фото спецпроєкти потреби special needs read "
+        "читати читать online онлайн live наживо page сторінка back назад"
+    )
+)
+_FINAL = tuple(".!?…")
+_DATE_IN_LINE = re.compile(
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2},\s+\d{4}"
+    r"|\d{1,2}\s+(?:січ|лют|берез|квіт|трав|черв|лип|серп|верес|жовт|листоп|груд|янв|фев|"
+    r"мар|апр|ма[йя]|июн|июл|авг|сен|окт|ноя|дек)\w*\s+\d{4}|\d{1,2}\.\d{1,2}\.\d{4}",
+    re.IGNORECASE,
+)
+# "date 2022-01-19 Headline": the page's date printed before its headline
+_DATE_PREFIX = re.compile(r"^\s*(?:date|дата)?\s*\d{4}-\d{2}(?:-\d{2})?\s+(?=\D)", re.I)
+_HASHTAG = re.compile(r"(?:^|\s)#[\w-]+")
+# "…гарантиях безопасности УкраинеЛидеры стран…": a headline glued to the next line
+_GLUED = re.compile(r"(?<=[а-яіїєґё])(?=[А-ЯІЇЄҐЁ][а-яіїєґё])")
+_ENDS_WITH_DATE = re.compile(
+    rf"(?:{_DATE_IN_LINE.pattern}|\s\d{{4}})\W*(?:року|года|р|г)?\W*$", re.I
+)
+_ABBREVIATION_END = re.compile(r"(?:\b[A-ZА-ЯІЇЄҐ]\.)+$")
+_FULL_STOP_PENALTY = 0.3  # a line ending in a full stop is more often a lead or caption
+_SHORT_WORDS = 4  # shorter words are too common to show that the text repeats a line
+
+
+@dataclass(frozen=True, slots=True)
+class Headline:
+    title: str
+    lines: tuple[str, ...]  # the story's lines without the headline and what was above it
+
+
+@lru_cache(maxsize=4096)
+def _stems(text: str) -> frozenset[str]:
+    """5-letter prefixes of the longer words: inflection-blind enough to see a
+    headline's words come back in the text."""
+    return frozenset(
+        {
+            w[:5]
+            for w in (m.group(0).casefold().replace("ё", "е") for m in _WORD.finditer(text))
+            if len(w) >= _SHORT_WORDS
+        }
+    )
+
+
+def _words(line: str) -> list[str]:
+    return _WORD.findall(line)
+
+
+def is_prose(line: str) -> bool:
+    """A story paragraph: long, or several sentences, ending like a sentence (a long
+    one may end with the colon that introduces a quote)."""
+    words = len(line.split())
+    end = line.rstrip("»\"”“)'’ ")
+    if words >= _PROSE_WORDS:
+        return end.endswith((*_FINAL, ":"))
+    return words >= 6 and end.endswith(_FINAL) and _sentence_count(line) > 1
+
+
+@lru_cache(maxsize=4096)
+def _sentence_count(line: str) -> int:
+    return len(split_paragraph(line, ""))
+
+
+def _is_navigation(line: str) -> bool:
+    words = [w for w in _words(line) if len(w) > 2]
+    return bool(words) and all(w.casefold()[:4] in _NAV_STEMS for w in words)
+
+
+def headline_shaped(line: str) -> bool:
+    """Could be a headline: a few words, mostly letters, no page furniture."""
+    tokens = line.split()
+    words = _words(line)
+    if not words or len(tokens) > _MAX_WORDS or line.rstrip().endswith(":"):
+        return False
+    if sum(bool(_LETTER_WORD.match(t.lstrip("«\"“„'(‘"))) for t in tokens) < 0.6 * len(tokens):
+        return False  # tickers, counters, dates with numbers
+    if _FURNITURE_START.match(line) or len(_SEPARATOR.findall(line)) >= 2:
+        return False
+    if _FURNITURE.search(line) or _is_navigation(line):
+        return False
+    if _ENDS_WITH_DATE.search(line[-40:]):
+        return False  # a caption or a dateline: "… у Женеві. 16 червня 2021 року"
+    folded = [w.casefold() for w in words]
+    if len(folded) >= 6 and len(set(folded)) < 0.75 * len(folded):
+        return False  # a tag cloud: "Name Place Country Name Place Country"
+    return not is_prose(line)
+
+
+def _full_stop(line: str) -> bool:
+    end = line.rstrip()
+    return end.endswith(".") and not end.endswith("..") and not _ABBREVIATION_END.search(end)
+
+
+def _enough_words(line: str) -> bool:
+    """Three words, or two of which one is not a name ("Russian-US talks", not
+    "Pep Guardiola" or "В России")."""
+    words = _words(line)
+    if len(words) >= _MIN_WORDS:
+        return True
+    return len(words) == 2 and any(w[:1].islower() for w in words)
+
+
+def _candidates(lines: Sequence[str]) -> list[tuple[int, str]]:
+    """(line index, headline text) for the top lines. A page date before the headline
+    ("date 2022-01-19 Headline") is cut off, and so is what a first line glues after
+    a headline: a date, a byline, the text ("Title February 21, 2023Name, Site …")."""
+    out: list[tuple[int, str]] = []
+    prose = 0
+    for i, line in enumerate(lines[:HEAD_LINES]):
+        prefix = _DATE_PREFIX.match(line)
+        if prefix:
+            line = line[prefix.end() :]
+        line = _HASHTAG.sub("", line).strip()
+        glued = _GLUED.search(line)
+        if glued and len(line[: glued.start()].split()) >= _MIN_WORDS:
+            line = line[: glued.start()]
+        if headline_shaped(line):
+            if _enough_words(line):
+                out.append((i, line))
+        elif i == 0 and len(line.split()) > _MAX_WORDS:
+            date = _DATE_IN_LINE.search(line)
+            head = line[: date.start()].strip() if date else ""
+            if head and headline_shaped(head) and len(head.split()) >= 4:
+                out.append((i, head))
+        if is_prose(line):
+            prose += 1
+            if prose >= 3:
+                break
+    return out
+
+
+def _context(lines: Sequence[str], index: int, title: str) -> set[str]:
+    """Stems of the text around a line: the prose above it and what follows (copies
+    of the line left out), so a headline printed under its lead is judged too."""
+    found: set[str] = set()
+    for line in lines[:index]:
+        if is_prose(line):
+            found |= _stems(line)
+    rest = lines[index]
+    at = rest.find(title)
+    if at >= 0:
+        found |= _stems(rest[at + len(title) :])
+    count = 0
+    for line in lines[index + 1 :]:
+        if line.startswith(title):
+            line = line[len(title) :]
+        found |= _stems(line)
+        count += len(line.split())
+        if count >= _FOLLOWING_WORDS:
+            break
+    return found
+
+
+def _score(lines: Sequence[str], index: int, title: str) -> float:
+    stems = _stems(title)
+    if not stems:
+        return 0.0
+    # One repeated word is chance ("Все проекты", "Made in Russia"), not a headline;
+    # +1 so that a short menu item does not outscore a long headline by luck.
+    common = len(stems & _context(lines, index, title))
+    overlap = common / (len(stems) + 1) if common >= 2 else 0.0
+    above = sum(is_prose(line) for line in lines[:index])
+    return overlap - _PROSE_PENALTY * above - _FULL_STOP_PENALTY * _full_stop(title)
+
+
+def _rest(lines: Sequence[str], index: int, title: str) -> tuple[str, ...]:
+    """Lines after the headline; above it only prose that shares words with it (a lead
+    printed before the headline), not menus or footers; later copies of the headline
+    go, and a line that starts with it keeps only what follows."""
+    stems = _stems(title)
+    kept = [
+        line
+        for line in lines[:index]
+        if is_prose(line) and len(_stems(line) & stems) >= max(1, len(stems) // 3)
+    ]
+    line = lines[index]
+    at = line.find(title)
+    tail = line[at + len(title) :].strip() if at >= 0 else ""
+    if _WORD.search(tail):
+        kept.append(tail)
+    for line in lines[index + 1 :]:
+        if line.strip() == title:
+            continue
+        if line.startswith(title) and len(line) > len(title):
+            tail = line[len(title) :].strip()
+            if _WORD.search(tail):
+                kept.append(tail)
+            continue
+        kept.append(line)
+    return tuple(kept)
+
+
+def find_headline(lines: Sequence[str]) -> Headline:
+    """The headline of cleaned story lines and the lines that remain the story."""
+    if not lines:
+        return Headline("", ())
+    scored = [(_score(lines, i, title), i, title) for i, title in _candidates(lines)]
+    top = max((score for score, _, _ in scored), default=0.0)
+    for score, index, title in scored:  # reading order: the first good one
+        if score >= _MIN_OVERLAP and score >= top - _MARGIN:
+            return Headline(title, _rest(lines, index, title))
+    # Nothing the text repeats enough: a headline-shaped line above the first paragraph.
+    first_prose = next((i for i, line in enumerate(lines) if is_prose(line)), len(lines))
+    above = [c for c in scored if c[1] < first_prose and not _full_stop(c[2])]
+    if above:
+        _, index, title = max(above, key=lambda c: (c[0], c[1]))
+        return Headline(title, _rest(lines, index, title))
+    if headline_shaped(lines[0]):
+        return Headline(lines[0], tuple(lines[1:]))
+    return _first_sentence(lines)
+
+
+def _first_sentence(lines: Sequence[str]) -> Headline:
+    """A story that starts with prose: its first sentence heads it. The paragraph
+    stays whole (its quotes are still found; the summary skips the headline's
+    sentence); short lines above it that are not sentences (counters, labels) go."""
+    for index, line in enumerate(lines):
+        if not is_prose(line):
+            continue
+        prefix = _DATE_PREFIX.match(line)
+        start = prefix.end() if prefix else 0
+        sentences = split_paragraph(line[start:], "")
+        title = sentences[0] if sentences else line[start:]
+        above = [a for a in lines[:index] if len(a.split()) >= _CAPTION_WORDS or _ends_sentence(a)]
+        return Headline(title.strip(), (*above, *lines[index:]))
+    return Headline(lines[0], tuple(lines[1:]))
+
+
+def _ends_sentence(line: str) -> bool:
+    return line.rstrip("»\"”“)'’ ").endswith(_FINAL)

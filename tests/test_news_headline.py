@@ -1,0 +1,115 @@
+"""Finding the headline when no title is given: page furniture above it is skipped."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.news import analyze
+from bot.news.clean import clean_text
+from bot.news.headline import find_headline, headline_shaped
+
+LEAD = (
+    "Делегації двох країн провели у Відні перший раунд переговорів про обмін "
+    "полоненими та гуманітарні коридори."
+)
+BODY = (
+    "Сторони домовилися зустрітися знову через місяць і підготувати списки для обміну. "
+    "Посередники назвали перший раунд переговорів корисним."
+)
+HEADLINE = "У Відні завершився перший раунд переговорів про обмін полоненими"
+
+
+@pytest.mark.parametrize(
+    "clutter",
+    [
+        ["menu closed"],
+        ["All news", "Updated at:"],
+        ["ukenru"],
+        ["fbpx"],
+        ["Деталі"],
+        ["Цитата"],
+        ["• Home"],
+        ["Головна › Новини › Світ"],
+        ["UA | RU | EN"],
+        ["Facebook Twitter Telegram Viber"],
+        ["date 2022-01-19 Site.com"],
+        ["$41.28 €43.46 ₴1.07"],
+        ["Київ +3°C"],
+        ["Новини світу", "Спеціальні потреби"],
+        ["Go to home page"],
+        ["Tag Archives: Іван Петренко"],
+        ["Copyright © 2024 Сайт"],
+        ["Втрати ворога", "977 650", "ТАНКИ", "10 839"],
+        ["Курси валют", "USD 41,28", "EUR 43,46"],
+        ["Сайт Ньюз Київ Переговори Сайт Ньюз Київ Переговори"],  # a tag cloud
+        ["Іван Петренко"],  # a name under a photo
+        ["Головне за день: Ціни на пальне зросли Збірна виграла матч Завтра похолодає"],
+    ],
+)
+def test_furniture_above_the_headline_is_skipped(clutter: list[str]) -> None:
+    text = "\n".join([*clutter, HEADLINE, LEAD, BODY])
+    analysis = analyze(text)
+    assert analysis.title == HEADLINE
+    assert analysis.paragraphs[0] == LEAD
+
+
+def test_a_dated_headline_loses_the_date_and_a_repeated_one_is_kept_once() -> None:
+    cleaned = clean_text(f"date 2022-01-19 {HEADLINE}\n{LEAD}\n{HEADLINE}\n{BODY}")
+    assert cleaned.title == HEADLINE
+    assert cleaned.paragraphs == (LEAD, BODY)
+
+
+def test_headline_printed_below_its_lead_is_found() -> None:
+    cleaned = clean_text(f"{LEAD}\n{HEADLINE}\n{BODY}")
+    assert cleaned.title == HEADLINE
+    assert LEAD in cleaned.paragraphs  # the lead is story text, kept
+
+
+def test_subheading_after_the_story_started_is_not_the_headline() -> None:
+    text = f"{HEADLINE}\n{LEAD}\n{BODY}\nПерший раунд переговорів про обмін полоненими\n{BODY}"
+    assert clean_text(text).title == HEADLINE
+
+
+def test_one_paragraph_story_gets_its_first_sentence_as_headline() -> None:
+    text = f"{LEAD} {BODY}"
+    analysis = analyze(text)
+    assert analysis.title == LEAD
+    assert analysis.paragraphs == (text,)  # the story's text stays whole
+    assert analysis.summary and all(s in BODY for s in analysis.summary)
+
+
+def test_furniture_then_one_paragraph_story() -> None:
+    analysis = analyze(f"Меню\nВсі новини\n{LEAD} {BODY}")
+    assert analysis.title == LEAD
+
+
+def test_pasted_heading_with_a_story_stays_the_title() -> None:
+    assert clean_text("Коротко\nОдне речення про подію у столиці.").title == "Коротко"
+    assert clean_text("Лише заголовок").title == "Лише заголовок"
+
+
+def test_headline_glued_to_its_date_and_byline_is_cut() -> None:
+    line = (
+        "Talks on arms control resume in Geneva after a long pause January 10, 2022"
+        "January 10, 2022John Smith, News Site The delegations met for seven hours and "
+        "agreed to continue the talks on arms control next month in Geneva."
+    )
+    found = find_headline([line, "Both delegations described the talks on arms control as useful."])
+    assert found.title == "Talks on arms control resume in Geneva after a long pause"
+
+
+@pytest.mark.parametrize(
+    ("line", "shaped"),
+    [
+        (HEADLINE, True),
+        ("Moscow sees little chance of talks with the U.S.", True),
+        ("Russian-US talks", True),
+        ("menu closed", False),
+        ("320x50", False),
+        ("Сувязь з рэдакцыяй — @Redakcyja, тэлефон +37060000000", False),
+        ("Президенти зустрілися у Женеві. 16 червня 2021 року", False),
+        (LEAD, False),
+    ],
+)
+def test_headline_shape(line: str, shaped: bool) -> None:
+    assert headline_shaped(line) is shaped
