@@ -4,7 +4,11 @@
 text and entities Telegram would produce, or raises ValueError. It is deliberately a
 little stricter than Telegram itself: the docs ask for every literal "<", ">" and "&"
 to be escaped, so a stray one is an error here even where Telegram would forgive it.
-Unknown attributes are ignored, as Telegram does.
+Unknown attributes are ignored, as Telegram does. Where Telegram is looser still, this
+check refuses: attribute values must be quoted and names lower-case, `&#X41;` and `&lt`
+without ';' are errors (Telegram would show or decode them literally), whitespace inside
+a tag is only Telegram's (space, tab, CR, LF, VT). Everything Telegram's own parser
+refuses, this refuses too (tests/test_sandbox_html.py checks it against tdlib's).
 """
 
 from __future__ import annotations
@@ -37,11 +41,14 @@ TAG_TYPES: dict[str, str] = {
 }
 NAMED_ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
 
+_SPACE = " \t\r\n\v"  # whitespace in a tag, as Telegram counts it (not \f, not NBSP)
 _TAG_NAME = re.compile(r"[A-Za-z][A-Za-z0-9-]*")
 _ATTR = re.compile(
-    r"""\s+([A-Za-z][A-Za-z0-9_-]*)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'<>=`]+)))?"""
+    r"""[ \t\r\n\v]+([a-z][a-z0-9_-]*)(?:[ \t\r\n\v]*=[ \t\r\n\v]*(?:"([^"]*)"|'([^']*)'))?"""
 )
-_CHAR_REF = re.compile(r"&(?:#([0-9]{1,7})|#[xX]([0-9A-Fa-f]{1,6})|([A-Za-z]+));")
+_CHAR_REF = re.compile(r"&(?:#([0-9]{1,7})|#x([0-9A-Fa-f]{1,6})|([A-Za-z]+));")
+_EMOJI_ID = re.compile(r"[1-9][0-9]{0,18}")  # a positive int64, as Telegram requires
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +83,7 @@ def _decode_ref(match: re.Match[str]) -> str:
             raise ValueError(f"unsupported HTML entity &{name};")
         return NAMED_ENTITIES[name]
     code = int(decimal) if decimal is not None else int(hexadecimal, 16)
-    if code == 0 or code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
+    if code == 0 or code >= 0x10FFFF or 0xD800 <= code <= 0xDFFF:
         raise ValueError(f"invalid character reference {match.group(0)}")
     return chr(code)
 
@@ -90,6 +97,8 @@ def _unescape(raw: str, where: int) -> str:
         chunk = raw[pos:] if amp < 0 else raw[pos:amp]
         if ">" in chunk:
             raise ValueError(f"unescaped '>' at {where + pos + chunk.index('>')}")
+        if _SURROGATE.search(chunk):
+            raise ValueError(f"lone surrogate at {where + pos}")
         out.append(chunk)
         if amp < 0:
             return "".join(out)
@@ -173,7 +182,7 @@ def _parse_tag(
     tag = name_match.group(0).lower()
     pos = name_match.end()
     if closing:
-        gt = pos + len(html[pos:]) - len(html[pos:].lstrip())
+        gt = pos + len(html[pos:]) - len(html[pos:].lstrip(_SPACE))
         if not html.startswith(">", gt):
             raise ValueError(f"malformed end tag </{tag} at {lt}")
         if not stack:
@@ -202,10 +211,10 @@ def _parse_tag(
         attr = _ATTR.match(html, pos)
         if attr is None:
             break
-        attrs[attr.group(1).lower()] = _attr_value(attr, attr.start())
+        attrs[attr.group(1)] = _attr_value(attr, attr.start())
         pos = attr.end()
     rest = html[pos:]
-    pos += len(rest) - len(rest.lstrip())
+    pos += len(rest) - len(rest.lstrip(_SPACE))
     if not html.startswith(">", pos):
         raise ValueError(f"malformed start tag <{tag} at {lt}")
     entity_type = TAG_TYPES[tag]
@@ -217,7 +226,7 @@ def _parse_tag(
         opened.url = attrs.get("href")
     elif tag == "tg-emoji":
         emoji_id = attrs.get("emoji-id", "")
-        if not emoji_id.isdigit():
+        if not (_EMOJI_ID.fullmatch(emoji_id) and int(emoji_id) < 1 << 63):
             raise ValueError(f"<tg-emoji> needs a numeric emoji-id at {lt}")
         opened.emoji_id = emoji_id
     elif tag == "blockquote" and "expandable" in attrs:

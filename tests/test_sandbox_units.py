@@ -1,11 +1,10 @@
-"""Sandbox parts without a server: the HTML parser, the flood limits, seeded faults."""
+"""Sandbox parts without a server: the flood limits, seeded faults (HTML: test_sandbox_html)."""
 
 from __future__ import annotations
 
 import pytest
 
 from bot.sandbox.faults import Faults
-from bot.sandbox.html import HtmlError, parse_html, utf16_len
 from bot.sandbox.limits import RateLimiter
 
 
@@ -15,57 +14,6 @@ class Clock:
 
     def __call__(self) -> float:
         return self.now
-
-
-def test_entities_use_utf16_offsets() -> None:
-    parsed = parse_html(
-        "😀 <b>жирний</b> &lt;&#128512;&gt; <a href='https://x.ua/?a=1&amp;b=2'>л</a>"
-    )
-    assert parsed.text == "😀 жирний <😀> л"
-    bold, link = parsed.entities
-    assert (bold["type"], bold["offset"], bold["length"]) == ("bold", 3, 6)
-    assert link == {"type": "text_link", "offset": 15, "length": 1, "url": "https://x.ua/?a=1&b=2"}
-    assert utf16_len(parsed.text) == parsed.length == 16
-
-
-def test_pre_with_code_is_one_entity_and_empty_tags_vanish() -> None:
-    parsed = parse_html('<pre><code class="language-python">x = 1</code></pre><b></b>')
-    assert parsed.entities == [{"type": "pre", "offset": 0, "length": 5, "language": "python"}]
-
-
-def test_supported_tags_parse() -> None:
-    source = (
-        "<strong>a</strong><em>b</em><ins>c</ins><del>d</del><strike>e</strike>"
-        '<span class="tg-spoiler">f</span><tg-spoiler>g</tg-spoiler><code>h</code>'
-        "<blockquote expandable>i</blockquote>"
-        '<tg-emoji emoji-id="5368324170671202286">👍</tg-emoji>'
-    )
-    types = [e["type"] for e in parse_html(source).entities]
-    assert types == [
-        "bold", "italic", "underline", "strikethrough", "strikethrough",
-        "spoiler", "spoiler", "code", "expandable_blockquote", "custom_emoji",
-    ]  # fmt: skip
-
-
-def test_unknown_ampersand_stays_literal() -> None:
-    assert parse_html("R&D &nbsp; &amp").text == "R&D &nbsp; &amp"
-
-
-@pytest.mark.parametrize(
-    ("source", "message"),
-    [
-        ("<b>x", 'find end tag corresponding to start tag "b"'),
-        ("<b><i>x</b></i>", 'expected "</i>", found "</b>"'),
-        ("x</b>", "Unexpected end tag at byte offset 1"),
-        ("ї<p>x</p>", 'Unsupported start tag "p" at byte offset 2'),
-        ("<span>x</span>", 'must have class "tg-spoiler"'),
-        ('<a href="x>y</a>', "Unclosed start tag"),
-        ("<br/>", 'Unsupported start tag "br/"'),
-    ],
-)
-def test_bad_markup_raises_telegram_text(source: str, message: str) -> None:
-    with pytest.raises(HtmlError, match=message.replace("(", r"\(")):
-        parse_html(source)
 
 
 def test_private_chat_allows_a_burst_of_three_then_one_per_second() -> None:

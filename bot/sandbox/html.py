@@ -1,22 +1,60 @@
-"""Telegram-flavoured HTML: parse like the Bot API does, or fail with its error text.
+"""Telegram-flavoured HTML: parse exactly as Telegram does, or fail with its error text.
 
-Only the tags Telegram accepts are allowed; anything else raises `HtmlError`, whose
-message is what the Bot API puts after "Bad Request: can't parse entities: ".
-Offsets and lengths are in UTF-16 code units, as Telegram counts them.
+This follows tdlib's own `parse_html` (what the Bot API runs for parse_mode=HTML) step
+by step, and is checked against the compiled original (`../shared/tools/tdparse`) on
+tdlib's test cases and a differential fuzz run (tests/test_sandbox_html.py). Its quirks
+are Telegram's: `&lt` needs no ';', unknown `&name;` stays literal, an unquoted attribute
+value is a lower-cased name token, `</>` closes any tag, an entity over empty text
+vanishes, `<a>` without href links its own text, a link Telegram cannot use (no dot in
+the host, another scheme) is dropped silently, and a decoded lone surrogate is an error.
+Error messages are what the Bot API puts after "Bad Request: can't parse entities: ";
+offsets and lengths are in UTF-16 code units, error offsets in UTF-8 bytes.
 """
 
 from __future__ import annotations
 
-import html
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.sandbox.links import c_integer, c_integer_safe, checked_link, link_user_id, lower_ascii
 from bot.tghtml import NAMED_ENTITIES, TAG_TYPES
 
-# The tags and named entities Telegram knows; any other "&name;" stays literal text.
-# (This parser imitates Telegram's leniency; bot.tghtml is the stricter self-check.)
-NAMED = NAMED_ENTITIES
-_NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-")
+# Telegram's tags: the ones the bot may use (bot.tghtml) and <tg-time>, which it does not.
+TAGS = frozenset(TAG_TYPES) | {"tg-time"}
+NAMED = {name: ord(char) for name, char in NAMED_ENTITIES.items()}
+
+_SPACE = frozenset(" \t\r\n\v\0")  # tdlib's is_space; NUL also ends the text in a tag
+_DIGITS = frozenset("0123456789")
+_HEX = frozenset("0123456789abcdefABCDEF")
+_ALPHA = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+_NAME_TOKEN = _ALPHA | _DIGITS | {".", "-"}
+_ATTR_END = _SPACE | set("=>/\"'")
+_SPECIAL = re.compile("[&<]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_DATE_FLAGS = {"t": 2, "T": 4, "d": 8, "D": 16, "w": 32, "W": 32}
+
+# tdlib's entity kinds: their sort priority and their Bot API type.
+_PRIORITY = {
+    "Bold": 90, "Italic": 91, "Underline": 92, "Strikethrough": 93, "Spoiler": 94,
+    "Code": 20, "Pre": 11, "PreCode": 10, "TextUrl": 49, "MentionName": 49,
+    "CustomEmoji": 99, "BlockQuote": 0, "ExpandableBlockQuote": 0, "FormattedDate": 30,
+}  # fmt: skip
+_BOT_API_TYPE = {
+    "Bold": "bold", "Italic": "italic", "Underline": "underline",
+    "Strikethrough": "strikethrough", "Spoiler": "spoiler", "Code": "code", "Pre": "pre",
+    "PreCode": "pre", "TextUrl": "text_link", "MentionName": "text_mention",
+    "CustomEmoji": "custom_emoji", "BlockQuote": "blockquote",
+    "ExpandableBlockQuote": "expandable_blockquote", "FormattedDate": "date_time",
+}  # fmt: skip
+_SIMPLE_KINDS = {
+    "b": "Bold", "strong": "Bold", "i": "Italic", "em": "Italic", "u": "Underline",
+    "ins": "Underline", "s": "Strikethrough", "strike": "Strikethrough",
+    "del": "Strikethrough", "tg-spoiler": "Spoiler", "span": "Spoiler",
+}  # fmt: skip
+
+# (kind, offset, length, argument) as tdlib reports it; a list so <pre> can retype it.
+TdEntity = list[Any]
 
 
 class HtmlError(ValueError):
@@ -36,202 +74,285 @@ class Parsed:
 @dataclass
 class _Open:
     tag: str
-    start: int  # UTF-16 offset in the output
-    at: int  # index in the source, for error offsets
-    arg: str | None = None
+    argument: str
+    date: int
+    offset: int  # UTF-16 offset in the output
+    chunk: int  # index in the output chunks, for <a> without href
 
 
 def utf16_len(text: str) -> int:
     """Length in UTF-16 code units: characters beyond the BMP count twice."""
-    return len(text.encode("utf-16-le")) // 2
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
 def _byte_offset(source: str, index: int) -> int:
-    return len(source[:index].encode())
+    return len(source[:index].encode("utf-8", "surrogatepass"))
 
 
-def _decode_entity(source: str, i: int) -> tuple[str, int] | None:
-    """Decode an entity starting at source[i] == '&'; None when it is not one."""
-    end = source.find(";", i + 1, i + 12)
-    if end < 0:
-        return None
-    body = source[i + 1 : end]
-    if body in NAMED:
-        return NAMED[body], end + 1
-    if body.startswith("#"):
-        try:
-            code = int(body[2:], 16) if body[1:2] in ("x", "X") else int(body[1:])
-        except ValueError:
+def _decode_entity(s: str, i: int) -> tuple[int, int] | None:
+    """tdlib's decode_html_entity at s[i] == '&': (code point, next index) or None."""
+    j = i + 1
+    if s[j] == "#":
+        j += 1
+        hexadecimal = s[j] == "x"
+        j += hexadecimal
+        start = j
+        while s[j] in (_HEX if hexadecimal else _DIGITS):
+            j += 1
+        if j - i >= 10 or j == start:
             return None
-        if 0 < code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF:
-            return chr(code), end + 1
-    return None
+        code = int(s[start:j], 16 if hexadecimal else 10)
+        if code == 0 or code >= 0x10FFFF:
+            return None
+    else:
+        while s[j] in _ALPHA:
+            j += 1
+        code = NAMED.get(s[i + 1 : j], 0)
+        if not code:
+            return None
+    return code, j + (s[j] == ";")
 
 
-def _read_attrs(source: str, i: int, tag: str, at: int) -> tuple[dict[str, str], int]:
-    """Read attributes after the tag name; return them and the index after '>'."""
-    attrs: dict[str, str] = {}
-    n = len(source)
-    bad = f'Unclosed start tag "{tag}" at byte offset {_byte_offset(source, at)}'
-    while True:
-        while i < n and source[i].isspace():
+def _date_flags(date_format: str) -> int:
+    if date_format in ("r", "R"):
+        return 1
+    flags = 0
+    for ch in date_format:
+        if ch not in _DATE_FLAGS:
+            raise HtmlError("Invalid date format used")
+        flags |= _DATE_FLAGS[ch]
+    return flags
+
+
+def _start_tag(s: str, begin: int, source: str) -> tuple[_Open, int]:
+    """Read the start tag at s[begin] == '<'; return it and the index of its '>'."""
+    i = begin + 1
+    while s[i] not in _SPACE and s[i] != ">":
+        i += 1
+    at = _byte_offset(source, begin)
+    if s[i] == "\0":
+        raise HtmlError(f"Unclosed start tag at byte offset {at}")
+    tag = lower_ascii(s[begin + 1 : i])
+    if tag not in TAGS:
+        raise HtmlError(f'Unsupported start tag "{tag}" at byte offset {at}')
+    argument, date = "", 0
+    unclosed = f'Unclosed start tag "{tag}" at byte offset {at}'
+    while s[i] != ">":
+        while s[i] in _SPACE and s[i] != "\0":
             i += 1
-        if i >= n:
-            raise HtmlError(bad)
-        if source[i] == ">":
-            return attrs, i + 1
-        start = i
-        while i < n and not source[i].isspace() and source[i] not in "=>/\"'":
+        if s[i] == ">":
+            break
+        name_at = i
+        while s[i] not in _ATTR_END:
             i += 1
-        name = source[start:i].lower()
+        name = s[name_at:i]
         if not name:
-            raise HtmlError(
-                f'Empty attribute name in the tag "{tag}" at byte offset {_byte_offset(source, at)}'
-            )
-        while i < n and source[i].isspace():
+            raise HtmlError(f'Empty attribute name in the tag "{tag}" at byte offset {at}')
+        while s[i] in _SPACE and s[i] != "\0":
             i += 1
-        if i >= n:
-            raise HtmlError(bad)
-        if source[i] != "=":
-            attrs[name] = ""
+        if s[i] != "=":
+            if s[i] == "\0":
+                raise HtmlError(unclosed)
+            if tag == "blockquote" and name == "expandable":
+                argument = "1"
             continue
         i += 1
-        while i < n and source[i].isspace():
+        while s[i] in _SPACE and s[i] != "\0":
             i += 1
-        if i >= n:
-            raise HtmlError(bad)
-        if source[i] in "\"'":
-            quote = source[i]
-            close = source.find(quote, i + 1)
-            if close < 0:
-                raise HtmlError(bad)
-            raw = source[i + 1 : close]
-            attrs[name] = html.unescape(raw) if "&" in raw else raw
-            i = close + 1
-        else:
-            start = i
-            while i < n and (source[i].isalnum() or source[i] in ".-_"):
-                i += 1
-            if i < n and not source[i].isspace() and source[i] != ">":
-                raise HtmlError(
-                    f"Unexpected end of name token at byte offset {_byte_offset(source, i)}"
-                )
-            attrs[name] = source[start:i]
+        if s[i] == "\0":
+            raise HtmlError(unclosed)
+        value, i = _attribute_value(s, i, source)
+        if s[i] == "\0":
+            raise HtmlError(f"Unclosed start tag at byte offset {at}")
+        if tag == "a" and name == "href":
+            argument = value
+        elif tag == "code" and name == "class" and value.startswith("language-"):
+            argument = value[9:]
+        elif tag == "span" and name == "class" and value.startswith("tg-"):
+            argument = value[3:]
+        elif (tag, name) in (("tg-emoji", "emoji-id"), ("tg-time", "format")):
+            argument = value
+        elif tag == "blockquote" and name == "expandable":
+            argument = "1"
+        elif tag == "tg-time" and name == "unix":
+            date = c_integer(value, 32)
+    if tag == "span" and argument != "spoiler":
+        raise HtmlError(f'Tag "span" must have class "tg-spoiler" at byte offset {at}')
+    return _Open(tag, argument, date, 0, 0), i
 
 
-def _tag_arg(tag: str, attrs: dict[str, str], source: str, at: int) -> str | None:
-    if tag == "a":
-        return attrs.get("href")
-    if tag == "code":
-        cls = attrs.get("class", "")
-        return cls.removeprefix("language-") if cls.startswith("language-") else None
-    if tag == "span":
-        if attrs.get("class") != "tg-spoiler":
+def _attribute_value(s: str, i: int, source: str) -> tuple[str, int]:
+    if s[i] not in "'\"":
+        # A name token: letters, digits, '.', '-'; not case-sensitive.
+        start = i
+        while s[i] in _NAME_TOKEN:
+            i += 1
+        if s[i] not in _SPACE and s[i] != ">":
             raise HtmlError(
-                f'Tag "span" must have class "tg-spoiler" at byte offset {_byte_offset(source, at)}'
+                f"Unexpected end of name token at byte offset {_byte_offset(source, start)}"
             )
-        return None
-    if tag == "tg-emoji":
-        emoji_id = attrs.get("emoji-id", "")
-        if not emoji_id.isdigit():
+        return lower_ascii(s[start:i]), i
+    quote = s[i]
+    i += 1
+    parts: list[str] = []
+    while s[i] != quote and s[i] != "\0":
+        if s[i] == "&":
+            decoded = _decode_entity(s, i)
+            if decoded is not None:
+                parts.append(chr(decoded[0]))
+                i = decoded[1]
+                continue
+        parts.append(s[i])
+        i += 1
+    if s[i] == quote:
+        i += 1
+    return "".join(parts), i
+
+
+def _close(opened: _Open, offset: int, out: list[str], entities: list[TdEntity]) -> None:
+    """Turn a closed tag over non-empty text into tdlib's entity (or drop it)."""
+    start, length = opened.offset, offset - opened.offset
+    tag, argument = opened.tag, opened.argument
+    last = entities[-1] if entities else None
+    same_span = last is not None and last[1] == start and last[2] == length
+    if tag in _SIMPLE_KINDS:
+        entities.append([_SIMPLE_KINDS[tag], start, length, ""])
+    elif tag == "tg-emoji":
+        emoji_id = c_integer_safe(argument, 64)
+        if not emoji_id:
             raise HtmlError("Invalid custom emoji identifier specified")
-        return emoji_id
-    if tag == "blockquote":
-        return "expandable" if "expandable" in attrs else None
-    return None
+        entities.append(["CustomEmoji", start, length, str(emoji_id)])
+    elif tag == "tg-time":
+        flags = _date_flags(argument)
+        if opened.date > 0:
+            entities.append(["FormattedDate", start, length, f"{opened.date}/{flags}"])
+    elif tag == "a":
+        url = argument or "".join(out[opened.chunk :])
+        user_id = link_user_id(url)
+        if user_id:
+            entities.append(["MentionName", start, length, str(user_id)])
+        elif url := checked_link(url):
+            entities.append(["TextUrl", start, length, url])
+    elif tag == "pre":
+        if same_span and last is not None and last[0] == "Code" and last[3]:
+            last[0] = "PreCode"
+        else:
+            entities.append(["Pre", start, length, ""])
+    elif tag == "code":
+        if same_span and last is not None and last[0] == "Pre" and argument:
+            last[0], last[3] = "PreCode", argument
+        else:
+            entities.append(["Code", start, length, argument])
+    else:  # blockquote
+        entities.append(["ExpandableBlockQuote" if argument else "BlockQuote", start, length, ""])
 
 
-def _entity(opened: _Open, end: int) -> dict[str, Any]:
-    kind = TAG_TYPES[opened.tag]
-    entity: dict[str, Any] = {"type": kind, "offset": opened.start, "length": end - opened.start}
-    if opened.tag == "a":
-        entity["url"] = opened.arg or ""
-    elif opened.tag == "code" and opened.arg:
-        entity["language"] = opened.arg
-    elif opened.tag == "tg-emoji":
-        entity["custom_emoji_id"] = opened.arg
-    elif opened.tag == "blockquote" and opened.arg:
-        entity["type"] = "expandable_blockquote"
+def parse_tdlib(source: str) -> tuple[str, list[TdEntity]]:
+    """Text and entities as tdlib's parse_html returns them (its kind names and arguments).
+
+    Raises HtmlError with tdlib's message. `parse_html` is the Bot API view of this."""
+    s = source + "\0"  # tdlib reads a NUL-terminated string
+    n = len(source)
+    out: list[str] = []
+    offset = 0  # UTF-16 length of out
+    stack: list[_Open] = []
+    entities: list[TdEntity] = []
+    decoded_surrogate = False
+    i = 0
+    while i < n:
+        found = _SPECIAL.search(s, i, n)
+        stop = found.start() if found else n
+        if stop > i:
+            chunk = s[i:stop]
+            out.append(chunk)
+            offset += utf16_len(chunk)
+            i = stop
+            continue
+        if s[i] == "&":
+            decoded = _decode_entity(s, i)
+            if decoded is None:
+                out.append("&")
+                offset += 1
+                i += 1
+                continue
+            code, i = decoded
+            offset += 1 + (code > 0xFFFF)
+            decoded_surrogate = decoded_surrogate or 0xD800 <= code <= 0xDFFF
+            out.append(chr(code))
+            continue
+        begin = i
+        if s[i + 1] != "/":
+            opened, i = _start_tag(s, begin, source)
+            opened.offset, opened.chunk = offset, len(out)
+            stack.append(opened)
+            i += 1
+            continue
+        if not stack:
+            raise HtmlError(f"Unexpected end tag at byte offset {_byte_offset(source, begin)}")
+        i += 1
+        while s[i] not in _SPACE and s[i] != ">":
+            i += 1
+        end_name = lower_ascii(s[begin + 2 : i])
+        while s[i] in _SPACE and s[i] != "\0":
+            i += 1
+        if s[i] != ">":
+            raise HtmlError(f"Unclosed end tag at byte offset {_byte_offset(source, begin)}")
+        tag = stack[-1].tag
+        if end_name and end_name != tag:
+            raise HtmlError(
+                f"Unmatched end tag at byte offset {_byte_offset(source, begin)}, "
+                f'expected "</{tag}>", found "</{end_name}>"'
+            )
+        if offset > stack[-1].offset:
+            _close(stack[-1], offset, out, entities)
+        stack.pop()
+        i += 1
+    if stack:
+        raise HtmlError(f'Can\'t find end tag corresponding to start tag "{stack[-1].tag}"')
+    for entity in entities:
+        if entity[0] == "Code":
+            entity[3] = ""
+    # tdlib's order: by offset, the longer first, then by type priority (stable).
+    entities.sort(key=lambda e: (e[1], -e[2], _PRIORITY[e[0]]))
+    text = "".join(out)
+    if decoded_surrogate and _SURROGATE.search(text):
+        raise HtmlError(
+            "Text contains invalid Unicode characters after decoding HTML entities, "
+            "check for unmatched surrogate code units"
+        )
+    return text, entities
+
+
+def bot_api_entity(kind: str, offset: int, length: int, argument: str) -> dict[str, Any]:
+    """One tdlib entity as the Bot API reports it in Message.entities."""
+    entity: dict[str, Any] = {"type": _BOT_API_TYPE[kind], "offset": offset, "length": length}
+    if kind == "PreCode":
+        entity["language"] = argument
+    elif kind == "TextUrl":
+        entity["url"] = argument
+    elif kind == "MentionName":
+        entity["user"] = {"id": int(argument), "is_bot": False, "first_name": ""}
+    elif kind == "CustomEmoji":
+        entity["custom_emoji_id"] = argument
+    elif kind == "FormattedDate":
+        date, flags = (int(part) for part in argument.split("/"))
+        entity["unix_time"] = date
+        if flags:
+            entity["date_time_format"] = _format_of(flags)
     return entity
 
 
-def _close(entities: list[dict[str, Any]], opened: _Open, end: int) -> None:
-    if end <= opened.start:
-        return  # Telegram drops entities over empty text
-    new = _entity(opened, end)
-    last = entities[-1] if entities else None
-    same_span = last is not None and (last["offset"], last["length"]) == (
-        new["offset"],
-        new["length"],
-    )
-    # <pre><code class="language-x">…</code></pre> is one pre entity with a language.
-    if same_span and last is not None and {last["type"], new["type"]} == {"pre", "code"}:
-        last["type"] = "pre"
-        language = last.get("language") or new.get("language")
-        if language:
-            last["language"] = language
-        return
-    entities.append(new)
+def _format_of(flags: int) -> str:
+    if flags & 1:
+        return "r"
+    parts = [("w", 32), ("d", 8), ("D", 16), ("t", 2), ("T", 4)]
+    return "".join(letter for letter, bit in parts if flags & bit)
 
 
 def parse_html(source: str) -> Parsed:
-    """Parse Telegram HTML into plain text and entities; raise HtmlError on bad markup."""
-    out: list[str] = []
-    pos = 0  # UTF-16 length of out
-    stack: list[_Open] = []
-    entities: list[dict[str, Any]] = []
-    i, n = 0, len(source)
-    while i < n:
-        ch = source[i]
-        if ch == "&":
-            decoded = _decode_entity(source, i)
-            if decoded is not None:
-                out.append(decoded[0])
-                pos += utf16_len(decoded[0])
-                i = decoded[1]
-                continue
-        if ch != "<":
-            out.append(ch)
-            pos += 2 if ord(ch) > 0xFFFF else 1
-            i += 1
-            continue
-        at = i
-        if i + 1 < n and source[i + 1] == "/":
-            close = source.find(">", i + 2)
-            if close < 0:
-                raise HtmlError(f"Unclosed end tag at byte offset {_byte_offset(source, at)}")
-            name = source[i + 2 : close].strip().lower()
-            if not stack:
-                raise HtmlError(f"Unexpected end tag at byte offset {_byte_offset(source, at)}")
-            opened = stack.pop()
-            if name and name != opened.tag:
-                raise HtmlError(
-                    f"Unmatched end tag at byte offset {_byte_offset(source, at)}, "
-                    f'expected "</{opened.tag}>", found "</{name}>"'
-                )
-            _close(entities, opened, pos)
-            i = close + 1
-            continue
-        j = i + 1
-        while j < n and source[j] in _NAME_CHARS:
-            j += 1
-        tag = source[i + 1 : j].lower()
-        if j >= n:
-            raise HtmlError(f"Unclosed start tag at byte offset {_byte_offset(source, at)}")
-        if tag not in TAG_TYPES:
-            # Telegram names the whole token up to a space or '>' in this message.
-            k = j
-            while k < n and not source[k].isspace() and source[k] != ">":
-                k += 1
-            shown = source[i + 1 : k].lower()
-            raise HtmlError(
-                f'Unsupported start tag "{shown}" at byte offset {_byte_offset(source, at)}'
-            )
-        attrs, i = _read_attrs(source, j, tag, at)
-        stack.append(_Open(tag, pos, at, _tag_arg(tag, attrs, source, at)))
-    if stack:
-        raise HtmlError(f'Can\'t find end tag corresponding to start tag "{stack[-1].tag}"')
-    return Parsed("".join(out), entities)
+    """Parse Telegram HTML into plain text and Bot API entities; raise HtmlError on bad markup."""
+    text, entities = parse_tdlib(source)
+    return Parsed(text, [bot_api_entity(*entity) for entity in entities])
 
 
 def plain(text: str) -> Parsed:
@@ -239,4 +360,12 @@ def plain(text: str) -> Parsed:
     return Parsed(text)
 
 
-__all__ = ["HtmlError", "Parsed", "parse_html", "plain", "utf16_len"]
+__all__ = [
+    "HtmlError",
+    "Parsed",
+    "bot_api_entity",
+    "parse_html",
+    "parse_tdlib",
+    "plain",
+    "utf16_len",
+]
