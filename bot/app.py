@@ -1,32 +1,29 @@
-"""The composition root: the only place that wires settings, storage, services and
-handlers into a python-telegram-bot Application."""
+"""The composition root of the bot: the services from bot.services, plus what only a
+running bot has: the python-telegram-bot Application, its handlers, the delivery
+worker and the background jobs."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
 from typing import Any
 
-import httpx
 from telegram import Bot, BotCommand, BotCommandScopeChat
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 
 from bot import i18n, news
 from bot.config import Settings
 from bot.delivery import IN_FLIGHT, DeliveryWorker
-from bot.ingest.guard import http_client
+from bot.digest import send_digests
 from bot.jobs import schedule_jobs
-from bot.search.service import WatchService
 from bot.sender_http import AiohttpRequest
-from bot.stories import StoryService
-from bot.topics import TopicCatalog
-from storage import search
-from storage.db import Database
+from bot.services import Services, build_services
+from handlers import register
 
 log = logging.getLogger(__name__)
 
 App = Application[Any, Any, Any, Any, Any, Any]
+DELIVERY = "delivery"  # bot_data key of the DeliveryWorker
 REPLY_RETRIES = 3
 SEND_TIMEOUT_S = 20.0
 
@@ -54,34 +51,14 @@ ADMIN_COMMANDS = (
 )
 
 
-@dataclass
-class Services:
-    settings: Settings
-    db: Database
-    topics: TopicCatalog
-    stories: StoryService
-    delivery: DeliveryWorker
-    watches: WatchService
-    http: httpx.AsyncClient  # one pool for URL and feed fetching
-
-
-def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
-    found = context.application.bot_data["services"]
-    assert isinstance(found, Services)
-    return found
-
-
 def build_application(settings: Settings, *, start_delivery: bool = True) -> App:
     """The bot, ready for run_polling() or for tests to drive with initialize()/start()."""
-    from handlers import register  # handlers import bot.app; import here to keep one root
 
     async def post_init(application: App) -> None:
         # Fail at start-up, not on the first story: catalogs, dictionaries, schema, index.
         i18n.preload()
         await asyncio.to_thread(news.warm_up)
-        db = await Database.open(settings.database_path)
-        await search.reindex(db)
-        topics = TopicCatalog.load()
+        found = await build_services(settings)
         # Broadcasts pace themselves (bot.pacing) on their own connection pool; the
         # application's bot, used for replies, retries a 429 through AIORateLimiter.
         sender = Bot(
@@ -96,33 +73,30 @@ def build_application(settings: Settings, *, start_delivery: bool = True) -> App
         )
         await sender.initialize()
         delivery = DeliveryWorker(
-            db,
+            found.db,
             sender,
             rate_per_s=settings.send_rate,
             default_language=settings.default_language,
             timezone=settings.timezone,
-            topic_names=topics.names,
+            topic_names=found.topics.names,
         )
-        watches = WatchService(db)
-        await watches.load()
-        delivery.on_chat_migrated = watches.load
-        stories = StoryService(db, on_queued=delivery.wake, match_watches=watches.match)
-        http = http_client(allow_private=settings.allow_private_urls)
-        application.bot_data["services"] = Services(
-            settings, db, topics, stories, delivery, watches, http
-        )
+        delivery.on_chat_migrated = found.watches.load
+        found.queued.connect(delivery.wake)
+        application.bot_data["services"] = found
+        application.bot_data[DELIVERY] = delivery
         await register_commands(application, settings)
-        await schedule_jobs(application, settings)
+        await schedule_jobs(application, found, digests=lambda: send_digests(delivery))
         if start_delivery:
             delivery.start()
 
     async def post_shutdown(application: App) -> None:
+        delivery = application.bot_data.get(DELIVERY)
+        if isinstance(delivery, DeliveryWorker):
+            await delivery.stop()
+            await delivery.bot.shutdown()
         found = application.bot_data.get("services")
         if isinstance(found, Services):
-            await found.delivery.stop()
-            await found.delivery.bot.shutdown()
-            await found.http.aclose()
-            await found.db.close()
+            await found.close()
 
     application = (
         ApplicationBuilder()
@@ -137,6 +111,12 @@ def build_application(settings: Settings, *, start_delivery: bool = True) -> App
     )
     register(application)
     return application
+
+
+def delivery_worker(application: App) -> DeliveryWorker:
+    found = application.bot_data[DELIVERY]
+    assert isinstance(found, DeliveryWorker)
+    return found
 
 
 async def register_commands(application: App, settings: Settings) -> None:

@@ -84,8 +84,6 @@ class DeliveryWorker:
         self.max_attempts = MAX_ATTEMPTS
         self.backoff_base_s = BACKOFF_BASE_S
         self.on_chat_migrated: Callable[[], Awaitable[object]] | None = None
-        # One aiosqlite connection: two coroutines must not both open a transaction on it.
-        self.write_lock = asyncio.Lock()
         self._wake = asyncio.Event()
         self._stopping = False
         self._task: asyncio.Task[None] | None = None
@@ -140,11 +138,6 @@ class DeliveryWorker:
             await asyncio.sleep(0.05)
         return False
 
-    async def write(self, operation: Awaitable[T]) -> T:
-        """Run one storage write (a coroutine not yet started) under the write lock."""
-        async with self.write_lock:
-            return await operation
-
     # -- the loop --------------------------------------------------------------------
 
     async def _run(self) -> None:
@@ -191,9 +184,7 @@ class DeliveryWorker:
         )
         if ends is None:
             return False
-        await self.write(
-            outbox.postpone_chat(self.db, row.chat_id, due_at=ends, error="quiet hours")
-        )
+        await outbox.postpone_chat(self.db, row.chat_id, due_at=ends, error="quiet hours")
         return True
 
     async def _sleep_until_due(self) -> None:
@@ -213,13 +204,11 @@ class DeliveryWorker:
             sent = await self._send(row)
         except Exception:
             log.exception("unexpected error delivering outbox row %s", row.id)
-            await self.write(
-                outbox.mark_retry(
-                    self.db,
-                    row.id,
-                    due_at=time.time() + backoff(row.attempts, self.backoff_base_s),
-                    error="internal",
-                )
+            await outbox.mark_retry(
+                self.db,
+                row.id,
+                due_at=time.time() + backoff(row.attempts, self.backoff_base_s),
+                error="internal",
             )
         finally:
             if not sent:
@@ -230,7 +219,7 @@ class DeliveryWorker:
         """True when Telegram accepted the message (the row is marked sent by _flush)."""
         article = await self._load_article(row.article_id)
         if article is None:
-            await self.write(outbox.mark(self.db, row.id, outbox.SKIPPED, error="article deleted"))
+            await outbox.mark(self.db, row.id, outbox.SKIPPED, error="article deleted")
             return False
         locale = i18n.resolve_locale(row.language, row.telegram_language, self.default_language)
         text, keyboard = self._render(article, row, locale)
@@ -251,30 +240,28 @@ class DeliveryWorker:
             seconds = retry_seconds(error.retry_after)
             self.stats.flood_waits += 1
             self.pacer.pause_chat(row.chat_id, seconds)
-            await self.write(
-                outbox.postpone(
-                    self.db,
-                    row.id,
-                    due_at=time.time() + seconds,
-                    error=f"429 retry after {seconds}",
-                )
+            await outbox.postpone(
+                self.db,
+                row.id,
+                due_at=time.time() + seconds,
+                error=f"429 retry after {seconds}",
             )
         except Forbidden as error:
             self.stats.blocked += 1
             status = chats.GONE if "deactivated" in error.message else chats.BLOCKED
-            await self.write(chats.set_status(self.db, row.chat_id, status))
+            await chats.set_status(self.db, row.chat_id, status)
         except ChatMigrated as error:
-            await self.write(chats.migrate(self.db, row.chat_id, error.new_chat_id))
+            await chats.migrate(self.db, row.chat_id, error.new_chat_id)
             if self.on_chat_migrated is not None:
                 await self.on_chat_migrated()
         except BadRequest as error:
             if any(reason in error.message.lower() for reason in GONE_ERRORS):
-                await self.write(chats.set_status(self.db, row.chat_id, chats.GONE))
+                await chats.set_status(self.db, row.chat_id, chats.GONE)
             else:
                 # Telegram rejected this message itself: retrying sends the same bytes.
                 self.stats.failed += 1
                 log.error("message for chat %s rejected: %s", row.chat_id, error.message)
-                await self.write(outbox.mark(self.db, row.id, outbox.FAILED, error=error.message))
+                await outbox.mark(self.db, row.id, outbox.FAILED, error=error.message)
         except NetworkError as error:  # includes TimedOut and 5xx answers
             await self._retry(row, f"{type(error).__name__}: {error.message}")
         else:
@@ -290,11 +277,11 @@ class DeliveryWorker:
         self.stats.by_error[kind] = self.stats.by_error.get(kind, 0) + 1
         if row.attempts + 1 >= self.max_attempts:
             self.stats.failed += 1
-            await self.write(outbox.mark(self.db, row.id, outbox.FAILED, error=error))
+            await outbox.mark(self.db, row.id, outbox.FAILED, error=error)
         else:
             self.stats.retried += 1
             due = time.time() + backoff(row.attempts, self.backoff_base_s)
-            await self.write(outbox.mark_retry(self.db, row.id, due_at=due, error=error))
+            await outbox.mark_retry(self.db, row.id, due_at=due, error=error)
 
     async def _flush_soon(self) -> None:
         # Loop: rows sent while a flush is writing must not wait for the next send.
@@ -306,7 +293,7 @@ class DeliveryWorker:
         if self._sent_buffer:
             batch, self._sent_buffer = self._sent_buffer, []
             try:
-                await self.write(outbox.mark_sent(self.db, batch))
+                await outbox.mark_sent(self.db, batch)
             finally:
                 self._in_flight.difference_update(row_id for row_id, _ in batch)
 

@@ -114,21 +114,19 @@ async def _send_one(worker: DeliveryWorker, chat: chats.Chat, now: float) -> boo
         return False  # the next minute's run tries again
     except Forbidden as error:
         status = chats.GONE if "deactivated" in error.message else chats.BLOCKED
-        await worker.write(chats.set_status(worker.db, chat.id, status))
+        await chats.set_status(worker.db, chat.id, status)
         return False
     except ChatMigrated as error:
-        await worker.write(chats.migrate(worker.db, chat.id, error.new_chat_id))
+        await chats.migrate(worker.db, chat.id, error.new_chat_id)
         return False
     except BadRequest as error:
         log.error("digest for chat %s rejected: %s", chat.id, error.message)
         for row in rows:
-            await worker.write(
-                outbox.mark(worker.db, row.id, outbox.FAILED, error=f"digest: {error.message}")
-            )
+            await outbox.mark(worker.db, row.id, outbox.FAILED, error=f"digest: {error.message}")
         return False
     except NetworkError as error:
         log.warning("digest for chat %s not sent yet: %s", chat.id, error.message)
         return False
     # Every row in the digest is delivered by it (even one whose story was deleted).
-    await worker.write(outbox.mark_sent(worker.db, [(row.id, first_message_id) for row in rows]))
+    await outbox.mark_sent(worker.db, [(row.id, first_message_id) for row in rows])
     return True

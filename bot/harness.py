@@ -14,9 +14,11 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from bot.app import App, Services, build_application
+from bot.app import App, build_application, delivery_worker
 from bot.config import Settings
+from bot.delivery import DeliveryWorker
 from bot.sandbox import Sandbox
+from bot.services import Services
 
 SANDBOX_TOKEN = "123456:SANDBOX-local-token"
 ADMIN_ID = 1
@@ -65,6 +67,11 @@ class LocalBot:
         assert isinstance(found, Services)
         return found
 
+    @property
+    def delivery(self) -> DeliveryWorker:
+        assert self.app is not None, "LocalBot is not running"
+        return delivery_worker(self.app)
+
     async def start(self) -> LocalBot:
         if self._own_sandbox:
             await self.sandbox.start()
@@ -107,5 +114,5 @@ class LocalBot:
                 raise TimeoutError("updates not handled in time")
             await asyncio.sleep(0.02)
         await asyncio.sleep(0.05)  # the handler of the last update may still run
-        if not await self.services.delivery.idle(max(0.1, deadline - loop.time())):
+        if not await self.delivery.idle(max(0.1, deadline - loop.time())):
             raise TimeoutError("outbox not drained in time")

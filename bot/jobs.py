@@ -4,17 +4,16 @@ its reports)."""
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from telegram.error import TelegramError
-from telegram.ext import ContextTypes
+from telegram.ext import Application, ContextTypes
 
 from bot import i18n
 from bot.config import Settings
 from bot.ingest.feeds import PollResult, poll_due
-
-if TYPE_CHECKING:
-    from bot.app import App
+from bot.services import Services
 
 log = logging.getLogger(__name__)
 
@@ -22,10 +21,24 @@ FEED_CHECK_S = 60  # how often to look for feeds whose poll time has come
 DIGEST_CHECK_S = 60  # digest times are whole minutes
 
 
-async def schedule_jobs(application: App, settings: Settings) -> None:
+async def schedule_jobs(
+    application: Application[Any, Any, Any, Any, Any, Any],
+    services: Services,
+    *,
+    digests: Callable[[], Awaitable[object]],
+) -> None:
+    """Digests (sent by `digests`, which the app wires to the delivery worker) and feed
+    polls, each at most one run at a time."""
     if application.job_queue is None:  # installed without the job-queue extra
         log.warning("no job queue: feeds will not be polled")
         return
+
+    async def send_digests(context: ContextTypes.DEFAULT_TYPE) -> None:
+        await digests()
+
+    async def poll_feeds(context: ContextTypes.DEFAULT_TYPE) -> None:
+        await poll_and_report(context, services)
+
     application.job_queue.run_repeating(
         send_digests,
         interval=DIGEST_CHECK_S,
@@ -38,17 +51,7 @@ async def schedule_jobs(application: App, settings: Settings) -> None:
     )
 
 
-async def send_digests(context: ContextTypes.DEFAULT_TYPE) -> None:
-    from bot.app import services
-    from bot.digest import send_digests as send_due
-
-    await send_due(services(context).delivery)
-
-
-async def poll_feeds(context: ContextTypes.DEFAULT_TYPE) -> None:
-    from bot.app import services
-
-    found = services(context)
+async def poll_and_report(context: Any, found: Services) -> None:
     results = await poll_due(
         found.db,
         found.stories,

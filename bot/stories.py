@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 
 from bot import news
@@ -136,7 +136,3 @@ def adds_to(new: Analysis, told: list[Analysis]) -> bool:
     if any(q.text not in old_quotes for q in new.quotes):
         return True
     return any(all(sentence not in old.text for old in told) for sentence in new.summary)
-
-
-def with_topics(draft: Draft, topics: tuple[str, ...]) -> Draft:
-    return replace(draft, topics=topics)

@@ -8,7 +8,7 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot import i18n
-from bot.app import Services, services
+from bot.services import Services, services
 from storage import chats
 
 

@@ -9,7 +9,7 @@ from telegram.error import Forbidden, TelegramError
 from telegram.ext import ContextTypes
 
 from bot import i18n
-from bot.app import services
+from bot.services import services
 
 log = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Cont
 
 from bot import callbacks
 from handlers.common import Turn, pattern, turn
-from storage import chats, outbox
+from storage import chats
 
 DIGEST_TIMES = ("07:00", "08:00", "12:00", "18:00", "21:00")
 QUIET_PRESETS = (None, ("22:00", "07:00"), ("23:00", "08:00"))
@@ -123,15 +123,12 @@ async def settings_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     if wanted is None:
         await query.answer()
         return
-    delivery = tn.services.delivery
-    async with delivery.write_lock:
-        await chats.update_settings(tn.services.db, tn.chat_id, **wanted)
-        await outbox.release_held(tn.services.db, tn.chat_id)
+    await chats.update_settings(tn.services.db, tn.chat_id, **wanted)
     chat = await chats.get(tn.services.db, tn.chat_id)
     await query.answer(tn._("Saved."))
     if chat is None:
         return
-    delivery.wake()  # rows held for a mode or quiet hours may be due now
+    tn.services.queued()  # rows held for a mode or quiet hours may be due now
     text, keyboard = render(tn, chat)
     try:
         await query.edit_message_text(text, reply_markup=keyboard)

@@ -86,10 +86,8 @@ async def retry(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await message.reply_text(tn._("Usage: /retry [story id]"))
         return
     article_id = int(args[0].lstrip("#")) if args else None
-    delivery = tn.services.delivery
-    async with delivery.write_lock:
-        count = await outbox.retry_failed(tn.services.db, article_id=article_id)
-    delivery.wake()
+    count = await outbox.retry_failed(tn.services.db, article_id=article_id)
+    tn.services.queued()
     await message.reply_text(
         tn.t.ngettext(
             "{n} failed message queued again.", "{n} failed messages queued again.", count

@@ -139,6 +139,8 @@ async def migrate(db: Database, old_id: int, new_id: int) -> None:
 
 
 async def update_settings(db: Database, chat_id: int, **values: str | None) -> None:
+    """New delivery settings; rows held for the old quiet hours are due at once (in the
+    same transaction, so the delivery worker never sees one without the other)."""
     allowed = {"mode", "digest_time", "quiet_start", "quiet_end", "timezone"}
     if not values or not set(values) <= allowed:
         raise ValueError(f"unknown chat settings: {sorted(set(values) - allowed)}")
@@ -147,6 +149,11 @@ async def update_settings(db: Database, chat_id: int, **values: str | None) -> N
         await conn.execute(
             f"UPDATE chats SET {assignments}, updated_at = ? WHERE id = ?",
             (*values.values(), time.time(), chat_id),
+        )
+        await conn.execute(
+            "UPDATE outbox SET due_at = ?, last_error = NULL "
+            "WHERE chat_id = ? AND status = 'pending' AND last_error = 'quiet hours'",
+            (time.time(), chat_id),
         )
 
 

@@ -90,7 +90,3 @@ class Database:
                 raise
             else:
                 await self.conn.execute("COMMIT")
-
-
-async def open_database(path: Path | str) -> Database:
-    return await Database.open(path)

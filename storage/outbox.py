@@ -124,16 +124,6 @@ async def postpone_chat(db: Database, chat_id: int, *, due_at: float, error: str
         )
 
 
-async def release_held(db: Database, chat_id: int) -> None:
-    """A reader changed their quiet hours: rows held for the old ones are due now."""
-    async with db.transaction() as conn:
-        await conn.execute(
-            "UPDATE outbox SET due_at = ?, last_error = NULL "
-            "WHERE chat_id = ? AND status = 'pending' AND last_error = 'quiet hours'",
-            (time.time(), chat_id),
-        )
-
-
 async def mark(db: Database, row_id: int, status: str, *, error: str | None = None) -> None:
     async with db.transaction() as conn:
         await conn.execute(

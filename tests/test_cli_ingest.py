@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from bot.ingest import cli
-from storage import articles
+from storage import articles, chats, watches
 from storage.db import Database
 from tests.fixtures.site.server import Item, Site, article_page, rss
 from tests.shared_data import corpus_records, seed_text
@@ -165,3 +165,38 @@ async def test_ingest_text_file_and_refusals(tmp_path: Path, monkeypatch, site: 
         out = io.StringIO()
         assert await cli.ingest(target, out=out) == cli.EXIT_FAILED
         assert reason in out.getvalue()
+
+
+def test_main_ingest_publish_reaches_keyword_reader(tmp_path: Path) -> None:
+    """The CLI uses the bot's wiring (bot.services): keyword watches match its stories."""
+    db = tmp_path / "watch.db"
+
+    async def prepare() -> None:
+        database = await Database.open(db)
+        try:
+            await chats.touch(database, 77, telegram_language="uk")
+            await watches.add(database, 77, "водогін")
+        finally:
+            await database.close()
+
+    asyncio.run(prepare())
+    story = tmp_path / "story.txt"
+    story.write_text(
+        "Новий водогін у місті запрацює навесні\n\n"
+        "Міська рада затвердила план будівництва водогону через річку. "
+        "Роботи почнуться у квітні, а перша вода піде до осені.",
+        encoding="utf-8",
+    )
+    done = main(db, "ingest", str(story), "--publish")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "queued=1" in done.stdout
+
+    async def queued() -> list[tuple[int, str]]:
+        database = await Database.open(db)
+        try:
+            async with database.conn.execute("SELECT chat_id, reason_kind FROM outbox") as cursor:
+                return [(row[0], row[1]) for row in await cursor.fetchall()]
+        finally:
+            await database.close()
+
+    assert asyncio.run(queued()) == [(77, "keyword")]

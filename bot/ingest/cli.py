@@ -14,7 +14,7 @@ import sys
 import time
 from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
@@ -29,8 +29,8 @@ from bot.ingest.drafts import draft_from_file, draft_from_url
 from bot.ingest.extract import ExtractError, parse_date
 from bot.ingest.fetch import FetchError, check_url
 from bot.ingest.files import FileError
-from bot.ingest.guard import http_client
 from bot.ingest.keys import item_keys
+from bot.services import build_services
 from bot.stories import Draft, StoryError, StoryService
 from storage import feeds
 from storage.db import Database
@@ -50,12 +50,14 @@ class Context:
 @asynccontextmanager
 async def _context(database: Path | None, interval_s: int | None = None) -> AsyncIterator[Context]:
     settings = load_settings(require_token=False)
-    db = await Database.open(database or settings.database_path)
+    if database is not None:
+        settings = replace(settings, database_path=database)
+    # The bot's own wiring: a story published here reaches topic and keyword readers alike.
+    found = await build_services(settings)
     try:
-        async with http_client(allow_private=settings.allow_private_urls) as client:
-            yield Context(db, StoryService(db), client, interval_s or settings.feed_interval_s)
+        yield Context(found.db, found.stories, found.http, interval_s or settings.feed_interval_s)
     finally:
-        await db.close()
+        await found.close()
 
 
 def _run(

@@ -5,32 +5,35 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from bot.config import ConfigError, load_settings
+from bot.config import ConfigError, Settings, load_settings
+from bot.services import build_services
 from storage import search as index
-from storage.db import Database
 
 
 def command(args: argparse.Namespace) -> int:
     try:
-        path = args.database or load_settings(require_token=False).database_path
+        settings = load_settings(require_token=False)
     except ConfigError as error:
         print(f"search: configuration error: {error}", file=sys.stderr)
         return 2
+    path = args.database or settings.database_path
     if not Path(path).exists():
         print(f"search: no database at {path} (set DATABASE_PATH)", file=sys.stderr)
         return 2
-    return asyncio.run(run_search(" ".join(args.query), limit=args.limit, path=path))
+    settings = replace(settings, database_path=Path(path))
+    return asyncio.run(run_search(" ".join(args.query), limit=args.limit, settings=settings))
 
 
-async def run_search(text: str, *, limit: int, path: Path) -> int:
-    db = await Database.open(path)
+async def run_search(text: str, *, limit: int, settings: Settings) -> int:
+    found = await build_services(settings)
     try:
-        page = await index.search(db, text, limit=limit)
+        page = await index.search(found.db, text, limit=limit)
     finally:
-        await db.close()
+        await found.close()
     if page.status is index.Status.EMPTY:
         print('search: nothing to look for — give a word, a "phrase" or a filter', file=sys.stderr)
         return 1

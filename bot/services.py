@@ -1,0 +1,77 @@
+"""The wiring factory: every entry point (the bot, the CLI, the harness) gets its
+services from `build_services`, so a story published from a shell meets the same
+topics and keyword watches as one pushed in Telegram.
+
+Telegram and the delivery worker are added by bot.app; handlers and jobs import this
+module, never bot.app.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from bot.config import Settings
+from bot.ingest.guard import http_client
+from bot.search.service import WatchService
+from bot.stories import StoryService
+from bot.topics import TopicCatalog
+from storage import search
+from storage.db import Database
+
+
+class Signal:
+    """Listeners to call when something happened (stories queued: wake delivery)."""
+
+    def __init__(self) -> None:
+        self._listeners: list[Callable[[], object]] = []
+
+    def connect(self, listener: Callable[[], object]) -> None:
+        self._listeners.append(listener)
+
+    def __call__(self) -> None:
+        for listener in self._listeners:
+            listener()
+
+
+@dataclass
+class Services:
+    settings: Settings
+    db: Database
+    topics: TopicCatalog
+    watches: WatchService
+    stories: StoryService
+    http: httpx.AsyncClient  # one pool for URL and feed fetching
+    # Rows were queued or released (a publish, /retry, new settings): delivery looks now.
+    queued: Signal = field(default_factory=Signal)
+
+    async def close(self) -> None:
+        await self.http.aclose()
+        await self.db.close()
+
+
+async def build_services(settings: Settings) -> Services:
+    """Open (and migrate) the database and wire topics, watches and the story service
+    with keyword matching. The caller closes it (`await services.close()`)."""
+    db = await Database.open(settings.database_path)
+    try:
+        await search.reindex(db)  # stories stored before search existed become searchable
+        watches = WatchService(db)
+        await watches.load()
+    except BaseException:
+        await db.close()
+        raise
+    queued = Signal()
+    stories = StoryService(db, on_queued=queued, match_watches=watches.match)
+    http = http_client(allow_private=settings.allow_private_urls)
+    return Services(settings, db, TopicCatalog.load(), watches, stories, http, queued)
+
+
+def services(context: Any) -> Services:
+    """The services of a running bot, from a handler's or job's context."""
+    found = context.application.bot_data["services"]
+    assert isinstance(found, Services)
+    return found
