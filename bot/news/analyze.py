@@ -50,10 +50,12 @@ def analyze(
 
     title_lemmas, title_marks = _lemmas_of(cleaned.title, language)
     per_sentence: list[list[str]] = [title_lemmas]
+    surfaces = [[m[0] for m in title_marks]]  # names match on what is written too
     marks = list(title_marks)
     for sentence in sentences:
         lemmas, sentence_marks = _lemmas_of(sentence, language)
         per_sentence.append(lemmas)
+        surfaces.append([m[0] for m in sentence_marks])
         marks.extend(sentence_marks)
     body = [lem for lemmas in per_sentence[1:] for lem in lemmas]
 
@@ -75,7 +77,7 @@ def analyze(
         paragraphs=cleaned.paragraphs,
         summary=summary,
         quotes=quotes,
-        topic_matches=match_topics(per_sentence, language),
+        topic_matches=match_topics(per_sentence, language, words=surfaces),
         fingerprint=sketch(body),
         lemmas=tuple(title_lemmas + body),
         url=url,

@@ -1,19 +1,36 @@
 """Topics from rules in data/topics.toml.
 
-A topic has groups of terms (`[[topic.all]]`: at least one term of every group must
-occur, and all groups must meet within `window` consecutive sentences at least
-once), optional boosters (`[[topic.any]]`), exclusions (`[topic.exclude]`, which
-subtract from the score) and a minimum score. Terms are words or phrases written
-in natural text per language; they are lemmatized once when the rules load, so
-"гарантії безпеки" matches "гарантій безпеки" and "РФ" matches "Кремль".
+A topic is a subject: rules say what a story is about, never when it happened (a
+story's date groups tellings of one event, it never decides a topic).
+
+A rule has named groups of terms (`[[topic.all]]`): at least one term of every group
+must occur. Groups that meet within `window` consecutive sentences count fully;
+groups spread over a longer text still count, less `apart` points, so a live blog
+whose actors and subject are paragraphs apart matches while a passing mention
+(one line in a story about something else) stays below `min_score`.
+
+- Terms are words or phrases written per language (uk, ru, en), lemmatized once
+  when the rules load ("гарантії безпеки" matches "гарантій безпеки"). Between the
+  words of a phrase up to `_GAP` words may stand ("ракет средней и меньшей
+  дальности"); " … " in a term allows up to `_WIDE` ("guarantees … NATO … expand").
+- `names` (any script) match people by a spelling-tolerant key (bot.news.names):
+  "Riabkov", "Rjabkow" and "Рябков" are one entry.
+- `[[topic.carry]]` terms stand for groups by themselves: the NATO–Russia Council
+  is both sides, New START is a US–Russia treaty.
+- `[[topic.pair]]`: an encounter word in one sentence with a term of each `with`
+  group ("Putin received Witkoff in the Kremlin", "talks in Geneva were frank")
+  stands for the group `for` (the subject), unless the sentence names a third party
+  to the talks (`[topic.third]`: "Trump wants Putin to meet Zelensky").
+- `[[topic.any]]` boosters add, `[[topic.exclude]]` groups subtract (each its weight).
 
 Score of a group = Σ over its matched terms of min(occurrences, 3) × weight, plus
-one for each term also in the title. Topic score = Σ groups − exclusions.
+one weight for each term also in the title. Topic score = Σ groups + boosters −
+exclusions (− `apart` when the groups never meet in one window).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -21,24 +38,44 @@ from typing import Any
 from bot.news.data_files import load
 from bot.news.lemmas import lemmatize_text
 from bot.news.model import TopicMatch
+from bot.news.names import ENDINGS, name_key
 
 LANGUAGES = ("uk", "ru", "en")
 _CAP = 3  # a term repeated ten times is not ten times the evidence
-_GAP = 1  # words allowed between the words of a phrase ("гарантій нашої безпеки")
+_GAP = 2  # words allowed between the words of a phrase ("гарантій нашої безпеки")
+_WIDE = 6  # words allowed at " … " in a phrase
+_ELLIPSIS = ("…", "...")
 TITLE = 0  # sentence index of the title; body sentences start at 1
 
 
 @dataclass(frozen=True, slots=True)
 class Term:
     label: str  # as written in the rules (shown to readers as the reason)
-    lemmas: tuple[str, ...]
+    lemmas: tuple[str, ...]  # for a name: its one spelling-tolerant key
     weight: float = 1.0
+    gaps: tuple[int, ...] = ()  # words allowed before each lemma after the first
+    name: bool = False
 
 
 @dataclass(frozen=True, slots=True)
 class Group:
     terms: tuple[Term, ...]
     minimum: float = 0.0
+    name: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Pair:
+    terms: tuple[Term, ...]
+    stands_for: str
+    sides: tuple[str, ...]
+    unless: tuple[Term, ...] = ()  # a third party named in the sentence: not these sides' talks
+
+
+@dataclass(frozen=True, slots=True)
+class Carry:
+    terms: tuple[Term, ...]
+    stands_for: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,9 +83,12 @@ class Rule:
     topic_id: str
     required: tuple[Group, ...]
     boosters: tuple[Group, ...]
-    exclude: Group | None
+    exclude: tuple[Group, ...]
     min_score: float
     window: int
+    apart: float = 0.0
+    pairs: tuple[Pair, ...] = ()
+    carries: tuple[Carry, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,20 +106,48 @@ def load_topics() -> list[TopicInfo]:
     return out
 
 
+def _phrase(label: str, language: str, weight: float) -> Term | None:
+    lemmas: list[str] = []
+    gaps: list[int] = []
+    wide = False
+    for chunk in label.replace("...", "…").split("…"):
+        parts = lemmatize_text(chunk, language)
+        for i, lemma in enumerate(parts):
+            if lemmas:
+                gaps.append(_WIDE if wide and i == 0 else _GAP)
+            lemmas.append(lemma)
+        wide = True
+    if not lemmas:
+        return None
+    return Term(label, tuple(lemmas), weight, tuple(gaps))
+
+
 def _terms(entry: dict[str, Any], language: str) -> tuple[Term, ...]:
     weight = float(entry.get("weight", 1.0))
     seen: set[tuple[str, ...]] = set()
     out = []
     for label in entry.get(language, []):
-        lemmas = tuple(lemmatize_text(str(label), language))
-        if lemmas and lemmas not in seen:
-            seen.add(lemmas)
-            out.append(Term(str(label), lemmas, weight))
+        term = _phrase(str(label), language, weight)
+        if term is not None and term.lemmas not in seen:
+            seen.add(term.lemmas)
+            out.append(term)
+    for label in entry.get("names", []):
+        key = name_key(str(label))
+        if key and (key,) not in seen:
+            seen.add((key,))
+            out.append(Term(str(label), (key,), weight, name=True))
     return tuple(out)
 
 
 def _group(entry: dict[str, Any], language: str) -> Group:
-    return Group(_terms(entry, language), float(entry.get("min", 0.0)))
+    return Group(_terms(entry, language), float(entry.get("min", 0.0)), str(entry.get("name", "")))
+
+
+def _listed(value: Any) -> list[dict[str, Any]]:
+    """A rule part written once ([topic.x]) or several times ([[topic.x]])."""
+    if value is None:
+        return []
+    return [value] if isinstance(value, dict) else list(value)
 
 
 @cache
@@ -90,43 +158,76 @@ def rules(language: str) -> tuple[Rule, ...]:
         required = tuple(_group(g, language) for g in entry.get("all", []))
         if not required:
             continue  # a topic without rules only matches when chosen explicitly
-        exclude = entry.get("exclude")
+        third = _terms(entry.get("third", {}), language)
+        pairs = tuple(
+            Pair(_terms(p, language), str(p["for"]), tuple(str(s) for s in p["with"]), third)
+            for p in _listed(entry.get("pair"))
+        )
+        carries = tuple(
+            Carry(_terms(c, language), tuple(str(s) for s in c["for"]))
+            for c in _listed(entry.get("carry"))
+        )
         out.append(
             Rule(
                 topic_id=str(entry["id"]),
                 required=required,
                 boosters=tuple(_group(g, language) for g in entry.get("any", [])),
-                exclude=_group(exclude, language) if exclude else None,
+                exclude=tuple(_group(g, language) for g in _listed(entry.get("exclude"))),
                 min_score=float(entry.get("min_score", 1.0)),
                 window=int(entry.get("window", 3)),
+                apart=float(entry.get("apart", 0.0)),
+                pairs=pairs,
+                carries=carries,
             )
         )
     return tuple(out)
 
 
 class _Index:
-    """Where each lemma occurs: lemma -> [(sentence, position)]."""
+    """Where each lemma occurs: lemma -> [(sentence, position)]; names by key."""
 
-    def __init__(self, sentences: Sequence[Sequence[str]]) -> None:
+    def __init__(
+        self, sentences: Sequence[Sequence[str]], words: Sequence[Sequence[str]] = ()
+    ) -> None:
         self.sentences = sentences
+        self.words = words
         self.where: dict[str, list[tuple[int, int]]] = {}
         for s, lemmas in enumerate(sentences):
             for p, lemma in enumerate(lemmas):
                 self.where.setdefault(lemma, []).append((s, p))
+        self._keys: dict[str, set[int]] | None = None
+
+    def _by_key(self) -> dict[str, set[int]]:
+        """Sentences by name key, of lemmas and of surface words: a lemmatizer may
+        take a foreign surname for an inflected noun (Рябков → рябок)."""
+        if self._keys is None:
+            self._keys = {}
+            for lemma, places in self.where.items():
+                if lemma[:1].isalpha():
+                    self._keys.setdefault(name_key(lemma), set()).update(s for s, _ in places)
+            for s, surface in enumerate(self.words):
+                for word in surface:
+                    if word[:1].isupper():
+                        self._keys.setdefault(name_key(word), set()).add(s)
+        return self._keys
 
     def find(self, term: Term) -> list[int]:
         """Sentence index of every occurrence of the term."""
+        if term.name:
+            name = term.lemmas[0]
+            keys = self._by_key()
+            return sorted({s for end in ENDINGS for s in keys.get(name + end, ())})
         first = self.where.get(term.lemmas[0])
         if not first:
             return []
         if len(term.lemmas) == 1:
             return [s for s, _ in first]
-        return [s for s, p in first if self._phrase_at(term.lemmas, s, p)]
+        return [s for s, p in first if self._phrase_at(term, s, p)]
 
-    def _phrase_at(self, parts: tuple[str, ...], s: int, p: int) -> bool:
+    def _phrase_at(self, term: Term, s: int, p: int) -> bool:
         words = self.sentences[s]
-        for part in parts[1:]:
-            end = min(len(words), p + 2 + _GAP)
+        for part, gap in zip(term.lemmas[1:], term.gaps, strict=True):
+            end = min(len(words), p + 2 + gap)
             for q in range(p + 1, end):
                 if words[q] == part:
                     p = q
@@ -142,17 +243,20 @@ class _Hits:
     sentences: set[int] = field(default_factory=set)
     labels: list[str] = field(default_factory=list)
 
+    def add(self, weight: float, found: Iterable[int], label: str) -> None:
+        where = set(found)
+        if not where:
+            return
+        body = len(where - {TITLE})
+        self.score += weight * (min(body, _CAP) + (1 if TITLE in where else 0))
+        self.sentences |= where
+        self.labels.append(label)
 
-def _score(group: Group, index: _Index) -> _Hits:
-    hits = _Hits()
-    for term in group.terms:
-        found = index.find(term)
-        if not found:
-            continue
-        body = [s for s in found if s != TITLE]
-        hits.score += term.weight * (min(len(body), _CAP) + (1 if TITLE in found else 0))
-        hits.sentences.update(found)
-        hits.labels.append(term.label)
+
+def _score(terms: Iterable[Term], index: _Index, hits: _Hits | None = None) -> _Hits:
+    hits = hits if hits is not None else _Hits()
+    for term in terms:
+        hits.add(term.weight, index.find(term), term.label)
     return hits
 
 
@@ -167,23 +271,50 @@ def _meet(groups: Sequence[set[int]], window: int) -> bool:
     return False
 
 
-def match_topics(sentences: Sequence[Sequence[str]], language: str) -> tuple[TopicMatch, ...]:
-    """Topics of a story, strongest first. sentences[0] is the title's lemmas."""
+def _required(rule: Rule, index: _Index) -> list[_Hits]:
+    hits = {g.name or str(i): _score(g.terms, index) for i, g in enumerate(rule.required)}
+    # Encounters need the sides named: an institution standing for a side (the OSCE)
+    # meeting Russia is not the two sides meeting.
+    named = {name: set(h.sentences) for name, h in hits.items()}
+    for carry in rule.carries:
+        for term in carry.terms:
+            found = index.find(term)
+            for name in carry.stands_for:
+                hits[name].add(term.weight, found, term.label)
+    for pair in rule.pairs:
+        sides = [named[name] for name in pair.sides]
+        others = {s for term in pair.unless for s in index.find(term)}
+        for term in pair.terms:
+            found = [s for s in index.find(term) if s not in others and all(s in g for g in sides)]
+            hits[pair.stands_for].add(term.weight, found, term.label)
+    return list(hits.values())
+
+
+def match_topics(
+    sentences: Sequence[Sequence[str]],
+    language: str,
+    *,
+    words: Sequence[Sequence[str]] = (),
+) -> tuple[TopicMatch, ...]:
+    """Topics of a story, strongest first. sentences[0] is the title's lemmas; `words`,
+    when given, the surface words of the same sentences (for names)."""
     if language not in LANGUAGES:
         return ()  # rules are written per language: none applies to another one
-    index = _Index(sentences)
+    index = _Index(sentences, words)
     found: list[TopicMatch] = []
     for rule in rules(language):
-        required = [_score(g, index) for g in rule.required]
+        required = _required(rule, index)
         pairs = zip(required, rule.required, strict=True)
         if any(not h.sentences or h.score < g.minimum for h, g in pairs):
             continue
+        score = sum(h.score for h in required)
         if not _meet([h.sentences for h in required], rule.window):
-            continue
-        boosts = [_score(g, index) for g in rule.boosters]
-        score = sum(h.score for h in required) + sum(h.score for h in boosts)
-        if rule.exclude is not None:
-            score -= _score(rule.exclude, index).score
+            if not rule.apart:
+                continue
+            score -= rule.apart
+        boosts = [_score(g.terms, index) for g in rule.boosters]
+        score += sum(h.score for h in boosts)
+        score -= sum(_score(g.terms, index).score for g in rule.exclude)
         if score < rule.min_score:
             continue
         labels = [label for h in (*required, *boosts) for label in h.labels]
