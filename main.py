@@ -17,35 +17,77 @@ from typing import Any
 
 os.environ.setdefault("PTB_TIMEDELTA", "true")
 
+EXIT_FAILED = 1  # anything else: one line, the token masked
 EXIT_CONFIG = 2
 EXIT_RUNNING = 3
+EXIT_TOKEN = 4  # the Bot API refused the token
+# The database cannot serve the bot, by kind (storage.preflight).
+EXIT_DATABASE = {"corrupt": 5, "locked": 6, "read_only": 7, "missing_dir": 8}
 SAMPLE_STORY = Path(__file__).resolve().parent / "bot" / "data" / "sample_story.txt"
 SUBSCRIBER_ID = 1001
 
 
 def cmd_run(args: argparse.Namespace) -> int:
     """Production: long polling against BOT_API_BASE_URL with the token."""
-    from telegram import Update
-
-    from bot import logs
-    from bot.app import build_application
     from bot.config import ConfigError, load_settings
-    from storage.lock import AlreadyRunning, InstanceLock
 
     try:
         settings = load_settings()
     except ConfigError as error:
         print(f"newsbot: configuration error: {error}", file=sys.stderr)
         return EXIT_CONFIG
+    from bot import logs
+
     logs.setup(settings.log_level, settings.token)
     try:
-        lock = InstanceLock(settings.database_path)
-        lock.acquire()
+        return _run(settings)
+    except Exception as error:  # the last line of defence: one line, never the token
+        line = logs.Redactor(settings.token)(f"{type(error).__name__}: {error}")
+        logging.getLogger("newsbot").debug("start-up failed", exc_info=error)
+        print(f"newsbot: stopped: {line.splitlines()[0] if line else ''}", file=sys.stderr)
+        return EXIT_FAILED
+
+
+def _run(settings: Any) -> int:
+    from telegram import Update
+    from telegram.error import InvalidToken
+
+    from bot import logs
+    from bot.app import build_application
+    from storage import preflight
+    from storage.db import DamagedDatabase
+    from storage.lock import AlreadyRunning, InstanceLock
+
+    logs.reported_elsewhere(InvalidToken)
+    path = settings.database_path
+    lock = InstanceLock(path)
+    try:
+        preflight.check_location(path)
+        try:
+            lock.acquire()
+        except OSError as error:
+            raise preflight.DatabaseUnusable(
+                preflight.READ_ONLY, f"{path} cannot be opened ({error.strerror})"
+            ) from None
+        preflight.check_database(path)
     except AlreadyRunning as error:
         print(f"newsbot: {error}; refusing to start a second copy", file=sys.stderr)
         return EXIT_RUNNING
+    except preflight.DatabaseUnusable as error:
+        lock.release()
+        print(f"newsbot: database unusable: {error}", file=sys.stderr)
+        return EXIT_DATABASE[error.kind]
     try:
         build_application(settings).run_polling(allowed_updates=Update.ALL_TYPES)
+    except InvalidToken:
+        print(
+            "newsbot: the Bot API rejected TELEGRAM_BOT_TOKEN (check it with @BotFather)",
+            file=sys.stderr,
+        )
+        return EXIT_TOKEN
+    except DamagedDatabase as error:
+        print(f"newsbot: database unusable: {error}", file=sys.stderr)
+        return EXIT_DATABASE[preflight.CORRUPT]
     finally:
         lock.release()
     return 0

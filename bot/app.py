@@ -59,6 +59,15 @@ def build_application(settings: Settings, *, start_delivery: bool = True) -> App
         i18n.preload()
         await asyncio.to_thread(news.warm_up)
         found = await build_services(settings)
+        try:
+            await wire(application, found)
+        except BaseException:
+            # An open connection's thread would keep a failed start-up from exiting.
+            if application.bot_data.get("services") is not found:
+                await found.close()
+            raise
+
+    async def wire(application: App, found: Services) -> None:
         # Broadcasts pace themselves (bot.pacing) on their own connection pool; the
         # application's bot, used for replies, retries a 429 through AIORateLimiter.
         sender = Bot(

@@ -11,6 +11,16 @@ from pathlib import Path
 
 import aiosqlite
 
+
+def one_line(texts: list[str], limit: int = 160) -> str:
+    """SQLite's multi-line diagnostics as one printable line."""
+    return " ".join(" ".join(texts).split())[:limit]
+
+
+class DamagedDatabase(Exception):
+    """PRAGMA quick_check found damage; the message is one line, safe to print."""
+
+
 MIGRATION_RE = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
 
@@ -42,14 +52,23 @@ class Database:
     @classmethod
     async def open(cls, path: Path | str, *, migrate: bool = True) -> Database:
         conn = await aiosqlite.connect(str(path), isolation_level=None)
-        conn.row_factory = aiosqlite.Row
-        await conn.execute("PRAGMA journal_mode = WAL")
-        await conn.execute("PRAGMA foreign_keys = ON")
-        await conn.execute("PRAGMA synchronous = NORMAL")
-        await conn.execute("PRAGMA busy_timeout = 5000")
-        db = cls(conn, path)
-        if migrate:
-            await db.migrate()
+        try:
+            conn.row_factory = aiosqlite.Row
+            await conn.execute("PRAGMA busy_timeout = 5000")
+            async with conn.execute("PRAGMA quick_check") as cursor:
+                verdict = [str(row[0]) for row in await cursor.fetchall()]
+            if verdict != ["ok"]:
+                raise DamagedDatabase(f"{path} is damaged: {one_line(verdict)}")
+            await conn.execute("PRAGMA journal_mode = WAL")
+            await conn.execute("PRAGMA foreign_keys = ON")
+            await conn.execute("PRAGMA synchronous = NORMAL")
+            db = cls(conn, path)
+            if migrate:
+                await db.migrate()
+        except BaseException:
+            # aiosqlite's thread keeps the process alive until the connection closes.
+            await conn.close()
+            raise
         return db
 
     async def close(self) -> None:

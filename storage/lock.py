@@ -1,8 +1,10 @@
-"""One bot per database: an exclusive OS lock on `<database>.lock`.
+"""One bot per database: an exclusive OS lock (flock) on the database file itself.
 
 Two copies of the bot on one database would both deliver the outbox (double posts).
-flock is released by the kernel when the process dies, so a crash never leaves a
-stale lock behind.
+The lock belongs to the file, not to the path that named it: a symlink or a hard link
+to the same database finds it taken. flock and SQLite's own (fcntl) locks do not
+interact on Linux, and the kernel releases flock when the process dies, so a crash
+never leaves a stale lock behind.
 """
 
 from __future__ import annotations
@@ -18,20 +20,18 @@ class AlreadyRunning(Exception):
 
 class InstanceLock:
     def __init__(self, database_path: Path | str) -> None:
-        self.path = Path(f"{database_path}.lock")
+        self.path = Path(database_path)
         self._fd: int | None = None
 
     def acquire(self) -> None:
+        # O_CREAT: SQLite takes an empty file as a new database. OSError (no folder, not
+        # writable) is the caller's to report.
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             os.close(fd)
-            raise AlreadyRunning(
-                f"another newsbot is already running on {Path(str(self.path)[:-5])}"
-            ) from None
-        os.ftruncate(fd, 0)
-        os.write(fd, str(os.getpid()).encode())
+            raise AlreadyRunning(f"another newsbot is already running on {self.path}") from None
         self._fd = fd
 
     def release(self) -> None:
