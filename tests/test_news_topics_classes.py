@@ -262,3 +262,23 @@ def test_one_name_one_key(spellings: tuple[str, ...]) -> None:
 def test_different_names_keep_different_keys() -> None:
     keys = [name_key(n) for n in ("Лавров", "Рябков", "Ушаков", "Песков", "Путін", "Рубіо")]
     assert len(set(keys)) == len(keys)
+
+
+def test_a_surname_the_lemmatizer_misreads_still_names_the_side() -> None:
+    # pymorphy3 reads "Рябков" as a form of "рябок"; the written word still matches.
+    body = (
+        "Рябков заявил, что Вашингтон пока не ответил на предложения по гарантиям "
+        "безопасности. Рябков добавил, что ждёт ответа до конца месяца."
+    )
+    match = next(m for m in analyze(body, title="Рябков ждёт ответа Вашингтона").topic_matches)
+    assert match.topic_id == US_RU and "Ryabkov" in match.terms
+
+
+def test_a_third_party_in_the_sentence_is_not_the_two_sides_meeting() -> None:
+    two = "Трамп і Путін провели зустріч у Гельсінкі. Трамп і Путін говорили три години."
+    three = (
+        "Трамп хоче, щоб Путін провів зустріч із Зеленським. Трамп і Путін говорили "
+        "про це із Зеленським три години."
+    )
+    assert US_RU in topics_of("Трамп і Путін", two)
+    assert US_RU not in topics_of("Трамп і Путін", three)

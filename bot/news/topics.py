@@ -89,6 +89,8 @@ class Rule:
     apart: float = 0.0
     pairs: tuple[Pair, ...] = ()
     carries: tuple[Carry, ...] = ()
+    third: tuple[Term, ...] = ()
+    apart_from_third: frozenset[str] = frozenset()  # groups a third party's sentence does not feed
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,6 +180,10 @@ def rules(language: str) -> tuple[Rule, ...]:
                 apart=float(entry.get("apart", 0.0)),
                 pairs=pairs,
                 carries=carries,
+                third=third,
+                apart_from_third=frozenset(
+                    str(g.get("name")) for g in entry.get("all", []) if g.get("not_third")
+                ),
             )
         )
     return tuple(out)
@@ -272,7 +278,15 @@ def _meet(groups: Sequence[set[int]], window: int) -> bool:
 
 
 def _required(rule: Rule, index: _Index) -> list[_Hits]:
-    hits = {g.name or str(i): _score(g.terms, index) for i, g in enumerate(rule.required)}
+    third = {s for term in rule.third for s in index.find(term)}
+    hits: dict[str, _Hits] = {}
+    for i, g in enumerate(rule.required):
+        hits[g.name or str(i)] = h = _Hits()
+        for term in g.terms:
+            found = index.find(term)
+            if g.name in rule.apart_from_third:
+                found = [s for s in found if s not in third]
+            h.add(term.weight, found, term.label)
     # Encounters need the sides named: an institution standing for a side (the OSCE)
     # meeting Russia is not the two sides meeting.
     named = {name: set(h.sentences) for name, h in hits.items()}
@@ -283,7 +297,7 @@ def _required(rule: Rule, index: _Index) -> list[_Hits]:
                 hits[name].add(term.weight, found, term.label)
     for pair in rule.pairs:
         sides = [named[name] for name in pair.sides]
-        others = {s for term in pair.unless for s in index.find(term)}
+        others = third if pair.unless else set()
         for term in pair.terms:
             found = [s for s in index.find(term) if s not in others and all(s in g for g in sides)]
             hits[pair.stands_for].add(term.weight, found, term.label)
