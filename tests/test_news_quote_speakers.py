@@ -112,3 +112,95 @@ def test_ru_headline_surname_gets_the_full_name_from_the_text() -> None:
     ]
     got = speakers(paragraphs, "ru", headline="Сорокин: делегация прибыла")
     assert got == ["Владимир Сорокин"]
+
+
+def quotes(paragraphs: list[str], language: str) -> list[tuple[str, str]]:
+    return [(q.speaker, q.text) for q in extract_quotes(paragraphs, language)]
+
+
+def test_uk_quote_over_two_paragraphs_is_one_quote() -> None:
+    got = quotes(
+        [
+            "Міністр Олег Петренко виступив у парламенті.",
+            "«Ми підготували три пункти плану.",
+            "«Перший пункт стосується обміну полоненими», — сказав Петренко.",
+        ],
+        "uk",
+    )
+    assert len(got) == 1
+    speaker, text = got[0]
+    assert speaker == "Олег Петренко"
+    assert text.startswith("Ми підготували три пункти плану.")
+    assert text.endswith("Перший пункт стосується обміну полоненими")
+
+
+def test_ru_reported_speech_with_a_quoted_stretch() -> None:
+    got = quotes(
+        ["Сергей Орлов сказал, что «разговор был трудным, но деловым и очень долгим»."], "ru"
+    )
+    assert got == [("Сергей Орлов", "разговор был трудным, но деловым и очень долгим")]
+
+
+def test_uk_quoted_object_of_a_call_is_not_reported_speech() -> None:
+    got = quotes(
+        ["Олег Петренко закликав об'єднатися «всіх кандидатів, які мають менший досвід»."], "uk"
+    )
+    assert got == []
+
+
+def test_uk_attribution_after_a_comma_without_a_dash() -> None:
+    got = quotes(
+        [
+            "Угода є «прямим наслідком довгої роботи обох делегацій у Женеві», заявив "
+            "міністр Олег Петренко."
+        ],
+        "uk",
+    )
+    assert got == [("Олег Петренко", "прямим наслідком довгої роботи обох делегацій у Женеві")]
+
+
+def test_en_mismatched_quote_marks_still_make_a_quote() -> None:
+    got = quotes(["“We will keep talking to them every week,“ said Anna Berg."], "en")
+    assert got == [("Anna Berg", "We will keep talking to them every week")]
+
+
+def test_uk_symbol_before_a_quote_does_not_hide_it() -> None:
+    got = quotes(["📢 «Ми готові до наступного раунду переговорів», — сказав Олег Петренко."], "uk")
+    assert got == [("Олег Петренко", "Ми готові до наступного раунду переговорів")]
+
+
+def test_en_a_platform_or_a_letter_is_not_a_speaker() -> None:
+    assert quotes(['"We will use every channel we have," posted X.'], "en") == []
+
+
+def test_ru_new_speech_verbs() -> None:
+    got = quotes(
+        [
+            "Глава делегации Сергей Орлов прибыл в Женеву.",
+            "«Мы не ждем быстрых решений по этому вопросу», — высказался он.",
+        ],
+        "ru",
+    )
+    assert got == [("Сергей Орлов", "Мы не ждем быстрых решений по этому вопросу")]
+
+
+def test_uk_subject_of_a_reported_clause_is_not_the_antecedent() -> None:
+    paragraphs = [
+        "Посланець Стів Олсен вірить, що Петренко хоче миру.",
+        "«Я думаю, що він зробив справжні зусилля для діалогу», – сказав він.",
+    ]
+    assert [s for s, _ in quotes(paragraphs, "uk")] == ["Стів Олсен"]
+
+
+def test_uk_generic_role_needs_the_person_close_and_alone() -> None:
+    near = [
+        "Посол Тетяна Іжевська розповіла про роботу.",
+        "«Жінок у дипломатії стає дедалі більше», — переконана дипломатка.",
+    ]
+    assert [s for s, _ in quotes(near, "uk")] == ["Тетяна Іжевська"]
+    rival = [
+        "Посол Тетяна Іжевська розповіла про роботу.",
+        "Про Ганну Мороз вона згадала окремо.",
+        "«Жінок у дипломатії стає дедалі більше», — переконана дипломатка.",
+    ]
+    assert quotes(rival, "uk") == []

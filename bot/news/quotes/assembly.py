@@ -7,19 +7,22 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.news.model import Quote
-from bot.news.quotes.attribution import attribution_after, attribution_before
+from bot.news.quotes.attribution import attribution_after, attribution_before, attribution_in
 from bot.news.quotes.people import Document, Mention, Speaker, collect_names, resolve_speaker
 from bot.news.quotes.spans import (
     AFTER_DASH,
     CLAUSE_END,
     DASH,
+    SENTENCE_END,
     SPLIT_DASH,
     WORD,
+    continued_spans,
     quote_spans,
     tokenize,
 )
 
 MIN_WORDS = 4  # shorter quoted bits are names, titles or scare quotes, not key quotes
+FRAGMENT_WORDS = 6  # a quote inside a sentence: shorter ones are labels or scare quotes
 
 
 def _join(head: str, rest: str) -> str:
@@ -34,6 +37,7 @@ def _join(head: str, rest: str) -> str:
 
 
 def _clean(text: str) -> str:
+    text = re.sub(r"\n[«„“\"]", " ", text)  # a continuation paragraph reopens the quote
     text = re.sub(r"\s+", " ", text).strip()
     return text.rstrip(",").rstrip(" —–-").strip()
 
@@ -42,6 +46,7 @@ def _standalone_start(doc: Document, quote_open: int) -> bool:
     """The quote opens a sentence (not a fragment inside one)."""
     line_start = doc.text.rfind("\n", 0, quote_open) + 1
     before = doc.text[line_start:quote_open].rstrip()
+    before = "".join(ch for ch in before if ch.isalnum() or ch in '.!?…:»”"' + DASH + ",;")
     return not before or before[-1] in '.!?…:»”"' or before[-1] in DASH
 
 
@@ -55,6 +60,7 @@ class _Candidate:
     start: int
     text: str
     speaker: Speaker
+    end: int = -1  # where its attribution's sentence ends (-1: the quote's own start)
 
 
 def _split_inside(content: str, start: int, doc: Document) -> _Candidate | None:
@@ -75,7 +81,7 @@ def _split_inside(content: str, start: int, doc: Document) -> _Candidate | None:
     if tail and not rest:
         return None  # a narrative sentence follows the attribution, not more quote
     text = _join(head, rest) if rest else _clean(head)
-    return _Candidate(start, text, speaker)
+    return _Candidate(start, text, speaker, clause_end)
 
 
 def _in_english_clause(doc: Document, after: int, content: str) -> tuple[int, int] | None:
@@ -101,14 +107,17 @@ def _candidates(doc: Document, spans: list[tuple[int, int]]) -> list[_Candidate]
         speaker: Speaker | None = None
         clause: tuple[int, int] | None = None
         dash = AFTER_DASH.match(text, close + 1)
+        comma = re.match(r"[,.]?,\s+(?=\w)", text[close + 1 : close + 4])
         if dash and "\n" not in dash.group():
             clause = _clause_bounds(doc, dash.end())
         elif lang == "en":
             clause = _in_english_clause(doc, close + 1, content)
+        elif comma:  # '…», заявив міністр'
+            clause = _clause_bounds(doc, close + 1 + comma.end())
         if clause:
             speaker = attribution_after(*clause, doc)
         if speaker is not None:
-            if not standalone:
+            if not standalone and len(WORD.findall(content)) < FRAGMENT_WORDS:
                 continue  # «scare quote» inside a sentence that also reports speech
             quote_text = _clean(content)
             # split quote: «…», — сказав X, — «…»
@@ -118,9 +127,12 @@ def _candidates(doc: Document, spans: list[tuple[int, int]]) -> list[_Candidate]
                 if re.search(r"([,:]|[,.]\s*[—–-])\s*$", between):
                     quote_text = _join(quote_text, text[nxt[0] + 1 : nxt[1]])
                     consumed.add(nxt[0])
-            found.append(_Candidate(open_, quote_text, speaker))
+            found.append(_Candidate(open_, quote_text, speaker, clause[1] if clause else close))
             continue
         if not standalone and not text[:open_].rstrip().endswith(","):
+            fragment = _reported_fragment(open_, close, doc)
+            if fragment is not None:
+                found.append(_Candidate(open_, _clean(content), fragment, close))
             continue
         inner = _split_inside(content, open_ + 1, doc) if standalone else None
         if inner:
@@ -133,8 +145,28 @@ def _candidates(doc: Document, spans: list[tuple[int, int]]) -> list[_Candidate]
             continue
         before = attribution_before(open_, doc)
         if before is not None:
-            found.append(_Candidate(open_, _clean(content), before))
+            found.append(_Candidate(open_, _clean(content), before, close))
     return found
+
+
+def _title_case(line: str) -> bool:
+    words = WORD.findall(line)
+    return len(words) >= 4 and sum(w[:1].isupper() for w in words) >= 0.7 * len(words)
+
+
+def _reported_fragment(open_: int, close: int, doc: Document) -> Speaker | None:
+    """'Рябков сказал, что «разговор был трудным, но деловым»': a long quoted stretch of
+    reported speech, its speaker the subject of the speech verb before it."""
+    text = doc.text
+    if len(WORD.findall(text[open_:close])) < FRAGMENT_WORDS:
+        return None
+    line_start = text.rfind("\n", 0, open_) + 1
+    ends = list(SENTENCE_END.finditer(text, line_start, open_))
+    start = ends[-1].end() if ends else line_start
+    prefix = text[start:open_]
+    if any(mark in prefix for mark in '«„“"”»'):
+        return None  # another quote earlier in the sentence: whose words these are is unclear
+    return attribution_in(start, open_, doc)
 
 
 def _dialogue(doc: Document, line_start: int, line: str) -> _Candidate | None:
@@ -159,16 +191,22 @@ def extract_quotes(
         return []
     lines = [p.strip() for p in paragraphs if p and p.strip()]
     head = " ".join(headline.split()) if headline else ""
-    if head and lines and lines[0] == head:
-        head = ""
+    if (head and lines and lines[0] == head) or (language == "en" and _title_case(head)):
+        head = ""  # 'Blinken Says Will Not Deliver…': every word capitalised names nobody
     text = "\n".join([head, *lines] if head else lines)
     spans: list[tuple[int, int]] = []
     line_starts: list[int] = []
     offset = len(head) + 1 if head else 0
+    by_line: list[list[tuple[int, int]]] = []
     for line in lines:
         line_starts.append(offset)
-        spans.extend((offset + a, offset + b) for a, b in quote_spans(line))
+        by_line.append(quote_spans(line))
+        spans.extend((offset + a, offset + b) for a, b in by_line[-1])
         offset += len(line) + 1
+    long_spans = continued_spans(lines, line_starts, by_line)
+    if long_spans:
+        spans = [s for s in spans if not any(a <= s[0] <= b for a, b in long_spans)]
+        spans = sorted(spans + long_spans)
     dialogue_lines = [
         (start, line)
         for start, line in zip(line_starts, lines, strict=True)
@@ -190,9 +228,11 @@ def extract_quotes(
         speaker = resolve_speaker(candidate.speaker, candidate.start, doc)
         if speaker is None:
             continue
-        # a resolved speaker is a fresh mention: later pronouns may refer to it
+        # a resolved speaker is a fresh mention, as of the end of the attribution's
+        # sentence (names in a clause after it do not take the paragraph from them)
         if speaker.kind == "person":
-            doc.mentions.append(Mention(candidate.start, speaker.name, speaker.gender, True))
+            at = max(candidate.start, candidate.end)
+            doc.mentions.append(Mention(at, speaker.name, speaker.gender, True))
             doc.mentions.sort(key=lambda m: m.start)
         words = len(WORD.findall(candidate.text))
         if words < MIN_WORDS or candidate.text in seen:

@@ -19,6 +19,7 @@ from bot.news.quotes.lexicon import (
     namelike,
     speech_lexicon,
     speech_verb,
+    word_parses,
 )
 from bot.news.quotes.names import (
     english_name,
@@ -99,6 +100,8 @@ def _english_speaker(words: list[str], doc: Document) -> Speaker | None:
         return Speaker(role, "role", None) if role else None
     if english_place(name) or EN_ORG_WORDS & set(name) or all(is_abbreviation(w) for w in name):
         return None
+    if len(name[-1]) < 2:
+        return None  # 'posted on X': a letter is not a name
     full = resolve_surname(name[-1:], doc, doc.cursor) if len(name) <= 2 else None
     if full and (len(name) == 1 or full.split()[0] == name[0]):
         return Speaker(full, "person", None)  # 'Mr Boyle', 'Stoltenberg' → the full name
@@ -352,3 +355,40 @@ def attribution_before(quote_open: int, doc: Document) -> Speaker | None:
             speaker = Speaker("", "pronoun", verb_gender)
         return _check_gender(speaker, verb_gender)
     return None
+
+
+def attribution_in(start: int, end: int, doc: Document) -> Speaker | None:
+    """The speaker of reported speech in text[start:end]: the subject of its last speech
+    verb ('Рябков сказал, что …', 'Ryabkov called the meeting …')."""
+    lang = doc.language
+    tokens = tokenize(doc.text[start:end], start)
+    for vi in range(len(tokens) - 1, -1, -1):
+        word = tokens[vi].text
+        if speech_verb(word, lang) is None and not _calls(word, lang):
+            continue
+        if len(tokens) - vi > 12:
+            return None  # the verb is far from the quote: another clause may speak
+        between = doc.text[tokens[vi].end : end]
+        said = lang == "en" and word.lower() not in {"urged", "urges", "asked", "asks"}
+        if (
+            not said
+            and not _calls(word, lang)
+            and not re.search(r"(?:^|[\s,])(?:що|что|that|як|как)\s|:\s*$", between)
+        ):
+            return None  # 'закликав об'єднатися «…»': an object, not reported speech
+        speaker = _subject_before(tokens[:vi], doc) if vi else None
+        if speaker is None or speaker.kind == "org":
+            return None
+        return speaker
+    return None
+
+
+def _calls(word: str, language: str) -> bool:
+    """'назвав', 'назвал', 'called', 'described': a verb that frames a quoted phrase."""
+    if language == "en":
+        return word in {"called", "described", "calls", "describes", "termed"}
+    return any(
+        p.normal_form
+        in {"назвати", "називати", "назвать", "называть", "охарактеризувати", "охарактеризовать"}
+        for p in word_parses(word.lower(), language)
+    )

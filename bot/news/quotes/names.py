@@ -36,6 +36,7 @@ def _stem(nominative: str) -> str:
     return lower
 
 
+@lru_cache(maxsize=100_000)
 def same_name(form: str, nominative: str) -> bool:
     """Прайса ~ Прайс, Іжевської ~ Іжевська, Бондаренка ~ Бондаренко (suffix rules)."""
     form, nom = form.lower(), nominative.lower()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from bot.news.quotes.lexicon import (
     EN_ARTICLES,
@@ -148,8 +149,11 @@ def _person_run(run: list[Token], doc: Document) -> list[Token] | None:
             return None
         if len(run) >= 2 and all(len(w) > 1 for w in words[-2:]):
             return run[-3:]
-        if len(run) == 1 and resolve_surname(words, doc):
-            return run
+        lone = words[0].lower() not in _EN_NOT_NAMES and len(words[0]) > 2
+        if len(run) == 1 and (
+            resolve_surname(words, doc) or (lone and _english_subject(run, doc)[1])
+        ):
+            return run  # a known surname, or a lone name that speaks ('Ryabkov announced')
         return None
     for i, tok in enumerate(run):
         if person_grams(tok.text, lang) and not is_abbreviation(tok.text):
@@ -157,9 +161,7 @@ def _person_run(run: list[Token], doc: Document) -> list[Token] | None:
             first = i and any("Name" in g for g in grams_of(run[i - 1].text, lang))
             start = i - 1 if i and (first or _unknown_first_name(run, i, doc)) else i
             rest = run[start:]
-            places = [
-                k for k, t in enumerate(rest) if any("Geox" in g for g in grams_of(t.text, lang))
-            ]
+            places = [k for k, t in enumerate(rest) if _place_only(t.text, lang)]
             if places and places[0] > 0:
                 rest = rest[: places[0]]  # 'Ради Європи': a place name ends a person's name
             # keep up to three words: first name, patronymic, surname
@@ -167,6 +169,12 @@ def _person_run(run: list[Token], doc: Document) -> list[Token] | None:
         if resolve_surname([tok.text], doc):
             return [tok]
     return None
+
+
+def _place_only(word: str, language: str) -> bool:
+    """A place name with no reading as a person's name ('Європи'; not 'Вильфанд')."""
+    grams = grams_of(word, language)
+    return any("Geox" in g for g in grams) and not any({"Surn", "Name"} & g for g in grams)
 
 
 def _unknown_first_name(run: list[Token], i: int, doc: Document) -> bool:
@@ -185,6 +193,12 @@ def _unknown_first_name(run: list[Token], i: int, doc: Document) -> bool:
         "Surn" in g and "nomn" in g for g in surname_grams
     ):
         return False
+    genders = {g for grams in grams_of(word, lang) for g in ("masc", "femn") if g in grams}
+    surname_genders = {
+        g for grams in surname_grams if "Surn" in grams for g in ("masc", "femn") if g in grams
+    }
+    if genders and surname_genders and not genders & surname_genders:
+        return False  # 'Росії Кіт': a feminine noun before a masculine surname
     for grams in grams_of(word, lang):
         if grams & {"nomn", "anim", "ADJF", "Geox", "Orgn", "Name", "Surn", "Patr"}:
             return False
@@ -213,6 +227,7 @@ def collect_names(doc: Document, tokens: list[Token]) -> None:
             lang != "en"
             and person_grams(person[0].text, lang)
             and not any("Name" in g for g in grams_of(person[0].text, lang))
+            and not _surname_pair(person[0].text, person[1].text, lang)
         ):  # a full name starts with a first name (or an unknown one, see _person_run)
             continue
         full = to_nominative([t.text for t in person], lang, None)
@@ -222,7 +237,10 @@ def collect_names(doc: Document, tokens: list[Token]) -> None:
         if lang == "en":
             role = english_name([t.text for t in run])[1]
         else:
-            role = _role_before(outside, index[person[0].start], doc)
+            named = to_nominative([t.text for t in person], lang, "nomn") is not None
+            # a role noun is nominative: a name in another case is its possessor
+            # ('спецпредставник президента Дональда Трампа'), not its holder
+            role = _role_before(outside, index[person[0].start], doc) if named else None
         role = role or _role_after(person[-1], doc)
         if role:
             doc.roles.append((person[0].start, role, full))
@@ -239,10 +257,14 @@ def collect_names(doc: Document, tokens: list[Token]) -> None:
         if full is None and len(words) >= 2:
             entries = doc.full_names.get(name.split()[-1].lower())
             name = entries[-1][1] if entries else name
-        subject = nominative is not None or lang == "en"
         first = index[run[0].start]
-        if subject and (after_preposition(outside, first, doc) or _possessed(run, doc)):
-            subject = False
+        if lang == "en":
+            opens, speaks = _english_subject(run, doc)
+            subject = speaks or (opens and not _possessed(run, doc))
+        else:
+            subject = nominative is not None and not after_preposition(outside, first, doc)
+            if subject and first and outside[first - 1].text.lower() in _SUBORDINATE:
+                subject = False  # 'вірить, що Путін …': the subject of a reported clause
         gender = gender_of_name(name.split(), lang)
         doc.mentions.append(Mention(person[0].start, name, gender, subject))
         # 'Венді Шерман заявила': the verb shows the gender the name does not
@@ -262,14 +284,25 @@ def collect_names(doc: Document, tokens: list[Token]) -> None:
     doc.mentions.sort(key=lambda m: m.start)
 
 
-def _readings(word: str, language: str) -> set[tuple[str, str]]:
+@lru_cache(maxsize=50_000)
+def _readings(word: str, language: str) -> frozenset[tuple[str, str]]:
     """(case, gender) pairs of a word's name readings; empty when it has none."""
     out: set[tuple[str, str]] = set()
     for g in grams_of(word, language):
         if {"Name", "Surn", "Patr"} & g:
             gender = "femn" if "femn" in g else "masc" if "masc" in g else "*"
             out.update((case, gender) for case in CASES if case in g)
-    return out
+    return frozenset(out)
+
+
+def _surname_pair(first: str, second: str, language: str) -> bool:
+    """'Кіт Келлог': a foreign first name the dictionary files only as a surname, right
+    before a surname in the same case and gender (a full name, not two people)."""
+    return (
+        not any("Name" in g for g in grams_of(first, language))
+        and all(any("Surn" in g for g in grams_of(w, language)) for w in (first, second))
+        and bool(_readings(first, language) & _readings(second, language))
+    )
 
 
 def _agreeing_chunks(run: list[Token], language: str) -> list[list[Token]]:
@@ -290,6 +323,24 @@ def _agreeing_chunks(run: list[Token], language: str) -> list[list[Token]]:
     return chunks
 
 
+_EN_NOT_NAMES = frozenset(
+    ["he", "she", "it", "they", "we", "you", "this", "that", "there", "who", "which", "officials"]
+)
+_SUBORDINATE = frozenset({"що", "щоб", "что", "чтобы", "нібито", "будто"})
+
+
+def _english_subject(run: list[Token], doc: Document) -> tuple[bool, bool]:
+    """English has no case: a name is taken as a subject when it opens its sentence
+    (titles included) or a speech verb follows it ('Price said', 'Blinken told')."""
+    before = doc.text[max(0, run[0].start - 3) : run[0].start]
+    opens = not before.strip() or bool(re.search(r"[.!?:\n]\s*$", before))
+    rest = doc.text[run[-1].end : run[-1].end + 40]
+    after = WORD.findall(rest)
+    if rest.startswith(", ") and (words := rest[2:].split(",", 1)) and len(words) == 2:
+        after = WORD.findall(words[1])  # 'Josep Borrell, the coordinator, said'
+    return opens, bool(after) and speech_verb(after[0], "en") is not None
+
+
 def _possessed(run: list[Token], doc: Document) -> bool:
     """'Trump's envoy', 'Russia's Lavrov': the name qualifies another noun."""
     return doc.language == "en" and doc.text[run[-1].end : run[-1].end + 2] in ("'s", "’s")
@@ -298,9 +349,10 @@ def _possessed(run: list[Token], doc: Document) -> bool:
 def _role_mentions(doc: Document, tokens: list[Token]) -> None:
     """'Радник Путіна припустив…': a role noun in the nominative that names exactly one
     person introduced with it is a mention of that person (a later 'він' may be them)."""
+    stems = {role[:3] for _, role, _ in doc.roles}  # cheap filter before morphology
     for k, tok in enumerate(tokens):
         word = tok.text.lower()
-        if not role_nominative(word, doc.language):
+        if word[:3] not in stems or not role_nominative(word, doc.language):
             continue
         if k and after_preposition(tokens, k, doc):
             continue
@@ -341,7 +393,7 @@ def after_preposition(tokens: list[Token], i: int, doc: Document) -> bool:
 
 def _role_before(tokens: list[Token], i: int, doc: Document) -> str | None:
     """'речник Держдепартаменту США Нед Прайс' → 'речник' (looks back a few words)."""
-    for j in range(i - 1, max(-1, i - 9), -1):
+    for j in range(i - 1, max(-1, i - 12), -1):
         gap = doc.text[tokens[j].end : tokens[j + 1].start]
         if gap.strip(" "):
             return None
@@ -374,14 +426,20 @@ def resolve_speaker(speaker: Speaker, pos: int, doc: Document) -> Speaker | None
             full = named.pop()
             return Speaker(full, "person", name_gender(full, doc))
         if not named and speaker.name in speech_lexicon(doc.language).generic_roles:
-            return _antecedent(speaker.gender, pos, doc)  # 'додав політик': the one in view
+            return _antecedent(speaker.gender, pos, doc, strict=True)  # 'додав політик'
         return None
     return speaker
 
 
-def _antecedent(gender: str | None, pos: int, doc: Document) -> Speaker | None:
+def _antecedent(
+    gender: str | None, pos: int, doc: Document, strict: bool = False
+) -> Speaker | None:
     """The person 'he'/'she' stands for: the last subject of that gender before `pos`,
-    unless another subject of that gender was named after it (then it is ambiguous)."""
+    unless another subject of that gender was named after it (then it is ambiguous).
+
+    strict (a generic role: 'дипломат', 'the official'): the person was named in this
+    paragraph or the one before, and nobody else was named since, in any case.
+    """
     subjects = [
         m
         for m in doc.mentions
@@ -392,4 +450,10 @@ def _antecedent(gender: str | None, pos: int, doc: Document) -> Speaker | None:
     candidate = subjects[-1]
     if any(m.name != candidate.name for m in subjects if m.start > candidate.start):
         return None
+    if strict:
+        since = [m for m in doc.mentions if candidate.start < m.start < pos]
+        if any(m.name != candidate.name for m in since):
+            return None
+        if doc.text.count("\n", candidate.start, pos) > 1:
+            return None
     return Speaker(candidate.name, "person", candidate.gender)

@@ -58,13 +58,15 @@ def quote_spans(paragraph: str) -> list[tuple[int, int]]:
             close = _find_any(paragraph, "“”", i + 1)
         elif ch == "“":
             close = _find_any(paragraph, "”", i + 1)
+            if close < 0:  # mismatched marks: “ … “ closes with the same mark
+                close = _closing(paragraph, "“", i + 1)
         elif ch == '"' and _opens(paragraph, i):
             j = i + 1
             while j < n:
-                j = paragraph.find('"', j)
+                j = _find_any(paragraph, '"”', j)
                 if j < 0:
                     break
-                if not _opens(paragraph, j) or j == n - 1:
+                if paragraph[j] == "”" or not _opens(paragraph, j) or j == n - 1:
                     close = j
                     break
                 j += 1
@@ -85,3 +87,74 @@ def _opens(text: str, i: int) -> bool:
     before = text[i - 1] if i else " "
     after = text[i + 1] if i + 1 < len(text) else " "
     return (before.isspace() or before in "([—–-:«") and not after.isspace()
+
+
+def _closing(text: str, mark: str, start: int) -> int:
+    """The next `mark` that stands where a quote closes (after a word, before a space)."""
+    j = text.find(mark, start)
+    while j >= 0:
+        after = text[j + 1 : j + 2]
+        if not text[j - 1].isspace() and (not after or after.isspace() or after in ",.;:!?"):
+            return j
+        j = text.find(mark, j + 1)
+    return -1
+
+
+OPENERS = '«„“"'
+_CLOSERS = '»”“"'
+
+
+def _unclosed_opener(line: str, spans: list[tuple[int, int]]) -> int:
+    """Where a quote opens and does not close on this line (-1 if none)."""
+    for i, ch in enumerate(line):
+        if ch in OPENERS and not any(a <= i <= b for a, b in spans):
+            if ch == '"' and not _opens(line, i):
+                continue
+            if ch == "“" and i and not line[i - 1].isspace() and line[i - 1] not in "([—–-:":
+                continue
+            return i
+    return -1
+
+
+def _unpaired_closer(line: str) -> int:
+    """The first closing mark on a line that closes nothing opened on it (-1 if none)."""
+    spans = quote_spans(line)
+    for i, ch in enumerate(line):
+        if ch not in _CLOSERS or any(a <= i <= b for a, b in spans) or i == 0:
+            continue
+        if ch in '"“' and (_opens(line, i) or line[i - 1].isspace()):
+            continue
+        return i
+    return -1
+
+
+def continued_spans(
+    lines: list[str], starts: list[int], spans: list[list[tuple[int, int]]]
+) -> list[tuple[int, int]]:
+    """Quotes that run over paragraphs: opened and not closed on one line, closed on one
+    of the next few (a continuation paragraph may open with the mark again, «…).
+    `spans` holds each line's own quote_spans()."""
+    out: list[tuple[int, int]] = []
+    k = 0
+    while k < len(lines):
+        if not any(mark in lines[k] for mark in OPENERS):
+            k += 1
+            continue
+        opened = _unclosed_opener(lines[k], spans[k])
+        if opened < 0:
+            k += 1
+            continue
+        for j in range(k + 1, min(len(lines), k + 5)):
+            line = lines[j]
+            if not any(mark in line for mark in _CLOSERS):
+                continue
+            body = " " + line[1:] if line[:1] in OPENERS else line
+            close = _unpaired_closer(body)
+            if close >= 0:
+                out.append((starts[k] + opened, starts[j] + close))
+                k = j
+                break
+            if _unclosed_opener(body, quote_spans(body)) >= 0:
+                break  # another quote opens before this one closed: not one quote
+        k += 1
+    return out
