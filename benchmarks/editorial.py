@@ -9,7 +9,8 @@ Each page is analysed WITHOUT a title: finding the headline is part of the job.
 
 Prints one line per error with its class (topic-fn, topic-fp, quote-miss,
 speaker-wrong, speaker-missing (info, not an error), clutter-title,
-summary-flag:<kind>, language-wrong), then ONE JSON line of figures. `--errors`
+summary-flag:<kind>, language-wrong; devset-check when an annotated quote's first
+words are not in its page text), then ONE JSON line of figures. `--errors`
 prints the errors in full instead of cut to one short line.
 
 The checks below are written independently of the analysis (its own cleaning and
@@ -242,6 +243,23 @@ def _adjacent(text: str, before: str, after: str) -> bool:
     return at >= 0 and text[at + len(before) :].lstrip().startswith(after)
 
 
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"»”]?\s+|\n+")
+
+
+def _after_headline(text: str, sentence: str, heads: Sequence[str]) -> bool:
+    """The first summary sentence may lean on the headline shown above it when, in the
+    text, it follows a sentence that is the headline again (and leans on nothing)."""
+    at = text.find(sentence)
+    if at <= 0:
+        return False
+    if any(normalise(text[:at]).endswith(normalise(h)) for h in heads if normalise(h)):
+        return True  # the headline's own words come right before it
+    before = [s for s in _SENTENCE_END.split(text[:at].strip()) if s.strip()]
+    if not before or _starts_anaphoric(before[-1]):
+        return False
+    return before[-1].strip() in heads or any(word_share(before[-1], h) >= 0.7 for h in heads)
+
+
 def summary_flags(
     summary: Sequence[str],
     *,
@@ -271,8 +289,10 @@ def summary_flags(
             kind = "glued"
         elif not bare.endswith(_FINAL):
             kind = "fragment"
-        elif _starts_anaphoric(bare) and not (i and _adjacent(text, summary[i - 1], bare)):
-            kind = "anaphoric"
+        elif _starts_anaphoric(bare) and not (
+            _adjacent(text, summary[i - 1], bare) if i else _after_headline(text, bare, heads)
+        ):
+            kind = "anaphoric"  # resolved only right after its antecedent (or the headline)
         if kind:
             flags.append((kind, sentence))
     return flags
@@ -353,6 +373,10 @@ def check_page(record: dict[str, Any], text: str, report: Report, analyze: Any) 
             report.error(page, "topic-fp", f"label={record.get('label')}")
 
     annotated = [q for q in record.get("quotes") or [] if q.get("first_words")]
+    page_text = normalise(text)
+    for q in annotated:  # the annotation itself: its first words must be in the page
+        if normalise(q["first_words"]) not in page_text:
+            report.error(page, "devset-check", f"first words not in the text: {q['first_words']!r}")
     extracted = list(analysis.quotes)
     quote_tally = report.quotes.setdefault(language, Tally())
     for q in annotated:

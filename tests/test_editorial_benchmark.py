@@ -95,6 +95,15 @@ def test_anaphoric_sentence_after_its_antecedent_is_resolved() -> None:
     assert _kinds(summary[1:], text=text) == ["anaphoric"]
 
 
+def test_a_first_sentence_may_lean_on_the_headline_it_follows() -> None:
+    title = "Посол Іван Петренко прибув до Відня"
+    text = "Посол Іван Петренко прибув до Відня. Про це він розповів журналістам."
+    assert _kinds(["Про це він розповів журналістам."], title=title, text=text) == []
+    other = "Погода у Відні тепла. Про це він розповів журналістам."
+    kinds = _kinds(["Про це він розповів журналістам."], title=title, text=other)
+    assert kinds == ["anaphoric"]
+
+
 def test_missing_dir_or_empty_devset_exit_2(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

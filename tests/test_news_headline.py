@@ -113,3 +113,21 @@ def test_headline_glued_to_its_date_and_byline_is_cut() -> None:
 )
 def test_headline_shape(line: str, shaped: bool) -> None:
     assert headline_shaped(line) is shaped
+
+
+@pytest.mark.parametrize(
+    "opening",
+    [
+        "ВІДЕНЬ, 10 січня — Агенція.",  # a dateline on its own
+        "Про це пише агенція з посиланням на джерела.",  # leans on what is not there
+        "«Ми готові до обміну», — сказав він.",  # a quote without its speaker
+    ],
+)
+def test_story_without_headline_is_headed_by_a_sentence_that_stands_alone(opening: str) -> None:
+    analysis = analyze(f"{opening} {LEAD} {BODY}")
+    assert analysis.title == LEAD
+
+
+def test_photo_caption_is_not_a_headline() -> None:
+    assert not headline_shaped("Посол Іван Петренко у Відні (Фото: Агенція)")
+    assert analyze(f"Посол Іван Петренко у Відні (Фото: Агенція)\n{LEAD} {BODY}").title == LEAD

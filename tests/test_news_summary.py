@@ -205,9 +205,21 @@ def test_summary_never_starts_a_thought_it_cannot_finish(opener: str) -> None:
 
 
 def test_a_role_followed_by_a_name_is_standalone() -> None:
-    from bot.news.summary import _needs_antecedent
+    from bot.news.summary import needs_antecedent
 
-    assert not _needs_antecedent("Президент США Джо Байден зустрівся з колегою у Відні.")
-    assert not _needs_antecedent("The minister of defence John Smith resigned on Monday.")
-    assert _needs_antecedent("Міністр наголосив, що переговори триватимуть.")
-    assert _needs_antecedent("The minister, however, left early.")
+    assert not needs_antecedent("Президент США Джо Байден зустрівся з колегою у Відні.")
+    assert not needs_antecedent("The minister of defence John Smith resigned on Monday.")
+    assert needs_antecedent("Міністр наголосив, що переговори триватимуть.")
+    assert needs_antecedent("The minister, however, left early.")
+
+
+def test_a_story_opening_with_its_headline_may_lean_on_it() -> None:
+    # one paragraph: the first sentence heads the story, the next leans on it
+    text = (
+        "Посол Іван Петренко провів у Відні переговори про обмін полоненими. "
+        "Про це він розповів журналістам після зустрічі з делегацією сусідньої країни. "
+        "Наступна зустріч делегацій запланована на березень у тому ж місті."
+    )
+    analysis = analyze(text)
+    assert analysis.title.startswith("Посол Іван Петренко провів")
+    assert analysis.summary[0].startswith("Про це він розповів")

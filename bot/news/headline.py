@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from bot.news.sentences import split_paragraph
+from bot.news.summary import needs_antecedent, without_dateline
 
 HEAD_LINES = 40  # the headline is near the top of a page (menus can be long)
 _MIN_WORDS = 3  # "В России", "MADRID", "Pep Guardiola": rubrics, datelines, names
@@ -30,12 +31,16 @@ _MARGIN = 0.3  # an earlier line this close to the best one is the headline
 _MAX_WORDS = 30
 _PROSE_WORDS = 15
 _CAPTION_WORDS = 8  # shorter lines above the first paragraph are labels and counters
+_SENTENCE_PARAGRAPHS = 3  # where a headline sentence is looked for in a story without one
+_MIN_SENTENCE_WORDS = 5
+_QUOTE_OPENERS = tuple("«\"“„'‘—–-")
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’ʼ-][^\W\d_]+)*")
 _LETTER_WORD = re.compile(r"^[^\W\d_]")
 _FURNITURE = re.compile(
     r"https?://|www\.|\.(?:com|org|net|ua|ru)\b|@\w|\+?\d[\d ()-]{8,}\d|©|<\w+|\]\(|"
-    r"[$€£₴₽]\s?\d|\d\s?[$€£₴₽]|\d\s?°|°\s?[CF]\b|^\W*•",
+    r"[$€£₴₽]\s?\d|\d\s?[$€£₴₽]|\d\s?°|°\s?[CF]\b|^\W*•|"
+    r"\((?:фото|photo|foto)\b|\b(?:фото|photo|foto)\s*:",  # a photo caption
     re.IGNORECASE,
 )
 # Lines that open like archive pages, copyright notes, tag lists, dates of the page.
@@ -58,7 +63,7 @@ _NAV_STEMS = frozenset(
         "бізнес бизнес sport спорт culture культура society суспільство общество сервіси "
         "сервисы search пошук поиск login увійти войти more більше больше latest останні "
         "последние top топ video відео видео photo фото спецпроєкти потреби special needs read "
-        "читати читать online онлайн live наживо page сторінка back назад"
+        "читати читать online онлайн live наживо page сторінка back назад наверх вгору"
     )
 )
 _FINAL = tuple(".!?…")
@@ -172,7 +177,8 @@ def _candidates(lines: Sequence[str]) -> list[tuple[int, str]]:
         glued = _GLUED.search(line)
         if glued and len(line[: glued.start()].split()) >= _MIN_WORDS:
             line = line[: glued.start()]
-        if headline_shaped(line):
+        # a headline may name a role ("Замглавы МИД заявил …"), not point back ("Про це …")
+        if headline_shaped(line) and not needs_antecedent(line, roles=False):
             if _enough_words(line):
                 out.append((i, line))
         elif i == 0 and len(line.split()) > _MAX_WORDS:
@@ -271,17 +277,43 @@ def find_headline(lines: Sequence[str]) -> Headline:
 def _first_sentence(lines: Sequence[str]) -> Headline:
     """A story that starts with prose: its first sentence heads it. The paragraph
     stays whole (its quotes are still found; the summary skips the headline's
-    sentence); short lines above it that are not sentences (counters, labels) go."""
-    for index, line in enumerate(lines):
-        if not is_prose(line):
+    sentence); short lines above it that are not sentences (counters, labels) go.
+    The headline is the first sentence that stands on its own: not a bare dateline,
+    not one that leans on another ("Про це пише …"), not a quote without its speaker;
+    the plain first sentence when none of the first paragraphs has one."""
+    first = next((i for i, line in enumerate(lines) if is_prose(line)), None)
+    if first is None:
+        return Headline(lines[0], tuple(lines[1:]))
+    title = ""
+    for line in lines[first : first + _SENTENCE_PARAGRAPHS]:
+        for sentence in split_paragraph(_undated(line), ""):
+            sentence = without_dateline(sentence)
+            if not _words(sentence):
+                continue
+            title = title or sentence  # the plain first sentence, if none stands alone
+            if _standalone(sentence):
+                title = sentence
+                break
+        else:
             continue
-        prefix = _DATE_PREFIX.match(line)
-        start = prefix.end() if prefix else 0
-        sentences = split_paragraph(line[start:], "")
-        title = sentences[0] if sentences else line[start:]
-        above = [a for a in lines[:index] if len(a.split()) >= _CAPTION_WORDS or _ends_sentence(a)]
-        return Headline(title.strip(), (*above, *lines[index:]))
-    return Headline(lines[0], tuple(lines[1:]))
+        break
+    title = title or _undated(lines[first])
+    above = [a for a in lines[:first] if len(a.split()) >= _CAPTION_WORDS or _ends_sentence(a)]
+    return Headline(title.strip(), (*above, *lines[first:]))
+
+
+def _undated(line: str) -> str:
+    prefix = _DATE_PREFIX.match(line)
+    return line[prefix.end() :] if prefix else line
+
+
+def _standalone(sentence: str) -> bool:
+    words = sentence.split()
+    return (
+        len(words) >= _MIN_SENTENCE_WORDS
+        and not sentence.lstrip().startswith(_QUOTE_OPENERS)
+        and not needs_antecedent(sentence)
+    )
 
 
 def _ends_sentence(line: str) -> bool:

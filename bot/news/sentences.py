@@ -122,23 +122,21 @@ def _join(parts: list[str]) -> list[str]:
 # Scraped text glues sentences together: "— сказал он.Прайс добавил". A stop between a
 # word and a capitalised one, with no space, ends a sentence (initials "В.Зеленський"
 # and "U.S.Army" have one letter before the stop; "News.Az" is a name).
-_GLUED = re.compile(r"(?<=[^\W\d_]{2}[.!?…])(?=[A-ZА-ЯІЇЄҐЁ][a-zа-яіїєґё]{2})")
-_GLUED_QUOTE = re.compile(r"(?<=[^\W\d_]{2}[.!?…][\"»”])(?=[A-ZА-ЯІЇЄҐЁ][a-zа-яіїєґё]{2})")
+_GLUED = re.compile(
+    r"(?<=[^\W\d_]{2}[.!?…])(?=[A-ZА-ЯІЇЄҐЁ][a-zа-яіїєґё]{2})"
+    r"|(?<=[^\W\d_]{2}[.!?…][\"»”])(?=[A-ZА-ЯІЇЄҐЁ][a-zа-яіїєґё]{2})"
+)
 
 
 def _unglue(part: str) -> list[str]:
-    cuts = sorted(
-        {m.start() for m in _GLUED.finditer(part)}
-        | {m.start() for m in _GLUED_QUOTE.finditer(part)}
-    )
     pieces: list[str] = []
     start = 0
-    for cut in cuts:
-        head = part[start:cut]
+    for glued in _GLUED.finditer(part):
+        head = part[start : glued.start()]
         if _ends_with_abbreviation(head):
             continue  # "вул.Хрещатик"
         pieces.append(head)
-        start = cut
+        start = glued.start()
     pieces.append(part[start:])
     return pieces
 

@@ -53,7 +53,7 @@ _ROLE_OPENER = re.compile(
     r"politician|дипломат|міністр|посадов\w+|президент|речни\w+|посол|посланець|"
     r"спецпосланець|прем['’]єр|лідер|радник|політик|очільни\w+|глава|министр|чиновник|"
     r"пресс-секретарь|прес-секретар|представител\w+|посланник|спецпосланник|премьер|лидер|"
-    r"советник|замминистра|заступни\w+|замглавы|генсек\w*|спикер|спікер)"
+    r"советник|замминистра|заступни\w+|замглавы|генсек\w*|спикер|спікер)\w*\b"
     r"(?P<after>(?:\s+\S+){0,3})",
     re.IGNORECASE,
 )
@@ -147,24 +147,33 @@ def _normal(text: str) -> str:
     return " " + _NORMAL.sub(" ", text.casefold().replace("ё", "е")).strip() + " "
 
 
-def _repeats_quote(sentence: str, quotes: Sequence[str]) -> bool:
-    """Five words in a row (or a whole short quote) of a quote shown below it."""
-    text = _normal(sentence)
+def _quote_runs(quotes: Sequence[str]) -> tuple[set[str], set[str]]:
+    """Five-word runs of the shown quotes, and the whole of the shorter ones."""
+    runs: set[str] = set()
+    short: set[str] = set()
     for quote in quotes:
         words = _normal(quote).split()
         if len(words) <= _QUOTE_RUN:
-            if words and f" {' '.join(words)} " in text:
-                return True
+            if words:
+                short.add(" ".join(words))
             continue
-        for i in range(len(words) - _QUOTE_RUN + 1):
-            if f" {' '.join(words[i : i + _QUOTE_RUN])} " in text:
-                return True
-    return False
+        runs.update(" ".join(words[k : k + _QUOTE_RUN]) for k in range(len(words) - _QUOTE_RUN + 1))
+    return runs, short
 
 
-def _repeats_headline(item: Candidate, title: str, title_lemmas: frozenset[str]) -> bool:
-    if title:
-        text, head = _normal(item.text), _normal(title)
+def _repeats_quote(sentence: str, runs: set[str], short: set[str]) -> bool:
+    """Five words in a row (or a whole short quote) of a quote shown below it."""
+    text = _normal(sentence)
+    words = text.split()
+    if any(" ".join(words[k : k + _QUOTE_RUN]) in runs for k in range(len(words) - _QUOTE_RUN + 1)):
+        return True
+    return any(f" {q} " in text for q in short)
+
+
+def _repeats_headline(item: Candidate, head: str, title_lemmas: frozenset[str]) -> bool:
+    """`head`: the headline, normalised."""
+    if head.strip():
+        text = _normal(item.text)
         # the headline's own sentence (a story that opens with it, a dated copy)
         if head in text and len(head.split()) >= _HEADLINE_SHARE * len(text.split()):
             return True
@@ -175,9 +184,13 @@ def _repeats_headline(item: Candidate, title: str, title_lemmas: frozenset[str])
     )
 
 
-def _needs_antecedent(sentence: str) -> bool:
+def needs_antecedent(sentence: str, *, roles: bool = True) -> bool:
+    """The sentence opens with a pointer back ("Він …", "Про це …"), or (roles) with a
+    role that stands for someone named before ("Дипломат також заявив …")."""
     if _ANAPHORIC.match(sentence):
         return True
+    if not roles:
+        return False
     role = _ROLE_OPENER.match(sentence)
     if role is None:
         return False
@@ -187,20 +200,27 @@ def _needs_antecedent(sentence: str) -> bool:
 
 
 def without_dateline(sentence: str) -> str:
-    """The sentence without a dateline in front of it (the rest, verbatim)."""
-    found = _DATELINE.match(sentence)
-    if found is None:
-        return sentence
-    rest = sentence[found.end() :].lstrip()
-    return rest if rest[:1].isupper() or rest[:1] in '«"“„' else sentence
+    """The sentence without a dateline in front of it (the rest, verbatim; "" when it
+    is nothing but a dateline)."""
+    for _ in range(3):  # "date 2022-10-22 МОСКВА, 22 окт — Агентство. …": two in a row
+        found = _DATELINE.match(sentence)
+        if found is None:
+            return sentence
+        rest = sentence[found.end() :].lstrip()
+        if not any(ch.isalnum() for ch in rest):
+            return ""  # a dateline on its own ("МОСКВА, 1 мар — Агентство.")
+        if not (rest[:1].isupper() or rest[:1] in '«"“„'):
+            return sentence
+        sentence = rest
+    return sentence
 
 
-def _never(text: str, quotes: Sequence[str]) -> bool:
+def _never(text: str, runs: set[str], short: set[str]) -> bool:
     """Labels, captions and repeats of a shown quote: never in a summary."""
     bare = text.strip()
     if _LABEL_END.search(bare) or _CAPTION.search(bare):
         return True
-    return bool(quotes) and _repeats_quote(bare, quotes)
+    return bool(runs or short) and _repeats_quote(bare, runs, short)
 
 
 def _is_prose(sentence: str) -> bool:
@@ -219,19 +239,34 @@ def summarize(
     """Up to `limit` sentences (2 for short stories), original order. `quotes` are the
     quotes shown with the summary, `title` the headline shown above it: neither is
     repeated."""
-    sentences = [Candidate(without_dateline(s.text), s.lemmas) for s in sentences]
-    allowed = [
-        i
-        for i, s in enumerate(sentences)
-        if s.lemmas and not _never(s.text, quotes) and not _repeats_headline(s, title, title_lemmas)
-    ]
-    usable = [i for i in allowed if _is_prose(sentences[i].text)]
-    if not usable and not any(_is_prose(s.text) for s in sentences):
+    runs, short = _quote_runs(quotes)
+    head = _normal(title)
+    # Checked in order until enough candidates: news puts the point early, and a long
+    # story's tail would only cost time.
+    sentences = list(sentences)
+    headline: set[int] = set()
+    usable: list[int] = []
+    others: list[int] = []  # allowed but not prose: used only when nothing is prose
+    opening, any_prose = -1, False
+    for i, raw in enumerate(sentences):
+        if len(usable) == _MAX_CANDIDATES:
+            break
+        item = sentences[i] = Candidate(without_dateline(raw.text), raw.lemmas)
+        prose = _is_prose(item.text)
+        if prose and not any_prose:
+            opening, any_prose = i, True
+        if _repeats_headline(item, head, title_lemmas):
+            headline.add(i)
+        elif item.lemmas and not _never(item.text, runs, short):
+            (usable if prose else others).append(i)
+    # The story's opening sentence when it is the headline again: the headline is
+    # shown right above the summary, so the sentence after it may lean on it.
+    opens_with_headline = opening in headline and not needs_antecedent(sentences[opening].text)
+    if not usable and not any_prose:
         # no prose at all (notes, a list): the longer lines are what there is
-        usable = [i for i in allowed if len(sentences[i].text.split()) >= _MIN_WORDS]
+        usable = [i for i in others if len(sentences[i].text.split()) >= _MIN_WORDS]
     if not usable:
         return ()
-    usable = usable[:_MAX_CANDIDATES]
     items = [sentences[i] for i in usable]
     central = _centrality(items) if len(items) > 1 else [1.0]
     scores: dict[int, float] = {}
@@ -242,19 +277,29 @@ def summarize(
         score = central[rank] + 1.2 * overlap + 0.6 * lead
         if _BACKGROUND.match(item.text) or _CONTRAST.match(item.text):
             score *= 0.3  # background is the last resort, not forbidden
-        if _needs_antecedent(item.text):
+        if needs_antecedent(item.text):
             leaning.add(index)
         scores[index] = score
     want = min(limit if len(usable) >= 8 else 2, len(usable))
     picked: list[int] = []
+    on_headline: list[int] = []  # picked because the headline before them is shown
     # Two rounds: a sentence that leans on the one before it may join once that one
-    # is in (then it reads in context); alone it never does.
+    # is in (then it reads in context), or first when the one before is the headline
+    # shown above the summary; alone it never does.
     for _round in range(2):
         for index in sorted(scores, key=lambda i: -scores[i]):
             if len(picked) == want:
                 break
-            if index in picked or (index in leaning and index - 1 not in picked):
+            if index in picked or any(index < p for p in on_headline):
                 continue
+            after_headline = False
+            if index in leaning and index - 1 not in picked:
+                # the headline is shown right above: the first sentence may lean on it
+                if not (opens_with_headline and index - 1 == opening) or any(
+                    p < index for p in picked
+                ):
+                    continue
+                after_headline = True
             lemmas = sentences[index].lemmas
             if any(_jaccard(lemmas, sentences[p].lemmas) > _NEAR_DUPLICATE for p in picked):
                 continue
@@ -262,4 +307,6 @@ def summarize(
             if picked and size > _MAX_CHARS and len(picked) >= 2:
                 continue
             picked.append(index)
+            if after_headline:
+                on_headline.append(index)
     return tuple(sentences[i].text for i in sorted(picked))
