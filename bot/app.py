@@ -8,16 +8,18 @@ import asyncio
 import logging
 from typing import Any
 
-from telegram import Bot, BotCommand, BotCommandScopeChat
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
+from telegram import Bot, BotCommand, BotCommandScopeChat, Update
+from telegram.ext import Application, ApplicationBuilder, CallbackContext
 
 from bot import i18n, news
 from bot.config import Settings
 from bot.delivery import IN_FLIGHT, DeliveryWorker
 from bot.digest import send_digests
 from bot.jobs import schedule_jobs
+from bot.replies import ReplyLimiter
 from bot.sender_http import AiohttpRequest
 from bot.services import Services, build_services
+from bot.updates import ChatOrderedProcessor, JournalQueue, UpdateJournal
 from handlers import register
 
 log = logging.getLogger(__name__)
@@ -68,6 +70,7 @@ def build_application(settings: Settings, *, start_delivery: bool = True) -> App
             raise
 
     async def wire(application: App, found: Services) -> None:
+        journal.db = found.db
         # Broadcasts pace themselves (bot.pacing) on their own connection pool; the
         # application's bot, used for replies, retries a 429 through AIORateLimiter.
         sender = Bot(
@@ -97,8 +100,12 @@ def build_application(settings: Settings, *, start_delivery: bool = True) -> App
         await schedule_jobs(application, found, digests=lambda: send_digests(delivery))
         if start_delivery:
             delivery.start()
+        # Updates a killed run had taken from Telegram but not handled: first in line.
+        for update in await journal.pending(application.bot):
+            await application.update_queue.put(update)
 
     async def post_shutdown(application: App) -> None:
+        journal.db = None
         delivery = application.bot_data.get(DELIVERY)
         if isinstance(delivery, DeliveryWorker):
             await delivery.stop()
@@ -107,6 +114,14 @@ def build_application(settings: Settings, *, start_delivery: bool = True) -> App
         if isinstance(found, Services):
             await found.close()
 
+    journal = UpdateJournal()
+    limiter = ReplyLimiter(max_retries=REPLY_RETRIES)
+
+    async def expire_button(update: Update) -> None:
+        from handlers.fallback import expired_button
+
+        await expired_button(update, CallbackContext.from_update(update, application))
+
     application = (
         ApplicationBuilder()
         .token(settings.token)
@@ -114,8 +129,13 @@ def build_application(settings: Settings, *, start_delivery: bool = True) -> App
         .base_file_url(settings.base_file_url)
         .post_init(post_init)
         .post_shutdown(post_shutdown)
-        .concurrent_updates(False)
-        .rate_limiter(AIORateLimiter(max_retries=REPLY_RETRIES))
+        # Stored before handling (at least once); chats in parallel, each in order; a
+        # button no handler answered gets an "expired" alert.
+        .update_queue(JournalQueue(journal))
+        .concurrent_updates(
+            ChatOrderedProcessor(journal, answered=limiter.answered, on_unanswered=expire_button)
+        )
+        .rate_limiter(limiter)
         .build()
     )
     register(application)

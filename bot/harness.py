@@ -109,7 +109,12 @@ class LocalBot:
         assert self.app is not None
         loop = asyncio.get_running_loop()
         deadline = loop.time() + within_s
-        while self.sandbox.pending_updates() or self.app.update_queue.qsize():
+        processor = self.app.update_processor
+        while (
+            self.sandbox.pending_updates()
+            or self.app.update_queue.qsize()
+            or getattr(processor, "in_flight", 0)
+        ):
             if loop.time() > deadline:
                 raise TimeoutError("updates not handled in time")
             await asyncio.sleep(0.02)

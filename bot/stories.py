@@ -9,10 +9,11 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from bot import news
+from bot.inputs import has_content, strip_surrogates
 from bot.news.codec import dumps as dump_analysis
 from bot.news.codec import loads as load_analysis
 from bot.news.model import Analysis
@@ -70,20 +71,27 @@ class StoryService:
     def check(draft: Draft) -> None:
         if not draft.text.strip():
             raise StoryError("empty")
-        if len(draft.text.encode()) > MAX_TEXT_BYTES:
+        if len(draft.text.encode("utf-8", errors="replace")) > MAX_TEXT_BYTES:
             raise StoryError("too_long")
+        if not has_content(draft.text):  # 😀, "...", "1", zero-width spaces
+            raise StoryError("no_content")
 
     async def analyze(self, draft: Draft) -> Analysis:
+        draft = without_surrogates(draft)
         self.check(draft)
         # ~10 ms of CPU: off the event loop so polling and sending keep going.
-        return await asyncio.to_thread(
+        analysis = await asyncio.to_thread(
             news.analyze, draft.text, title=draft.title, url=draft.url, published=draft.published
         )
+        if not has_content(analysis.text):  # nothing left once the clean-up ran
+            raise StoryError("no_content")
+        return analysis
 
     async def publish(
         self, draft: Draft, analysis: Analysis | None = None, *, deliver: bool = True
     ) -> Published:
         """Store the story; with `deliver` (the default) queue it for its readers."""
+        draft = without_surrogates(draft)
         analysis = analysis or await self.analyze(draft)
         topics = draft.topics or analysis.topics
         followup = await self._followup(analysis) if deliver else None
@@ -128,6 +136,17 @@ class StoryService:
             return None
         first_id = min(article_id for article_id, _ in earlier)
         return Followup(first_id, adds_to(analysis, [previous for _, previous in earlier]))
+
+
+def without_surrogates(draft: Draft) -> Draft:
+    """Lone surrogates (a feed's JSON, a user's message) cannot be stored as UTF-8."""
+    return replace(
+        draft,
+        text=strip_surrogates(draft.text),
+        title=strip_surrogates(draft.title) if draft.title else draft.title,
+        url=strip_surrogates(draft.url) if draft.url else draft.url,
+        source=strip_surrogates(draft.source) if draft.source else draft.source,
+    )
 
 
 def adds_to(new: Analysis, told: list[Analysis]) -> bool:

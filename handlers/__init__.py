@@ -14,6 +14,7 @@ from telegram.ext import Application, TypeHandler
 
 from handlers import (
     admin,
+    fallback,
     feeds,
     ingest,
     inline,
@@ -27,7 +28,8 @@ from handlers import (
 from handlers.common import record_chat
 from handlers.errors import on_error
 
-FEATURES = [start, topics, search, inline, admin, feeds, ingest, stories, settings, stats]
+# fallback last: it answers the commands no other feature took.
+FEATURES = [start, topics, search, inline, admin, feeds, ingest, stories, settings, stats, fallback]
 
 
 def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:

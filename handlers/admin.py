@@ -48,7 +48,9 @@ def command_body(message: Message) -> str:
     return text
 
 
-URL_ONLY = re.compile(r"\A[a-zA-Z][a-zA-Z0-9+.-]*://\S+\Z")
+# One token with a scheme: a link to fetch, or (javascript:, data:, file:) to refuse.
+URL_ONLY = re.compile(r"\A[a-zA-Z][a-zA-Z0-9+.-]*:\S+\Z")
+MAX_TAGS = 10
 PUSH_CAPTION = r"\A/push(@\w+)?(\s|\Z)"
 
 
@@ -60,7 +62,8 @@ def split_topics(body: str) -> tuple[list[str], str]:
     match = TOPIC_TAGS.match(body + "\n")
     if not match:
         return [], body
-    return re.findall(r"#([\w-]+)", match.group(1)), body[match.end() :]
+    tags = list(dict.fromkeys(re.findall(r"#([\w-]+)", match.group(1))))  # each once
+    return tags, body[match.end() :]
 
 
 async def push(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -70,13 +73,15 @@ async def push(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     tn, message = found
     wanted_topics, text = split_topics(command_body(message))
     unknown = [t for t in wanted_topics if t not in tn.services.topics]
-    if unknown:
+    if unknown or len(wanted_topics) > MAX_TAGS:
         known = ", ".join(t.id for t in tn.services.topics)
-        await message.reply_text(
-            tn._("Unknown topic: {topics}. Known topics: {known}. Nothing was published.").format(
-                topics=", ".join(unknown), known=known
-            )
+        shown = ", ".join(t[:40] for t in unknown[:5]) + (", …" if len(unknown) > 5 else "")
+        reply = (
+            tn._("Unknown topic: {topics}. Known topics: {known}. Nothing was published.")
+            if unknown
+            else tn._("At most {n} topics. Known topics: {known}. Nothing was published.")
         )
+        await message.reply_text(reply.format(topics=shown, known=known, n=MAX_TAGS))
         return
     topics = tuple(wanted_topics)
     replied = message.reply_to_message
@@ -121,6 +126,8 @@ async def push(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 def story_error_text(tn: Turn, code: str) -> str:
     if code == "too_long":
         return tn._("The story is over 100 KB; nothing was stored. Send a shorter text.")
+    if code == "no_content":
+        return ingest.error_text(tn, StoryError(code))
     return tn._(
         "Send the story after the command: /push <text>, or reply /push to a message with it."
     )

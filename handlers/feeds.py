@@ -25,6 +25,7 @@ from bot.i18n import N_, format_datetime
 from bot.ingest import review
 from bot.ingest.feeds import PollResult, poll_feed
 from bot.ingest.fetch import FetchError, check_destination
+from bot.inputs import parse_id
 from bot.tghtml import escape
 from handlers.admin import admin_turn
 from handlers.common import Turn, turn
@@ -210,14 +211,15 @@ async def remove_feed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if found is None:
         return
     tn, message = found
-    arg = (context.args or [""])[0].lstrip("#")
-    if not arg.isdigit():
+    args = context.args or []
+    feed_id = parse_id(args[0]) if len(args) == 1 else None
+    if feed_id is None:
         await message.reply_text(tn._("Usage: /feed_remove ID (the number from /feeds)"))
         return
-    if await feeds.remove(tn.services.db, int(arg)):
-        await message.reply_text(tn._("Feed #{id} removed.").format(id=int(arg)))
+    if await feeds.remove(tn.services.db, feed_id):
+        await message.reply_text(tn._("Feed #{id} removed.").format(id=feed_id))
     else:
-        await message.reply_text(tn._("No feed #{id}. See /feeds.").format(id=int(arg)))
+        await message.reply_text(tn._("No feed #{id}. See /feeds.").format(id=feed_id))
 
 
 # Review drafts ------------------------------------------------------------------------
@@ -273,14 +275,14 @@ async def review_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     if query is None or parsed is None:
         return
     verb, _, id_text = parsed.arg.partition(":")
-    if not id_text.isdigit():
-        return
+    draft_id = parse_id(id_text)
+    if draft_id is None:
+        return  # a forged button: bot.updates answers it as expired
     tn = await turn(update, context)
     if not tn.is_admin:
         log.warning("non-admin %s pressed a review button", tn.user_id)
         await query.answer(tn._("Sorry, only the bot's admins can do that."), show_alert=True)
         return
-    draft_id = int(id_text)
     if verb == REVIEW_PUBLISH:
         published = await review.publish(tn.services.db, tn.services.stories, draft_id)
         if published is None:

@@ -35,6 +35,7 @@ from bot.ingest.extract import ExtractError
 from bot.ingest.fetch import MAX_BYTES, FetchError
 from bot.ingest.files import HTML_SUFFIXES, MAX_FILE_BYTES, TEXT_SUFFIXES, FileError
 from bot.ingest.keys import item_keys
+from bot.inputs import parse_id
 from bot.news.model import Analysis
 from bot.render import render_story
 from bot.stories import Draft, StoryError
@@ -83,6 +84,9 @@ FILE_ERRORS = {
 }
 STORY_ERRORS = {
     "empty": N_("There is no story text in it; nothing was stored."),
+    "no_content": N_(
+        "There are no words in it (only symbols, numbers, emoji or spaces); nothing was stored."
+    ),
     "too_long": N_("The story is over 100 KB; nothing was stored. Send a shorter text."),
 }
 
@@ -312,14 +316,14 @@ async def preview_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         return
     verb, _, rest = parsed.arg.partition(":")
     id_text, _, topic = rest.partition(":")
-    if not id_text.isdigit():
-        return
+    preview_id = parse_id(id_text)
+    if preview_id is None:
+        return  # a forged button: bot.updates answers it as expired
     tn = await turn(update, context)
     if not tn.is_admin:
         log.warning("non-admin %s pressed a preview button", tn.user_id)
         await query.answer(tn._("Sorry, only the bot's admins can do that."), show_alert=True)
         return
-    preview_id = int(id_text)
     db = tn.services.db
     if verb == PUBLISH:
         await _publish(tn, query, preview_id)

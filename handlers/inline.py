@@ -14,6 +14,7 @@ from telegram.constants import ParseMode
 from telegram.ext import BaseHandler, ContextTypes, InlineQueryHandler
 
 from bot.domain import Article
+from bot.inputs import parse_offset
 from bot.render.text import one_line, trim
 from handlers import results
 from handlers.common import Turn, turn
@@ -28,7 +29,7 @@ DESCRIPTION_MAX = 200
 
 
 def _offset(raw: str) -> int:
-    return min(int(raw), MAX_OFFSET + PAGE_SIZE) if raw.isdigit() else 0
+    return parse_offset(raw, high=MAX_OFFSET + PAGE_SIZE)
 
 
 def _url_buttons(keyboard: InlineKeyboardMarkup | None) -> InlineKeyboardMarkup | None:

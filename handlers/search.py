@@ -18,6 +18,7 @@ from telegram.ext import (
 )
 
 from bot import callbacks
+from bot.inputs import parse_id, parse_number
 from bot.tghtml import MAX_ENTITIES, escape, parse
 from handlers import results
 from handlers.common import Turn, pattern, turn
@@ -27,7 +28,7 @@ from storage.search import MAX_OFFSET, SearchPage, Status, search
 PAGE_SIZE = 5
 MARK_CAPS = (None, 6, 3, 1, 0)  # marks per title and per snippet, tried in turn
 LATEST_COUNT = 10
-ARTICLE_COMMAND = re.compile(r"^/article_(\d{1,18})(?:@\w+)?$")
+ARTICLE_COMMAND = re.compile(r"^/article_(\S*?)(?:@\w+)?$")  # bad ids get the usage
 _ID = re.compile(r"\d{1,18}")
 _AFTER_COMMAND = re.compile(r"/\S*\s*(.*)", re.DOTALL)
 
@@ -110,12 +111,12 @@ async def search_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         return
     tn = await turn(update, context)
     number, _, key = parsed.arg.partition(":")
-    stored = await search_keys.load(tn.services.db, key) if number.isdigit() else None
-    if stored is None:
+    page = parse_number(number, low=0, high=MAX_OFFSET // PAGE_SIZE + 1)
+    stored = await search_keys.load(tn.services.db, key) if page is not None else None
+    if stored is None or page is None:
         await query.answer(tn._("This search is too old. Send /search again."), show_alert=True)
         return
-    page_number = min(int(number), MAX_OFFSET // PAGE_SIZE + 1)
-    text, keyboard = await answer_search(tn, stored, page_number, context.bot.username)
+    text, keyboard = await answer_search(tn, stored, page, context.bot.username)
     await query.answer()
     try:
         await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=keyboard)
@@ -172,13 +173,13 @@ async def send_article(update: Update, context: ContextTypes.DEFAULT_TYPE, wante
     if message is None:
         return
     tn = await turn(update, context)
-    found = _ID.search(wanted)
-    if found is None:
+    article_id = parse_id(wanted)  # "-1" or "1e9" is not story 1
+    if article_id is None:
         await message.reply_text(tn._("Which story? For example: /article 12"))
         return
-    article = await articles.get(tn.services.db, int(found.group()))
+    article = await articles.get(tn.services.db, article_id)
     if article is None:
-        await message.reply_text(tn._("There is no story №{id}.").format(id=found.group()))
+        await message.reply_text(tn._("There is no story №{id}.").format(id=article_id))
         return
     rendered = results.requested_story(tn, article, tz=await results.reader_timezone(tn))
     await message.reply_text(

@@ -11,6 +11,7 @@ from telegram import InputFile, Update
 from telegram.ext import BaseHandler, CommandHandler, ContextTypes
 
 from bot.i18n import format_number
+from bot.inputs import parse_id
 from bot.stats_chart import deliveries_chart
 from handlers.admin import admin_turn
 from handlers.common import Turn
@@ -82,10 +83,10 @@ async def retry(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     tn, message = found
     args = context.args or []
-    if args and not args[0].lstrip("#").isdigit():
+    article_id = parse_id(args[0]) if len(args) == 1 else None
+    if args and article_id is None:
         await message.reply_text(tn._("Usage: /retry [story id]"))
         return
-    article_id = int(args[0].lstrip("#")) if args else None
     count = await outbox.retry_failed(tn.services.db, article_id=article_id)
     tn.services.queued()
     await message.reply_text(

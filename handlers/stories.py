@@ -11,6 +11,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
 from bot import callbacks
 from bot.domain import Article
+from bot.inputs import parse_id
 from bot.news.codec import loads as load_analysis
 from bot.news.lemmas import content
 from bot.render import render_full_text
@@ -30,10 +31,11 @@ BODY_CHARS = 5000  # without a stored analysis, key words come from the story's 
 async def story_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     parsed = callbacks.parse(query.data if query else None)
-    if query is None or parsed is None or not parsed.arg.isdigit():
-        return
+    article_id = parse_id(parsed.arg) if parsed else None
+    if query is None or parsed is None or article_id is None:
+        return  # a forged button: bot.updates answers it as expired
     tn = await turn(update, context)
-    article = await articles.get(tn.services.db, int(parsed.arg))
+    article = await articles.get(tn.services.db, article_id)
     if article is None:
         await query.answer(tn._("This story is no longer available."), show_alert=True)
         return

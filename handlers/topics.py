@@ -13,6 +13,7 @@ from telegram.error import BadRequest
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import callbacks
+from bot.inputs import parse_id
 from bot.render.text import one_line, trim
 from bot.search.query import parse
 from bot.search.service import MAX_PER_CHAT, MAX_QUERY_CHARS, AddStatus
@@ -109,12 +110,13 @@ async def unwatch_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     """🔕 under a keyword-delivered story or in /mysubs: stop that watch."""
     query = update.callback_query
     parsed = callbacks.parse(query.data if query else None)
-    if query is None or parsed is None or not parsed.arg.isdigit():
-        return
+    watch_id = parse_id(parsed.arg) if parsed else None
+    if query is None or watch_id is None:
+        return  # a forged button: bot.updates answers it as expired
     tn = await turn(update, context)
     watches = tn.services.watches
     mine = {w.id: w for w in await watches.of_chat(tn.chat_id)}
-    watch = mine.get(int(parsed.arg))
+    watch = mine.get(watch_id)
     if watch is None or not await watches.remove(tn.chat_id, watch.id):
         await query.answer(tn._("You no longer watch this keyword."))
     else:

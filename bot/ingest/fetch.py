@@ -135,8 +135,11 @@ async def fetch(
         raise TypeError("fetch() needs a client from bot.ingest.guard.http_client()")
     own = client is None
     http = client or http_client()
+    guard = transport_of(http)
+    assert guard is not None
     try:
-        async with asyncio.timeout(timeout):
+        # A slot first (bounded fetches at once), then the clock for this fetch.
+        async with guard.slots, asyncio.timeout(timeout):
             return await _fetch(
                 http, url, max_bytes, max_redirects, etag, last_modified, accept, timeout
             )

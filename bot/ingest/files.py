@@ -1,5 +1,7 @@
 """Story text from an uploaded file: .txt, .md or .html, with a size cap and detected
-encoding. Anything else (PDF, images, office files, binaries) is refused clearly."""
+encoding (UTF-8, UTF-16/32 with a BOM, cp1251, koi8-r, ...). Whether it is text at all is
+decided by the content, not the name: a PDF, an image or random bytes called story.txt
+are refused clearly."""
 
 from __future__ import annotations
 
@@ -7,7 +9,7 @@ import re
 from dataclasses import dataclass
 from pathlib import PurePath
 
-from bot.ingest.decode import decode
+from bot.ingest.decode import decode_or_none, looks_like_text
 from bot.ingest.extract import ExtractError, clean_paragraphs, extract
 
 MAX_FILE_BYTES = 1024 * 1024
@@ -62,8 +64,13 @@ def markdown_to_text(source: str) -> tuple[str | None, str]:
     return title, "\n".join(lines)
 
 
-def _looks_binary(data: bytes) -> bool:
-    return data.startswith(_BINARY_MAGIC) or b"\x00" in data[:4096]
+def _text_of(data: bytes) -> str | None:
+    """The decoded text, or None for binary content (a known signature, no charset that
+    fits, or control characters all over once decoded)."""
+    if data.startswith(_BINARY_MAGIC):
+        return None
+    text = decode_or_none(data)
+    return text if text is not None and looks_like_text(text) else None
 
 
 def read_file(name: str, data: bytes, *, max_bytes: int = MAX_FILE_BYTES) -> FileText:
@@ -72,9 +79,9 @@ def read_file(name: str, data: bytes, *, max_bytes: int = MAX_FILE_BYTES) -> Fil
         raise FileError("too_big", f"{len(data)} bytes, at most {max_bytes}")
     if suffix not in TEXT_SUFFIXES | HTML_SUFFIXES:
         raise FileError("unsupported", suffix or "no extension")
-    if _looks_binary(data):
+    text = _text_of(data)
+    if text is None:
         raise FileError("binary", name)
-    text = decode(data)
     if suffix in HTML_SUFFIXES:
         try:
             found = extract(text)

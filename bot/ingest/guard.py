@@ -23,6 +23,7 @@ IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 Resolver = Callable[[str, int], Awaitable[list[IPAddress]]]
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
+FETCHES_AT_ONCE = 4  # per client: slow sites cannot pile up sockets and memory
 
 
 class PrivateAddress(Exception):
@@ -86,8 +87,10 @@ class GuardedTransport(httpx.AsyncBaseTransport):
         allow_private: bool = False,
         resolver: Resolver = resolve,
         inner: httpx.AsyncBaseTransport | None = None,
+        slots: int = FETCHES_AT_ONCE,
     ) -> None:
         self.allow_private = allow_private
+        self.slots = asyncio.Semaphore(slots)  # fetch() holds one for a whole exchange
         self._resolve = resolver
         self._inner = inner or httpx.AsyncHTTPTransport()
 
@@ -127,11 +130,14 @@ def http_client(
     allow_private: bool = False,
     resolver: Resolver = resolve,
     inner: httpx.AsyncBaseTransport | None = None,
+    slots: int = FETCHES_AT_ONCE,
 ) -> httpx.AsyncClient:
     """The one kind of client fetch() accepts. No environment proxies: a proxy would
     resolve names itself and the check would not hold."""
     return httpx.AsyncClient(
-        transport=GuardedTransport(allow_private=allow_private, resolver=resolver, inner=inner),
+        transport=GuardedTransport(
+            allow_private=allow_private, resolver=resolver, inner=inner, slots=slots
+        ),
         trust_env=False,
     )
 

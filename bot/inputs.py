@@ -1,0 +1,55 @@
+"""Checks for what people type: numbers with bounds, text with content, no lone
+surrogates. Pure functions; handlers and services call them before doing anything."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+MAX_ID = 2**53  # ids are SQLite integers; anything longer is not one of ours
+MIN_WORDS = 3  # a story says something: at least this many words with letters
+_SURROGATE = re.compile("[\ud800-\udfff]")
+MIN_LETTERS = 10
+_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+
+
+def parse_number(text: str | None, *, low: int, high: int) -> int | None:
+    """An integer written in ASCII digits within [low, high], or None: no signs, no
+    exponents, no superscripts or other digits (² is a digit to str.isdigit)."""
+    raw = (text or "").strip()
+    if not raw or not raw.isascii() or not raw.isdecimal() or len(raw) > len(str(high)):
+        return None
+    value = int(raw)
+    return value if low <= value <= high else None
+
+
+def parse_id(text: str | None) -> int | None:
+    """A positive id ("12", "#12") up to MAX_ID, or None."""
+    return parse_number((text or "").strip().removeprefix("#"), low=1, high=MAX_ID)
+
+
+def parse_offset(text: str | None, *, high: int) -> int:
+    """A paging offset: ASCII digits within [0, high], anything else 0."""
+    raw = (text or "").strip()
+    if not raw.isascii() or not raw.isdecimal() or len(raw) > len(str(high)) + 1:
+        return 0
+    return min(int(raw), high)
+
+
+def strip_surrogates(text: str) -> str:
+    """Lone UTF-16 surrogates (Telegram's JSON can carry them) cannot be encoded as UTF-8
+    and would fail the first write; they carry no character, so they go."""
+    return _SURROGATE.sub("", text)
+
+
+def words(text: str) -> list[str]:
+    """Words with letters, in any script; digits, emoji and punctuation are not words."""
+    cleaned = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+    return _WORD.findall(cleaned)
+
+
+def has_content(text: str, *, min_words: int = MIN_WORDS) -> bool:
+    """At least `min_words` words with letters (MIN_LETTERS in all): not an emoji, quote
+    marks, dots, a number or zero-width spaces."""
+    found = words(text)
+    return len(found) >= min_words and sum(len(w) for w in found) >= MIN_LETTERS

@@ -1,0 +1,173 @@
+"""How incoming updates are taken in: journaled first, then handled concurrently across
+chats and in order within one chat.
+
+- At least once: `JournalQueue.put` stores each update (storage.updates) before
+  python-telegram-bot confirms it to Telegram with the next getUpdates; the processor
+  marks it handled once every handler (or the error handler) ran. On start-up the
+  updates stored but never marked are handled again; update_id keeps a redelivered one
+  from being handled twice.
+- Concurrency: a slow admin command (a URL fetch, a feed's first poll) no longer holds
+  every other reader's updates: only updates of the same chat wait for each other.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from collections import Counter
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from telegram import Bot, Update
+from telegram.ext import BaseUpdateProcessor
+
+from bot.inputs import strip_surrogates
+from storage import updates as journal_rows
+from storage.db import Database
+
+log = logging.getLogger(__name__)
+
+MAX_CONCURRENT_UPDATES = 256
+
+
+class UpdateJournal:
+    """The storage side; `db` is set in post_init, before polling starts."""
+
+    def __init__(self) -> None:
+        self.db: Database | None = None
+
+    async def store(self, update: Update) -> None:
+        if self.db is None:
+            return
+        payload = json.dumps(update.to_dict(), ensure_ascii=False)
+        await journal_rows.store(self.db, update.update_id, payload, now=time.time())
+
+    async def handled(self, update: Update) -> bool:
+        return self.db is not None and await journal_rows.handled(self.db, update.update_id)
+
+    async def done(self, update: Update) -> None:
+        if self.db is not None:
+            await journal_rows.mark_handled(self.db, update.update_id, now=time.time())
+
+    async def pending(self, bot: Bot) -> list[Update]:
+        """Updates stored by an earlier run and never handled, oldest first."""
+        if self.db is None:
+            return []
+        await journal_rows.prune(self.db, now=time.time())
+        found = []
+        for update_id, payload in await journal_rows.unhandled(self.db):
+            try:
+                found.append(Update.de_json(json.loads(payload), bot))
+            except (ValueError, TypeError, KeyError) as error:
+                log.warning("stored update %s cannot be read back: %s", update_id, error)
+                await journal_rows.mark_handled(self.db, update_id, now=time.time())
+        return found
+
+
+def _without_surrogates(value: Any) -> Any:
+    if isinstance(value, str):
+        return strip_surrogates(value)
+    if isinstance(value, list):
+        return [_without_surrogates(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _without_surrogates(v) for k, v in value.items()}
+    return value
+
+
+def clean_update(update: Update) -> Update:
+    """The update without lone surrogates (they cannot be stored as UTF-8; a user can
+    send one through the Bot API's JSON). Entity offsets count UTF-16 units, which a
+    lone surrogate takes too: such an update loses its entities' exactness, not its text."""
+    raw = update.to_dict()
+    cleaned = _without_surrogates(raw)
+    if cleaned == raw:
+        return update
+    return Update.de_json(cleaned, update.get_bot())
+
+
+class JournalQueue(asyncio.Queue[object]):
+    """The Application's update queue: an update is stored before it is queued."""
+
+    def __init__(self, journal: UpdateJournal) -> None:
+        super().__init__()
+        self.journal = journal
+
+    async def put(self, item: object) -> None:
+        if isinstance(item, Update):
+            item = clean_update(item)
+            await self.journal.store(item)
+        await super().put(item)
+
+
+def _chat_key(update: object) -> object:
+    if isinstance(update, Update):
+        if update.effective_chat is not None:
+            return update.effective_chat.id
+        if update.effective_user is not None:
+            return ("user", update.effective_user.id)
+        return ("update", update.update_id)
+    return ("other", id(update))
+
+
+class ChatOrderedProcessor(BaseUpdateProcessor):
+    """Different chats at once (up to MAX_CONCURRENT_UPDATES), one chat in order;
+    skips updates already handled, marks the others handled when they were."""
+
+    def __init__(
+        self,
+        journal: UpdateJournal,
+        max_concurrent: int = MAX_CONCURRENT_UPDATES,
+        *,
+        answered: Callable[[str], bool] | None = None,
+        on_unanswered: Callable[[Update], Awaitable[None]] | None = None,
+    ) -> None:
+        super().__init__(max_concurrent)
+        self.journal = journal
+        # Every button press gets an answer: one no handler answered gets on_unanswered.
+        self.answered = answered
+        self.on_unanswered = on_unanswered
+        self._locks: dict[object, asyncio.Lock] = {}
+        self._users: Counter[object] = Counter()
+        self.in_flight = 0
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        key = _chat_key(update)
+        lock = self._locks.setdefault(key, asyncio.Lock())
+        self._users[key] += 1
+        self.in_flight += 1
+        try:
+            async with lock:
+                if isinstance(update, Update) and await self.journal.handled(update):
+                    close = getattr(coroutine, "close", None)
+                    if close is not None:
+                        close()
+                    return
+                await coroutine  # every handler, and the error handler, run inside
+                if isinstance(update, Update):
+                    await self._answer_forgotten(update)
+                    await self.journal.done(update)
+        finally:
+            self.in_flight -= 1
+            self._users[key] -= 1
+            if not self._users[key]:
+                del self._users[key]
+                self._locks.pop(key, None)
+
+    async def _answer_forgotten(self, update: Update) -> None:
+        query = update.callback_query
+        if query is None or self.answered is None or self.on_unanswered is None:
+            return
+        if self.answered(query.id):
+            return
+        try:
+            await self.on_unanswered(update)
+        except Exception as error:  # the query may be too old to answer by now
+            log.info("could not answer button %s: %s", query.id, type(error).__name__)
+
+    async def initialize(self) -> None:
+        pass
+
+    async def shutdown(self) -> None:
+        pass

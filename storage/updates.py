@@ -1,0 +1,56 @@
+"""The journal of incoming updates: stored before they are handled, marked when done.
+
+Telegram forgets an update once the next getUpdates confirms it, which python-telegram-bot
+does before handling it; a crash in between used to lose it. Rows here are the bot's own
+record: on start-up every row not marked handled is handled again, and update_id keeps
+one update from being handled twice.
+"""
+
+from __future__ import annotations
+
+from storage.db import Database
+
+KEEP_HANDLED_S = 2 * 24 * 3600  # long enough to recognise a redelivered update
+
+
+async def store(db: Database, update_id: int, payload: str, *, now: float) -> bool:
+    """Record an update; False when it was recorded before (a redelivery)."""
+    async with db.transaction() as conn:
+        cursor = await conn.execute(
+            "INSERT OR IGNORE INTO updates (update_id, payload, received_at) VALUES (?, ?, ?)",
+            (update_id, payload, now),
+        )
+        return cursor.rowcount == 1
+
+
+async def handled(db: Database, update_id: int) -> bool:
+    async with db.conn.execute(
+        "SELECT handled_at IS NOT NULL FROM updates WHERE update_id = ?", (update_id,)
+    ) as cursor:
+        row = await cursor.fetchone()
+    return bool(row and row[0])
+
+
+async def mark_handled(db: Database, update_id: int, *, now: float) -> None:
+    async with db.transaction() as conn:
+        await conn.execute(
+            "UPDATE updates SET handled_at = ? WHERE update_id = ? AND handled_at IS NULL",
+            (now, update_id),
+        )
+
+
+async def unhandled(db: Database) -> list[tuple[int, str]]:
+    """(update_id, payload) of every update stored and not yet handled, oldest first."""
+    async with db.conn.execute(
+        "SELECT update_id, payload FROM updates WHERE handled_at IS NULL ORDER BY update_id"
+    ) as cursor:
+        return [(int(row[0]), str(row[1])) async for row in cursor]
+
+
+async def prune(db: Database, *, now: float, keep_s: float = KEEP_HANDLED_S) -> int:
+    async with db.transaction() as conn:
+        cursor = await conn.execute(
+            "DELETE FROM updates WHERE handled_at IS NOT NULL AND handled_at < ?",
+            (now - keep_s,),
+        )
+        return cursor.rowcount
