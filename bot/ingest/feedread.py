@@ -41,6 +41,7 @@ class FeedDoc:
     bozo: bool = False  # broken markup the parser read around
     error: str = ""
     ttl_s: float | None = None  # RSS <ttl>: the publisher's minimum between polls
+    encoding: str = ""  # the charset the document was read in
 
 
 _TAG = re.compile(r"<[^>]*>")
@@ -106,6 +107,7 @@ def _parse_xml(content: bytes, url: str, headers: Mapping[str, str]) -> FeedDoc:
         bozo=bool(parsed.get("bozo")),
         error=str(parsed.get("bozo_exception") or "")[:200],
         ttl_s=_ttl(parsed.feed.get("ttl")),
+        encoding=str(parsed.get("encoding") or ""),
     )
 
 

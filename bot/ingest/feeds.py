@@ -68,6 +68,17 @@ def _entry_text(entry: Entry) -> str:
     return "\n\n".join(clean_paragraphs(best.splitlines()))
 
 
+def entry_keys(entry: Entry, feed_id: int, urls: list[str] | None = None) -> list[seen.Key]:
+    """What an entry is remembered by: its URLs and GUID, else (RSS 0.9x items may have
+    neither) the hash of its title and text."""
+    return item_keys(
+        urls=urls if urls is not None else [entry.link],
+        guid=entry.guid,
+        feed_id=feed_id,
+        text=f"{entry.title or ''}\n{entry.body}",
+    )
+
+
 async def _entry_draft(
     entry: Entry, feed: Feed, client: httpx.AsyncClient, feed_title: str | None
 ) -> tuple[Draft, list[str]]:
@@ -167,9 +178,9 @@ async def poll_feed(
     # Oldest first, so stories reach readers in the order they were written.
     for entry in list(reversed(parsed.entries[:max_entries])):
         link = entry.link
-        keys = item_keys(urls=[link], guid=entry.guid, feed_id=feed.id)
+        keys = entry_keys(entry, feed.id)
         if not keys:
-            skipped += 1  # no link and no id: nothing to remember it by
+            skipped += 1  # no link, no id, no text: nothing to remember it by
             continue
         if await store.already(db, keys):
             skipped += 1
@@ -183,7 +194,7 @@ async def poll_feed(
                 # A dead link stays dead: remember it instead of fetching it every poll.
                 await seen.mark(db, keys, article_id=None, feed_id=feed.id)
             continue
-        keys = item_keys(urls=urls, guid=entry.guid, feed_id=feed.id)
+        keys = entry_keys(entry, feed.id, urls)
         if await store.already(db, keys):  # the canonical URL was taken in before
             await seen.mark(db, keys, article_id=None, feed_id=feed.id)
             skipped += 1

@@ -85,4 +85,5 @@ def parse_json_feed(content: bytes, *, url: str) -> FeedDoc:
         version=version or "json",
         title=plain(_text(doc.get("title"))),
         entries=tuple(entries),
+        encoding="utf-8",
     )
