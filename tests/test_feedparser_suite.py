@@ -100,7 +100,7 @@ async def test_every_file_polled_without_a_crash(run: Run) -> None:
     assert len(run.files) > 2000
     assert sum(run.errors.values()) >= len(run.files)
     assert run.errors["internal"] == 0 and run.errors["second:internal"] == 0, run.errors
-    assert run.first_count > 100  # the entries with something to remember them by
+    assert run.first_count > 40  # entries with a link, or with text of their own
 
 
 async def test_every_stored_url_is_absolute(run: Run) -> None:
