@@ -204,3 +204,65 @@ def test_uk_generic_role_needs_the_person_close_and_alone() -> None:
         "«Жінок у дипломатії стає дедалі більше», — переконана дипломатка.",
     ]
     assert quotes(rival, "uk") == []
+
+
+def test_uk_colon_at_the_end_of_the_previous_paragraph() -> None:
+    got = quotes(
+        [
+            "Радник Тарас Бойко підкреслив, що сторони зустрічалися шість разів:",
+            "«Я б сказав, що тон був конструктивним і дружнім».",
+        ],
+        "uk",
+    )
+    assert got == [("Тарас Бойко", "Я б сказав, що тон був конструктивним і дружнім")]
+
+
+def test_en_second_quote_right_after_an_attributed_one_has_the_same_speaker() -> None:
+    got = quotes(
+        [
+            '"I told them where we stand," Anna Berg said in Geneva. '
+            '"We have made clear that any move will have a cost."'
+        ],
+        "en",
+    )
+    assert [s for s, _ in got] == ["Anna Berg", "Anna Berg"]
+    apart = [
+        '"I told them where we stand," Anna Berg said. Talks went on for hours. '
+        '"We have made clear that any move will have a cost."'
+    ]
+    assert [s for s, _ in quotes(apart, "en")] == ["Anna Berg"]
+
+
+def test_uk_unclosed_quote_after_a_colon_runs_to_the_end_of_its_paragraph() -> None:
+    got = quotes(["Тренер Сергій Ребров сказав: «Гравці зробили гарне свято для людей"], "uk")
+    assert got == [("Сергій Ребров", "Гравці зробили гарне свято для людей")]
+    assert quotes(["Гравці отримали «подарунок від уболівальників за гарну гру"], "uk") == []
+
+
+def test_ru_dash_paragraphs_after_a_line_that_introduces_the_speaker() -> None:
+    paragraphs = [
+        "Дмитрий Козлов рассказал журналистам об итогах переговоров.",
+        "— Разговор был откровенным, обменялись мнениями по всем вопросам.",
+        "— Найти окончательное решение пока не удалось.",
+        "— Когда будет следующая встреча?",
+    ]
+    got = quotes(paragraphs, "ru")
+    assert [s for s, _ in got] == ["Дмитрий Козлов", "Дмитрий Козлов"]
+    assert all(not text.endswith("?") for _, text in got)
+
+
+def test_en_role_with_adjectives_after_the_article() -> None:
+    paragraphs = [
+        "Foreign Minister Abbas Karimi dismissed the reports.",
+        '"Some speculations about new talks should not be taken seriously," '
+        "the Iranian top diplomat declared.",
+    ]
+    assert [s for s, _ in quotes(paragraphs, "en")] == ["Abbas Karimi"]
+
+
+def test_ru_role_before_a_name_with_a_club_in_quote_marks() -> None:
+    paragraphs = [
+        "Главный тренер «Зенита» Сергей Орлов прокомментировал победу.",
+        "«Хорошая игра с первой и до последней минуты», — отметил главный тренер.",
+    ]
+    assert [s for s, _ in quotes(paragraphs, "ru")] == ["Сергей Орлов"]

@@ -7,7 +7,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.news.model import Quote
-from bot.news.quotes.attribution import attribution_after, attribution_before, attribution_in
+from bot.news.quotes.attribution import (
+    attribution_after,
+    attribution_before,
+    attribution_in,
+    intro_speaker,
+)
 from bot.news.quotes.people import Document, Mention, Speaker, collect_names, resolve_speaker
 from bot.news.quotes.spans import (
     AFTER_DASH,
@@ -19,6 +24,7 @@ from bot.news.quotes.spans import (
     continued_spans,
     quote_spans,
     tokenize,
+    unclosed_opener,
 )
 
 MIN_WORDS = 4  # shorter quoted bits are names, titles or scare quotes, not key quotes
@@ -138,6 +144,11 @@ def _candidates(doc: Document, spans: list[tuple[int, int]]) -> list[_Candidate]
         if inner:
             found.append(inner)
             continue
+        last = found[-1] if found and index and found[-1].start == spans[index - 1][0] else None
+        if standalone and last and _continues(text[max(last.end, 0) : open_]):
+            # '«…,» Blinken said. «We have made clear…»': the same speaker goes on
+            found.append(_Candidate(open_, _clean(content), last.speaker, close))
+            continue
         # attribution before the quote, and the quote ends its sentence
         tail = text[close + 1 : close + 3]
         mid_sentence = tail[:1] not in ("", "\n", ".", "!", "?", " ", "…") or re.match(r" \w", tail)
@@ -147,6 +158,17 @@ def _candidates(doc: Document, spans: list[tuple[int, int]]) -> list[_Candidate]
         if before is not None:
             found.append(_Candidate(open_, _clean(content), before, close))
     return found
+
+
+_GOES_ON = re.compile(
+    r"[\s,.;:—–-]*(?:(?:and\s+)?(?:adding|added|continuing)|і\s+додав\w*|и\s+добавил\w*)?"
+    r"[\s,.;:—–-]*"
+)
+
+
+def _continues(between: str) -> bool:
+    """Nothing but punctuation (or 'adding') between an attributed quote and this one."""
+    return "\n" not in between and _GOES_ON.fullmatch(between) is not None
 
 
 def _title_case(line: str) -> bool:
@@ -167,6 +189,32 @@ def _reported_fragment(open_: int, close: int, doc: Document) -> Speaker | None:
     if any(mark in prefix for mark in '«„“"”»'):
         return None  # another quote earlier in the sentence: whose words these are is unclear
     return attribution_in(start, open_, doc)
+
+
+def _dialogues(doc: Document, lines: list[tuple[int, str]]) -> list[_Candidate]:
+    """Dash-introduced speech: attributed inside ('— …, — сказав X'), or a run of dash
+    paragraphs right after a line that introduces the speaker ('X рассказал журналистам
+    об итогах.' then '— …'); a question is somebody else's (an interview)."""
+    found: list[_Candidate] = []
+    carry: Speaker | None = None
+    previous_end = -2
+    for start, line in lines:
+        candidate = _dialogue(doc, start, line)
+        follows = start == previous_end + 1
+        if candidate is None and doc.language != "en" and not line.rstrip().endswith("?"):
+            if not follows:
+                intro_end = start - 1
+                intro_start = doc.text.rfind("\n", 0, intro_end) + 1
+                carry = intro_speaker(intro_start, intro_end, doc)
+            if carry is not None:
+                body = start + len(line) - len(line.lstrip(" —–-"))
+                candidate = _Candidate(body, _clean(line.lstrip(" —–-")), carry, start + len(line))
+        elif candidate is not None:
+            carry = None
+        if candidate:
+            found.append(candidate)
+        previous_end = start + len(line)
+    return found
 
 
 def _dialogue(doc: Document, line_start: int, line: str) -> _Candidate | None:
@@ -207,20 +255,29 @@ def extract_quotes(
     if long_spans:
         spans = [s for s in spans if not any(a <= s[0] <= b for a, b in long_spans)]
         spans = sorted(spans + long_spans)
+    # a quote opened and never closed (a broken mark, or the text cut short) runs to the
+    # end of its line; it is taken only after a colon that names the speaker
+    unclosed = []
+    for start, line, own in zip(line_starts, lines, by_line, strict=True):
+        at = unclosed_opener(line, own)
+        if at >= 0 and not any(a <= start + at <= b for a, b in long_spans):
+            unclosed.append((start + at, start + len(line)))
     dialogue_lines = [
         (start, line)
         for start, line in zip(line_starts, lines, strict=True)
         if line[:1] in DASH and line[1:2].isspace()
     ]
-    if not spans and not dialogue_lines:
+    if not spans and not dialogue_lines and not unclosed:
         return []
-    doc = Document(text, language, spans)
+    doc = Document(text, language, sorted(spans + unclosed))
     collect_names(doc, tokenize(text))
     found = _candidates(doc, spans)
-    for start, line in dialogue_lines:
-        candidate = _dialogue(doc, start, line)
-        if candidate:
-            found.append(candidate)
+    for open_, end in unclosed:
+        doc.cursor = open_
+        speaker = attribution_before(open_, doc) if _standalone_start(doc, open_) else None
+        if speaker is not None:
+            found.append(_Candidate(open_, _clean(doc.text[open_ + 1 : end]), speaker, end))
+    found.extend(_dialogues(doc, dialogue_lines))
     found.sort(key=lambda c: c.start)
     quotes: list[tuple[int, int, Quote]] = []
     seen: set[str] = set()

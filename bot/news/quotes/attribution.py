@@ -289,6 +289,12 @@ def _subject_before(tokens: list[Token], doc: Document) -> Speaker | None:
         return person_speaker(words, doc, "nomn") if words else None
     if lang == "en" and word.islower() and i > 0 and tokens[i - 1].text.lower() in EN_ARTICLES:
         return Speaker(word.lower(), "role", None)
+    if (
+        lang == "en"
+        and word.lower() in lex.roles | lex.generic_roles
+        and any(t.text.lower() in EN_ARTICLES for t in tokens[max(0, i - 3) : i])
+    ):
+        return Speaker(word.lower(), "role", None)  # 'the Iranian top diplomat declared'
     # 'радник міністра наголосив', 'глава МИД России заявил': a role noun, then genitives
     for k in range(i, max(-1, i - 4), -1):
         head = tokens[k].text
@@ -318,6 +324,11 @@ def attribution_before(quote_open: int, doc: Document) -> Speaker | None:
     lang, text = doc.language, doc.text
     line_start = text.rfind("\n", 0, quote_open) + 1
     before = text[line_start:quote_open]
+    if not before.strip() and text[:line_start].rstrip().endswith(":"):
+        # 'Ушаков підкреслив, що …:' on its own line, the quote on the next
+        end = len(text[:line_start].rstrip())
+        line_start = text.rfind("\n", 0, end) + 1
+        before = text[line_start:end]
     stripped = before.rstrip()
     if not stripped or stripped[-1] not in ":,":
         return None
@@ -392,3 +403,18 @@ def _calls(word: str, language: str) -> bool:
         in {"назвати", "називати", "назвать", "называть", "охарактеризувати", "охарактеризовать"}
         for p in word_parses(word.lower(), language)
     )
+
+
+def intro_speaker(start: int, end: int, doc: Document) -> Speaker | None:
+    """'Дмитрий Козак рассказал журналистам об итогах переговоров.' (a line that opens
+    with a named person and a speech verb, introducing the dash paragraphs after it)."""
+    line = doc.text[start:end].rstrip()
+    if not line.endswith((".", ":")):
+        return None
+    tokens = tokenize(line, start)[:8]
+    for vi, tok in enumerate(tokens):
+        if speech_verb(tok.text, doc.language) is None:
+            continue
+        speaker = _subject_before(tokens[:vi], doc) if vi else None
+        return speaker if speaker is not None and speaker.kind == "person" else None
+    return None

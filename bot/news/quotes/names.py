@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import lru_cache
+from typing import Any
 
 from bot.news.quotes.lexicon import (
     EN_ARTICLES,
@@ -230,3 +231,8 @@ def english_place(words: Sequence[str]) -> bool:
     return any(w.lower().rstrip(".") in lex.places for w in words) or bool(
         words and words[-1].endswith(("'s", "’s"))
     )
+
+
+def known_word(parse: Any) -> bool:
+    """A pymorphy3 parse from the dictionary itself, not guessed from the word's ending."""
+    return any(type(step[0]).__name__ == "DictionaryAnalyzer" for step in parse.methods_stack)

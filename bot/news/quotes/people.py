@@ -18,12 +18,14 @@ from bot.news.quotes.lexicon import (
     past_verb_gender,
     speech_lexicon,
     speech_verb,
+    word_parses,
 )
 from bot.news.quotes.names import (
     CASES,
     english_name,
     english_place,
     gender_of_name,
+    known_word,
     person_grams,
     role_key,
     role_nominative,
@@ -286,8 +288,11 @@ def collect_names(doc: Document, tokens: list[Token]) -> None:
 
 @lru_cache(maxsize=50_000)
 def _readings(word: str, language: str) -> frozenset[tuple[str, str]]:
-    """(case, gender) pairs of a word's name readings; empty when it has none."""
+    """(case, gender) pairs of a word's name readings; empty when it has none or the
+    dictionary does not know the word (a guessed gender would split 'Василий Небензя')."""
     out: set[tuple[str, str]] = set()
+    if not any(known_word(p) for p in word_parses(word, language)):
+        return frozenset()
     for g in grams_of(word, language):
         if {"Name", "Surn", "Patr"} & g:
             gender = "femn" if "femn" in g else "masc" if "masc" in g else "*"
@@ -395,8 +400,8 @@ def _role_before(tokens: list[Token], i: int, doc: Document) -> str | None:
     """'речник Держдепартаменту США Нед Прайс' → 'речник' (looks back a few words)."""
     for j in range(i - 1, max(-1, i - 12), -1):
         gap = doc.text[tokens[j].end : tokens[j + 1].start]
-        if gap.strip(" "):
-            return None
+        if gap.strip(' «»"“”„'):
+            return None  # 'тренер «Зенита» Сергей Семак': a name in quote marks may stand
         word = tokens[j].text
         sentence_start = j == 0 or bool(
             re.search(r"[.!?\n]", doc.text[tokens[j - 1].end : tokens[j].start])

@@ -104,7 +104,7 @@ OPENERS = '«„“"'
 _CLOSERS = '»”“"'
 
 
-def _unclosed_opener(line: str, spans: list[tuple[int, int]]) -> int:
+def unclosed_opener(line: str, spans: list[tuple[int, int]]) -> int:
     """Where a quote opens and does not close on this line (-1 if none)."""
     for i, ch in enumerate(line):
         if ch in OPENERS and not any(a <= i <= b for a, b in spans):
@@ -140,7 +140,7 @@ def continued_spans(
         if not any(mark in lines[k] for mark in OPENERS):
             k += 1
             continue
-        opened = _unclosed_opener(lines[k], spans[k])
+        opened = unclosed_opener(lines[k], spans[k])
         if opened < 0:
             k += 1
             continue
@@ -154,7 +154,7 @@ def continued_spans(
                 out.append((starts[k] + opened, starts[j] + close))
                 k = j
                 break
-            if _unclosed_opener(body, quote_spans(body)) >= 0:
+            if unclosed_opener(body, quote_spans(body)) >= 0:
                 break  # another quote opens before this one closed: not one quote
         k += 1
     return out
