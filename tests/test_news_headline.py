@@ -131,3 +131,12 @@ def test_story_without_headline_is_headed_by_a_sentence_that_stands_alone(openin
 def test_photo_caption_is_not_a_headline() -> None:
     assert not headline_shaped("Посол Іван Петренко у Відні (Фото: Агенція)")
     assert analyze(f"Посол Іван Петренко у Відні (Фото: Агенція)\n{LEAD} {BODY}").title == LEAD
+
+
+def test_story_sentences_above_the_headline_are_kept_footers_are_not() -> None:
+    footer = "Усі права на матеріали сайту захищені законом, передрук лише з дозволу редакції."
+    source = "Про це пише агенція з посиланням на делегації у Відні."
+    cleaned = clean_text(f"{footer}\n{source}\n{HEADLINE}\n{LEAD}\n{BODY}")
+    assert cleaned.title == HEADLINE
+    assert source in cleaned.paragraphs  # a sentence of the story, printed above it
+    assert footer not in cleaned.paragraphs

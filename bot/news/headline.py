@@ -33,6 +33,7 @@ _PROSE_WORDS = 15
 _CAPTION_WORDS = 8  # shorter lines above the first paragraph are labels and counters
 _SENTENCE_PARAGRAPHS = 3  # where a headline sentence is looked for in a story without one
 _MIN_SENTENCE_WORDS = 5
+_ABOUT_SHARE = 0.15  # of a line's words found in the story: a story sentence, not a footer
 _QUOTE_OPENERS = tuple("«\"“„'‘—–-")
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’ʼ-][^\W\d_]+)*")
@@ -228,14 +229,17 @@ def _score(lines: Sequence[str], index: int, title: str) -> float:
 
 
 def _rest(lines: Sequence[str], index: int, title: str) -> tuple[str, ...]:
-    """Lines after the headline; above it only prose that shares words with it (a lead
-    printed before the headline), not menus or footers; later copies of the headline
-    go, and a line that starts with it keeps only what follows."""
-    stems = _stems(title)
+    """Lines after the headline; above it only sentences about the story (a lead
+    printed before the headline, "Про це пише …"), not menus, tickers or footers;
+    later copies of the headline go, and a line that starts with it keeps only what
+    follows."""
+    heading = _stems(title)
+    story = heading | _context(lines[index:], 0, title)  # below it only
     kept = [
         line
         for line in lines[:index]
-        if is_prose(line) and len(_stems(line) & stems) >= max(1, len(stems) // 3)
+        if _is_sentence(line)
+        and (_about(line, story) or len(_stems(line) & heading) >= max(2, len(heading) // 3))
     ]
     line = lines[index]
     at = line.find(title)
@@ -252,6 +256,17 @@ def _rest(lines: Sequence[str], index: int, title: str) -> tuple[str, ...]:
             continue
         kept.append(line)
     return tuple(kept)
+
+
+def _is_sentence(line: str) -> bool:
+    return is_prose(line) or (len(line.split()) >= _MIN_SENTENCE_WORDS and _ends_sentence(line))
+
+
+def _about(line: str, story: frozenset[str] | set[str]) -> bool:
+    """The line shares enough words with the story to be part of it."""
+    stems = _stems(line)
+    common = len(stems & story)
+    return common >= 2 and common >= _ABOUT_SHARE * len(stems)
 
 
 def find_headline(lines: Sequence[str]) -> Headline:

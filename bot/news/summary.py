@@ -100,6 +100,7 @@ _MIN_WORDS, _MAX_WORDS = 6, 60
 _NEAR_DUPLICATE = 0.5  # Jaccard of content lemmas above which two sentences repeat
 _DAMPING, _ROUNDS = 0.85, 20
 _MAX_CANDIDATES = 40  # news puts the point early; caps the quadratic graph
+_LONG_STORY = 8  # prose sentences from which a story gets the full `limit`
 _MAX_CHARS = 700  # three long sentences make a wall of text in a chat message
 
 
@@ -215,12 +216,10 @@ def without_dateline(sentence: str) -> str:
     return sentence
 
 
-def _never(text: str, runs: set[str], short: set[str]) -> bool:
-    """Labels, captions and repeats of a shown quote: never in a summary."""
+def _furniture(text: str) -> bool:
+    """Labels and photo captions: never in a summary."""
     bare = text.strip()
-    if _LABEL_END.search(bare) or _CAPTION.search(bare):
-        return True
-    return bool(runs or short) and _repeats_quote(bare, runs, short)
+    return bool(_LABEL_END.search(bare) or _CAPTION.search(bare))
 
 
 def _is_prose(sentence: str) -> bool:
@@ -245,33 +244,42 @@ def summarize(
     # story's tail would only cost time.
     sentences = list(sentences)
     headline: set[int] = set()
-    usable: list[int] = []
+    opening, any_prose, story_sentences = -1, False, 0
+    graph: list[int] = []  # prose candidates, ranked together
+    blocked: set[int] = set()  # ranked (they shape what is central) but never picked
     others: list[int] = []  # allowed but not prose: used only when nothing is prose
-    opening, any_prose = -1, False
     for i, raw in enumerate(sentences):
-        if len(usable) == _MAX_CANDIDATES:
+        if len(graph) == _MAX_CANDIDATES:
             break
         item = sentences[i] = Candidate(without_dateline(raw.text), raw.lemmas)
         prose = _is_prose(item.text)
+        story_sentences += prose  # quotes and the headline count for the story's length
         if prose and not any_prose:
             opening, any_prose = i, True
+        if not item.lemmas or _furniture(item.text):
+            continue
         if _repeats_headline(item, head, title_lemmas):
             headline.add(i)
-        elif item.lemmas and not _never(item.text, runs, short):
-            (usable if prose else others).append(i)
+            blocked.add(i)
+        elif (runs or short) and _repeats_quote(item.text, runs, short):
+            blocked.add(i)
+        (graph if prose else others).append(i)
     # The story's opening sentence when it is the headline again: the headline is
     # shown right above the summary, so the sentence after it may lean on it.
     opens_with_headline = opening in headline and not needs_antecedent(sentences[opening].text)
-    if not usable and not any_prose:
+    if not any_prose:
         # no prose at all (notes, a list): the longer lines are what there is
-        usable = [i for i in others if len(sentences[i].text.split()) >= _MIN_WORDS]
-    if not usable:
+        graph = [i for i in others if len(sentences[i].text.split()) >= _MIN_WORDS]
+    free = [i for i in graph if i not in blocked]
+    if not free:
         return ()
-    items = [sentences[i] for i in usable]
+    items = [sentences[i] for i in graph]
     central = _centrality(items) if len(items) > 1 else [1.0]
     scores: dict[int, float] = {}
     leaning: set[int] = set()
-    for rank, (index, item) in enumerate(zip(usable, items, strict=True)):
+    for rank, (index, item) in enumerate(zip(graph, items, strict=True)):
+        if index in blocked:
+            continue
         overlap = len(item.lemmas & title_lemmas) / (len(title_lemmas) or 1)
         lead = 1.0 / (1.0 + 0.35 * rank)
         score = central[rank] + 1.2 * overlap + 0.6 * lead
@@ -280,7 +288,7 @@ def summarize(
         if needs_antecedent(item.text):
             leaning.add(index)
         scores[index] = score
-    want = min(limit if len(usable) >= 8 else 2, len(usable))
+    want = min(limit if story_sentences >= _LONG_STORY else 2, len(free))
     picked: list[int] = []
     on_headline: list[int] = []  # picked because the headline before them is shown
     # Two rounds: a sentence that leans on the one before it may join once that one
