@@ -140,3 +140,17 @@ def test_story_sentences_above_the_headline_are_kept_footers_are_not() -> None:
     assert cleaned.title == HEADLINE
     assert source in cleaned.paragraphs  # a sentence of the story, printed above it
     assert footer not in cleaned.paragraphs
+
+
+def test_first_section_heading_under_the_lead_is_not_the_headline() -> None:
+    # no headline on the page: a lead, then sections with their own headings
+    text = "\n".join(
+        [
+            LEAD,
+            "Перший раунд переговорів про обмін полоненими",
+            BODY,
+            "Що далі після переговорів у Відні",
+            "Наступна зустріч делегацій про обмін полоненими запланована на березень.",
+        ]
+    )
+    assert clean_text(text).title == LEAD

@@ -28,6 +28,10 @@ _FOLLOWING_WORDS = 250  # the text a headline is compared with
 _MIN_OVERLAP = 0.3  # share of a headline's words the text below must repeat
 _PROSE_PENALTY = 0.2  # per story paragraph above the line: a subheading, not the headline
 _MARGIN = 0.3  # an earlier line this close to the best one is the headline
+# A headline comes before the story, or right after a lead printed above it; a
+# heading after that is a subheading.
+_PROSE_BEFORE = 2
+_SECTION_LINES = 60  # how far down another section heading is looked for
 _MAX_WORDS = 30
 _PROSE_WORDS = 15
 _CAPTION_WORDS = 8  # shorter lines above the first paragraph are labels and counters
@@ -189,7 +193,7 @@ def _candidates(lines: Sequence[str]) -> list[tuple[int, str]]:
                 out.append((i, head))
         if is_prose(line):
             prose += 1
-            if prose >= 3:
+            if prose >= _PROSE_BEFORE:
                 break
     return out
 
@@ -224,8 +228,20 @@ def _score(lines: Sequence[str], index: int, title: str) -> float:
     # +1 so that a short menu item does not outscore a long headline by luck.
     common = len(stems & _context(lines, index, title))
     overlap = common / (len(stems) + 1) if common >= 2 else 0.0
-    above = sum(is_prose(line) for line in lines[:index])
+    # Story paragraphs above it (a footer or a cookie notice is not the story starting).
+    story = stems | _context(lines[index:], 0, title)
+    above = sum(is_prose(line) and _about(line, story) for line in lines[:index])
+    if above and _sectioned(lines, index):
+        return 0.0  # the first of several section headings under the lead
     return overlap - _PROSE_PENALTY * above - _FULL_STOP_PENALTY * _full_stop(title)
+
+
+def _sectioned(lines: Sequence[str], index: int) -> bool:
+    """Another heading further down, between paragraphs: the text has sections."""
+    return any(
+        headline_shaped(line) and _enough_words(line) and not _full_stop(line)
+        for line in lines[index + 1 : index + 1 + _SECTION_LINES]
+    )
 
 
 def _rest(lines: Sequence[str], index: int, title: str) -> tuple[str, ...]:
