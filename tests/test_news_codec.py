@@ -44,3 +44,17 @@ def test_unknown_version_is_refused() -> None:
     data["v"] = 999
     with pytest.raises(ValueError, match="version"):
         loads(json.dumps(data))
+
+
+def test_quote_roles_round_trip_and_records_without_them_still_load() -> None:
+    original = analyze(
+        "Речник міністерства Олег Петренко виступив на брифінгу.\n"
+        "«Ми продовжимо переговори наступного тижня в Женеві», — сказав Петренко."
+    )
+    assert original.quotes[0].role == "речник міністерства"
+    assert loads(dumps(original)) == original
+    old = json.loads(dumps(original))
+    for quote in old["quotes"]:
+        del quote["role"]  # what a record stored before roles existed looks like
+    restored = loads(json.dumps(old))
+    assert restored.quotes[0].speaker == "Олег Петренко" and restored.quotes[0].role == ""

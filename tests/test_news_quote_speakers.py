@@ -266,3 +266,42 @@ def test_ru_role_before_a_name_with_a_club_in_quote_marks() -> None:
         "«Хорошая игра с первой и до последней минуты», — отметил главный тренер.",
     ]
     assert [s for s, _ in quotes(paragraphs, "ru")] == ["Сергей Орлов"]
+
+
+def test_role_is_shown_as_the_text_states_it() -> None:
+    got = extract_quotes(
+        [
+            "Речник міністерства Олег Петренко виступив на брифінгу.",
+            "«Ми продовжимо переговори наступного тижня», — сказав Петренко.",
+        ],
+        "uk",
+    )
+    assert [(q.speaker, q.role, q.attribution) for q in got] == [
+        ("Олег Петренко", "речник міністерства", "Олег Петренко, речник міністерства")
+    ]
+    apposition = extract_quotes(
+        ["«Ми продовжимо переговори наступного тижня», — сказала Анна Мороз, речниця МЗС."],
+        "uk",
+    )
+    assert [q.attribution for q in apposition] == ["Анна Мороз, речниця МЗС"]
+    english = extract_quotes(
+        ['Iranian Foreign Minister Abbas Karimi said: "We are not in a hurry to talk."'], "en"
+    )
+    assert [q.attribution for q in english] == ["Abbas Karimi, Iranian Foreign Minister"]
+    bare = extract_quotes(
+        ["«Ми продовжимо переговори наступного тижня», — сказав Олег Петренко."], "uk"
+    )
+    assert [q.attribution for q in bare] == ["Олег Петренко"]
+
+
+def test_sample_story_gives_its_two_quotes_with_speakers_and_roles() -> None:
+    from pathlib import Path
+
+    from bot.news import analyze
+
+    text = (Path(__file__).parents[1] / "bot" / "data" / "sample_story.txt").read_text("utf-8")
+    got = [(q.speaker, q.role, q.text[:20]) for q in analyze(text).quotes]
+    assert got == [
+        ("Венді Шерман", "заступниця держсекретаря США", "Ми не ухвалюватимемо"),
+        ("Сергій Рябков", "заступник міністра закордонних справ Росії", "Нам потрібні юридичн"),
+    ]

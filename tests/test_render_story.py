@@ -190,7 +190,10 @@ def test_seed_story_renders_with_both_price_quotes() -> None:
         plain, entities = check_message(rendered.text)
         assert entity_text(plain, entities[0]) == result.title
         quotes = [entity_text(plain, e) for e in entities if e.type == "blockquote"]
-        assert len([q for q in quotes if q.endswith("— Нед Прайс")]) >= 2
+        # the speaker with the role the story gives him
+        assert (
+            len([q for q in quotes if q.endswith("— Нед Прайс, речник Держдепартаменту США")]) >= 2
+        )
         assert NAMES["us-russia-security"] in plain
 
 

@@ -19,7 +19,7 @@ def to_dict(analysis: Analysis) -> dict[str, Any]:
         "title": analysis.title,
         "paragraphs": list(analysis.paragraphs),
         "summary": list(analysis.summary),
-        "quotes": [{"text": q.text, "speaker": q.speaker} for q in analysis.quotes],
+        "quotes": [_quote_dict(q) for q in analysis.quotes],
         "topics": [
             {"id": m.topic_id, "score": m.score, "terms": list(m.terms)}
             for m in analysis.topic_matches
@@ -34,6 +34,14 @@ def to_dict(analysis: Analysis) -> dict[str, Any]:
     }
 
 
+def _quote_dict(quote: Quote) -> dict[str, str]:
+    # 'role' only when there is one: records stay as they were for quotes without it
+    out = {"text": quote.text, "speaker": quote.speaker}
+    if quote.role:
+        out["role"] = quote.role
+    return out
+
+
 def from_dict(data: dict[str, Any]) -> Analysis:
     if data.get("v") != VERSION:
         raise ValueError(f"unknown analysis format version: {data.get('v')!r}")
@@ -43,7 +51,7 @@ def from_dict(data: dict[str, Any]) -> Analysis:
         title=str(data["title"]),
         paragraphs=tuple(data["paragraphs"]),
         summary=tuple(data["summary"]),
-        quotes=tuple(Quote(q["text"], q["speaker"]) for q in data["quotes"]),
+        quotes=tuple(Quote(q["text"], q["speaker"], q.get("role", "")) for q in data["quotes"]),
         topic_matches=tuple(
             TopicMatch(m["id"], float(m["score"]), tuple(m["terms"])) for m in data["topics"]
         ),

@@ -8,10 +8,17 @@ from datetime import datetime
 
 @dataclass(frozen=True, slots=True)
 class Quote:
-    """A direct quote and who said it (speaker in the nominative, full name if known)."""
+    """A direct quote and who said it (speaker in the nominative, full name if known;
+    role: the speaker's post as the text states it, '' when it states none)."""
 
     text: str
     speaker: str
+    role: str = ""
+
+    @property
+    def attribution(self) -> str:
+        """What a reader sees under the quote: 'Нед Прайс, речник Держдепартаменту США'."""
+        return f"{self.speaker}, {self.role}" if self.speaker and self.role else self.speaker
 
 
 @dataclass(frozen=True, slots=True)

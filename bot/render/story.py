@@ -178,7 +178,7 @@ def render_story(
     sentences = _summary_sentences(article, analysis)
     quotes = [
         (trim(q, QUOTE_MAX), trim(one_line(speaker), NAME_MAX))
-        for q, speaker in ((one_line(q.text), q.speaker) for q in analysis.quotes)
+        for q, speaker in ((one_line(q.text), q.attribution) for q in analysis.quotes)
         if q
     ][:MAX_QUOTES]
 

@@ -296,6 +296,7 @@ def extract_quotes(
             continue
         seen.add(candidate.text)
         tier = 2 if speaker.kind == "person" else 1
-        quotes.append((tier, words, Quote(candidate.text, speaker.name)))
+        role = doc.posts.get(speaker.name, "") if speaker.kind == "person" else ""
+        quotes.append((tier, words, Quote(candidate.text, speaker.name, role)))
     quotes.sort(key=lambda item: (-item[0], -item[1]))
     return [quote for _, _, quote in quotes]

@@ -180,7 +180,7 @@ def role_key(word: str, language: str) -> str | None:
 
 
 def role_nominative(word: str, language: str) -> bool:
-    if language == "en" or len(word) < 3:
+    if language == "en" or len(word) < 4:
         return False
     return any(
         "NOUN" in g and "anim" in g and "plur" not in g and ("nomn" in g or not (set(CASES) & g))

@@ -59,6 +59,7 @@ class Document:
         default_factory=dict
     )  # surname → (pos, full)
     roles: list[tuple[int, str, str]] = field(default_factory=list)  # (pos, role, full name)
+    posts: dict[str, str] = field(default_factory=dict)  # full name → its role as written
     mentions: list[Mention] = field(default_factory=list)
     genders: dict[str, str] = field(default_factory=dict)  # name → gender of its verbs
     cursor: int = 0  # position of the quote being attributed (for same-surname people)
@@ -236,16 +237,25 @@ def collect_names(doc: Document, tokens: list[Token]) -> None:
         if not full or any("Patr" in g for g in grams_of(person[-1].text, lang)):
             continue  # 'Ігор Валентинович' is a form of address, not a full name
         doc.full_names.setdefault(full.split()[-1].lower(), []).append((person[0].start, full))
+        role, post = None, ""
         if lang == "en":
             role = english_name([t.text for t in run])[1]
+            post = _english_post(run, person, doc.text) if role else ""
         else:
             named = to_nominative([t.text for t in person], lang, "nomn") is not None
             # a role noun is nominative: a name in another case is its possessor
             # ('спецпредставник президента Дональда Трампа'), not its holder
-            role = _role_before(outside, index[person[0].start], doc) if named else None
-        role = role or _role_after(person[-1], doc)
+            found = _role_before(outside, index[person[0].start], doc) if named else None
+            if found:
+                role, at = found
+                post = doc.text[at : person[0].start].strip()
+        if not role and (apposition := _role_after(person[-1], doc)):
+            role, post = apposition
         if role:
             doc.roles.append((person[0].start, role, full))
+            post = _tidy_post(post, lang)
+            if post:
+                doc.posts.setdefault(full, post)
     # pass 2: mentions, now that surnames are known
     agreed: dict[str, set[str]] = {}
     for run in runs:
@@ -369,21 +379,45 @@ def _role_mentions(doc: Document, tokens: list[Token]) -> None:
             doc.mentions.append(Mention(tok.start, name, name_gender(name, doc), True))
 
 
-def _role_after(last: Token, doc: Document) -> str | None:
-    """'Нед Прайс, речник Держдепартаменту' / 'Josep Borrell, the E.U. coordinator, said'."""
+def _role_after(last: Token, doc: Document) -> tuple[str, str] | None:
+    """'Нед Прайс, речник Держдепартаменту' / 'Josep Borrell, the E.U. coordinator, said'
+    → (role key, the role as written)."""
     rest = doc.text[last.end : last.end + 80]
     if not rest.startswith(", "):
         return None
-    words = WORD.findall(rest[2:].split(",")[0])[:6]
+    phrase = re.split(r"[,.;:()\n—–]", rest[2:])[0]
+    words = WORD.findall(phrase)[:6]
     if doc.language == "en":
         lex = speech_lexicon("en")
         if not words or words[0].lower() not in EN_ARTICLES | {"a", "an"}:
             return None
         posts = [w.lower() for w in words if w.lower() in lex.roles]
-        return posts[-1] if posts else None
+        return (posts[-1], phrase.split(" ", 1)[-1]) if posts else None
     if words and role_nominative(words[0].lower(), doc.language):
-        return role_key(words[0].lower(), doc.language)
+        key = role_key(words[0].lower(), doc.language)
+        return (key, phrase) if key else None
     return None
+
+
+def _english_post(run: list[Token], person: list[Token], text: str) -> str:
+    """'Iranian Foreign Minister' before 'Abbas Araghchi' (as written: 'U.S. President')."""
+    titles = run[: len(run) - len(person)]
+    skip = EN_ARTICLES | {"but", "and", "when", "while", "as"}
+    while titles and titles[0].text.lower() in skip:
+        titles = titles[1:]
+    return text[titles[0].start : person[0].start].strip() if titles else ""
+
+
+def _tidy_post(post: str, language: str) -> str:
+    """A role short enough to show under a quote, lower-cased where a sentence start
+    capitalised it ('Речник МЗС' → 'речник МЗС'); '' when it is not one."""
+    post = " ".join(post.split()).strip(" ,")
+    words = post.split()
+    if not words or len(words) > 7 or len(post) > 70 or any(ch.isdigit() for ch in post):
+        return ""
+    if language != "en" and not words[0].isupper():
+        post = post[:1].lower() + post[1:]
+    return post
 
 
 def after_preposition(tokens: list[Token], i: int, doc: Document) -> bool:
@@ -396,8 +430,8 @@ def after_preposition(tokens: list[Token], i: int, doc: Document) -> bool:
     )
 
 
-def _role_before(tokens: list[Token], i: int, doc: Document) -> str | None:
-    """'речник Держдепартаменту США Нед Прайс' → 'речник' (looks back a few words)."""
+def _role_before(tokens: list[Token], i: int, doc: Document) -> tuple[str, int] | None:
+    """'речник Держдепартаменту США Нед Прайс' → ('речник', where it starts)."""
     for j in range(i - 1, max(-1, i - 12), -1):
         gap = doc.text[tokens[j].end : tokens[j + 1].start]
         if gap.strip(' «»"“”„'):
@@ -412,12 +446,13 @@ def _role_before(tokens: list[Token], i: int, doc: Document) -> str | None:
             continue  # 'радник з питань зовнішньої політики Юрій Ушаков'
         if speech_verb(word, doc.language) is not None:
             return None
-        if doc.language != "en" and any("VERB" in g for g in grams_of(word.lower(), doc.language)):
-            return None
+        grams = grams_of(word.lower(), doc.language) if doc.language != "en" else []
+        if any("VERB" in g for g in grams) and not any("NOUN" in g for g in grams):
+            return None  # a verb ends the noun phrase ('справ' is also a noun: go on)
         if doc.language == "en" or role_nominative(word.lower(), doc.language):
             key = role_key(word.lower(), doc.language)
             if key:
-                return key
+                return key, tokens[j].start
     return None
 
 
