@@ -49,16 +49,12 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def _run(settings: Any) -> int:
-    from telegram import Update
-    from telegram.error import InvalidToken
-
-    from bot import logs
-    from bot.app import build_application
+    # The database is checked before the heavy imports (telegram, the bot): a broken one
+    # is reported within a second or two, not after the whole application has loaded.
     from storage import preflight
     from storage.db import DamagedDatabase
     from storage.lock import AlreadyRunning, InstanceLock
 
-    logs.reported_elsewhere(InvalidToken)
     path = settings.database_path
     lock = InstanceLock(path)
     try:
@@ -77,6 +73,13 @@ def _run(settings: Any) -> int:
         lock.release()
         print(f"newsbot: database unusable: {error}", file=sys.stderr)
         return EXIT_DATABASE[error.kind]
+    from telegram import Update
+    from telegram.error import InvalidToken
+
+    from bot import logs
+    from bot.app import build_application
+
+    logs.reported_elsewhere(InvalidToken)
     try:
         build_application(settings).run_polling(allowed_updates=Update.ALL_TYPES)
     except InvalidToken:
@@ -142,7 +145,10 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
     return asyncio.run(run_prompt(args.language))
 
 
-def parser() -> argparse.ArgumentParser:
+BUILT_IN = ("run", "demo", "sandbox")
+
+
+def parser(*, extensions: bool = True) -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="main.py", description=__doc__)
     sub = root.add_subparsers(dest="command", required=True)
 
@@ -162,8 +168,9 @@ def parser() -> argparse.ArgumentParser:
     sandbox.add_argument("--language", choices=("uk", "en"), default="uk")
     sandbox.set_defaults(handler=cmd_sandbox)
 
-    for extension in _extensions():
-        extension(sub)
+    if extensions:
+        for extension in _extensions():
+            extension(sub)
     return root
 
 
@@ -176,7 +183,10 @@ def _extensions() -> list[Callable[[Any], None]]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    # `run` should not wait for the admin tools' imports (a second of them) to report
+    # a broken database or setting.
+    args = parser(extensions=not (argv and argv[0] in BUILT_IN)).parse_args(argv)
     return int(args.handler(args))
 
 

@@ -246,7 +246,10 @@ async def test_document_upload_preview_publish_and_refusals(local: LocalBot) -> 
     # A file sent on its own, then /push as a reply to it.
     title, paragraphs = PAGES["/library.html"]
     markdown = f"# {title}\n\n" + "\n\n".join(paragraphs)
+    before = len(sb.messages(ADMIN_ID))
     sent = sb.inject_message(ADMIN_ID, "", document=Upload(markdown.encode(), "mill.md", "x"))
+    [hint] = (await sb.wait_for_messages(ADMIN_ID, before + 1))[before:]
+    assert "/push" in (hint.text or "")  # the bot says how to publish it
     story, control = await push_preview(
         sb, "/push", reply_to_message_id=sent["message"]["message_id"]
     )
