@@ -75,6 +75,9 @@ def test_short_and_mixed(text: str, expected: str) -> None:
         ("El gobierno decidió apoyar la nueva ley.", "es"),
         ("Il governo ha deciso di sostenere la nuova legge.", "it"),
         ("Vláda se rozhodla podpořit nový zákon.", "cs"),
+        # Serbian in Latin letters: the language, not the script, decides the code.
+        ("Predsednik je rekao da će razgovori biti nastavljeni posle sastanka.", "sr"),
+        ("Predsjednik je rekao da će razgovori biti nastavljeni poslije sastanka.", "hr"),
         ("Η κυβέρνηση αποφάσισε να στηρίξει τον νέο νόμο.", "el"),
     ],
 )

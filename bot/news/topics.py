@@ -36,7 +36,7 @@ from functools import cache
 from typing import Any
 
 from bot.news.data_files import load
-from bot.news.lemmas import lemmatize_text
+from bot.news.lemmas import lemmatize_text, word_lemma
 from bot.news.model import TopicMatch
 from bot.news.names import ENDINGS, name_key
 
@@ -193,10 +193,14 @@ class _Index:
     """Where each lemma occurs: lemma -> [(sentence, position)]; names by key."""
 
     def __init__(
-        self, sentences: Sequence[Sequence[str]], words: Sequence[Sequence[str]] = ()
+        self,
+        sentences: Sequence[Sequence[str]],
+        words: Sequence[Sequence[str]] = (),
+        language: str = "uk",
     ) -> None:
         self.sentences = sentences
         self.words = words
+        self.language = language
         self.where: dict[str, list[tuple[int, int]]] = {}
         for s, lemmas in enumerate(sentences):
             for p, lemma in enumerate(lemmas):
@@ -204,17 +208,22 @@ class _Index:
         self._keys: dict[str, set[int]] | None = None
 
     def _by_key(self) -> dict[str, set[int]]:
-        """Sentences by name key, of lemmas and of surface words: a lemmatizer may
-        take a foreign surname for an inflected noun (Рябков → рябок)."""
+        """Sentences by name key of the capitalised words as written (a lemmatizer may
+        take a foreign surname for an inflected noun: Рябков → рябок); of the lemmas
+        when the words are not given."""
         if self._keys is None:
-            self._keys = {}
-            for lemma, places in self.where.items():
-                if lemma[:1].isalpha():
-                    self._keys.setdefault(name_key(lemma), set()).update(s for s, _ in places)
-            for s, surface in enumerate(self.words):
-                for word in surface:
-                    if word[:1].isupper():
-                        self._keys.setdefault(name_key(word), set()).add(s)
+            keys: dict[str, set[int]] = {}
+            if self.words:
+                for s, surface in enumerate(self.words):
+                    for word in surface:
+                        if word[:1].isupper():
+                            keys.setdefault(name_key(word), set()).add(s)
+                            lemma = word_lemma(word, self.language)  # Зеленським → зеленський
+                            keys.setdefault(name_key(lemma), set()).add(s)
+            else:
+                for lemma, places in self.where.items():
+                    keys.setdefault(name_key(lemma), set()).update(s for s, _ in places)
+            self._keys = keys
         return self._keys
 
     def find(self, term: Term) -> list[int]:
@@ -314,7 +323,7 @@ def match_topics(
     when given, the surface words of the same sentences (for names)."""
     if language not in LANGUAGES:
         return ()  # rules are written per language: none applies to another one
-    index = _Index(sentences, words)
+    index = _Index(sentences, words, language)
     found: list[TopicMatch] = []
     for rule in rules(language):
         required = _required(rule, index)
