@@ -10,6 +10,8 @@ import pytest
 
 from bot.harness import ADMIN_ID, LocalBot
 from bot.inputs import has_content, parse_id, parse_offset, strip_surrogates
+from bot.replies import TEXT_LIMIT, fit
+from bot.tghtml import utf16_len
 from storage import articles, feeds
 from tests.e2e import STORY, say, stories
 
@@ -219,3 +221,16 @@ async def test_every_forged_button_is_answered(local: LocalBot) -> None:
     pressed = zip(ids, FORGED + FORGED, strict=True)
     unanswered = [data for query, data in pressed if sb.callback_answer(query) is None]
     assert unanswered == []
+
+
+def test_replies_are_shortened_to_fit() -> None:
+    plain = {"text": "Опубліковано. " * 600}
+    fit(plain, "text", TEXT_LIMIT)
+    assert 0 < utf16_len(plain["text"]) <= TEXT_LIMIT and plain["text"].endswith("…")
+    html = {"text": "<b>" + "слово " * 1000 + "</b>", "parse_mode": "HTML"}
+    fit(html, "text", TEXT_LIMIT)
+    assert "parse_mode" not in html and "<b>" not in html["text"]
+    assert utf16_len(html["text"]) <= TEXT_LIMIT
+    short = {"text": "<b>ok</b>", "parse_mode": "HTML"}
+    fit(short, "text", TEXT_LIMIT)
+    assert short == {"text": "<b>ok</b>", "parse_mode": "HTML"}

@@ -15,11 +15,14 @@ from pathlib import Path
 
 import httpx
 import pytest
+from telegram import Update
 
 from bot.harness import ADMIN_ID, LocalBot
 from bot.ingest.fetch import fetch
 from bot.ingest.guard import IPAddress, http_client
 from bot.sandbox import Sandbox
+from storage import updates as journal_rows
+from storage.db import Database
 from tests.e2e import STORY
 from tests.fixtures.site.server import Site, article_page
 
@@ -154,3 +157,31 @@ async def test_updates_taken_before_a_kill_are_handled_after_restart(
     assert all(handled is not None for _, handled in _journal(database))
     with sqlite3.connect(database) as conn:
         assert conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0] == 1  # once
+
+
+async def test_journal_keeps_one_row_per_update_id(tmp_path: Path) -> None:
+    db = await Database.open(tmp_path / "j.db")
+    try:
+        assert await journal_rows.store(db, 7, "{}", now=1.0)
+        assert not await journal_rows.store(db, 7, "{}", now=2.0)  # a redelivery
+        assert await journal_rows.unhandled(db) == [(7, "{}")]
+        await journal_rows.mark_handled(db, 7, now=3.0)
+        assert await journal_rows.handled(db, 7)
+        assert await journal_rows.unhandled(db) == []
+        assert await journal_rows.prune(db, now=3.0 + journal_rows.KEEP_HANDLED_S + 1) == 1
+    finally:
+        await db.close()
+
+
+async def test_an_update_handled_once_is_skipped_when_it_comes_again(tmp_path: Path) -> None:
+    # Telegram redelivers what it was not told about; a replay may meet the redelivery.
+    async with LocalBot(tmp_path / "bot.db") as local:
+        sb = local.sandbox
+        update = sb.inject_message(READER, "/help")
+        await sb.wait_for_messages(READER, 1)
+        await local.settle()
+        app = local.app
+        assert app is not None
+        await app.update_queue.put(Update.de_json(update, app.bot))
+        await local.settle()
+        assert len(sb.messages(READER)) == 1
