@@ -190,6 +190,11 @@ _ANAPHORIC_PHRASES = re.compile(
     r"according to (?:him|her|them)|the (?:two|latter|former)\b)",
     re.IGNORECASE,
 )
+_TIME_WORDS = _wordset(
+    "року рік разу тижня тиждень місяця дня ранку вечора літа осені зими весни "
+    "года год раза недели неделе месяца утра вечера летом осенью зимой весной "
+    "year week month morning evening time spring summer autumn winter"
+)
 # "The diplomat, however, …", "Дипломат також …": a role noun standing for someone
 # named before, with no name after it.
 _ROLE_NOUNS = _wordset(
@@ -200,7 +205,9 @@ _ROLE_NOUNS = _wordset(
     "министр чиновник президент пресс-секретарь представитель посол посланник спецпосланник "
     "премьер лидер советник политик глава замминистра заступник"
 )
-_GLUED = re.compile(r"(?<!\b[A-ZА-ЯІЇЄҐ])[.!?…][\"»”]?[A-ZА-ЯІЇЄҐЁ][a-zа-яіїєґё]{2}")
+# "сказал он.Прайс": a word, a stop, a capitalised word, no space ("В.Зеленський" and
+# "U.S.Army" are initials; "…Чоловік" opens a sentence)
+_GLUED = re.compile(r"(?<=[^\W\d_]{2})[.!?…][\"»”]?[A-ZА-ЯІЇЄҐЁ][a-zа-яіїєґё]{2}")
 _LABEL = re.compile(r":\s*$")
 
 
@@ -211,7 +218,8 @@ def _starts_anaphoric(sentence: str) -> bool:
     if not words:
         return False
     if words[0] in _ANAPHORIC_WORDS:
-        return True
+        # "Цього року …", "This week …" name a time, they do not point back
+        return len(words) < 2 or words[1] not in _TIME_WORDS
     head = words[1] if words[0] == "the" and len(words) > 1 else words[0]
     if head not in _ROLE_NOUNS:
         return False

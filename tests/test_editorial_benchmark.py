@@ -84,6 +84,8 @@ def test_summary_flags_leave_plain_sentences_alone() -> None:
         "On Monday, January 11, diplomats met in Geneva.",
         "В. Зеленський провів нараду з командуванням.",
         "The talks were described as useful by both delegations.",
+        "Цього року сторони зустрілися двічі у Відні.",
+        "…Делегації довго мовчали, а потім усміхнулися.",
     ]
     assert _kinds(fine) == []
 

@@ -223,3 +223,11 @@ def test_a_story_opening_with_its_headline_may_lean_on_it() -> None:
     analysis = analyze(text)
     assert analysis.title.startswith("Посол Іван Петренко провів")
     assert analysis.summary[0].startswith("Про це він розповів")
+
+
+def test_time_phrases_are_standalone_and_possessives_lean() -> None:
+    from bot.news.summary import needs_antecedent
+
+    assert not needs_antecedent("Цього року сторони зустрілися двічі.")
+    assert not needs_antecedent("This week the delegations met twice.")
+    assert needs_antecedent("Їх площа відповідає вимогам проєкту.")
