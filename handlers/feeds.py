@@ -23,6 +23,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Cont
 from bot import callbacks
 from bot.i18n import N_, format_datetime
 from bot.ingest import review
+from bot.ingest.feed_options import OptionError, parse_words
 from bot.ingest.feeds import PollResult, poll_feed
 from bot.ingest.fetch import FetchError, check_destination
 from bot.inputs import parse_id
@@ -37,7 +38,6 @@ log = logging.getLogger(__name__)
 
 REVIEW_PUBLISH, REVIEW_DROP = "rp", "rd"
 REVIEW_PATTERN = rf"^{callbacks.PREVIEW}:({REVIEW_PUBLISH}|{REVIEW_DROP}):"
-REVIEW_WORD = "review"
 DRAFTS_SHOWN = 20
 TITLE_MAX = 80
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
@@ -120,13 +120,30 @@ def poll_summary(tn: Turn, result: PollResult) -> str:
         return tn._("The first poll failed: {reason} It will be retried with backoff.").format(
             reason=reason
         )
-    parts = [
+    parts = []
+    if result.marked_read:
+        parts.append(
+            tn.t.ngettext(
+                "{n} earlier entry marked as read.",
+                "{n} earlier entries marked as read.",
+                result.marked_read,
+            ).format(n=result.marked_read)
+        )
+    parts.append(
         tn.t.ngettext(
             "First poll: {n} story stored.",
             "First poll: {n} stories stored.",
             len(result.published),
         ).format(n=len(result.published))
-    ]
+    )
+    if result.backlog_left:
+        parts.append(
+            tn.t.ngettext(
+                "{n} more entry will be read by the next polls.",
+                "{n} more entries will be read by the next polls.",
+                result.backlog_left,
+            ).format(n=result.backlog_left)
+        )
     if result.reviewed:
         parts.append(
             tn.t.ngettext(
@@ -146,6 +163,18 @@ def poll_summary(tn: Turn, result: PollResult) -> str:
     return "\n".join(parts)
 
 
+def option_error_text(tn: Turn, error: OptionError) -> str:
+    if error.code == "bad_every":
+        return tn._("Cannot read {value}: use every=15m, 2h or 1d (1 minute to 7 days).").format(
+            value=error.value
+        )
+    if error.code == "bad_backlog":
+        return tn._("Cannot read {value}: use backlog=none, all, review or a number.").format(
+            value=error.value
+        )
+    return tn._("Unknown option {value}: use backlog=… or every=….").format(value=error.value)
+
+
 async def add_feed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     found = await admin_turn(update, context, "feed_add")
     if found is None:
@@ -153,13 +182,17 @@ async def add_feed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     tn, message = found
     args = list(context.args or [])
     if not args:
-        await message.reply_text(tn._("Usage: /feed_add URL [topics…] [review]"))
+        await message.reply_text(
+            tn._("Usage: /feed_add URL [topics…] [review] [backlog=none|N|all|review] [every=15m]")
+        )
         return
-    url, words = args[0], args[1:]
-    review_mode = bool(words) and words[-1].lower() == REVIEW_WORD
-    if review_mode:
-        words = words[:-1]
-    topics = tuple(dict.fromkeys(w.lstrip("#") for w in words if w.lstrip("#")))
+    url = args[0]
+    try:
+        options = parse_words(args[1:])
+    except OptionError as error:
+        await message.reply_text(option_error_text(tn, error))
+        return
+    topics = options.topics
     unknown = [t for t in topics if t not in tn.services.topics]
     if unknown:
         known = ", ".join(t.id for t in tn.services.topics)
@@ -175,14 +208,16 @@ async def add_feed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await message.reply_text(fetch_error_text(tn, error))
         return
     db = tn.services.db
-    interval = tn.services.settings.feed_interval_s
+    interval = options.every_s or tn.services.settings.feed_interval_s
     try:
         feed = await feeds.add(
             db,
             url,
             topics=topics,
-            mode=feeds.REVIEW if review_mode else feeds.PUBLISH,
+            mode=feeds.REVIEW if options.review else feeds.PUBLISH,
             added_by=tn.user_id,
+            interval_s=options.every_s,
+            backlog=options.backlog,
         )
     except feeds.FeedExists:
         await message.reply_text(tn._("This feed is already polled: {url}").format(url=url))

@@ -15,6 +15,8 @@ from storage.db import Database
 from storage.draft_rows import DRAFT_COLUMNS, draft_fields, draft_values
 
 PUBLISH, REVIEW = "publish", "review"
+# Backlog policies (a number N: publish the newest N, mark the rest as read).
+BACKLOG_NONE, BACKLOG_ALL, BACKLOG_REVIEW = "none", "all", "review"
 
 
 class FeedExists(ValueError):
@@ -38,6 +40,9 @@ class Feed:
     error_reported: bool
     added_by: int | None
     created_at: float
+    interval_s: float | None = None  # None: the FEED_INTERVAL_S setting
+    backlog: str | None = None  # policy still to apply on the first read (see 0008)
+    backlog_review: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +78,9 @@ def _feed(row: aiosqlite.Row) -> Feed:
         error_reported=bool(row["error_reported"]),
         added_by=row["added_by"],
         created_at=row["created_at"],
+        interval_s=row["interval_s"],
+        backlog=row["backlog"],
+        backlog_review=bool(row["backlog_review"]),
     )
 
 
@@ -84,15 +92,17 @@ async def add(
     mode: str = PUBLISH,
     added_by: int | None = None,
     now: float | None = None,
+    interval_s: float | None = None,
+    backlog: str | None = None,
 ) -> Feed:
     """Store a feed, due at once. Raises FeedExists for a URL already stored."""
     now = time.time() if now is None else now
     try:
         async with db.transaction() as conn:
             cursor = await conn.execute(
-                "INSERT INTO feeds (url, topics, mode, added_by, next_poll_at, created_at)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
-                (url, json.dumps(list(topics)), mode, added_by, now, now),
+                "INSERT INTO feeds (url, topics, mode, added_by, next_poll_at, created_at,"
+                " interval_s, backlog) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (url, json.dumps(list(topics)), mode, added_by, now, now, interval_s, backlog),
             )
             feed_id = cursor.lastrowid
     except sqlite3.IntegrityError as error:
@@ -152,17 +162,19 @@ async def mark_ok(
     etag: str | None,
     last_modified: str | None,
     title: str | None = None,
+    backlog_review: bool = False,
 ) -> None:
-    """A poll worked: the outage (if any) is over, validators kept for the next GET."""
+    """A poll worked: the outage (if any) is over, validators kept for the next GET, the
+    backlog policy applied."""
     async with db.transaction() as conn:
         await conn.execute(
             """
             UPDATE feeds SET etag = ?, last_modified = ?, next_poll_at = ?, last_polled_at = ?,
                 last_ok_at = ?, failures = 0, last_error = NULL, error_reported = 0,
-                title = COALESCE(?, title)
+                title = COALESCE(?, title), backlog = NULL, backlog_review = ?
             WHERE id = ?
             """,
-            (etag, last_modified, next_poll_at, now, now, title, feed_id),
+            (etag, last_modified, next_poll_at, now, now, title, int(backlog_review), feed_id),
         )
 
 

@@ -27,6 +27,7 @@ from bot.ingest import feeds as feed_polling
 from bot.ingest import review, store
 from bot.ingest.drafts import draft_from_file, draft_from_url
 from bot.ingest.extract import ExtractError, parse_date
+from bot.ingest.feed_options import DEFAULT_BACKLOG, OptionError, parse_backlog, parse_every
 from bot.ingest.fetch import FetchError, check_url
 from bot.ingest.files import FileError
 from bot.ingest.keys import item_keys
@@ -214,23 +215,40 @@ async def feed_add(
     topics: tuple[str, ...] = (),
     *,
     review_mode: bool = False,
+    backlog: str = DEFAULT_BACKLOG,
+    every: str | None = None,
     database: Path | None = None,
     out: TextIO = sys.stdout,
 ) -> int:
     try:
         check_url(url)
+        policy = parse_backlog(backlog)
+        every_s = parse_every(every) if every else None
     except FetchError as error:
         _say(out, f"feed add: {error.code}: {url}")
+        return EXIT_FAILED
+    except OptionError as error:
+        _say(out, f"feed add: {error.code}: {error.value}")
         return EXIT_FAILED
     async with _context(database) as ctx:
         try:
             feed = await feeds.add(
-                ctx.db, url, topics=topics, mode=feeds.REVIEW if review_mode else feeds.PUBLISH
+                ctx.db,
+                url,
+                topics=topics,
+                mode=feeds.REVIEW if review_mode else feeds.PUBLISH,
+                interval_s=every_s,
+                backlog=policy,
             )
         except feeds.FeedExists:
             _say(out, f"feed add: already polled: {url}")
             return EXIT_FAILED
-    _say(out, f"feed #{feed.id} added: {feed.url} topics={','.join(topics) or '-'} {feed.mode}")
+    every_text = f" every={every_s:g}s" if every_s else ""
+    _say(
+        out,
+        f"feed #{feed.id} added: {feed.url} topics={','.join(topics) or '-'} {feed.mode}"
+        f" backlog={policy}{every_text}",
+    )
     return EXIT_OK
 
 
@@ -270,12 +288,15 @@ def _describe(result: feed_polling.PollResult) -> str:
         return f"#{result.feed_id} failed: {result.error} {result.error_detail}{told}".rstrip()
     if result.not_modified:
         return f"#{result.feed_id} not modified"
-    parts = [f"{len(result.published)} stored"]
+    parts = [f"{result.marked_read} earlier marked as read"] if result.marked_read else []
+    parts.append(f"{len(result.published)} stored")
     if result.reviewed:
         parts.append(f"{len(result.reviewed)} for review")
     parts.append(f"{result.skipped} already seen")
     if result.failed_entries:
         parts.append(f"{result.failed_entries} unreadable")
+    if result.backlog_left:
+        parts.append(f"{result.backlog_left} left for the next polls")
     return f"#{result.feed_id} " + ", ".join(parts)
 
 
@@ -394,10 +415,25 @@ def add_cli(subparsers: Any) -> None:
     q.add_argument("url")
     q.add_argument("topics", nargs="*", help="topic ids for its stories (default: analysed)")
     q.add_argument("--review", action="store_true", help="hold stories for an admin")
+    q.add_argument(
+        "--backlog",
+        default=DEFAULT_BACKLOG,
+        metavar="none|N|all|review",
+        help="the entries the feed already holds: none, the newest N (default %(default)s),"
+        " all, or all for review",
+    )
+    q.add_argument("--every", metavar="15m", help="poll interval (default: FEED_INTERVAL_S)")
     _database(q)
     q.set_defaults(
         handler=_run(
-            lambda a: feed_add(a.url, tuple(a.topics), review_mode=a.review, database=a.database)
+            lambda a: feed_add(
+                a.url,
+                tuple(a.topics),
+                review_mode=a.review,
+                backlog=a.backlog,
+                every=a.every,
+                database=a.database,
+            )
         )
     )
     q = feed.add_parser("list", help="feeds and their state", description="List feeds.")

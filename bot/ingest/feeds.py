@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import httpx
@@ -14,6 +15,7 @@ import httpx
 from bot.ingest import store
 from bot.ingest.drafts import draft_from_url
 from bot.ingest.extract import ExtractError, clean_paragraphs
+from bot.ingest.feed_options import DEFAULT_BACKLOG
 from bot.ingest.feedread import Entry, parse_feed
 from bot.ingest.fetch import FetchError, fetch
 from bot.ingest.keys import item_keys
@@ -31,6 +33,7 @@ MAX_ENTRIES_PER_POLL = 20
 FEED_MAX_BYTES = 5 * 1024 * 1024
 ARTICLE_TIMEOUT_S = 15.0
 MIN_FALLBACK_CHARS = 200  # a feed summary shorter than this is a teaser, not a story
+BACKLOG_NEXT_S = 60.0  # entries left over: the next poll comes this soon
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +52,8 @@ class PollResult:
     recovered: bool = False  # a reported outage is over: worth telling admins too
     next_poll_at: float = 0.0
     entry_errors: list[str] = field(default_factory=list)
+    marked_read: int = 0  # a new feed's earlier entries, taken as read (its backlog policy)
+    backlog_left: int = 0  # new entries beyond this poll's window: the next polls read them
 
 
 def backoff_s(failures: int, interval_s: float) -> float:
@@ -120,6 +125,33 @@ async def _entry_draft(
     return draft, [link] if link else []
 
 
+def oldest_first(entries: Sequence[Entry]) -> list[Entry]:
+    """Feeds list newest first, mostly; dates decide when every entry has one, and the
+    feed's order (reversed) among equal dates."""
+    backwards = list(reversed(entries))
+    if backwards and all(e.published for e in backwards):
+        return sorted(backwards, key=lambda e: e.published.timestamp() if e.published else 0.0)
+    return backwards
+
+
+def backlog_keep(policy: str, fresh: int) -> int:
+    """How many of a new feed's `fresh` entries its backlog policy reads (the newest)."""
+    if policy in (feeds.BACKLOG_ALL, feeds.BACKLOG_REVIEW):
+        return fresh
+    if policy == feeds.BACKLOG_NONE:
+        return 0
+    return min(int(policy if policy.isdigit() else DEFAULT_BACKLOG), fresh)
+
+
+@dataclass(slots=True)
+class _Tally:
+    published: list[int] = field(default_factory=list)
+    reviewed: list[int] = field(default_factory=list)
+    skipped: int = 0
+    failed: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
 async def poll_feed(
     db: Database,
     feed: Feed,
@@ -130,8 +162,10 @@ async def poll_feed(
     interval_s: float = INTERVAL_S,
     max_entries: int = MAX_ENTRIES_PER_POLL,
 ) -> PollResult:
-    """One poll of one feed; its state (validators, next poll, failures) is saved."""
+    """One poll of one feed; its state (validators, next poll, failures, backlog) is
+    saved. At most `max_entries` new entries are read; the rest wait for the next polls."""
     now = time.time() if now is None else now
+    interval_s = feed.interval_s or interval_s
     try:
         fetched = await fetch(
             feed.url,
@@ -152,6 +186,7 @@ async def poll_feed(
             next_poll_at=next_at,
             etag=fetched.etag or feed.etag,
             last_modified=fetched.last_modified or feed.last_modified,
+            backlog_review=feed.backlog_review,
         )
         return PollResult(
             feed.id,
@@ -170,71 +205,100 @@ async def poll_feed(
     if not usable and (parsed.bozo or not parsed.version):
         return await _failed(db, feed, "bad_feed", parsed.error or "not a feed", now, interval_s)
 
-    feed_title = parsed.title
-    published: list[int] = []
-    reviewed: list[int] = []
-    skipped = failed = 0
-    entry_errors: list[str] = []
-    # Oldest first, so stories reach readers in the order they were written.
-    for entry in list(reversed(parsed.entries[:max_entries])):
-        link = entry.link
+    tally = _Tally()
+    fresh: list[tuple[Entry, list[seen.Key]]] = []
+    for entry in oldest_first(parsed.entries):
         keys = entry_keys(entry, feed.id)
-        if not keys:
-            skipped += 1  # no link, no id, no text: nothing to remember it by
-            continue
-        if await store.already(db, keys):
-            skipped += 1
-            continue
-        try:
-            draft, urls = await _entry_draft(entry, feed, client, feed_title)
-        except (FetchError, ExtractError) as error:
-            failed += 1
-            entry_errors.append(f"{link}: {error}")
-            if not (isinstance(error, FetchError) and error.transient):
-                # A dead link stays dead: remember it instead of fetching it every poll.
-                await seen.mark(db, keys, article_id=None, feed_id=feed.id)
-            continue
-        keys = entry_keys(entry, feed.id, urls)
-        if await store.already(db, keys):  # the canonical URL was taken in before
-            await seen.mark(db, keys, article_id=None, feed_id=feed.id)
-            skipped += 1
-            continue
-        try:
-            if feed.mode == feeds.REVIEW:
-                reviewed.append(await _queue_for_review(db, feed, draft, keys))
-                continue
-            result = await store.publish_once(db, service, draft, keys=keys, feed_id=feed.id)
-        except StoryError as error:
-            failed += 1
-            entry_errors.append(f"{link}: {error.code}")
-            await seen.mark(db, keys, article_id=None, feed_id=feed.id)
-            continue
-        if result is None:
-            skipped += 1
+        if not keys or await store.already(db, keys):
+            tally.skipped += 1  # taken in before, or nothing to remember it by
         else:
-            published.append(result.article_id)
+            fresh.append((entry, keys))
+    marked_read = 0
+    review_backlog = feed.backlog_review
+    if feed.backlog is not None:  # the first read of a new feed: its backlog policy
+        keep = backlog_keep(feed.backlog, len(fresh))
+        earlier, fresh = fresh[: len(fresh) - keep], fresh[len(fresh) - keep :]
+        for _entry, keys in earlier:
+            await seen.mark(db, keys, article_id=None, feed_id=feed.id)
+        marked_read = len(earlier)
+        review_backlog = feed.backlog == feeds.BACKLOG_REVIEW
+    window, left = fresh[:max_entries], len(fresh) - min(len(fresh), max_entries)
+    review_mode = feed.mode == feeds.REVIEW or review_backlog
+    for entry, keys in window:
+        await _take(db, feed, service, client, entry, keys, parsed.title, review_mode, tally)
 
-    next_at = now + interval_s
+    # Entries left over are read by the next polls, soon; the validators are not kept
+    # meanwhile, or an unchanged feed would answer 304 and hide them.
+    next_at = now + (BACKLOG_NEXT_S if left else interval_s)
     await feeds.mark_ok(
         db,
         feed.id,
         now=now,
         next_poll_at=next_at,
-        etag=fetched.etag,
-        last_modified=fetched.last_modified,
-        title=feed_title,
+        etag=None if left else fetched.etag,
+        last_modified=None if left else fetched.last_modified,
+        title=parsed.title,
+        backlog_review=review_backlog and left > 0,
     )
     return PollResult(
         feed.id,
         feed.url,
-        published=tuple(published),
-        reviewed=tuple(reviewed),
-        skipped=skipped,
-        failed_entries=failed,
+        published=tuple(tally.published),
+        reviewed=tuple(tally.reviewed),
+        skipped=tally.skipped,
+        failed_entries=tally.failed,
         recovered=feed.error_reported,
         next_poll_at=next_at,
-        entry_errors=entry_errors,
+        entry_errors=tally.errors,
+        marked_read=marked_read,
+        backlog_left=left,
     )
+
+
+async def _take(
+    db: Database,
+    feed: Feed,
+    service: StoryService,
+    client: httpx.AsyncClient,
+    entry: Entry,
+    keys: list[seen.Key],
+    feed_title: str | None,
+    review_mode: bool,
+    tally: _Tally,
+) -> None:
+    """One new entry: its article fetched, then published or queued for review."""
+    link = entry.link
+    if await store.already(db, keys):  # an entry before it in this poll had its URL
+        tally.skipped += 1
+        return
+    try:
+        draft, urls = await _entry_draft(entry, feed, client, feed_title)
+    except (FetchError, ExtractError) as error:
+        tally.failed += 1
+        tally.errors.append(f"{link}: {error}")
+        if not (isinstance(error, FetchError) and error.transient):
+            # A dead link stays dead: remember it instead of fetching it every poll.
+            await seen.mark(db, keys, article_id=None, feed_id=feed.id)
+        return
+    keys = entry_keys(entry, feed.id, urls)
+    if await store.already(db, keys):  # the canonical URL was taken in before
+        await seen.mark(db, keys, article_id=None, feed_id=feed.id)
+        tally.skipped += 1
+        return
+    try:
+        if review_mode:
+            tally.reviewed.append(await _queue_for_review(db, feed, draft, keys))
+            return
+        result = await store.publish_once(db, service, draft, keys=keys, feed_id=feed.id)
+    except StoryError as error:
+        tally.failed += 1
+        tally.errors.append(f"{link}: {error.code}")
+        await seen.mark(db, keys, article_id=None, feed_id=feed.id)
+        return
+    if result is None:
+        tally.skipped += 1
+    else:
+        tally.published.append(result.article_id)
 
 
 async def _queue_for_review(db: Database, feed: Feed, draft: Draft, keys: list[seen.Key]) -> int:
