@@ -185,3 +185,60 @@ async def test_feed_add_reply_says_what_happened(
     assert [(f.interval_s, f.backlog) for f in stored] == [(7200.0, None)]
     bad = await say(local.sandbox, ADMIN_ID, f"/feed_add {url}x every=often", language_code="en")
     assert "Cannot read often" in bad.text and len(await feeds.list_all(local.services.db)) == 1
+
+
+async def test_publisher_hints_are_lower_bounds(db, site, client) -> None:
+    service = StoryService(db)
+    cached = site.add(
+        f"/backlog/{next(_paths)}.xml",
+        feed_of([600]),
+        content_type="application/rss+xml",
+        headers={"Cache-Control": "public, max-age=3600"},
+    )
+    feed = await feeds.add(db, cached, interval_s=900.0, now=NOW)
+    assert (await poll_feed(db, feed, service, client=client, now=NOW)).next_poll_at == NOW + 3600
+    with_ttl = feed_of([601]).replace("<title>F</title>", "<title>F</title><ttl>120</ttl>")
+    ttl_url = site.add(f"/backlog/{next(_paths)}.xml", with_ttl, content_type="text/xml")
+    feed = await feeds.add(db, ttl_url, interval_s=900.0, now=NOW)
+    assert (await poll_feed(db, feed, service, client=client, now=NOW)).next_poll_at == NOW + 7200
+    # A hint shorter than the feed's own interval changes nothing.
+    short = site.add(
+        f"/backlog/{next(_paths)}.xml",
+        feed_of([602]),
+        content_type="application/rss+xml",
+        headers={"Cache-Control": "max-age=60"},
+    )
+    feed = await feeds.add(db, short, interval_s=900.0, now=NOW)
+    assert (await poll_feed(db, feed, service, client=client, now=NOW)).next_poll_at == NOW + 900
+
+
+async def test_retry_after_holds_a_failing_feed_back(db, site, client) -> None:
+    url = site.add(
+        f"/backlog/{next(_paths)}.xml",
+        "slow down",
+        content_type="text/plain",
+        status=429,
+        headers={"Retry-After": "7200"},
+    )
+    feed = await feeds.add(db, url, now=NOW)
+    service = StoryService(db)
+    first = await poll_feed(db, feed, service, client=client, now=NOW)
+    assert first.error == "http_error" and first.next_poll_at == NOW + 7200  # backoff: 1200
+    current = await feeds.get(db, feed.id)
+    assert current is not None
+    second = await poll_feed(db, current, service, client=client, now=first.next_poll_at)
+    assert second.report and second.failures == 2  # the admins hear once, now
+    current = await feeds.get(db, feed.id)
+    third = await poll_feed(db, current, service, client=client, now=second.next_poll_at)
+    assert not third.report and third.next_poll_at - second.next_poll_at >= 7200
+
+
+def test_schedule_hints() -> None:
+    from bot.ingest.schedule import max_age_s, retry_after_s
+
+    assert max_age_s({"cache-control": "no-cache"}) is None
+    assert max_age_s({"cache-control": 's-maxage=5, max-age="300"'}) == 300
+    assert max_age_s({"cache-control": "max-age=99999999"}) == 24 * 3600
+    assert retry_after_s("120", now=NOW) == 120
+    assert retry_after_s(formatdate(NOW + 600, usegmt=True), now=NOW) == 600
+    assert retry_after_s("soon", now=NOW) is None and retry_after_s(None, now=NOW) is None

@@ -19,6 +19,7 @@ from bot.ingest.feed_options import DEFAULT_BACKLOG
 from bot.ingest.feedread import Entry, parse_feed
 from bot.ingest.fetch import FetchError, fetch
 from bot.ingest.keys import item_keys
+from bot.ingest.schedule import next_interval, retry_after_s
 from bot.stories import Draft, StoryError, StoryService
 from storage import feeds, seen
 from storage.db import Database
@@ -176,9 +177,10 @@ async def poll_feed(
             max_bytes=FEED_MAX_BYTES,
         )
     except FetchError as error:
-        return await _failed(db, feed, error.code, error.detail, now, interval_s)
+        wait = retry_after_s(error.retry_after, now=now)
+        return await _failed(db, feed, error.code, error.detail, now, interval_s, wait)
     if fetched.not_modified:
-        next_at = now + interval_s
+        next_at = now + next_interval(interval_s, fetched.headers)
         await feeds.mark_ok(
             db,
             feed.id,
@@ -229,7 +231,8 @@ async def poll_feed(
 
     # Entries left over are read by the next polls, soon; the validators are not kept
     # meanwhile, or an unchanged feed would answer 304 and hide them.
-    next_at = now + (BACKLOG_NEXT_S if left else interval_s)
+    wait = next_interval(interval_s, fetched.headers, parsed.ttl_s)
+    next_at = now + (BACKLOG_NEXT_S if left else wait)
     await feeds.mark_ok(
         db,
         feed.id,
@@ -320,10 +323,16 @@ async def _queue_for_review(db: Database, feed: Feed, draft: Draft, keys: list[s
 
 
 async def _failed(
-    db: Database, feed: Feed, code: str, detail: str, now: float, interval_s: float
+    db: Database,
+    feed: Feed,
+    code: str,
+    detail: str,
+    now: float,
+    interval_s: float,
+    retry_after: float | None = None,
 ) -> PollResult:
     failures = feed.failures + 1
-    next_at = now + backoff_s(failures, interval_s)
+    next_at = now + max(backoff_s(failures, interval_s), retry_after or 0.0)
     report = failures >= REPORT_AFTER_FAILURES and not feed.error_reported
     error = f"{code}: {detail}" if detail else code
     await feeds.mark_failed(
@@ -359,6 +368,7 @@ async def poll_due(
             )
         except Exception as error:  # one broken feed or entry must not stop the others
             log.exception("feed %s: poll crashed", feed.id)
-            result = await _failed(db, feed, "internal", type(error).__name__, now, interval_s)
+            own = feed.interval_s or interval_s
+            result = await _failed(db, feed, "internal", type(error).__name__, now, own)
         results.append(result)
     return results

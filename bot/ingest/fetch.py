@@ -48,6 +48,7 @@ class FetchError(Exception):
         self.url = url
         self.detail = detail
         self.status = status
+        self.retry_after: str | None = None  # the Retry-After header of a 429 / 503
 
     @property
     def transient(self) -> bool:
@@ -214,7 +215,9 @@ async def _read(
     if status in (404, 410):
         raise FetchError(NOT_FOUND, url, str(status), status)
     if status >= 400:
-        raise FetchError(HTTP_ERROR, url, str(status), status)
+        error = FetchError(HTTP_ERROR, url, str(status), status)
+        error.retry_after = response.headers.get("retry-after")
+        raise error
     media, charset = _media_type(response.headers.get("content-type", ""))
     if accept is not None and media not in accept:
         raise FetchError(NOT_HTML, url, media or "no content type")
