@@ -47,6 +47,8 @@ ADMIN_COMMANDS = (
     ("feeds", i18n.N_("RSS/Atom feeds")),
     ("feed_add", i18n.N_("Poll a new feed")),
     ("feed_remove", i18n.N_("Stop polling a feed")),
+    ("feeds_export", i18n.N_("The feeds as an OPML file")),
+    ("feeds_import", i18n.N_("Add feeds from an OPML file (as the file's caption)")),
     ("drafts", i18n.N_("Stories waiting for review")),
     ("stats", i18n.N_("Delivery statistics")),
     ("retry", i18n.N_("Send failed messages again")),

@@ -18,6 +18,7 @@ from handlers import (
     feeds,
     ingest,
     inline,
+    opml,
     search,
     settings,
     start,
@@ -29,7 +30,20 @@ from handlers.common import record_chat
 from handlers.errors import on_error
 
 # fallback last: it answers the commands no other feature took.
-FEATURES = [start, topics, search, inline, admin, feeds, ingest, stories, settings, stats, fallback]
+FEATURES = [
+    start,
+    topics,
+    search,
+    inline,
+    admin,
+    feeds,
+    opml,
+    ingest,
+    stories,
+    settings,
+    stats,
+    fallback,
+]
 
 
 def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:

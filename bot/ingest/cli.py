@@ -27,10 +27,12 @@ from bot.ingest import feeds as feed_polling
 from bot.ingest import review, store
 from bot.ingest.drafts import draft_from_file, draft_from_url
 from bot.ingest.extract import ExtractError, parse_date
+from bot.ingest.feed_admin import export_opml, import_opml
 from bot.ingest.feed_options import DEFAULT_BACKLOG, OptionError, parse_backlog, parse_every
 from bot.ingest.fetch import FetchError, check_url
 from bot.ingest.files import FileError
 from bot.ingest.keys import item_keys
+from bot.ingest.opml import OpmlError
 from bot.services import build_services
 from bot.stories import Draft, StoryError, StoryService
 from storage import feeds
@@ -46,6 +48,7 @@ class Context:
     service: StoryService
     client: httpx.AsyncClient
     interval_s: int
+    topic_ids: frozenset[str] = frozenset()
 
 
 @asynccontextmanager
@@ -56,7 +59,13 @@ async def _context(database: Path | None, interval_s: int | None = None) -> Asyn
     # The bot's own wiring: a story published here reaches topic and keyword readers alike.
     found = await build_services(settings)
     try:
-        yield Context(found.db, found.stories, found.http, interval_s or settings.feed_interval_s)
+        yield Context(
+            found.db,
+            found.stories,
+            found.http,
+            interval_s or settings.feed_interval_s,
+            frozenset(t.id for t in found.topics),
+        )
     finally:
         await found.close()
 
@@ -258,6 +267,38 @@ def _when(ts: float | None) -> str:
     return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
+async def feed_import(path: Path, *, database: Path | None = None, out: TextIO = sys.stdout) -> int:
+    """Add the feeds of an OPML file (each with the default backlog)."""
+    try:
+        data = await asyncio.to_thread(path.read_bytes)
+    except OSError as error:
+        _say(out, f"feed import: cannot read {path}: {error.strerror or error}")
+        return EXIT_FAILED
+    async with _context(database) as ctx:
+        try:
+            summary = await import_opml(ctx.db, data, known_topics=ctx.topic_ids, client=ctx.client)
+        except OpmlError as error:
+            _say(out, f"feed import: {path} is not an OPML file we can read ({error})")
+            return EXIT_FAILED
+    for feed in summary.added:
+        _say(out, f"feed #{feed.id} added: {feed.url} topics={','.join(feed.topics) or '-'}")
+    for url, code in summary.refused:
+        _say(out, f"refused ({code}): {url}")
+    _say(
+        out,
+        f"feed import: {len(summary.added)} added, {len(summary.existing)} already polled,"
+        f" {len(summary.refused)} refused",
+    )
+    return EXIT_OK
+
+
+async def feed_export(*, database: Path | None = None, out: TextIO = sys.stdout) -> int:
+    async with _context(database) as ctx:
+        out.write(await export_opml(ctx.db))
+    out.flush()
+    return EXIT_OK
+
+
 async def feed_list(*, database: Path | None = None, out: TextIO = sys.stdout) -> int:
     async with _context(database) as ctx:
         found = await feeds.list_all(ctx.db)
@@ -436,6 +477,17 @@ def add_cli(subparsers: Any) -> None:
             )
         )
     )
+    q = feed.add_parser(
+        "import", help="add the feeds of an OPML file", description="Import an OPML file."
+    )
+    q.add_argument("file", type=Path, help="an .opml file")
+    _database(q)
+    q.set_defaults(handler=_run(lambda a: feed_import(a.file, database=a.database)))
+    q = feed.add_parser(
+        "export", help="the feeds as OPML on stdout", description="Export feeds as OPML."
+    )
+    _database(q)
+    q.set_defaults(handler=_run(lambda a: feed_export(database=a.database)))
     q = feed.add_parser("list", help="feeds and their state", description="List feeds.")
     _database(q)
     q.set_defaults(handler=_run(lambda a: feed_list(database=a.database)))

@@ -273,6 +273,7 @@ class BotApi:
             link_preview_options=params.obj("link_preview_options"),
             disable_notification=params.flag("disable_notification"),
             file_name=upload.file_name if upload else None,
+            file_id=upload.file_id if upload else None,
             file_size=len(upload.content) if upload else None,
             sent_at=time.monotonic(),
         )

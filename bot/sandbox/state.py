@@ -39,6 +39,7 @@ class SentMessage:
     disable_notification: bool = False
     file_name: str | None = None
     file_size: int | None = None
+    file_id: str | None = None  # a sent photo or document: Sandbox.file_content() reads it
     sent_at: float = 0.0  # time.monotonic() when accepted, to check rates
     deleted: bool = False
 

@@ -1,0 +1,90 @@
+"""/feeds_export (the feeds as an .opml document) and /feeds_import (an .opml file sent
+with that caption adds its feeds): admin only, a summary in reply."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from telegram import InputFile, Update
+from telegram.ext import BaseHandler, CommandHandler, ContextTypes, MessageHandler, filters
+
+from bot.ingest.feed_admin import export_opml, import_opml
+from bot.ingest.opml import MAX_BYTES, OpmlError
+from handlers.admin import admin_turn
+
+log = logging.getLogger(__name__)
+
+IMPORT_CAPTION = r"\A/feeds_import(@\w+)?(\s|\Z)"
+EXPORT_NAME = "newsbot-feeds.opml"
+LISTED = 10  # refused URLs named in the reply; the count says the rest
+
+
+async def export_feeds(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    found = await admin_turn(update, context, "feeds_export")
+    if found is None:
+        return
+    tn, message = found
+    document = await export_opml(tn.services.db)
+    count = document.count("<outline ")
+    await message.reply_document(
+        InputFile(document.encode("utf-8"), filename=EXPORT_NAME),
+        caption=tn.t.ngettext("{n} feed.", "{n} feeds.", count).format(n=count),
+    )
+
+
+async def import_feeds(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    found = await admin_turn(update, context, "feeds_import")
+    if found is None:
+        return
+    tn, message = found
+    document = message.document
+    if document is None:
+        await message.reply_text(tn._("Send an .opml file with the caption /feeds_import."))
+        return
+    if document.file_size is not None and document.file_size > MAX_BYTES:
+        await message.reply_text(tn._("The file is too big for a list of feeds."))
+        return
+    file = await context.bot.get_file(document.file_id)
+    data = bytes(await file.download_as_bytearray())
+    try:
+        summary = await import_opml(
+            tn.services.db,
+            data,
+            known_topics=frozenset(t.id for t in tn.services.topics),
+            added_by=tn.user_id,
+            client=tn.services.http,
+        )
+    except OpmlError as error:
+        log.info("feeds_import: %s", error)
+        await message.reply_text(tn._("This is not an OPML file I can read. Nothing was added."))
+        return
+    lines = [
+        tn.t.ngettext("{n} feed added.", "{n} feeds added.", len(summary.added)).format(
+            n=len(summary.added)
+        )
+    ]
+    if summary.existing:
+        lines.append(
+            tn.t.ngettext(
+                "{n} was polled already.", "{n} were polled already.", len(summary.existing)
+            ).format(n=len(summary.existing))
+        )
+    if summary.refused:
+        lines.append(
+            tn.t.ngettext(
+                "{n} address was refused:", "{n} addresses were refused:", len(summary.refused)
+            ).format(n=len(summary.refused))
+        )
+        lines += [url[:200] for url, _code in summary.refused[:LISTED]]
+    if summary.added:
+        lines.append(tn._("New feeds publish only their newest entries; see /feeds."))
+    await message.reply_text("\n".join(lines), disable_web_page_preview=True)
+
+
+def handlers() -> list[BaseHandler[Any, Any, Any]]:
+    return [
+        CommandHandler("feeds_export", export_feeds),
+        CommandHandler("feeds_import", import_feeds),
+        MessageHandler(filters.Document.ALL & filters.CaptionRegex(IMPORT_CAPTION), import_feeds),
+    ]
