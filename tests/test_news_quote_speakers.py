@@ -305,3 +305,46 @@ def test_sample_story_gives_its_two_quotes_with_speakers_and_roles() -> None:
         ("Венді Шерман", "заступниця держсекретаря США", "Ми не ухвалюватимемо"),
         ("Сергій Рябков", "заступник міністра закордонних справ Росії", "Нам потрібні юридичн"),
     ]
+
+
+def test_en_second_verb_of_a_sentence_shares_the_first_verbs_subject() -> None:
+    got = quotes(
+        [
+            "Anna Berg said that she expects a quick process and added: "
+            '"I think we can hardly find a faster one anywhere."'
+        ],
+        "en",
+    )
+    assert got == [("Anna Berg", "I think we can hardly find a faster one anywhere.")]
+
+
+def test_paragraph_labelled_with_a_persons_name() -> None:
+    got = quotes(
+        ["Martin Hale: It sounds like an excuse but the three games took their toll."], "en"
+    )
+    assert got == [("Martin Hale", "It sounds like an excuse but the three games took their toll.")]
+    # a label that is not a person, or a lower-case gist after a name, is no quote
+    assert quotes(["Details: The parties also raised the issue of a ceasefire today."], "en") == []
+    assert quotes(["Анатолій Мороз: у діалозі зі США щодо озброєнь немає просвіту"], "uk") == []
+
+
+def test_short_quoted_phrase_in_reported_speech_stays_a_phrase() -> None:
+    assert quotes(["Sergei Orlov said the offer was 'too little too late' for Moscow."], "en") == []
+    got = quotes(["Sergei Orlov said the offer was “far too little and far too late”."], "en")
+    assert got == [("Sergei Orlov", "far too little and far too late")]
+
+
+def test_en_summed_up_is_a_speech_verb() -> None:
+    got = quotes(["“It was not an easy discussion at all,” Anna Berg summed up the meeting."], "en")
+    assert got == [("Anna Berg", "It was not an easy discussion at all")]
+
+
+def test_ru_genitive_name_before_the_subject_in_reported_speech() -> None:
+    got = quotes(
+        [
+            "Пресс-секретарь Владимира Сорокина Дмитрий Белов заявил, что это будет "
+            "«посягательством на безопасность и интересы нашей страны»."
+        ],
+        "ru",
+    )
+    assert [s for s, _ in got] == ["Дмитрий Белов"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from bot.news.model import Quote
@@ -12,6 +12,7 @@ from bot.news.quotes.attribution import (
     attribution_before,
     attribution_in,
     intro_speaker,
+    label_speaker,
 )
 from bot.news.quotes.people import Document, Mention, Speaker, collect_names, resolve_speaker
 from bot.news.quotes.spans import (
@@ -29,6 +30,9 @@ from bot.news.quotes.spans import (
 
 MIN_WORDS = 4  # shorter quoted bits are names, titles or scare quotes, not key quotes
 FRAGMENT_WORDS = 6  # a quote inside a sentence: shorter ones are labels or scare quotes
+REPORTED_WORDS = 5  # the same, after 'said that' (the verb makes it likelier speech)
+# 'Martin Hale: It sounds like an excuse…' — a paragraph given to a named speaker
+_LABELLED = re.compile(r"([^\W\d_][\w'’.-]*(?: [^\W\d_][\w'’.-]*){1,2}): (?=\S)")
 
 
 def _join(head: str, rest: str) -> str:
@@ -180,7 +184,7 @@ def _reported_fragment(open_: int, close: int, doc: Document) -> Speaker | None:
     """'Рябков сказал, что «разговор был трудным, но деловым»': a long quoted stretch of
     reported speech, its speaker the subject of the speech verb before it."""
     text = doc.text
-    if len(WORD.findall(text[open_:close])) < FRAGMENT_WORDS:
+    if len(WORD.findall(text[open_:close])) < REPORTED_WORDS:
         return None
     line_start = text.rfind("\n", 0, open_) + 1
     ends = list(SENTENCE_END.finditer(text, line_start, open_))
@@ -189,6 +193,30 @@ def _reported_fragment(open_: int, close: int, doc: Document) -> Speaker | None:
     if any(mark in prefix for mark in '«„“"”»'):
         return None  # another quote earlier in the sentence: whose words these are is unclear
     return attribution_in(start, open_, doc)
+
+
+def _labelled(
+    doc: Document, lines: Iterable[tuple[int, str]], spans: list[tuple[int, int]]
+) -> list[_Candidate]:
+    """'Name Surname: words…' or 'Name Surname: «…»' as its own paragraph (interviews,
+    round-ups): the label must name a person, the words make a sentence."""
+    found: list[_Candidate] = []
+    for start, line in lines:
+        match = _LABELLED.match(line)
+        if not match or not all(w[:1].isupper() for w in match.group(1).split()):
+            continue
+        speaker = label_speaker(start, start + len(match.group(1)), doc)
+        if speaker is None:
+            continue
+        body = start + match.end()
+        span = next((s for s in spans if s[0] == body), None)
+        if span is not None:
+            found.append(
+                _Candidate(body, _clean(doc.text[span[0] + 1 : span[1]]), speaker, span[1])
+            )
+        elif line[match.end() :][:1].isupper() and len(WORD.findall(line)) >= 8:
+            found.append(_Candidate(body, _clean(line[match.end() :]), speaker, start + len(line)))
+    return found
 
 
 def _dialogues(doc: Document, lines: list[tuple[int, str]]) -> list[_Candidate]:
@@ -267,7 +295,8 @@ def extract_quotes(
         for start, line in zip(line_starts, lines, strict=True)
         if line[:1] in DASH and line[1:2].isspace()
     ]
-    if not spans and not dialogue_lines and not unclosed:
+    labelled = any(_LABELLED.match(line) for line in lines)
+    if not spans and not dialogue_lines and not unclosed and not labelled:
         return []
     doc = Document(text, language, sorted(spans + unclosed))
     collect_names(doc, tokenize(text))
@@ -278,6 +307,7 @@ def extract_quotes(
         if speaker is not None:
             found.append(_Candidate(open_, _clean(doc.text[open_ + 1 : end]), speaker, end))
     found.extend(_dialogues(doc, dialogue_lines))
+    found.extend(_labelled(doc, zip(line_starts, lines, strict=True), spans))
     found.sort(key=lambda c: c.start)
     quotes: list[tuple[int, int, Quote]] = []
     seen: set[str] = set()

@@ -37,6 +37,7 @@ from bot.news.quotes.people import (
     Document,
     Speaker,
     after_preposition,
+    last_person_chunk,
     name_gender,
     resolve_surname,
 )
@@ -49,6 +50,8 @@ def person_speaker(words: list[str], doc: Document, case: str | None) -> Speaker
     lang = doc.language
     if lang == "en":
         return _english_speaker(words, doc)
+    if case == "nomn" and len(words) > 2:
+        words = last_person_chunk(words, lang)
     # 'Міністр Дмитро Кулеба' at a sentence start: the title is not part of the name
     while (
         len(words) > 1
@@ -361,11 +364,16 @@ def attribution_before(quote_open: int, doc: Document) -> Speaker | None:
         speaker = _subject_before(tokens[:vi], doc) if vi else None
         if speaker is None:
             speaker = _subject_after(tokens, vi + 1, doc)
+        if speaker is None and vi > 1 and tokens[vi - 1].text.lower() in _AND:
+            continue  # 'Stoltenberg said … and added:': the subject of the first verb
         if speaker is None and verb_gender in ("masc", "femn") and _only_adverbs(tokens[:vi], lang):
             # 'І додає: «…»' — the subject is the person just spoken of
             speaker = Speaker("", "pronoun", verb_gender)
         return _check_gender(speaker, verb_gender)
     return None
+
+
+_AND = frozenset({"and", "і", "й", "та", "и"})
 
 
 def attribution_in(start: int, end: int, doc: Document) -> Speaker | None:
@@ -418,3 +426,12 @@ def intro_speaker(start: int, end: int, doc: Document) -> Speaker | None:
         speaker = _subject_before(tokens[:vi], doc) if vi else None
         return speaker if speaker is not None and speaker.kind == "person" else None
     return None
+
+
+def label_speaker(start: int, end: int, doc: Document) -> Speaker | None:
+    """The person a paragraph label names ('Martin Hale:', 'Сергій Ребров:'), if any."""
+    words = [t.text for t in tokenize(doc.text[start:end])]
+    speaker = person_speaker(words, doc, "nomn")
+    if speaker is None or speaker.kind != "person" or len(speaker.name.split()) < 2:
+        return None
+    return speaker

@@ -320,6 +320,13 @@ def _surname_pair(first: str, second: str, language: str) -> bool:
     )
 
 
+def last_person_chunk(words: list[str], language: str) -> list[str]:
+    """'Путина Дмитрий Песков' → ['Дмитрий', 'Песков']: the last of the names a run of
+    capitalised words holds (words that share no case and gender are two names)."""
+    tokens = [Token(w, 0, 0) for w in words]
+    return [t.text for t in _agreeing_chunks(tokens, language)[-1]] if tokens else words
+
+
 def _agreeing_chunks(run: list[Token], language: str) -> list[list[Token]]:
     """'Владимира Путина Юрий Ушаков' → two people: name words that share no case and
     gender belong to different names."""
