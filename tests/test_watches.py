@@ -12,7 +12,7 @@ from bot.news.model import Analysis, TopicMatch
 from bot.search.service import MAX_PER_CHAT, AddStatus, WatchService
 from bot.search.watch import WatchMatcher
 from bot.stories import Draft, StoryService
-from storage import chats, outbox, watches
+from storage import articles, chats, outbox, search, subscriptions, watches
 from storage.db import Database
 from storage.watches import Watch
 
@@ -174,3 +174,25 @@ def test_matcher_reads_stories_in_other_languages_as_written() -> None:
     matcher = WatchMatcher([Watch(1, 1, "преговорите"), Watch(2, 2, "преговорите lang:uk")])
     matcher.add(Watch(3, 3, "Женева lang:bg"))
     assert [r.chat_id for r in matcher.match(bulgarian)] == [1, 3]
+
+
+async def test_a_story_in_another_language_is_stored_found_and_reaches_no_topic(
+    db: Database,
+) -> None:
+    # Chat 1 follows the headline topic, chat 2 watches a word as written.
+    await subscriptions.add(db, 1, "us-russia-security")
+    service = WatchService(db)
+    watch = (await service.add(2, "преговорите")).watch
+    assert watch is not None
+    stories = StoryService(db, match_watches=service.match)
+    text = (
+        "Министрите на САЩ и Русия обсъдиха гаранциите за сигурност. Президентът каза, че "
+        "преговорите ще продължат. Русия и САЩ ще се срещнат отново в Женева."
+    )
+    published = await stories.publish(Draft(text=text, title="САЩ и Русия: преговорите"))
+    stored = await articles.get(db, published.article_id)
+    assert stored is not None and stored.language == "bg" and stored.topics == ()
+    rows = [r for r in await outbox.due(db) if r.article_id == published.article_id]
+    assert [(r.chat_id, r.reason_kind) for r in rows] == [(2, "keyword")]
+    page = await search.search(db, "преговорите")
+    assert [h.article_id for h in page.hits] == [published.article_id]
