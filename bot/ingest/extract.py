@@ -88,27 +88,102 @@ def clean_paragraphs(lines: list[str]) -> list[str]:
     return [line.strip() for line in lines if line.strip()]
 
 
-def extract(html: str, *, url: str | None = None) -> Extracted:
-    """Main text with precision settings (page furniture out, even at the cost of a
-    borderline paragraph), then the shared line filter for scraped leftovers."""
+# A page whose whole "article" is one of these is a notice, not a story: a paywall or
+# licence line, a cookie or JavaScript wall, a subscription prompt.
+_NOTICE = re.compile(
+    r"copyright|©|all rights reserved|personal,? non-commercial use|reprints?\b|"
+    r"subscri(?:be|ption)|sign (?:in|up)|log ?in|cookies?|enable javascript|"
+    r"javascript (?:is )?(?:disabled|required)|your browser|ad ?blocker|"
+    r"усі права захищено|всі права захищено|все права защищены|передплат|підпис|"
+    r"подпис|увімкніть javascript|включите javascript|файли cookie|файлы cookie",
+    re.IGNORECASE,
+)
+NOTICE_MAX_WORDS = 80  # a longer text that mentions cookies is still an article
+_TABLE_ROW = re.compile(r"^\|.*\|$")
+_TABLE_RULE = re.compile(r"^[|\s:-]+$")
+_CELL_SPLIT = re.compile(r"(?<!\\)\|")
+CLOSING_MIN_WORDS = 8
+
+
+def looks_like_notice(paragraphs: Sequence[str]) -> bool:
+    words = sum(len(p.split()) for p in paragraphs)
+    if words >= NOTICE_MAX_WORDS:
+        return False
+    hits = sum(1 for p in paragraphs if _NOTICE.search(p))
+    return hits > 0 and hits * 2 >= len(paragraphs)
+
+
+def table_lines(lines: Sequence[str]) -> list[str]:
+    """trafilatura writes table rows as `| a | b |`: readable lines, cells joined by a
+    semicolon, the `|---|` rules dropped."""
+    out = []
+    for line in lines:
+        text = line.strip()
+        if _TABLE_ROW.match(text):
+            if _TABLE_RULE.match(text):
+                continue
+            cells = [c.strip().replace("\\|", "|") for c in _CELL_SPLIT.split(text[1:-1])]
+            text = "; ".join(c for c in cells if c)
+        if text:
+            out.append(text)
+    return out
+
+
+def _run(html: str, url: str | None, *, precise: bool) -> tuple[Any, list[str]]:
     doc = trafilatura.bare_extraction(
         html,
         url=url,
-        favor_precision=True,
+        favor_precision=precise,
+        favor_recall=not precise,
         include_comments=False,
-        include_tables=False,
+        include_tables=True,
         include_images=False,
         with_metadata=True,
     )
     if doc is None:
-        raise ExtractError("no_text")
+        return None, []
     title = _field(doc, "title")
-    lines = (_field(doc, "text") or "").splitlines()
-    paragraphs = clean_paragraphs(lines)
+    paragraphs = clean_paragraphs(table_lines((_field(doc, "text") or "").splitlines()))
     if title and paragraphs and paragraphs[0].strip() == title:
         paragraphs = paragraphs[1:]  # the headline repeated as the first line
-    if sum(len(p.split()) for p in paragraphs) < MIN_WORDS:
-        raise ExtractError("no_text")  # a menu or a teaser, not an article
+    return doc, paragraphs
+
+
+def _closing(precise: list[str], recall: list[str]) -> list[str]:
+    """Sentences the recall run finds after the precise run's last paragraph: closing
+    paragraphs precision mode tends to cut. Stops at the first line that is no sentence
+    (a "related" list, a byline)."""
+    if not precise or precise[-1] not in recall:
+        return []
+    extra = []
+    for line in recall[recall.index(precise[-1]) + 1 :]:
+        if len(line.split()) < CLOSING_MIN_WORDS or not line.rstrip().endswith(
+            (".", "!", "?", "…", "»", '"', "”")
+        ):
+            break
+        if line in precise or _NOTICE.search(line):
+            break
+        extra.append(line)
+    return extra
+
+
+def _words(paragraphs: Sequence[str]) -> int:
+    return sum(len(p.split()) for p in paragraphs)
+
+
+def extract(html: str, *, url: str | None = None) -> Extracted:
+    """Main text with precision settings (page furniture out, even at the cost of a
+    borderline paragraph), then the shared line filter for scraped leftovers. When that
+    is short or only a notice, recall settings try again; a notice is never a story."""
+    doc, paragraphs = _run(html, url, precise=True)
+    recall_doc, recall = _run(html, url, precise=False)
+    if _words(paragraphs) < MIN_WORDS or looks_like_notice(paragraphs):
+        doc, paragraphs = recall_doc, recall
+    else:
+        paragraphs = paragraphs + _closing(paragraphs, recall)
+    if doc is None or _words(paragraphs) < MIN_WORDS or looks_like_notice(paragraphs):
+        raise ExtractError("no_text")  # a menu, a teaser or a notice, not an article
+    title = _field(doc, "title")
     canonical = _field(doc, "url")
     if canonical:
         canonical = urljoin(url or "", canonical)

@@ -92,8 +92,15 @@ _CREDIT = re.compile(
 _SUBSCRIBE = re.compile(
     r"\b(?:підписуйтесь|підписуйтеся|підпишіться|підпишись|подписывайтесь|подпишитесь|"
     r"подпишись|subscribe(?: to| now|\b)|follow us|стежте за нами|следите за нами|"
-    r"приєднуйтесь|приєднуйтеся|присоединяйтесь|join us|поділіться|поделитесь|"
-    r"share (?:this|on))",
+    r"поділіться|поделитесь|share (?:this|on))",
+    re.IGNORECASE,
+)
+# "Приєднуйтеся!" closing an appeal is story text; "join us on Telegram" is furniture.
+_JOIN = re.compile(r"\b(?:приєднуйтесь|приєднуйтеся|присоединяйтесь|join us)", re.I)
+_PLATFORM = re.compile(
+    r"telegram|телеграм|facebook|фейсбук|viber|вайбер|instagram|інстаграм|инстаграм|"
+    r"youtube|ютуб|twitter|tiktok|whatsapp|канал|спільнот|сообществ|сторінк|страниц|"
+    r"розсилк|рассылк|newsletter|channel|community|group|груп",
     re.IGNORECASE,
 )
 _ALT_MARKER = re.compile(r"(?:\bfullscreen|на весь екран|на весь экран|enlarge)\s*$", re.I)
@@ -160,7 +167,8 @@ def _is_noise(line: str) -> bool:
     if not _WORD.search(line):  # separators, bare numbers, emoji rows
         return True
     # Prompts are short; a long sentence that mentions subscribing is story text.
-    return bool(_SUBSCRIBE.search(line)) and len(line.split()) <= 25
+    prompt = _SUBSCRIBE.search(line) or (_JOIN.search(line) and _PLATFORM.search(line))
+    return bool(prompt) and len(line.split()) <= 25
 
 
 def _is_caption(line: str) -> bool:
