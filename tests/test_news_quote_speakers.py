@@ -348,3 +348,25 @@ def test_ru_genitive_name_before_the_subject_in_reported_speech() -> None:
         "ru",
     )
     assert [s for s, _ in got] == ["Дмитрий Белов"]
+
+
+def test_uk_role_in_another_case_belongs_to_the_name_it_agrees_with() -> None:
+    paragraphs = [
+        "Посланець президента США Джона Міллера Кіт Олсен прибув до Лондона.",
+        "«Я був дуже радий почути про готовність до перемир'я», – казав президент США.",
+    ]
+    assert [s for s, _ in quotes(paragraphs, "uk")] == ["Джон Міллер"]
+
+
+def test_uk_several_holders_of_a_post_the_subject_speaks() -> None:
+    paragraphs = [
+        "Як нагадав президент України Остап Гнатюк, він зустрівся з президентом Франції "
+        "Жаном Дюпоном.",
+        "«Зараз уже сім безпекових угод з усіма країнами групи», – резюмував президент.",
+    ]
+    assert [s for s, _ in quotes(paragraphs, "uk")] == ["Остап Гнатюк"]
+    both_subjects = [
+        "Президент Остап Гнатюк і президент Жан Дюпон підписали угоду.",
+        "«Зараз уже сім безпекових угод з усіма країнами групи», – резюмував президент.",
+    ]
+    assert quotes(both_subjects, "uk") == []

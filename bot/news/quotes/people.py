@@ -243,12 +243,13 @@ def collect_names(doc: Document, tokens: list[Token]) -> None:
             post = _english_post(run, person, doc.text) if role else ""
         else:
             named = to_nominative([t.text for t in person], lang, "nomn") is not None
-            # a role noun is nominative: a name in another case is its possessor
-            # ('спецпредставник президента Дональда Трампа'), not its holder
-            found = _role_before(outside, index[person[0].start], doc) if named else None
+            # the role noun agrees with the name in case: 'спецпредставник президента
+            # Дональда Трампа' makes Trump the president, not the envoy
+            cases = _shared_cases(person, lang)
+            found = _role_before(outside, index[person[0].start], doc, cases or {"nomn"})
             if found:
                 role, at = found
-                post = doc.text[at : person[0].start].strip()
+                post = doc.text[at : person[0].start].strip() if named else ""
         if not role and (apposition := _role_after(person[-1], doc)):
             role, post = apposition
         if role:
@@ -437,7 +438,9 @@ def after_preposition(tokens: list[Token], i: int, doc: Document) -> bool:
     )
 
 
-def _role_before(tokens: list[Token], i: int, doc: Document) -> tuple[str, int] | None:
+def _role_before(
+    tokens: list[Token], i: int, doc: Document, cases: set[str]
+) -> tuple[str, int] | None:
     """'речник Держдепартаменту США Нед Прайс' → ('речник', where it starts)."""
     for j in range(i - 1, max(-1, i - 12), -1):
         gap = doc.text[tokens[j].end : tokens[j + 1].start]
@@ -456,11 +459,32 @@ def _role_before(tokens: list[Token], i: int, doc: Document) -> tuple[str, int] 
         grams = grams_of(word.lower(), doc.language) if doc.language != "en" else []
         if any("VERB" in g for g in grams) and not any("NOUN" in g for g in grams):
             return None  # a verb ends the noun phrase ('справ' is also a noun: go on)
-        if doc.language == "en" or role_nominative(word.lower(), doc.language):
+        if doc.language != "en" and _role_in(word.lower(), doc.language, cases):
             key = role_key(word.lower(), doc.language)
             if key:
                 return key, tokens[j].start
     return None
+
+
+def _shared_cases(person: list[Token], language: str) -> set[str]:
+    """The cases every word of a name can be in ('Тарас Бойко' → nominative only)."""
+    shared: set[str] | None = None
+    for tok in person:
+        cases = {c for c, _ in _readings(tok.text, language)}
+        if cases:
+            shared = cases if shared is None else shared & cases
+    return shared or set()
+
+
+def _role_in(word: str, language: str, cases: set[str]) -> bool:
+    """A role noun (animate, singular) in one of the name's cases."""
+    if "nomn" in cases and role_nominative(word, language):
+        return True
+    return len(word) >= 4 and any(
+        "NOUN" in g and "anim" in g and "plur" not in g and cases & g
+        for g in grams_of(word, language)
+        if not {"Name", "Surn", "Patr"} & g
+    )
 
 
 def resolve_speaker(speaker: Speaker, pos: int, doc: Document) -> Speaker | None:
@@ -474,6 +498,11 @@ def resolve_speaker(speaker: Speaker, pos: int, doc: Document) -> Speaker | None
             return Speaker(full, "person", name_gender(full, doc))
         if not named and speaker.name in speech_lexicon(doc.language).generic_roles:
             return _antecedent(speaker.gender, pos, doc, strict=True)  # 'додав політик'
+        # several holders ('президент … зустрівся з президентом США'): the only one who
+        # was ever the subject (where case shows it)
+        holders = [m for m in doc.mentions if m.start < pos and m.subject and m.name in named]
+        if doc.language != "en" and len({m.name for m in holders}) == 1:
+            return Speaker(holders[-1].name, "person", holders[-1].gender)
         return None
     return speaker
 
