@@ -112,6 +112,13 @@ NEGATIVE = {
         "Бюро ОБСЕ по демократическим институтам направит наблюдателей на выборы. В России "
         "назвали решение политическим, встреча послов прошла без результата.",
     ),
+    # The OSCE in the Minsk process: Russia, the OSCE and "guarantees", not US–Russia talks.
+    "uk-minsk-group": (
+        "Тристороння контактна група зібралася в Мінську",
+        "Представники України, Росії та ОБСЄ в Мінську обговорили гарантії безпеки для "
+        "спостерігачів на лінії розмежування. Переговори у форматі Тристоронньої "
+        "контактної групи продовжаться за тиждень.",
+    ),
     # Ukraine–Russia talks, the US only mentioned.
     "uk-istanbul": (
         "Делегації України та Росії зустрілися в Стамбулі",
@@ -244,6 +251,15 @@ def test_long_war_report_with_one_line_about_the_talks_does_not_match() -> None:
         "Тим часом США і Росія знову обговорили мирний план."
     )
     assert US_RU not in topics_of("Обстріл Харкова", body)
+
+
+def test_a_long_essay_that_names_the_subject_once_does_not_match() -> None:
+    # Forty sentences about the two countries' history; the talks come up once.
+    history = "".join(
+        f"У {1950 + i} році відносини США і Росії знову змінилися. " for i in range(40)
+    )
+    body = history + "Колись сторони навіть обговорювали гарантії безпеки на переговорах."
+    assert US_RU not in topics_of("Історія двох держав", body)
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,10 @@ whose actors and subject are paragraphs apart matches while a passing mention
 - `names` (any script) match people by a spelling-tolerant key (bot.news.names):
   "Riabkov", "Rjabkow" and "Рябков" are one entry.
 - `[[topic.carry]]` terms stand for groups by themselves: the NATO–Russia Council
-  is both sides, New START is a US–Russia treaty.
+  is both sides, New START is a US–Russia treaty; the OSCE is the western side only
+  in a sentence about the subject (`with`).
+- A group with `per = N` must fill one sentence in N: an essay of a hundred
+  sentences that names the subject once is not about it.
 - `[[topic.pair]]`: an encounter word in one sentence with a term of each `with`
   group ("Putin received Witkoff in the Kremlin", "talks in Geneva were frank")
   stands for the group `for` (the subject), unless the sentence names a third party
@@ -62,6 +65,7 @@ class Group:
     terms: tuple[Term, ...]
     minimum: float = 0.0
     name: str = ""
+    per: int = 0  # the group must fill one sentence in every `per` (a long text's focus)
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +80,7 @@ class Pair:
 class Carry:
     terms: tuple[Term, ...]
     stands_for: tuple[str, ...]
+    within: str = ""  # counts only in a sentence where this group is named too
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,7 +147,12 @@ def _terms(entry: dict[str, Any], language: str) -> tuple[Term, ...]:
 
 
 def _group(entry: dict[str, Any], language: str) -> Group:
-    return Group(_terms(entry, language), float(entry.get("min", 0.0)), str(entry.get("name", "")))
+    return Group(
+        _terms(entry, language),
+        float(entry.get("min", 0.0)),
+        str(entry.get("name", "")),
+        int(entry.get("per", 0)),
+    )
 
 
 def _listed(value: Any) -> list[dict[str, Any]]:
@@ -166,7 +176,7 @@ def rules(language: str) -> tuple[Rule, ...]:
             for p in _listed(entry.get("pair"))
         )
         carries = tuple(
-            Carry(_terms(c, language), tuple(str(s) for s in c["for"]))
+            Carry(_terms(c, language), tuple(str(s) for s in c["for"]), str(c.get("with", "")))
             for c in _listed(entry.get("carry"))
         )
         out.append(
@@ -302,6 +312,8 @@ def _required(rule: Rule, index: _Index) -> list[_Hits]:
     for carry in rule.carries:
         for term in carry.terms:
             found = index.find(term)
+            if carry.within:
+                found = [s for s in found if s in named[carry.within]]
             for name in carry.stands_for:
                 hits[name].add(term.weight, found, term.label)
     for pair in rule.pairs:
@@ -330,6 +342,11 @@ def match_topics(
         pairs = zip(required, rule.required, strict=True)
         if any(not h.sentences or h.score < g.minimum for h, g in pairs):
             continue
+        if any(
+            g.per and len(h.sentences) * g.per < len(sentences)
+            for h, g in zip(required, rule.required, strict=True)
+        ):
+            continue  # a long text that names the subject in passing
         score = sum(h.score for h in required)
         if not _meet([h.sentences for h in required], rule.window):
             if not rule.apart:
