@@ -94,12 +94,21 @@ def build_application(settings: Settings, *, start_delivery: bool = True) -> App
             timezone=settings.timezone,
             topic_names=found.topics.names,
         )
-        delivery.on_chat_migrated = found.watches.load
+        delivery.sender.on_chat_migrated = found.watches.load
         found.queued.connect(delivery.wake)
         application.bot_data["services"] = found
         application.bot_data[DELIVERY] = delivery
         await register_commands(application, settings)
-        await schedule_jobs(application, found, digests=lambda: send_digests(delivery))
+        await schedule_jobs(
+            application,
+            found,
+            digests=lambda: send_digests(
+                found.db,
+                delivery.sender,
+                default_language=settings.default_language,
+                timezone=settings.timezone,
+            ),
+        )
         if start_delivery:
             delivery.start()
         # Updates a killed run had taken from Telegram but not handled: first in line.

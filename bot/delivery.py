@@ -1,9 +1,10 @@
 """The delivery worker: drains the outbox at Telegram's limits.
 
-It claims due rows, renders each message in the reader's language, sends it and marks
-the row. Failures are sorted by what they mean: flood control waits, a blocked chat
-stops its rows, a gone chat is marked gone, a migrated group moves, network trouble
-retries with backoff up to MAX_ATTEMPTS, a message Telegram rejects fails at once.
+It claims due rows, renders each message in the reader's language, sends it through
+bot.sending (the digests' sender too) and marks the row. Failures are sorted by
+bot.outcomes: flood control waits, a blocked chat stops its rows, a gone chat is marked
+gone, a migrated group moves, network trouble retries with backoff up to MAX_ATTEMPTS,
+a message Telegram rejects fails at once.
 """
 
 from __future__ import annotations
@@ -13,22 +14,22 @@ import contextlib
 import logging
 import random
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TypeVar
 
-from telegram import Bot, InlineKeyboardMarkup, ReplyParameters
-from telegram.constants import ParseMode
-from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
+from telegram import Bot, InlineKeyboardMarkup
 
 from bot import i18n
 from bot.digest import quiet_until
 from bot.domain import Article, Reason, ReasonKind
 from bot.news.codec import loads as load_analysis
-from bot.pacing import Pacer, retry_seconds
+from bot.outcomes import Blocked, Flood, Gone, Rejected, Transient
+from bot.pacing import Pacer
 from bot.render import render_story
-from storage import articles, chats, outbox
+from bot.sending import ChatSender, Sent
+from storage import articles, outbox
 from storage.db import Database
 from storage.outbox import Delivery
 
@@ -43,7 +44,6 @@ IN_FLIGHT = 64
 FLUSH_S = 0.05
 IDLE_WAIT_S = 5.0
 STOP_GRACE_S = 30.0
-GONE_ERRORS = ("chat not found", "user is deactivated", "bot was kicked", "chat was deleted")
 
 
 @dataclass
@@ -75,6 +75,7 @@ class DeliveryWorker:
         self.db = db
         self.bot = bot
         self.pacer = Pacer(rate_per_s)
+        self.sender = ChatSender(db, bot, self.pacer)
         self.default_language = default_language
         self.timezone = timezone
         self.topic_names = topic_names
@@ -83,7 +84,6 @@ class DeliveryWorker:
         self.clock: Callable[[], float] = time.time
         self.max_attempts = MAX_ATTEMPTS
         self.backoff_base_s = BACKOFF_BASE_S
-        self.on_chat_migrated: Callable[[], Awaitable[object]] | None = None
         self._wake = asyncio.Event()
         self._stopping = False
         self._task: asyncio.Task[None] | None = None
@@ -223,53 +223,36 @@ class DeliveryWorker:
             return False
         locale = i18n.resolve_locale(row.language, row.telegram_language, self.default_language)
         text, keyboard = self._render(article, row, locale)
-        try:
-            message = await self.bot.send_message(
-                row.chat_id,
-                text,
-                parse_mode=ParseMode.HTML,
-                reply_markup=keyboard,
-                reply_parameters=(
-                    ReplyParameters(row.reply_to_message_id, allow_sending_without_reply=True)
-                    if row.reply_to_message_id
-                    else None
-                ),
-                disable_notification=row.is_update,
-            )
-        except RetryAfter as error:
-            seconds = retry_seconds(error.retry_after)
-            self.stats.flood_waits += 1
-            self.pacer.pause_chat(row.chat_id, seconds)
-            await outbox.postpone(
-                self.db,
-                row.id,
-                due_at=time.time() + seconds,
-                error=f"429 retry after {seconds}",
-            )
-        except Forbidden as error:
-            self.stats.blocked += 1
-            status = chats.GONE if "deactivated" in error.message else chats.BLOCKED
-            await chats.set_status(self.db, row.chat_id, status)
-        except ChatMigrated as error:
-            await chats.migrate(self.db, row.chat_id, error.new_chat_id)
-            if self.on_chat_migrated is not None:
-                await self.on_chat_migrated()
-        except BadRequest as error:
-            if any(reason in error.message.lower() for reason in GONE_ERRORS):
-                await chats.set_status(self.db, row.chat_id, chats.GONE)
-            else:
-                # Telegram rejected this message itself: retrying sends the same bytes.
-                self.stats.failed += 1
-                log.error("message for chat %s rejected: %s", row.chat_id, error.message)
-                await outbox.mark(self.db, row.id, outbox.FAILED, error=error.message)
-        except NetworkError as error:  # includes TimedOut and 5xx answers
-            await self._retry(row, f"{type(error).__name__}: {error.message}")
-        else:
+        result = await self.sender.send(
+            row.chat_id,
+            text,
+            keyboard=keyboard,
+            reply_to=row.reply_to_message_id,
+            silent=row.is_update,
+        )
+        # The chat's part (pause, blocked, gone, moved) is done by the sender; here the row's.
+        if isinstance(result, Sent):
             self.stats.sent += 1
-            self._sent_buffer.append((row.id, message.message_id))
+            self._sent_buffer.append((row.id, result.message_id))
             if self._flusher is None or self._flusher.done():
                 self._flusher = asyncio.create_task(self._flush_soon())
             return True
+        if isinstance(result, Flood):
+            self.stats.flood_waits += 1
+            seconds = result.retry_after_s
+            await outbox.postpone(
+                self.db, row.id, due_at=time.time() + seconds, error=f"429 retry after {seconds}"
+            )
+        elif isinstance(result, Blocked | Gone):
+            self.stats.blocked += 1
+        elif isinstance(result, Rejected):
+            # Telegram rejected this message itself: retrying sends the same bytes.
+            self.stats.failed += 1
+            log.error("message for chat %s rejected: %s", row.chat_id, result.reason)
+            await outbox.mark(self.db, row.id, outbox.FAILED, error=result.reason)
+        elif isinstance(result, Transient):
+            await self._retry(row, result.reason)
+        # Migrated: the row moved with the chat and is due again under its new id.
         return False
 
     async def _retry(self, row: Delivery, error: str) -> None:

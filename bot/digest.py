@@ -14,22 +14,17 @@ import time
 from dataclasses import replace
 from datetime import datetime, timedelta
 from datetime import time as clock_time
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
-
-from telegram.constants import ParseMode
-from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
 
 from bot import i18n
 from bot.domain import Article
 from bot.news.codec import loads as load_analysis
-from bot.pacing import retry_seconds
+from bot.outcomes import Rejected, Transient
 from bot.render import DigestItem, render_digest
 from bot.render.text import host
+from bot.sending import PacedSender, Sent
 from storage import articles, chats, outbox
-
-if TYPE_CHECKING:
-    from bot.delivery import DeliveryWorker
+from storage.db import Database
 
 log = logging.getLogger(__name__)
 
@@ -77,56 +72,62 @@ def with_link(article: Article) -> Article:
     return replace(article, source=f"{label} · {link}" if label else link)
 
 
-async def send_digests(worker: DeliveryWorker, *, now: float | None = None) -> int:
+async def send_digests(
+    db: Database,
+    sender: PacedSender,
+    *,
+    default_language: str,
+    timezone: str,
+    now: float | None = None,
+) -> int:
     """Send every due digest; returns how many chats got one."""
     now = time.time() if now is None else now
     done = 0
-    for chat in await chats.digest_chats(worker.db):
+    for chat in await chats.digest_chats(db):
         try:
-            if await _send_one(worker, chat, now):
+            if await _send_one(db, sender, chat, now, default_language, timezone):
                 done += 1
         except Exception:  # one chat's trouble never stops the others' digests
             log.exception("digest for chat %s failed", chat.id)
     return done
 
 
-async def _send_one(worker: DeliveryWorker, chat: chats.Chat, now: float) -> bool:
-    tz = chat.timezone or worker.timezone
+async def _send_one(
+    db: Database,
+    sender: PacedSender,
+    chat: chats.Chat,
+    now: float,
+    default_language: str,
+    timezone: str,
+) -> bool:
+    tz = chat.timezone or timezone
     cutoff = latest_digest_time(chat.digest_time, tz, now)
-    rows = await outbox.digest_rows(worker.db, chat.id, created_before=cutoff)
+    rows = await outbox.digest_rows(db, chat.id, created_before=cutoff)
     if not rows:
         return False
     items = []
     for article_id in dict.fromkeys(row.article_id for row in rows):
-        article = await articles.get(worker.db, article_id)
+        article = await articles.get(db, article_id)
         if article is not None:
             analysis = load_analysis(article.analysis_json) if article.analysis_json else None
             items.append(DigestItem(with_link(article), analysis))
-    locale = i18n.resolve_locale(chat.language, chat.telegram_language, worker.default_language)
+    locale = i18n.resolve_locale(chat.language, chat.telegram_language, default_language)
     first_message_id = 0
-    try:
-        for part in render_digest(items, locale, tz):
-            await worker.pacer.acquire(chat.id, chat.type)
-            message = await worker.bot.send_message(chat.id, part, parse_mode=ParseMode.HTML)
-            first_message_id = first_message_id or message.message_id
-    except RetryAfter as error:
-        worker.pacer.pause_chat(chat.id, retry_seconds(error.retry_after))
-        return False  # the next minute's run tries again
-    except Forbidden as error:
-        status = chats.GONE if "deactivated" in error.message else chats.BLOCKED
-        await chats.set_status(worker.db, chat.id, status)
-        return False
-    except ChatMigrated as error:
-        await chats.migrate(worker.db, chat.id, error.new_chat_id)
-        return False
-    except BadRequest as error:
-        log.error("digest for chat %s rejected: %s", chat.id, error.message)
-        for row in rows:
-            await outbox.mark(worker.db, row.id, outbox.FAILED, error=f"digest: {error.message}")
-        return False
-    except NetworkError as error:
-        log.warning("digest for chat %s not sent yet: %s", chat.id, error.message)
+    for part in render_digest(items, locale, tz):
+        result = await sender.send_paced(chat.id, chat.type, part)
+        if isinstance(result, Sent):
+            first_message_id = first_message_id or result.message_id
+            continue
+        # The sender already paused, marked or moved the chat; what is left is the rows'.
+        if isinstance(result, Rejected):
+            log.error("digest for chat %s rejected: %s", chat.id, result.reason)
+            for row in rows:
+                await outbox.mark(db, row.id, outbox.FAILED, error=f"digest: {result.reason}")
+        elif isinstance(result, Transient):
+            log.warning("digest for chat %s not sent yet: %s", chat.id, result.reason)
+        # Flood and Transient: the next minute's run tries again; a migrated chat's rows
+        # moved with it and go in its next digest; blocked or gone: its rows stopped.
         return False
     # Every row in the digest is delivered by it (even one whose story was deleted).
-    await outbox.mark_sent(worker.db, [(row.id, first_message_id) for row in rows])
+    await outbox.mark_sent(db, [(row.id, first_message_id) for row in rows])
     return True

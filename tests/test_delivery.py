@@ -6,7 +6,7 @@ storage.articles.publish, then the test waits for the outbox to drain."""
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -55,6 +55,11 @@ class Rig:
         )
         self.worker.wake()
         return article_id
+
+    async def digests(self, *, now: float) -> int:
+        return await send_digests(
+            self.db, self.worker.sender, default_language="en", timezone=TZ, now=now
+        )
 
     async def drain(self) -> None:
         assert await self.worker.drained(20), "outbox not drained"
@@ -175,14 +180,14 @@ async def test_digest_chat_gets_one_digest_and_nothing_instantly(rig: Rig) -> No
     assert rig.count(700) == 0 and rig.count(701) == 2
 
     tomorrow_9 = datetime.now(ZoneInfo(TZ)).replace(hour=9, minute=0) + timedelta(days=1)
-    assert await send_digests(rig.worker, now=tomorrow_9.timestamp()) == 1
+    assert await rig.digests(now=tomorrow_9.timestamp()) == 1
     [digest] = rig.sb.messages(700)
     assert "First story" in digest.plain and "Second story" in digest.plain
     assert f"/article_{first}" in digest.plain and f"/article_{second}" in digest.plain
     for article_id in (first, second):
         assert await outbox.status_counts(rig.db, article_id) == {"sent": 2}
     # Nothing left: the next run sends nothing, and the worker never sends them.
-    assert await send_digests(rig.worker, now=tomorrow_9.timestamp() + 60) == 0
+    assert await rig.digests(now=tomorrow_9.timestamp() + 60) == 0
     assert rig.count(700) == 1
 
 
@@ -229,3 +234,70 @@ async def test_pacer_spaces_globally_and_per_chat() -> None:
     pacer.pause_chat(4, 5)
     pacer.pause_chat(5, 5)
     assert pacer._next_global >= 105
+
+
+Setup = Callable[[Rig, int], Awaitable[None]]
+
+
+async def blocked(rig: Rig, chat_id: int) -> None:
+    rig.sb.register_chat(chat_id, type="group")
+    rig.sb.block_chat(chat_id)
+
+
+async def deactivated(rig: Rig, chat_id: int) -> None:
+    rig.sb.register_chat(chat_id, type="group")
+    rig.sb.deactivate(chat_id)
+
+
+async def unknown(rig: Rig, chat_id: int) -> None:
+    """Telegram never heard of it (deleted): "chat not found"."""
+
+
+async def migrated(rig: Rig, chat_id: int) -> None:
+    rig.sb.register_chat(chat_id, type="group")
+    rig.sb.migrate_group(chat_id, chat_id - 1_000_000)
+
+
+async def state(rig: Rig, chat_id: int) -> tuple[str | None, str | None]:
+    """(the chat's status, or None once it moved; the status of its new id, if any)."""
+    old = await chats.get(rig.db, chat_id)
+    new = await chats.get(rig.db, chat_id - 1_000_000)
+    return (old.status if old else None, new.status if new else None)
+
+
+@pytest.mark.parametrize(
+    ("setup", "expected"),
+    [
+        (blocked, (chats.BLOCKED, None)),
+        (deactivated, (chats.GONE, None)),
+        (unknown, (chats.GONE, None)),
+        (migrated, (None, chats.ACTIVE)),
+    ],
+    ids=["blocked", "deactivated", "unknown", "migrated"],
+)
+async def test_digest_treats_a_chat_as_delivery_does(
+    rig: Rig,
+    setup: Setup,
+    expected: tuple[str | None, str | None],
+) -> None:
+    instant, digest = -9100, -9200
+    await chats.register_many(rig.db, [instant, digest], chat_type="group", topic=TOPIC)
+    await chats.update_settings(rig.db, digest, mode="digest", digest_time="08:00")
+    reloads: list[int] = []
+
+    async def reload() -> None:
+        reloads.append(1)
+
+    rig.worker.sender.on_chat_migrated = reload
+    for chat_id in (instant, digest):
+        await setup(rig, chat_id)
+    await rig.publish()
+    await rig.drain()
+    tomorrow_9 = datetime.now(ZoneInfo(TZ)).replace(hour=9, minute=0) + timedelta(days=1)
+    assert await rig.digests(now=tomorrow_9.timestamp()) == 0
+
+    assert await state(rig, instant) == expected
+    assert await state(rig, digest) == expected
+    # A moved group reloads the keyword matcher (its chat ids changed), from either path.
+    assert len(reloads) == (2 if setup is migrated else 0)
+    assert rig.count(instant) == rig.count(digest) == 0

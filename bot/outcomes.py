@@ -1,0 +1,79 @@
+"""What a failed Telegram send means: one pure classifier for every sender (delivery,
+digests), so a blocked, deleted or migrated chat is treated the same wherever it shows.
+
+classify(error) looks only at the exception; what to do about it is the caller's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
+
+from bot.pacing import retry_seconds
+
+# BadRequest texts that mean the chat itself is gone (not this message's fault).
+GONE_ERRORS = ("chat not found", "user is deactivated", "bot was kicked", "chat was deleted")
+
+
+@dataclass(frozen=True, slots=True)
+class Flood:
+    """429: wait `retry_after_s` before sending to this chat again."""
+
+    retry_after_s: float
+
+
+@dataclass(frozen=True, slots=True)
+class Blocked:
+    """403: the reader blocked the bot, or it was removed from the group."""
+
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Gone:
+    """The chat no longer exists (deleted, deactivated account, never known)."""
+
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Migrated:
+    """The group became a supergroup with a new id."""
+
+    new_chat_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class Rejected:
+    """Telegram refused this message itself: sending the same bytes again cannot help."""
+
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Transient:
+    """Network trouble, a timeout or a 5xx: the same message may go through later."""
+
+    reason: str
+
+
+Outcome = Flood | Blocked | Gone | Migrated | Rejected | Transient
+CHAT_ENDED = (Blocked, Gone, Migrated)  # the chat's state changes, not only this message
+
+
+def classify(error: TelegramError) -> Outcome:
+    # Order matters: BadRequest, and in PTB also Forbidden, are NetworkError subclasses.
+    if isinstance(error, RetryAfter):
+        return Flood(retry_seconds(error.retry_after))
+    if isinstance(error, ChatMigrated):
+        return Migrated(int(error.new_chat_id))
+    if isinstance(error, Forbidden):
+        if "deactivated" in error.message.lower():
+            return Gone(error.message)
+        return Blocked(error.message)
+    if isinstance(error, BadRequest):
+        if any(reason in error.message.lower() for reason in GONE_ERRORS):
+            return Gone(error.message)
+        return Rejected(error.message)
+    return Transient(f"{type(error).__name__}: {error.message}")
