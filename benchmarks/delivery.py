@@ -44,8 +44,9 @@ from telegram import Bot  # noqa: E402
 from bot import news  # noqa: E402
 from bot.app import SEND_TIMEOUT_S  # noqa: E402
 from bot.delivery import IN_FLIGHT, DeliveryWorker  # noqa: E402
-from bot.news.codec import dumps  # noqa: E402
+from bot.domain import Analysis  # noqa: E402
 from bot.sandbox import Sandbox  # noqa: E402
+from bot.search.index import new_article  # noqa: E402
 from bot.sender_http import AiohttpRequest  # noqa: E402
 from bot.topics import TopicCatalog  # noqa: E402
 from storage import articles, chats  # noqa: E402
@@ -58,13 +59,9 @@ TOPIC = "us-russia-security"
 STORY = (ROOT / "bot" / "data" / "sample_story.txt").read_text(encoding="utf-8")
 
 
-def story(analysis_json: str, n: int) -> NewArticle:
-    return NewArticle(
-        title=f"Story {n}",
-        text=STORY,
-        language="uk",
-        topics=(TOPIC,),
-        analysis_json=analysis_json,
+def story(analysis: Analysis, n: int) -> NewArticle:
+    return new_article(
+        title=f"Story {n}", text=STORY, language="uk", topics=(TOPIC,), analysis=analysis
     )
 
 
@@ -74,11 +71,11 @@ async def fresh_db(tmp: Path, name: str, chat_ids: list[int]) -> Database:
     return db
 
 
-async def enqueue(tmp: Path, analysis_json: str, n: int) -> float:
+async def enqueue(tmp: Path, analysis: Analysis, n: int) -> float:
     db = await fresh_db(tmp, "enqueue", list(range(1_000_000, 1_000_000 + n)))
     try:
         started = time.perf_counter()
-        _, queued = await articles.publish(db, story(analysis_json, 1))
+        _, queued = await articles.publish(db, story(analysis, 1))
         elapsed = time.perf_counter() - started
         assert queued == n, (queued, n)
         return elapsed
@@ -89,7 +86,7 @@ async def enqueue(tmp: Path, analysis_json: str, n: int) -> float:
 async def drain(
     tmp: Path,
     name: str,
-    analysis_json: str,
+    analysis: Analysis,
     chat_ids: list[int],
     sandbox: Sandbox,
     *,
@@ -124,7 +121,7 @@ async def drain(
     try:
         worker.start()
         started = time.perf_counter()
-        await articles.publish(db, story(analysis_json, 1))
+        await articles.publish(db, story(analysis, 1))
         worker.wake()
         if not await worker.drained(within_s):
             raise TimeoutError(f"{name}: outbox not drained in {within_s} s")
@@ -144,21 +141,21 @@ async def main(quick: bool) -> dict[str, object]:
     limited_chats = 300 if quick else 3_000
     ceiling_chats = 3_000 if quick else 10_000
     fault_chats = 1_000 if quick else 3_000
-    analysis_json = dumps(news.analyze(STORY))
+    analysis = news.analyze(STORY)
 
     with tempfile.TemporaryDirectory(prefix="newsbot-bench-") as tmp_name:
         tmp = Path(tmp_name)
-        enqueue_s = await enqueue(tmp, analysis_json, subscribers)
+        enqueue_s = await enqueue(tmp, analysis, subscribers)
 
         async with Sandbox("123456:SANDBOX-bench", limits=False) as sb:
             ids = list(range(2_000_000, 2_000_000 + ceiling_chats))
-            seconds = await drain(tmp, "ceiling", analysis_json, ids, sb, rate=1000, within_s=300)
+            seconds = await drain(tmp, "ceiling", analysis, ids, sb, rate=1000, within_s=300)
             assert set(received(sb, ids).values()) == {1}
             ceiling = ceiling_chats / seconds
 
         async with Sandbox("123456:SANDBOX-bench", limits=True, global_per_s=30) as sb:
             ids = list(range(3_000_000, 3_000_000 + limited_chats))
-            seconds = await drain(tmp, "limited", analysis_json, ids, sb, rate=30, within_s=600)
+            seconds = await drain(tmp, "limited", analysis, ids, sb, rate=30, within_s=600)
             assert set(received(sb, ids).values()) == {1}
             limited = limited_chats / seconds
             http_429 = sb.stats()["too_many_requests"]
@@ -166,7 +163,7 @@ async def main(quick: bool) -> dict[str, object]:
         async with Sandbox("123456:SANDBOX-bench", limits=False) as sb:
             sb.set_faults(error_rate=0.05, timeout_rate=0.01, hang_s=2.0, seed=5)
             ids = list(range(4_000_000, 4_000_000 + fault_chats))
-            await drain(tmp, "faults", analysis_json, ids, sb, rate=300, within_s=300)
+            await drain(tmp, "faults", analysis, ids, sb, rate=300, within_s=300)
             counts = received(sb, ids)
             lost = sum(1 for chat_id in ids if counts[chat_id] == 0)
             duplicates = sum(n - 1 for n in counts.values() if n > 1)

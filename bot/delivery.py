@@ -24,7 +24,6 @@ from telegram import Bot, InlineKeyboardMarkup
 from bot import i18n
 from bot.digest import quiet_until
 from bot.domain import Article, Reason, ReasonKind
-from bot.news.codec import loads as load_analysis
 from bot.outcomes import Blocked, Flood, Gone, Rejected, Transient
 from bot.pacing import Pacer
 from bot.render import render_story
@@ -221,6 +220,10 @@ class DeliveryWorker:
         if article is None:
             await outbox.mark(self.db, row.id, outbox.SKIPPED, error="article deleted")
             return False
+        if article.analysis is None:  # unreadable when stored (storage logged it)
+            self.stats.failed += 1
+            await outbox.mark(self.db, row.id, outbox.FAILED, error="analysis unreadable")
+            return False
         locale = i18n.resolve_locale(row.language, row.telegram_language, self.default_language)
         text, keyboard = self._render(article, row, locale)
         result = await self.sender.send(
@@ -316,7 +319,7 @@ def _render_cached(
     topic_names: tuple[tuple[str, str], ...],
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     # One story goes to thousands of readers in a handful of (locale, reason) variants.
-    analysis = load_analysis(article.analysis_json) if article.analysis_json else None
+    analysis = article.analysis
     if analysis is None:
         raise ValueError(f"article {article.id} has no analysis")
     reason = Reason(ReasonKind(reason_kind), reason_value, watch_id)

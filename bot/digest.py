@@ -18,7 +18,6 @@ from zoneinfo import ZoneInfo
 
 from bot import i18n
 from bot.domain import Article
-from bot.news.codec import loads as load_analysis
 from bot.outcomes import Rejected, Transient
 from bot.render import DigestItem, render_digest
 from bot.render.text import host
@@ -109,8 +108,7 @@ async def _send_one(
     for article_id in dict.fromkeys(row.article_id for row in rows):
         article = await articles.get(db, article_id)
         if article is not None:
-            analysis = load_analysis(article.analysis_json) if article.analysis_json else None
-            items.append(DigestItem(with_link(article), analysis))
+            items.append(DigestItem(with_link(article), article.analysis))
     locale = i18n.resolve_locale(chat.language, chat.telegram_language, default_language)
     first_message_id = 0
     for part in render_digest(items, locale, tz):

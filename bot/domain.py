@@ -1,15 +1,71 @@
-"""Domain values shared by storage, services, rendering and handlers."""
+"""Domain values shared by text understanding, storage, services, rendering and
+handlers. Imports nothing from the project: every layer may depend on it."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+
+# What bot.news.analyze() finds in a story; frozen: analysis results never change.
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """A direct quote and who said it (speaker in the nominative, full name if known;
+    role: the speaker's post as the text states it, '' when it states none)."""
+
+    text: str
+    speaker: str
+    role: str = ""
+
+    @property
+    def attribution(self) -> str:
+        """What a reader sees under the quote: 'Нед Прайс, речник Держдепартаменту США'."""
+        return f"{self.speaker}, {self.role}" if self.speaker and self.role else self.speaker
+
+
+@dataclass(frozen=True, slots=True)
+class TopicMatch:
+    """A topic the story belongs to, with the terms that made it match (for "why")."""
+
+    topic_id: str
+    score: float
+    terms: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    language: str  # "uk" | "ru" | "en"
+    title: str
+    paragraphs: tuple[str, ...]
+    summary: tuple[str, ...]
+    quotes: tuple[Quote, ...]
+    topic_matches: tuple[TopicMatch, ...]
+    fingerprint: tuple[int, ...]  # MinHash signature over lemma shingles
+    lemmas: tuple[str, ...] = ()  # lemmatized body, for the search index
+    url: str | None = None
+    published: datetime | None = None
+    word_count: int = 0
+    # Lemmas of names and numbers (capitalised words inside sentences, digits): the
+    # paraphrase signal of same_story(), which survives re-wording.
+    entities: tuple[str, ...] = ()
+    extra: dict[str, object] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def topics(self) -> tuple[str, ...]:
+        """Topic ids, strongest first."""
+        return tuple(m.topic_id for m in self.topic_matches)
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(self.paragraphs)
 
 
 @dataclass(frozen=True, slots=True)
 class Article:
-    """A stored story. `analysis_json` is bot.news.Analysis serialised by bot.news.codec."""
+    """A stored story. `analysis` is None when the story has none or its stored form
+    could not be read (storage logs that once, where it decodes)."""
 
     id: int
     title: str
@@ -20,7 +76,7 @@ class Article:
     language: str
     topics: tuple[str, ...]
     created_at: datetime
-    analysis_json: str | None = None
+    analysis: Analysis | None = field(default=None, compare=False)
 
 
 class ReasonKind(StrEnum):

@@ -16,10 +16,10 @@ import httpx
 
 from bot.config import Settings
 from bot.ingest.guard import http_client
+from bot.search.index import reindex
 from bot.search.service import WatchService
 from bot.stories import StoryService
 from bot.topics import TopicCatalog
-from storage import search
 from storage.db import Database
 
 
@@ -58,7 +58,7 @@ async def build_services(settings: Settings) -> Services:
     with keyword matching. The caller closes it (`await services.close()`)."""
     db = await Database.open(settings.database_path)
     try:
-        await search.reindex(db)  # stories stored before search existed become searchable
+        await reindex(db)  # stories stored before search existed become searchable
         watches = WatchService(db)
         await watches.load()
     except BaseException:

@@ -13,12 +13,11 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from bot import news
+from bot.domain import Analysis
 from bot.inputs import has_content, strip_surrogates
-from bot.news.codec import dumps as dump_analysis
-from bot.news.codec import loads as load_analysis
-from bot.news.model import Analysis
+from bot.search.index import new_article
 from storage import articles
-from storage.articles import Followup, NewArticle, WatchRecipient
+from storage.articles import Followup, WatchRecipient
 from storage.db import Database
 
 DEDUPE_WINDOW_S = 72 * 3600
@@ -98,15 +97,15 @@ class StoryService:
         watchers = self.match_watches(analysis) if self.match_watches and deliver else []
         article_id, queued = await articles.publish(
             self.db,
-            NewArticle(
+            new_article(
                 title=analysis.title,
                 text=analysis.text,
                 language=analysis.language,
-                topics=tuple(topics),
+                topics=topics,
                 url=draft.url,
                 source=draft.source,
                 published=draft.published,
-                analysis_json=dump_analysis(analysis),
+                analysis=analysis,
             ),
             watchers=watchers,
             followup=followup,
@@ -125,13 +124,12 @@ class StoryService:
     async def _followup(self, analysis: Analysis) -> Followup | None:
         """The first telling of this story within the window, and whether this one adds
         anything to every telling since (so a repeat of an update is not sent again)."""
-        earlier = []
-        for article in await articles.since(self.db, time.time() - DEDUPE_WINDOW_S):
-            # Decoding every recent analysis is the cost here: other languages never match.
-            if article.analysis_json and article.language == analysis.language:
-                previous = load_analysis(article.analysis_json)
-                if news.same_story(analysis, previous):
-                    earlier.append((article.id, previous))
+        recent = await articles.recent_analyses(
+            self.db, created_after=time.time() - DEDUPE_WINDOW_S, language=analysis.language
+        )
+        earlier = [
+            (article_id, old) for article_id, old in recent if news.same_story(analysis, old)
+        ]
         if not earlier:
             return None
         first_id = min(article_id for article_id, _ in earlier)

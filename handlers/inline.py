@@ -16,10 +16,10 @@ from telegram.ext import BaseHandler, ContextTypes, InlineQueryHandler
 from bot.domain import Article
 from bot.inputs import parse_offset
 from bot.render.text import one_line, trim
+from bot.search.engine import MAX_OFFSET, Status, search
 from handlers import results
 from handlers.common import Turn, turn
 from storage import articles
-from storage.search import MAX_OFFSET, Status, search
 
 PAGE_SIZE = 20  # Telegram takes up to 50; each result carries a whole story message
 LATEST_MAX = 100  # an empty query pages through this many of the newest stories

@@ -15,15 +15,14 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot import callbacks
 from bot.domain import Article, Reason, ReasonKind
 from bot.i18n import N_, format_date
-from bot.news.codec import loads as load_analysis
 from bot.render import Rendered, render_full_text, render_story
 from bot.render.text import one_line, trim
+from bot.search.engine import SearchHit
 from bot.search.query import Note, NoteKind
 from bot.search.snippet import ELLIPSIS, Snippet
 from bot.tghtml import escape
 from handlers.common import Turn
 from storage import chats
-from storage.search import SearchHit
 
 log = logging.getLogger(__name__)
 
@@ -154,19 +153,14 @@ def page_keyboard(tn: Turn, key: str, page: int, has_more: bool) -> InlineKeyboa
 
 def requested_story(tn: Turn, article: Article, *, tz: str) -> Rendered:
     """The story message someone asked for (/article, inline): no "why" line."""
-    if article.analysis_json:
-        try:
-            analysis = load_analysis(article.analysis_json)
-        except (ValueError, KeyError, TypeError) as error:  # an old or damaged record
-            log.warning("article %s: unreadable analysis: %s", article.id, error)
-        else:
-            return render_story(
-                article,
-                analysis,
-                tn.locale,
-                Reason(ReasonKind.REQUESTED),
-                tz=tz,
-                topic_names=tn.services.topics.names(tn.locale),
-            )
+    if article.analysis is not None:
+        return render_story(
+            article,
+            article.analysis,
+            tn.locale,
+            Reason(ReasonKind.REQUESTED),
+            tz=tz,
+            topic_names=tn.services.topics.names(tn.locale),
+        )
     # Without an analysis there is no summary: the first page of the full text.
     return Rendered(render_full_text(article, tn.locale)[0], None)

@@ -19,11 +19,11 @@ from telegram.ext import (
 
 from bot import callbacks
 from bot.inputs import parse_id, parse_number
+from bot.search.engine import MAX_OFFSET, SearchPage, Status, search
 from bot.tghtml import MAX_ENTITIES, escape, parse
 from handlers import results
 from handlers.common import Turn, pattern, turn
 from storage import articles, search_keys
-from storage.search import MAX_OFFSET, SearchPage, Status, search
 
 PAGE_SIZE = 5
 MARK_CAPS = (None, 6, 3, 1, 0)  # marks per title and per snippet, tried in turn

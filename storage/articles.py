@@ -6,13 +6,15 @@ import json
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 import aiosqlite
 
-from bot.domain import Article
-from storage import search
+from bot.domain import Analysis, Article
+from storage.article_rows import article_of
+from storage.codec import decode, dumps
 from storage.db import Database
+from storage.search import SearchDocument, index_document
 
 # Chats that got (or are about to get) the earlier story; a blocked row does not count.
 HAD_EARLIER = "SELECT chat_id FROM outbox WHERE article_id = ? AND status IN ('sent', 'pending')"
@@ -27,7 +29,10 @@ class NewArticle:
     url: str | None = None
     source: str | None = None
     published: datetime | None = None
-    analysis_json: str | None = None
+    analysis: Analysis | None = None
+    # What the search index holds for it (bot.search.index builds it: storage never
+    # lemmatizes). None: indexed later by bot.search.index.reindex.
+    search: SearchDocument | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,22 +57,6 @@ def _ts(value: datetime | None) -> float | None:
     return value.timestamp() if value else None
 
 
-def _article(row: aiosqlite.Row) -> Article:
-    published = row["published"]
-    return Article(
-        id=row["id"],
-        title=row["title"],
-        text=row["text"],
-        url=row["url"],
-        source=row["source"],
-        published=datetime.fromtimestamp(published, UTC) if published is not None else None,
-        language=row["language"],
-        topics=tuple(json.loads(row["topics"])),
-        created_at=datetime.fromtimestamp(row["created_at"], UTC),
-        analysis_json=row["analysis"],
-    )
-
-
 async def insert(conn: aiosqlite.Connection, new: NewArticle, *, now: float) -> int:
     cursor = await conn.execute(
         "INSERT INTO articles (title, text, url, source, published, language, topics, analysis,"
@@ -80,13 +69,15 @@ async def insert(conn: aiosqlite.Connection, new: NewArticle, *, now: float) -> 
             _ts(new.published),
             new.language,
             json.dumps(list(new.topics)),
-            new.analysis_json,
+            dumps(new.analysis) if new.analysis is not None else None,
             now,
         ),
     )
     assert cursor.lastrowid is not None
-    # Same transaction: a stored story is always searchable, a rolled-back one never.
-    await search.index_new(conn, cursor.lastrowid, new, now=now)
+    if new.search is not None:
+        # Same transaction: a stored story is always searchable, a rolled-back one never.
+        day = new.published.timestamp() if new.published else now
+        await index_document(conn, cursor.lastrowid, new.search, day=day)
     return cursor.lastrowid
 
 
@@ -176,7 +167,7 @@ async def publish(
 async def get(db: Database, article_id: int) -> Article | None:
     async with db.conn.execute("SELECT * FROM articles WHERE id = ?", (article_id,)) as cursor:
         row = await cursor.fetchone()
-    return _article(row) if row else None
+    return article_of(row) if row else None
 
 
 async def latest(db: Database, *, topic: str | None = None, limit: int = 10) -> list[Article]:
@@ -190,15 +181,27 @@ async def latest(db: Database, *, topic: str | None = None, limit: int = 10) -> 
         query = "SELECT * FROM articles ORDER BY created_at DESC, id DESC LIMIT ?"
         params = (limit,)
     async with db.conn.execute(query, params) as cursor:
-        return [_article(row) for row in await cursor.fetchall()]
+        return [article_of(row) for row in await cursor.fetchall()]
 
 
-async def since(db: Database, created_after: float) -> list[Article]:
-    """Stories stored after a moment (near-duplicate checks look back 72 hours)."""
+async def recent_analyses(
+    db: Database, *, created_after: float, language: str
+) -> list[tuple[int, Analysis]]:
+    """(id, analysis) of the stories in `language` stored after a moment, newest first
+    (the follow-up check looks back 72 hours). A story whose analysis is missing or
+    unreadable is left out (storage.codec logs it)."""
     async with db.conn.execute(
-        "SELECT * FROM articles WHERE created_at >= ? ORDER BY created_at DESC", (created_after,)
+        "SELECT id, analysis FROM articles WHERE created_at >= ? AND language = ?"
+        " ORDER BY created_at DESC",
+        (created_after, language),
     ) as cursor:
-        return [_article(row) for row in await cursor.fetchall()]
+        rows = await cursor.fetchall()
+    found = []
+    for row in rows:
+        analysis = decode(row["analysis"], row["id"])
+        if analysis is not None:
+            found.append((int(row["id"]), analysis))
+    return found
 
 
 async def count(db: Database) -> int:

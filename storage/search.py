@@ -1,135 +1,58 @@
-"""Full-text search over stories: the FTS5 index and the queries against it.
+"""The full-text index over stories (FTS5, migration 0003): writing documents and
+running a MATCH expression. SQL only.
 
-The index (search_index, migration 0003) holds lemmas of title, summary and body;
-`index_new` fills it inside the publish transaction (storage.articles.insert), a
-trigger removes rows with their article. Search parses the query
-(bot.search.query), lemmatizes it the same way the index was (bot.search.terms),
-ranks by bm25 — title over summary over body — lifted a little for recent stories,
-and cuts snippets from the original text (bot.search.snippet).
+What goes in the index (lemmas) and how a query becomes a MATCH expression is
+bot.search's business (bot.search.index, bot.search.engine): this module never
+lemmatizes. `index_document` runs inside the transaction that stores the story
+(storage.articles.insert), so a stored story is always searchable; a trigger
+removes rows with their article. Ranking is bm25 — title over summary over body —
+lifted a little for recent stories.
 """
 
 from __future__ import annotations
 
-import json
-import re
 import sqlite3
-import time
-from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
-from enum import StrEnum
-from typing import TYPE_CHECKING
 
 import aiosqlite
 
-from bot.search.lemmas import TOKEN, index_text
-from bot.search.query import Note, Query, parse
-from bot.search.snippet import Snippet, highlight, snippet
-from bot.search.terms import Reading, fts_match, highlight_lemmas, readings
+from bot.domain import Article
+from storage.article_rows import article_of
 from storage.db import Database
-
-if TYPE_CHECKING:
-    from storage.articles import NewArticle
 
 # bm25 weights per column: title, summary, body, then the filter columns.
 WEIGHTS = (10.0, 4.0, 1.0, 0.0, 0.0, 0.0)
-TEXT_COLUMNS = "{title summary body}"
 # Ranking reads at most this many matches, newest stored first. A query matching
 # more (a function word in 80% of 100k stories) ranks the newest SCAN_CAP of them:
 # bm25 over every match would cost ~100 ms, and for such words recency is what
-# tells stories apart anyway. Pages stay inside the window (MAX_OFFSET < SCAN_CAP).
+# tells stories apart anyway.
 SCAN_CAP = 2000
 # Recency lift: a story of today scores ×(1 + LIFT), one RECENCY_S old ×(1 + LIFT/2), …
 LIFT = 0.25
 RECENCY_S = 30 * 86400
-MAX_LIMIT = 50
-MAX_OFFSET = 1000
-_NOT_WORD = re.compile(r"[\W_]+")
-
-
-class Status(StrEnum):
-    OK = "ok"  # hits may still be empty: nothing matched
-    EMPTY = "empty"  # the query has no word or phrase to look for
-    INVALID = "invalid"  # the index refused the expression (should not happen; never raised)
 
 
 @dataclass(frozen=True, slots=True)
-class SearchHit:
-    article_id: int
-    title: Snippet  # the whole title, matches marked
-    snippet: Snippet
-    date: datetime  # published, else stored
+class SearchDocument:
+    """One story as the index holds it: space-separated lemmas per text column, and
+    the filter columns (language, source words, topic tokens)."""
+
+    title: str
+    summary: str
+    body: str
     language: str
-    source: str | None
-    topics: tuple[str, ...]
-    score: float  # lower is better (bm25 convention)
+    source: str = ""
+    topics: str = ""
 
 
 @dataclass(frozen=True, slots=True)
-class SearchPage:
-    query: Query
-    status: Status
-    hits: tuple[SearchHit, ...] = ()
-    offset: int = 0
-    has_more: bool = False
-    capped: bool = False  # more than SCAN_CAP stories matched: the newest were ranked
-
-    @property
-    def notes(self) -> tuple[Note, ...]:
-        """Parts of the query that were ignored, and why (for a helpful reply)."""
-        return self.query.notes
+class Matches:
+    ranked: tuple[tuple[int, float], ...]  # (article id, score), best first
+    total: int  # matches ranked (at most SCAN_CAP)
 
 
-def topic_token(topic: str) -> str:
-    """A topic id as one index token: us-russia-talks → usrussiatalks."""
-    return _NOT_WORD.sub("", topic.lower())
-
-
-def _phrase(words: list[str]) -> str:
-    return '"' + " ".join(w.replace('"', '""') for w in words) + '"'
-
-
-def match_expression(query: Query, found: tuple[Reading, ...]) -> str | None:
-    """The full MATCH string: the query's readings over the text columns, AND the
-    filters over their columns. None when there is nothing to search for."""
-    text = fts_match(found)
-    if text is None:
-        return None
-    parts = [f"{TEXT_COLUMNS} : ({text})"]
-    if query.language:
-        parts.append(f"{{language}} : {_phrase([query.language])}")
-    if query.source and (words := TOKEN.findall(query.source)):
-        parts.append(f"{{source}} : {_phrase(words)}")
-    if query.topic and (token := topic_token(query.topic)):
-        parts.append(f"{{topics}} : {_phrase([token])}")
-    return " AND ".join(parts)
-
-
-def _summary(analysis_json: str | None) -> list[str]:
-    """Summary sentences from the stored analysis, if it has them."""
-    if not analysis_json:
-        return []
-    try:
-        data = json.loads(analysis_json)
-    except ValueError:
-        return []
-    summary = data.get("summary") if isinstance(data, dict) else None
-    if not isinstance(summary, list):
-        return []
-    return [s for s in summary if isinstance(s, str)]
-
-
-async def index_article(
-    conn: aiosqlite.Connection,
-    article_id: int,
-    *,
-    title: str,
-    text: str,
-    language: str,
-    day: float,
-    source: str | None = None,
-    topics: Sequence[str] = (),
-    summary: Sequence[str] = (),
+async def index_document(
+    conn: aiosqlite.Connection, article_id: int, document: SearchDocument, *, day: float
 ) -> None:
     """(Re)index one story; call inside the transaction that writes it."""
     await conn.execute("DELETE FROM search_index WHERE rowid = ?", (article_id,))
@@ -138,12 +61,12 @@ async def index_article(
         " VALUES (?, ?, ?, ?, ?, ?, ?)",
         (
             article_id,
-            index_text(title, language),
-            index_text("\n".join(summary), language),
-            index_text(text, language),
-            language,
-            source or "",
-            " ".join(topic_token(t) for t in topics),
+            document.title,
+            document.summary,
+            document.body,
+            document.language,
+            document.source,
+            document.topics,
         ),
     )
     await conn.execute(
@@ -156,91 +79,46 @@ async def index_article(
     await conn.execute("RELEASE search_flush")
 
 
-async def index_new(
-    conn: aiosqlite.Connection, article_id: int, new: NewArticle, *, now: float
-) -> None:
-    """Index a story being inserted (storage.articles.insert calls this)."""
-    await index_article(
-        conn,
-        article_id,
-        title=new.title,
-        text=new.text,
-        language=new.language,
-        day=new.published.timestamp() if new.published else now,
-        source=new.source,
-        topics=new.topics,
-        summary=_summary(new.analysis_json),
-    )
-
-
-async def reindex(db: Database, *, rebuild: bool = False) -> int:
-    """Index stories missing from the index (all of them with rebuild=True), e.g. after
-    upgrading a database that had stories before search existed. Returns how many."""
-    async with db.transaction() as conn:
-        if rebuild:
+async def unindexed(db: Database, *, rebuild: bool = False) -> list[Article]:
+    """Stories missing from the index (all of them with rebuild=True, which empties it)."""
+    if rebuild:
+        async with db.transaction() as conn:
             await conn.execute("DELETE FROM search_index")
             await conn.execute("DELETE FROM search_meta")
-        async with conn.execute(
-            "SELECT id, title, text, language, source, topics, published, created_at, analysis"
-            " FROM articles WHERE id NOT IN (SELECT id FROM search_meta)"
-        ) as cursor:
-            rows = list(await cursor.fetchall())
-        for row in rows:
-            await index_article(
-                conn,
-                row["id"],
-                title=row["title"],
-                text=row["text"],
-                language=row["language"],
-                day=row["published"] if row["published"] is not None else row["created_at"],
-                source=row["source"],
-                topics=json.loads(row["topics"]),
-                summary=_summary(row["analysis"]),
-            )
-    return len(rows)
+    async with db.conn.execute(
+        "SELECT * FROM articles WHERE id NOT IN (SELECT id FROM search_meta) ORDER BY id"
+    ) as cursor:
+        return [article_of(row) for row in await cursor.fetchall()]
 
 
-def _bounds(query: Query) -> tuple[float | None, float | None]:
-    def ts(day: date) -> float:
-        return datetime(day.year, day.month, day.day, tzinfo=UTC).timestamp()
-
-    since = ts(query.since) if query.since else None
-    until = ts(query.until + timedelta(days=1)) if query.until else None  # inclusive day
-    return since, until
+async def write_documents(db: Database, documents: list[tuple[Article, SearchDocument]]) -> None:
+    async with db.transaction() as conn:
+        for article, document in documents:
+            day = (article.published or article.created_at).timestamp()
+            await index_document(conn, article.id, document, day=day)
 
 
-async def search(
+async def match(
     db: Database,
-    query: Query | str,
+    expression: str,
     *,
-    limit: int = 10,
-    offset: int = 0,
-    now: float | None = None,
-) -> SearchPage:
-    """One page of stories matching the query, best first. Never raises on user input:
-    a query with nothing to look for comes back with status EMPTY."""
-    if isinstance(query, str):
-        query = parse(query)
-    limit = min(max(limit, 1), MAX_LIMIT)
-    offset = max(offset, 0)
-    found = readings(query)
-    expression = match_expression(query, found)
-    if expression is None:
-        return SearchPage(query, Status.EMPTY, offset=offset)
-    if offset > MAX_OFFSET:  # past the last page: nothing more (never the same page again)
-        return SearchPage(query, Status.OK, offset=offset)
-    now = time.time() if now is None else now
-
+    now: float,
+    since: float | None = None,
+    until: float | None = None,
+    limit: int,
+    offset: int,
+) -> Matches | None:
+    """Stories matching an FTS5 MATCH expression, best first; None when FTS5 refuses
+    the expression (bot.search quotes every term, so that should not happen)."""
     where = ["search_index MATCH ?"]
     params: list[object] = [now, expression]
-    since, until = _bounds(query)
     if since is not None:
         where.append("m.day >= ?")
         params.append(since)
     if until is not None:
         where.append("m.day < ?")
         params.append(until)
-    params += [SCAN_CAP, limit + 1, offset]
+    params += [SCAN_CAP, limit, offset]
     weights = ", ".join(str(w) for w in WEIGHTS)
     # Inner: the newest SCAN_CAP matches (FTS5 walks rowids backwards and stops).
     # Outer: best first. Placeholders bind in text order: `now`, MATCH, dates, limits.
@@ -258,44 +136,19 @@ async def search(
     except sqlite3.OperationalError as error:
         if "fts5" not in str(error):
             raise
-        return SearchPage(query, Status.INVALID, offset=offset)
-    ranked = [(int(r[0]), float(r[1])) for r in rows]
-    capped = bool(rows) and int(rows[0][2]) >= SCAN_CAP
-    has_more = len(ranked) > limit and offset + limit <= MAX_OFFSET
-    ranked = ranked[:limit]
-    hits = await _hits(db, ranked, highlight_lemmas(found))
-    return SearchPage(query, Status.OK, hits, offset, has_more, capped)
+        return None
+    ranked = tuple((int(r[0]), float(r[1])) for r in rows)
+    return Matches(ranked, int(rows[0][2]) if rows else 0)
 
 
-async def _hits(
-    db: Database, ranked: list[tuple[int, float]], lemmas: frozenset[str]
-) -> tuple[SearchHit, ...]:
-    if not ranked:
-        return ()
-    marks = ",".join("?" * len(ranked))
+async def stories(db: Database, ids: list[int]) -> dict[int, Article]:
+    """The stories behind search hits, without their analysis (hits need only text)."""
+    if not ids:
+        return {}
+    marks = ",".join("?" * len(ids))
     async with db.conn.execute(
-        "SELECT id, title, text, language, source, topics, published, created_at"
+        "SELECT id, title, text, url, source, published, language, topics, created_at"
         f" FROM articles WHERE id IN ({marks})",
-        [article_id for article_id, _ in ranked],
+        ids,
     ) as cursor:
-        rows = {row["id"]: row for row in await cursor.fetchall()}
-    hits = []
-    for article_id, score in ranked:
-        row = rows.get(article_id)
-        if row is None:
-            continue
-        language = row["language"]
-        stamp = row["published"] if row["published"] is not None else row["created_at"]
-        hits.append(
-            SearchHit(
-                article_id=article_id,
-                title=highlight(row["title"], language, lemmas),
-                snippet=snippet(row["text"], language, lemmas),
-                date=datetime.fromtimestamp(stamp, UTC),
-                language=language,
-                source=row["source"],
-                topics=tuple(json.loads(row["topics"])),
-                score=score,
-            )
-        )
-    return tuple(hits)
+        return {row["id"]: article_of(row) for row in await cursor.fetchall()}

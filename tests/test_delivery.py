@@ -17,7 +17,6 @@ from telegram import Bot
 from bot import news
 from bot.delivery import DeliveryWorker
 from bot.digest import latest_digest_time, quiet_until, send_digests
-from bot.news.codec import dumps
 from bot.pacing import Pacer
 from bot.sandbox import Sandbox
 from bot.sender_http import AiohttpRequest
@@ -34,7 +33,7 @@ TZ = "Europe/Kyiv"
 class Rig:
     def __init__(self, sandbox: Sandbox, db: Database, worker: DeliveryWorker) -> None:
         self.sb, self.db, self.worker = sandbox, db, worker
-        self.analysis_json = dumps(news.analyze(STORY))
+        self.analysis = news.analyze(STORY)
 
     async def readers(self, ids: list[int], *, chat_type: str = "private") -> None:
         await chats.register_many(self.db, ids, chat_type=chat_type, topic=TOPIC)
@@ -50,7 +49,7 @@ class Rig:
                 language="uk",
                 topics=(TOPIC,),
                 source="Example News",
-                analysis_json=self.analysis_json,
+                analysis=self.analysis,
             ),
         )
         self.worker.wake()

@@ -9,12 +9,13 @@ from pathlib import Path
 import pytest
 
 from bot import news
-from bot.news import codec
+from bot.search import engine as search
+from bot.search.engine import Status
+from bot.search.index import new_article, reindex
 from bot.search.query import NoteKind, parse
-from storage import articles, search
-from storage.articles import NewArticle
+from storage import articles
+from storage import search as stored_index
 from storage.db import Database
-from storage.search import Status
 from tests.shared_data import seed_text
 
 DAY = 86400.0
@@ -39,7 +40,7 @@ async def put(
     published: datetime | None = None,
     now: float = NOW,
 ) -> int:
-    new = NewArticle(
+    new = new_article(
         title=title,
         text=text,
         language=language,
@@ -75,12 +76,12 @@ async def test_abbreviations_keep_their_reading(db: Database) -> None:
 
 async def test_seed_story_found_by_bar_queries(db: Database) -> None:
     analysis = news.analyze(seed_text())
-    new = NewArticle(
+    new = new_article(
         title=analysis.title,
         text=analysis.text,
         language=analysis.language,
         topics=analysis.topics,
-        analysis_json=codec.dumps(analysis),
+        analysis=analysis,
     )
     article_id, _ = await articles.publish(db, new)
     await put(db, "Інше", "Футбольний клуб виграв матч.")
@@ -212,7 +213,8 @@ async def test_failed_publish_leaves_no_index_row(db: Database) -> None:
 
     with pytest.raises(Boom):
         async with db.transaction() as conn:
-            await articles.insert(conn, NewArticle("Ракети", "Ракети.", "uk", ()), now=NOW)
+            new = new_article(title="Ракети", text="Ракети.", language="uk")
+            await articles.insert(conn, new, now=NOW)
             raise Boom
     assert await ids(db, "ракета") == []
 
@@ -224,9 +226,9 @@ async def test_reindex_covers_stories_stored_before_search(db: Database) -> None
             " VALUES ('Ракети', 'Удар ракетами.', 'uk', '[]', 0)"
         )
     assert await ids(db, "ракета") == []
-    assert await search.reindex(db) == 1
+    assert await reindex(db) == 1
     assert len(await ids(db, "ракета")) == 1
-    assert await search.reindex(db) == 0
+    assert await reindex(db) == 0
 
 
 def test_parse_round_trips_through_text() -> None:
@@ -258,7 +260,7 @@ async def test_very_common_words_rank_the_newest_matches(
     stored = [await put(db, "Санкції", "Санкції.") for _ in range(5)]
     page = await search.search(db, "санкції", now=NOW)
     assert not page.capped and len(page.hits) == 5
-    monkeypatch.setattr(search, "SCAN_CAP", 3)
+    monkeypatch.setattr(stored_index, "SCAN_CAP", 3)
     page = await search.search(db, "санкції", now=NOW)
     assert page.capped
     assert sorted(h.article_id for h in page.hits) == stored[-3:]

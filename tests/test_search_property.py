@@ -8,12 +8,13 @@ from pathlib import Path
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from bot.search import engine as search
+from bot.search.engine import Status
+from bot.search.index import new_article
 from bot.search.query import parse
 from bot.search.watch import WatchMatcher
-from storage import articles, search
-from storage.articles import NewArticle
+from storage import articles
 from storage.db import Database
-from storage.search import Status
 from storage.watches import Watch
 
 FRAGMENTS = [
@@ -95,7 +96,9 @@ def test_any_query_never_raises(tmp_path: Path) -> None:
             ("Переговори", "Гарантії безпеки обговорили в Женеві; Прайс коментував."),
             ("НАТО", "Саміт НАТО, U.S. і ЄС."),
         ):
-            await articles.publish(db, NewArticle(title, text, "uk", ("nato",)))
+            await articles.publish(
+                db, new_article(title=title, text=text, language="uk", topics=("nato",))
+            )
         return db
 
     db = loop.run_until_complete(setup())

@@ -1,58 +1,6 @@
-"""Values produced by text understanding. Frozen: analysis results never change."""
+"""The values analyze() returns. They are domain values (storage keeps them, rendering
+reads them), so they live in bot.domain; bot.news code names them from here."""
 
-from __future__ import annotations
+from bot.domain import Analysis, Quote, TopicMatch
 
-from dataclasses import dataclass, field
-from datetime import datetime
-
-
-@dataclass(frozen=True, slots=True)
-class Quote:
-    """A direct quote and who said it (speaker in the nominative, full name if known;
-    role: the speaker's post as the text states it, '' when it states none)."""
-
-    text: str
-    speaker: str
-    role: str = ""
-
-    @property
-    def attribution(self) -> str:
-        """What a reader sees under the quote: 'Нед Прайс, речник Держдепартаменту США'."""
-        return f"{self.speaker}, {self.role}" if self.speaker and self.role else self.speaker
-
-
-@dataclass(frozen=True, slots=True)
-class TopicMatch:
-    """A topic the story belongs to, with the terms that made it match (for "why")."""
-
-    topic_id: str
-    score: float
-    terms: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class Analysis:
-    language: str  # "uk" | "ru" | "en"
-    title: str
-    paragraphs: tuple[str, ...]
-    summary: tuple[str, ...]
-    quotes: tuple[Quote, ...]
-    topic_matches: tuple[TopicMatch, ...]
-    fingerprint: tuple[int, ...]  # MinHash signature over lemma shingles
-    lemmas: tuple[str, ...] = ()  # lemmatized body, for the search index
-    url: str | None = None
-    published: datetime | None = None
-    word_count: int = 0
-    # Lemmas of names and numbers (capitalised words inside sentences, digits): the
-    # paraphrase signal of same_story(), which survives re-wording.
-    entities: tuple[str, ...] = ()
-    extra: dict[str, object] = field(default_factory=dict, compare=False, hash=False)
-
-    @property
-    def topics(self) -> tuple[str, ...]:
-        """Topic ids, strongest first."""
-        return tuple(m.topic_id for m in self.topic_matches)
-
-    @property
-    def text(self) -> str:
-        return "\n\n".join(self.paragraphs)
+__all__ = ["Analysis", "Quote", "TopicMatch"]

@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from bot.config import ConfigError, Settings, load_settings
+from bot.search import engine as index
 from bot.services import build_services
-from storage import search as index
 
 
 def command(args: argparse.Namespace) -> int:

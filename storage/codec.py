@@ -1,13 +1,20 @@
-"""Analysis <-> JSON, so the bot stores the analysis with the article and renders
-from it later. Versioned: a reader refuses formats it does not know."""
+"""Analysis <-> JSON, the stored form of a story's analysis. Versioned: a reader
+refuses formats it does not know.
+
+`decode` is the one place a stored analysis is read back, with one rule for a record
+that cannot be read: log it and go on without it (None), never fail the caller.
+"""
 
 from __future__ import annotations
 
 import json
+import logging
 from datetime import datetime
 from typing import Any
 
-from bot.news.model import Analysis, Quote, TopicMatch
+from bot.domain import Analysis, Quote, TopicMatch
+
+log = logging.getLogger(__name__)
 
 VERSION = 1
 
@@ -71,3 +78,15 @@ def dumps(analysis: Analysis) -> str:
 
 def loads(text: str) -> Analysis:
     return from_dict(json.loads(text))
+
+
+def decode(raw: str | None, article_id: int) -> Analysis | None:
+    """The stored analysis of one story; None (logged) when it is missing or unreadable."""
+    if not raw:
+        return None
+    try:
+        return loads(raw)
+    except (ValueError, TypeError, KeyError, AttributeError) as error:
+        # JSONDecodeError is a ValueError; a damaged record is skipped, not fatal.
+        log.warning("story %s: stored analysis unreadable (%s), skipped", article_id, error)
+        return None

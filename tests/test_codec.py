@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.news import analyze
-from bot.news.codec import dumps, loads
+from storage.codec import dumps, loads
 from tests.test_news_topics import POSITIVE
 
 

@@ -1,0 +1,29 @@
+"""A row of `articles` as a domain Article: the one place a stored story is read back,
+its analysis decoded by storage.codec (an unreadable one is logged and left out)."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+import aiosqlite
+
+from bot.domain import Article
+from storage.codec import decode
+
+
+def article_of(row: aiosqlite.Row) -> Article:
+    published = row["published"]
+    keys = row.keys()
+    return Article(
+        id=row["id"],
+        title=row["title"],
+        text=row["text"],
+        url=row["url"],
+        source=row["source"],
+        published=datetime.fromtimestamp(published, UTC) if published is not None else None,
+        language=row["language"],
+        topics=tuple(json.loads(row["topics"])),
+        created_at=datetime.fromtimestamp(row["created_at"], UTC),
+        analysis=decode(row["analysis"], row["id"]) if "analysis" in keys else None,
+    )
