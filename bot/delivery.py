@@ -24,6 +24,7 @@ from telegram import Bot, InlineKeyboardMarkup
 from bot import i18n
 from bot.digest import quiet_until
 from bot.domain import Article, Reason, ReasonKind
+from bot.markup import markup
 from bot.outcomes import Blocked, Flood, Gone, Rejected, Transient
 from bot.pacing import Pacer
 from bot.render import render_story
@@ -326,4 +327,4 @@ def _render_cached(
     rendered = render_story(
         article, analysis, locale, reason, tz=tz, topic_names=dict(topic_names), update=update
     )
-    return rendered.text, rendered.keyboard
+    return rendered.text, markup(rendered.keyboard)

@@ -10,8 +10,6 @@ from dataclasses import dataclass
 
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
 
-from bot.pacing import retry_seconds
-
 # BadRequest texts that mean the chat itself is gone (not this message's fault).
 GONE_ERRORS = ("chat not found", "user is deactivated", "bot was kicked", "chat was deleted")
 
@@ -62,8 +60,14 @@ Outcome = Flood | Blocked | Gone | Migrated | Rejected | Transient
 CHAT_ENDED = (Blocked, Gone, Migrated)  # the chat's state changes, not only this message
 
 
+def retry_seconds(retry_after: object) -> float:
+    """RetryAfter.retry_after is a timedelta (PTB_TIMEDELTA) or seconds."""
+    total = getattr(retry_after, "total_seconds", None)
+    return float(total()) if callable(total) else float(retry_after)  # type: ignore[arg-type]
+
+
 def classify(error: TelegramError) -> Outcome:
-    # Order matters: BadRequest, and in PTB also Forbidden, are NetworkError subclasses.
+    # BadRequest is a NetworkError: it must be sorted before the Transient default.
     if isinstance(error, RetryAfter):
         return Flood(retry_seconds(error.retry_after))
     if isinstance(error, ChatMigrated):

@@ -75,9 +75,3 @@ class Pacer:
             return
         now = self.now()
         self._next_chat = {c: t for c, t in self._next_chat.items() if t > now}
-
-
-def retry_seconds(retry_after: object) -> float:
-    """RetryAfter.retry_after is a timedelta (PTB_TIMEDELTA) or seconds."""
-    total = getattr(retry_after, "total_seconds", None)
-    return float(total()) if callable(total) else float(retry_after)  # type: ignore[arg-type]

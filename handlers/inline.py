@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from telegram import (
-    InlineKeyboardMarkup,
     InlineQueryResultArticle,
     InputTextMessageContent,
     Update,
@@ -15,6 +14,8 @@ from telegram.ext import BaseHandler, ContextTypes, InlineQueryHandler
 
 from bot.domain import Article
 from bot.inputs import parse_offset
+from bot.markup import markup
+from bot.render.keyboard import links_only
 from bot.render.text import one_line, trim
 from bot.search.engine import MAX_OFFSET, Status, search
 from handlers import results
@@ -32,15 +33,6 @@ def _offset(raw: str) -> int:
     return parse_offset(raw, high=MAX_OFFSET + PAGE_SIZE)
 
 
-def _url_buttons(keyboard: InlineKeyboardMarkup | None) -> InlineKeyboardMarkup | None:
-    """Only link buttons: a posted story lives in someone else's chat, where our
-    callback buttons would answer into the bot's private chat instead."""
-    if keyboard is None:
-        return None
-    links = [b for row in keyboard.inline_keyboard for b in row if b.url]
-    return InlineKeyboardMarkup([links]) if links else None
-
-
 def _result(tn: Turn, article: Article, description: str, tz: str) -> InlineQueryResultArticle:
     rendered = results.requested_story(tn, article, tz=tz)
     return InlineQueryResultArticle(
@@ -48,7 +40,7 @@ def _result(tn: Turn, article: Article, description: str, tz: str) -> InlineQuer
         title=trim(one_line(article.title), TITLE_MAX) or f"№{article.id}",
         description=trim(one_line(description), DESCRIPTION_MAX),
         input_message_content=InputTextMessageContent(rendered.text, parse_mode=ParseMode.HTML),
-        reply_markup=_url_buttons(rendered.keyboard),
+        reply_markup=markup(links_only(rendered.keyboard)),
     )
 
 

@@ -19,6 +19,7 @@ from telegram.ext import (
 
 from bot import callbacks
 from bot.inputs import parse_id, parse_number
+from bot.markup import markup
 from bot.search.engine import MAX_OFFSET, SearchPage, Status, search
 from bot.tghtml import MAX_ENTITIES, escape, parse
 from handlers import results
@@ -183,7 +184,7 @@ async def send_article(update: Update, context: ContextTypes.DEFAULT_TYPE, wante
         return
     rendered = results.requested_story(tn, article, tz=await results.reader_timezone(tn))
     await message.reply_text(
-        rendered.text, parse_mode=ParseMode.HTML, reply_markup=rendered.keyboard
+        rendered.text, parse_mode=ParseMode.HTML, reply_markup=markup(rendered.keyboard)
     )
 
 

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from telegram import InlineKeyboardMarkup
-
 from bot import callbacks
 from bot.domain import Article
 from bot.news.model import Analysis, Quote
+from bot.render.keyboard import Keyboard
 from bot.tghtml import MAX_ENTITIES, MAX_TEXT, Entity, parse, utf16_len
 
 PUBLISHED = datetime(2022, 1, 24, 10, 0, tzinfo=UTC)
@@ -69,22 +68,16 @@ def check_message(html: str) -> tuple[str, list[Entity]]:
     return plain, entities
 
 
-def callback_data(keyboard: InlineKeyboardMarkup | None) -> list[str]:
+def callback_data(keyboard: Keyboard | None) -> list[str]:
     """Every callback_data in a keyboard, each checked for Telegram's 64-byte limit."""
     found = []
-    for row in keyboard.inline_keyboard if keyboard else ():
+    for row in keyboard or ():
         for button in row:
-            if button.callback_data is not None:
-                assert isinstance(button.callback_data, str)
-                assert len(button.callback_data.encode()) <= callbacks.MAX_BYTES
-                found.append(button.callback_data)
+            if button.callback is not None:
+                assert len(button.callback.encode()) <= callbacks.MAX_BYTES
+                found.append(button.callback)
     return found
 
 
-def url_buttons(keyboard: InlineKeyboardMarkup | None) -> list[str]:
-    return [
-        button.url
-        for row in (keyboard.inline_keyboard if keyboard else ())
-        for button in row
-        if button.url
-    ]
+def url_buttons(keyboard: Keyboard | None) -> list[str]:
+    return [button.url for row in (keyboard or ()) for button in row if button.url]

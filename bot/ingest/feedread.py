@@ -11,64 +11,19 @@ from __future__ import annotations
 
 import calendar
 import codecs
-import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 import feedparser
 
+from bot.ingest.entries import Entry, FeedDoc, absolute, plain
+from bot.ingest.jsonfeed import parse_json_feed
+
+__all__ = ["JSON_FEED", "Entry", "FeedDoc", "absolute", "parse_feed", "plain"]
+
 JSON_FEED = "json"
-
-
-@dataclass(frozen=True, slots=True)
-class Entry:
-    link: str | None  # absolute, http(s)
-    guid: str | None
-    title: str | None  # plain text
-    published: datetime | None
-    body: str  # the entry's own text: HTML or plain, the longest the feed gives
-    image: str | None = None  # lead image: media:content / thumbnail / enclosure / image
-
-
-@dataclass(frozen=True, slots=True)
-class FeedDoc:
-    version: str  # "rss20", "atom10", "json11", …; "" when it is not a feed
-    title: str | None
-    entries: tuple[Entry, ...]
-    bozo: bool = False  # broken markup the parser read around
-    error: str = ""
-    ttl_s: float | None = None  # RSS <ttl>: the publisher's minimum between polls
-    encoding: str = ""  # the charset the document was read in
-
-
-_TAG = re.compile(r"<[^>]*>")
-_SPACE = re.compile(r"\s+")
-
-
-def plain(value: str | None, kind: str = "text/plain") -> str | None:
-    """A title as plain text: an HTML-typed title loses its tags and entities."""
-    if not value:
-        return None
-    if "html" in kind and ("<" in value or "&" in value):
-        import html
-
-        value = html.unescape(_TAG.sub("", value))
-    value = _SPACE.sub(" ", value).strip()
-    return value or None
-
-
-def absolute(url: str | None, base: str) -> str | None:
-    """`url` made absolute against `base`; None unless it ends up http(s)."""
-    if not url or not url.strip():
-        return None
-    joined = urljoin(base, url.strip())
-    parts = urlsplit(joined)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        return None
-    return joined
 
 
 def looks_like_json(content: bytes, media_type: str) -> bool:
@@ -83,8 +38,6 @@ def parse_feed(content: bytes, *, url: str, headers: Mapping[str, str]) -> FeedD
     `headers` the response headers (lower-case names)."""
     media = headers.get("content-type", "").partition(";")[0].strip().lower()
     if looks_like_json(content, media):
-        from bot.ingest.jsonfeed import parse_json_feed
-
         found = parse_json_feed(content, url=url)
         if found.version or "json" in media:
             return found

@@ -7,7 +7,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.ingest.feedread import Entry, FeedDoc, absolute, plain
+from bot.ingest.entries import Entry, FeedDoc, absolute, plain
 
 VERSIONS = {
     "https://jsonfeed.org/version/1": "json10",

@@ -1,4 +1,5 @@
-"""The story message a subscriber gets: Telegram HTML plus an inline keyboard.
+"""The story message a subscriber gets: Telegram HTML plus its buttons (a neutral
+Keyboard; bot.markup makes Telegram's objects).
 
 Pure: no I/O. The message is assembled from plain-text parts whose UTF-16 lengths are
 known before escaping, so trimming never touches HTML; the result is checked with
@@ -11,8 +12,6 @@ import math
 from collections.abc import Mapping
 from contextlib import suppress
 from dataclasses import dataclass
-
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import callbacks
 from bot.domain import Article, Reason, ReasonKind
@@ -28,6 +27,7 @@ from bot.render.blocks import (
     title_block,
     wrap,
 )
+from bot.render.keyboard import Button, Keyboard
 from bot.render.text import one_line, paragraphs, safe_url, split_sentences, trim
 from bot.tghtml import MAX_ENTITIES, MAX_TEXT, parse, utf16_len
 
@@ -41,7 +41,7 @@ QUOTE_MIN = 60  # a long quote is dropped rather than trimmed shorter than this
 @dataclass(frozen=True, slots=True)
 class Rendered:
     text: str  # Telegram HTML
-    keyboard: InlineKeyboardMarkup | None
+    keyboard: Keyboard | None
 
 
 def _quote_block(text: str, speaker: str) -> Block:
@@ -106,21 +106,19 @@ def _fit_quotes(quotes: list[tuple[str, str]], budget: int) -> list[Block]:
     return blocks
 
 
-def _keyboard(
-    article: Article, url: str | None, reason: Reason, t: Translator
-) -> InlineKeyboardMarkup:
+def _keyboard(article: Article, url: str | None, reason: Reason, t: Translator) -> Keyboard:
     first = [
-        InlineKeyboardButton(
+        Button(
             "📄 " + t.gettext("Full text"),
-            callback_data=callbacks.make(callbacks.FULL_TEXT, article.id),
+            callback=callbacks.make(callbacks.FULL_TEXT, article.id),
         )
     ]
     if url:
-        first.append(InlineKeyboardButton("🔗 " + t.gettext("Source"), url=url))
+        first.append(Button("🔗 " + t.gettext("Source"), url=url))
     second = [
-        InlineKeyboardButton(
+        Button(
             "➕ " + t.gettext("More like this"),
-            callback_data=callbacks.make(callbacks.MORE_LIKE, article.id),
+            callback=callbacks.make(callbacks.MORE_LIKE, article.id),
         )
     ]
     stop: tuple[str, str | int] | None = None
@@ -136,8 +134,8 @@ def _keyboard(
         )
         # an id too long for callback_data: better no button than a failed send
         with suppress(ValueError):
-            second.append(InlineKeyboardButton("🔕 " + label, callback_data=callbacks.make(*stop)))
-    return InlineKeyboardMarkup([first, second])
+            second.append(Button("🔕 " + label, callback=callbacks.make(*stop)))
+    return (tuple(first), tuple(second))
 
 
 def render_story(

@@ -9,12 +9,9 @@ from __future__ import annotations
 
 import inspect
 from dataclasses import asdict, is_dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from aiohttp import web
-
-if TYPE_CHECKING:
-    from bot.sandbox.server import Sandbox
 
 OPERATIONS = (
     "inject_message",
@@ -53,7 +50,9 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def control_routes(sandbox: Sandbox) -> list[web.RouteDef]:
+def control_routes(sandbox: object) -> list[web.RouteDef]:
+    """Routes calling the sandbox's control methods by name (OPERATIONS, PROPERTIES)."""
+
     async def handle(request: web.Request) -> web.Response:
         name = request.match_info["operation"]
         if name not in OPERATIONS and name not in PROPERTIES:
