@@ -115,6 +115,10 @@ class DeliveryWorker:
         # Let sends already on the wire finish and be recorded: nothing sent goes unmarked.
         if self._tasks:
             await asyncio.wait(set(self._tasks), timeout=STOP_GRACE_S)
+        # A flush under way holds rows already taken from the buffer: let it write them
+        # before the database closes (else they are sent again after a restart).
+        if self._flusher is not None and not self._flusher.done():
+            await asyncio.wait({self._flusher}, timeout=STOP_GRACE_S)
         await self._flush()
 
     async def idle(self, within_s: float = 30.0) -> bool:

@@ -15,7 +15,12 @@ from typing import Any
 import httpx
 
 from bot.config import Settings
+from bot.ingest.feed_service import FeedAdmin
 from bot.ingest.guard import http_client
+from bot.ingest.previews import PreviewService
+from bot.library import StoryLibrary
+from bot.readers import ReaderService
+from bot.reports import DeliveryReports
 from bot.search.index import reindex
 from bot.search.service import WatchService
 from bot.stories import StoryService
@@ -45,6 +50,11 @@ class Services:
     watches: WatchService
     stories: StoryService
     http: httpx.AsyncClient  # one pool for URL and feed fetching
+    readers: ReaderService
+    library: StoryLibrary
+    reports: DeliveryReports
+    feeds: FeedAdmin
+    previews: PreviewService
     # Rows were queued or released (a publish, /retry, new settings): delivery looks now.
     queued: Signal = field(default_factory=Signal)
 
@@ -67,7 +77,20 @@ async def build_services(settings: Settings) -> Services:
     queued = Signal()
     stories = StoryService(db, on_queued=queued, match_watches=watches.match)
     http = http_client(allow_private=settings.allow_private_urls)
-    return Services(settings, db, TopicCatalog.load(), watches, stories, http, queued)
+    return Services(
+        settings,
+        db,
+        TopicCatalog.load(),
+        watches,
+        stories,
+        http,
+        readers=ReaderService(db, on_released=queued),
+        library=StoryLibrary(db),
+        reports=DeliveryReports(db, on_queued=queued),
+        feeds=FeedAdmin(db),
+        previews=PreviewService(db),
+        queued=queued,
+    )
 
 
 def services(context: Any) -> Services:

@@ -9,7 +9,6 @@ from telegram.ext import ContextTypes
 
 from bot import i18n
 from bot.services import Services, services
-from storage import chats
 
 
 @dataclass(frozen=True)
@@ -35,7 +34,7 @@ async def turn(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Turn:
     chat = update.effective_chat
     user = update.effective_user
     chat_id = chat.id if chat else (user.id if user else 0)
-    stored = await chats.get(found.db, chat_id)
+    stored = await found.readers.get(chat_id)
     locale = i18n.resolve_locale(
         stored.language if stored else None,
         user.language_code if user else None,
@@ -51,8 +50,7 @@ async def record_chat(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if chat is None:
         return
     user = update.effective_user
-    await chats.touch(
-        services(context).db,
+    await services(context).readers.touch(
         chat.id,
         chat_type=chat.type,
         telegram_language=user.language_code if user else None,

@@ -24,6 +24,7 @@ from bot import callbacks
 from bot.i18n import N_, format_datetime
 from bot.ingest import review
 from bot.ingest.feed_options import OptionError, parse_words
+from bot.ingest.feed_service import PUBLISH, REVIEW, Feed, FeedExists
 from bot.ingest.feeds import PollResult, poll_feed
 from bot.ingest.fetch import FetchError, check_destination
 from bot.inputs import parse_id
@@ -31,8 +32,6 @@ from bot.tghtml import escape
 from handlers.admin import admin_turn
 from handlers.common import Turn, turn
 from handlers.ingest import fetch_error_text
-from storage import feeds
-from storage.feeds import Feed
 
 log = logging.getLogger(__name__)
 
@@ -44,8 +43,8 @@ NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 MESSAGE_MAX = 3500  # well under 4096 after escaping: long lists go in several messages
 
 MODES = {
-    feeds.PUBLISH: N_("publishes at once"),
-    feeds.REVIEW: N_("holds stories for review (/drafts)"),
+    PUBLISH: N_("publishes at once"),
+    REVIEW: N_("holds stories for review (/drafts)"),
 }
 
 
@@ -100,7 +99,7 @@ async def list_feeds(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     if found is None:
         return
     tn, message = found
-    stored = await feeds.list_all(tn.services.db)
+    stored = await tn.services.feeds.list_all()
     if not stored:
         await message.reply_text(tn._("No feeds yet. Add one: /feed_add URL [topics…] [review]"))
         return
@@ -210,20 +209,19 @@ async def add_feed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     db = tn.services.db
     interval = options.every_s or tn.services.settings.feed_interval_s
     try:
-        feed = await feeds.add(
-            db,
+        feed = await tn.services.feeds.add(
             url,
             topics=topics,
-            mode=feeds.REVIEW if options.review else feeds.PUBLISH,
+            review=options.review,
             added_by=tn.user_id,
             interval_s=options.every_s,
             backlog=options.backlog,
         )
-    except feeds.FeedExists:
+    except FeedExists:
         await message.reply_text(tn._("This feed is already polled: {url}").format(url=url))
         return
     # Not due for the polling job while this handler polls it: one poll, not two at once.
-    await feeds.poll_now(db, feed.id, now=time.time() + interval)
+    await tn.services.feeds.poll_at(feed.id, time.time() + interval)
 
     async def first_poll() -> None:
         result = await poll_feed(
@@ -251,7 +249,7 @@ async def remove_feed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if feed_id is None:
         await message.reply_text(tn._("Usage: /feed_remove ID (the number from /feeds)"))
         return
-    if await feeds.remove(tn.services.db, feed_id):
+    if await tn.services.feeds.remove(feed_id):
         await message.reply_text(tn._("Feed #{id} removed.").format(id=feed_id))
     else:
         await message.reply_text(tn._("No feed #{id}. See /feeds.").format(id=feed_id))

@@ -35,15 +35,13 @@ from bot.ingest.extract import ExtractError
 from bot.ingest.fetch import MAX_BYTES, FetchError
 from bot.ingest.files import HTML_SUFFIXES, MAX_FILE_BYTES, TEXT_SUFFIXES, FileError
 from bot.ingest.keys import item_keys
+from bot.ingest.previews import Key, Preview
 from bot.inputs import parse_id
 from bot.news.model import Analysis
 from bot.render import render_story
 from bot.stories import Draft, StoryError
 from bot.tghtml import escape
 from handlers.common import Turn, turn
-from storage import previews
-from storage.previews import Preview
-from storage.seen import Key
 
 log = logging.getLogger(__name__)
 
@@ -208,19 +206,7 @@ async def show_preview(tn: Turn, message: Message, draft: Draft, keys: list[Key]
         await message.reply_text(error_text(tn, error))
         return
     topics = draft.topics or analysis.topics
-    preview_id = await previews.add(
-        tn.services.db,
-        chat_id=tn.chat_id,
-        title=draft.title,
-        text=draft.text,
-        url=draft.url,
-        source=draft.source,
-        published=draft.published,
-        topics=topics,
-        keys=keys,
-    )
-    preview = await previews.get(tn.services.db, preview_id)
-    assert preview is not None
+    preview = await tn.services.previews.open(tn.chat_id, draft, topics=topics, keys=keys)
     story = await message.reply_text(story_html(tn, draft, analysis), parse_mode=ParseMode.HTML)
     await story.reply_text(
         control_html(tn, preview),
@@ -324,12 +310,11 @@ async def preview_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         log.warning("non-admin %s pressed a preview button", tn.user_id)
         await query.answer(tn._("Sorry, only the bot's admins can do that."), show_alert=True)
         return
-    db = tn.services.db
     if verb == PUBLISH:
         await _publish(tn, query, preview_id)
         return
     if verb == CANCEL:
-        taken = await previews.take(db, preview_id)
+        taken = await tn.services.previews.take(preview_id)
         if taken is None:
             await _gone(tn, query)
             return
@@ -338,7 +323,7 @@ async def preview_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         )
         await query.answer()
         return
-    preview = await previews.get(db, preview_id)
+    preview = await tn.services.previews.get(preview_id)
     if preview is None:
         await _gone(tn, query)
         return
@@ -351,8 +336,7 @@ async def preview_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
             if topic in preview.topics
             else (*preview.topics, topic)
         )
-        await previews.set_topics(db, preview_id, chosen)
-        preview = await previews.get(db, preview_id) or preview
+        preview = await tn.services.previews.set_topics(preview_id, chosen) or preview
     keyboard = main_keyboard(tn, preview) if verb == BACK else topics_keyboard(tn, preview)
     await _edit(query, control_html(tn, preview), keyboard)
     await query.answer()  # last: a test (or a user) sees the answer after the edit
@@ -360,7 +344,7 @@ async def preview_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 
 async def _publish(tn: Turn, query: Any, preview_id: int) -> None:
     db = tn.services.db
-    preview = await previews.get(db, preview_id)
+    preview = await tn.services.previews.get(preview_id)
     if preview is None:
         await _gone(tn, query)
         return
@@ -368,7 +352,7 @@ async def _publish(tn: Turn, query: Any, preview_id: int) -> None:
         await query.answer(tn._("Choose at least one topic first."), show_alert=True)
         return
     # Taken out first: a second tap finds nothing instead of publishing twice.
-    taken = await previews.take(db, preview_id)
+    taken = await tn.services.previews.take(preview_id)
     if taken is None:
         await _gone(tn, query)
         return
@@ -383,7 +367,7 @@ async def _publish(tn: Turn, query: Any, preview_id: int) -> None:
     try:
         published = await store.publish_once(db, tn.services.stories, draft, keys=list(taken.keys))
     except BaseException:
-        await previews.put_back(db, taken)  # still there to try again
+        await tn.services.previews.put_back(taken)  # still there to try again
         raise
     if published is None:
         text = await already_text(tn, taken.keys) or tn._("Already published.")

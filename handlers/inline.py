@@ -20,7 +20,6 @@ from bot.render.text import one_line, trim
 from bot.search.engine import MAX_OFFSET, Status, search
 from handlers import results
 from handlers.common import Turn, turn
-from storage import articles
 
 PAGE_SIZE = 20  # Telegram takes up to 50; each result carries a whole story message
 LATEST_MAX = 100  # an empty query pages through this many of the newest stories
@@ -58,12 +57,12 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     if page is None or page.status is not Status.OK:
         # Nothing to search for (empty, or only filters/symbols): the newest stories.
         if offset < LATEST_MAX:
-            newest = await articles.latest(tn.services.db, limit=offset + PAGE_SIZE + 1)
+            newest = await tn.services.library.latest(limit=offset + PAGE_SIZE + 1)
             found = [(a, a.text) for a in newest[offset : offset + PAGE_SIZE]]
             has_more = len(newest) > offset + PAGE_SIZE and offset + PAGE_SIZE < LATEST_MAX
     else:
         for hit in page.hits:
-            article = await articles.get(tn.services.db, hit.article_id)
+            article = await tn.services.library.get(hit.article_id)
             if article is not None:
                 found.append((article, hit.snippet.text))
         has_more = page.has_more

@@ -22,7 +22,6 @@ from bot.search.query import Note, NoteKind
 from bot.search.snippet import ELLIPSIS, Snippet
 from bot.tghtml import escape
 from handlers.common import Turn
-from storage import chats
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +39,7 @@ EXAMPLES = (
 
 
 async def reader_timezone(tn: Turn) -> str:
-    chat = await chats.get(tn.services.db, tn.chat_id)
+    chat = await tn.services.readers.get(tn.chat_id)
     return (chat.timezone if chat else None) or tn.services.settings.timezone
 
 

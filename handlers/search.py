@@ -24,7 +24,6 @@ from bot.search.engine import MAX_OFFSET, SearchPage, Status, search
 from bot.tghtml import MAX_ENTITIES, escape, parse
 from handlers import results
 from handlers.common import Turn, pattern, turn
-from storage import articles, search_keys
 
 PAGE_SIZE = 5
 MARK_CAPS = (None, 6, 3, 1, 0)  # marks per title and per snippet, tried in turn
@@ -84,13 +83,13 @@ async def answer_search(
         body = escape(" ".join([text, *notes]))
         keyboard = None
         if page_number > 0:
-            key = await search_keys.save(tn.services.db, query)
+            key = await tn.services.library.save_query(query)
             keyboard = results.page_keyboard(tn, key, page_number, False)
         return body, keyboard
     tz = await results.reader_timezone(tn)
     keyboard = None
     if page.has_more or page_number > 0:
-        key = await search_keys.save(tn.services.db, query)
+        key = await tn.services.library.save_query(query)
         keyboard = results.page_keyboard(tn, key, page_number, page.has_more)
     return page_text(tn, page, query, tz=tz), keyboard
 
@@ -113,7 +112,7 @@ async def search_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     tn = await turn(update, context)
     number, _, key = parsed.arg.partition(":")
     page = parse_number(number, low=0, high=MAX_OFFSET // PAGE_SIZE + 1)
-    stored = await search_keys.load(tn.services.db, key) if page is not None else None
+    stored = await tn.services.library.load_query(key) if page is not None else None
     if stored is None or page is None:
         await query.answer(tn._("This search is too old. Send /search again."), show_alert=True)
         return
@@ -147,9 +146,7 @@ async def latest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                 text = tn._("No topic “{wanted}”. See /topics for the list.").format(wanted=shown)
             await message.reply_text(text)
             return
-    found = await articles.latest(
-        tn.services.db, topic=topic.id if topic else None, limit=LATEST_COUNT
-    )
+    found = await tn.services.library.latest(topic=topic.id if topic else None, limit=LATEST_COUNT)
     if not found:
         text = (
             tn._("No stories on “{topic}” yet.").format(topic=topic.name(tn.locale))
@@ -178,7 +175,7 @@ async def send_article(update: Update, context: ContextTypes.DEFAULT_TYPE, wante
     if article_id is None:
         await message.reply_text(tn._("Which story? For example: /article 12"))
         return
-    article = await articles.get(tn.services.db, article_id)
+    article = await tn.services.library.get(article_id)
     if article is None:
         await message.reply_text(tn._("There is no story №{id}.").format(id=article_id))
         return

@@ -13,8 +13,8 @@ from telegram.error import BadRequest
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import callbacks
+from bot.readers import Chat
 from handlers.common import Turn, pattern, turn
-from storage import chats
 
 DIGEST_TIMES = ("07:00", "08:00", "12:00", "18:00", "21:00")
 QUIET_PRESETS = (None, ("22:00", "07:00"), ("23:00", "08:00"))
@@ -37,7 +37,7 @@ def _quiet_value(preset: tuple[str, str] | None) -> str:
     return "off" if preset is None else (preset[0] + preset[1]).replace(":", "")
 
 
-def render(tn: Turn, chat: chats.Chat) -> tuple[str, InlineKeyboardMarkup]:
+def render(tn: Turn, chat: Chat) -> tuple[str, InlineKeyboardMarkup]:
     tz = chat.timezone or tn.services.settings.timezone
     quiet = (chat.quiet_start, chat.quiet_end) if chat.quiet_start and chat.quiet_end else None
     if chat.mode == "digest":
@@ -88,7 +88,7 @@ async def settings(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if message is None:
         return
     tn = await turn(update, context)
-    chat = await chats.get(tn.services.db, tn.chat_id)
+    chat = await tn.services.readers.get(tn.chat_id)
     if chat is None:
         return
     text, keyboard = render(tn, chat)
@@ -123,12 +123,11 @@ async def settings_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     if wanted is None:
         await query.answer()
         return
-    await chats.update_settings(tn.services.db, tn.chat_id, **wanted)
-    chat = await chats.get(tn.services.db, tn.chat_id)
+    # Rows held for a mode or quiet hours may be due now: the service wakes delivery.
+    chat = await tn.services.readers.update_settings(tn.chat_id, **wanted)
     await query.answer(tn._("Saved."))
     if chat is None:
         return
-    tn.services.queued()  # rows held for a mode or quiet hours may be due now
     text, keyboard = render(tn, chat)
     try:
         await query.edit_message_text(text, reply_markup=keyboard)

@@ -11,7 +11,6 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Cont
 from bot import callbacks, i18n
 from bot.tghtml import escape
 from handlers.common import pattern, turn
-from storage import chats
 
 LANGUAGE_NAMES = {"uk": "Українська", "en": "English"}
 
@@ -88,7 +87,7 @@ async def language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     tn = await turn(update, context)
     wanted = (context.args or [""])[0].lower()
     if wanted in i18n.SUPPORTED:
-        await chats.set_language(tn.services.db, tn.chat_id, wanted)
+        await tn.services.readers.set_language(tn.chat_id, wanted)
         t = i18n.translator(wanted)
         await update.effective_message.reply_text(t.gettext("Language set: English"))
         return
@@ -103,7 +102,7 @@ async def language_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     if query is None or parsed is None or parsed.arg not in i18n.SUPPORTED:
         return
     tn = await turn(update, context)
-    await chats.set_language(tn.services.db, tn.chat_id, parsed.arg)
+    await tn.services.readers.set_language(tn.chat_id, parsed.arg)
     t = i18n.translator(parsed.arg)
     await query.answer()
     await query.edit_message_text(t.gettext("Language set: English"))

@@ -15,7 +15,6 @@ from bot.inputs import parse_id
 from bot.stats_chart import deliveries_chart
 from handlers.admin import admin_turn
 from handlers.common import Turn
-from storage import outbox, subscriptions
 
 CHART_DAYS = 3
 RECENT_STORIES = 5
@@ -28,9 +27,9 @@ def _seconds(tn: Turn, seconds: float | None) -> str:
 
 
 async def report(tn: Turn) -> str:
-    db = tn.services.db
+    reports = tn.services.reports
     lines = [tn._("Recent stories: queued / sent / failed / blocked, time to deliver")]
-    for entry in await outbox.stats(db, limit=RECENT_STORIES):
+    for entry in await reports.recent(limit=RECENT_STORIES):
         c = entry.counts
         queued = sum(c.values())
         lines.append(
@@ -41,12 +40,12 @@ async def report(tn: Turn) -> str:
         )
     if len(lines) == 1:
         lines.append(tn._("No stories yet."))
-    reasons = await outbox.failure_reasons(db)
+    reasons = await reports.failure_reasons()
     if reasons:
         lines += ["", tn._("Failed messages (retry with /retry [story id]):")]
         lines += [f"{n} × {reason[:120]}" for reason, n in reasons]
     lines += ["", tn._("Subscribers per topic:")]
-    by_topic = await subscriptions.count_by_topic(db)
+    by_topic = await reports.readers_per_topic()
     for topic_id, n in sorted(by_topic.items(), key=lambda item: -item[1]):
         topic = tn.services.topics.get(topic_id)
         lines.append(f"{topic.name(tn.locale) if topic else topic_id}: {n}")
@@ -63,7 +62,7 @@ async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await message.reply_text(await report(tn))
     until = time.time()
     since = until - CHART_DAYS * 86400
-    per_hour = await outbox.sent_per_hour(tn.services.db, since=since)
+    per_hour = await tn.services.reports.sent_per_hour(since=since)
     png = await asyncio.to_thread(
         deliveries_chart,
         per_hour,
@@ -87,8 +86,7 @@ async def retry(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if args and article_id is None:
         await message.reply_text(tn._("Usage: /retry [story id]"))
         return
-    count = await outbox.retry_failed(tn.services.db, article_id=article_id)
-    tn.services.queued()
+    count = await tn.services.reports.retry_failed(article_id=article_id)
     await message.reply_text(
         tn.t.ngettext(
             "{n} failed message queued again.", "{n} failed messages queued again.", count

@@ -15,7 +15,6 @@ from bot.search.similar import more_like
 from bot.tghtml import escape
 from handlers import results
 from handlers.common import pattern, turn
-from storage import articles
 
 
 async def story_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -25,7 +24,7 @@ async def story_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     if query is None or parsed is None or article_id is None:
         return  # a forged button: bot.updates answers it as expired
     tn = await turn(update, context)
-    article = await articles.get(tn.services.db, article_id)
+    article = await tn.services.library.get(article_id)
     if article is None:
         await query.answer(tn._("This story is no longer available."), show_alert=True)
         return

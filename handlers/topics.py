@@ -16,17 +16,15 @@ from bot import callbacks
 from bot.inputs import parse_id
 from bot.render.text import one_line, trim
 from bot.search.query import parse
-from bot.search.service import MAX_PER_CHAT, MAX_QUERY_CHARS, AddStatus
+from bot.search.service import MAX_PER_CHAT, MAX_QUERY_CHARS, AddStatus, Watch
 from handlers.common import Turn, pattern, turn
-from storage import subscriptions
-from storage.watches import Watch
 
 LIST_ACTIONS = (callbacks.SUBSCRIBE, callbacks.UNSUBSCRIBE, callbacks.UNWATCH)
 WATCH_LABEL_MAX = 40
 
 
 async def topics_keyboard(tn: Turn) -> InlineKeyboardMarkup:
-    followed = set(await subscriptions.topics_of(tn.services.db, tn.chat_id))
+    followed = set(await tn.services.readers.topics_of(tn.chat_id))
     rows = []
     for topic in tn.services.topics:
         if topic.id in followed:
@@ -73,10 +71,10 @@ async def topic_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         return
     name = topic.name(tn.locale)
     if parsed.action == callbacks.SUBSCRIBE:
-        await subscriptions.add(tn.services.db, tn.chat_id, topic.id)
+        await tn.services.readers.follow(tn.chat_id, topic.id)
         await query.answer(tn._("You follow: {topic}").format(topic=name))
     else:
-        await subscriptions.remove(tn.services.db, tn.chat_id, topic.id)
+        await tn.services.readers.unfollow(tn.chat_id, topic.id)
         await query.answer(tn._("You no longer follow: {topic}").format(topic=name))
     # Under /topics or /mysubs the list updates; under a story only the answer is needed.
     await _refresh_list(tn, query.message)
@@ -173,12 +171,12 @@ async def _change(update: Update, context: ContextTypes.DEFAULT_TYPE, *, follow:
         return
     name = topic.name(tn.locale)
     if follow:
-        added = await subscriptions.add(tn.services.db, tn.chat_id, topic.id)
+        added = await tn.services.readers.follow(tn.chat_id, topic.id)
         text = (
             tn._("You follow: {topic}") if added else tn._("You already follow: {topic}")
         ).format(topic=name)
     else:
-        removed = await subscriptions.remove(tn.services.db, tn.chat_id, topic.id)
+        removed = await tn.services.readers.unfollow(tn.chat_id, topic.id)
         text = (
             tn._("You no longer follow: {topic}")
             if removed
@@ -236,7 +234,7 @@ async def _unwatch(tn: Turn, wanted: str) -> bool:
 
 async def subscriptions_message(tn: Turn) -> tuple[str, InlineKeyboardMarkup | None]:
     """/mysubs: topics (toggle buttons) and keyword watches (a remove button each)."""
-    followed = await subscriptions.topics_of(tn.services.db, tn.chat_id)
+    followed = await tn.services.readers.topics_of(tn.chat_id)
     watches = await tn.services.watches.of_chat(tn.chat_id)
     if not followed and not watches:
         return tn._("You follow nothing yet. See /topics, or /subscribe with words to watch."), None

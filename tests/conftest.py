@@ -1,8 +1,13 @@
 import os
+from collections.abc import AsyncIterator
+from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, settings
 
-os.environ.setdefault("PTB_TIMEDELTA", "true")
+os.environ.setdefault("PTB_TIMEDELTA", "true")  # before telegram is imported
+
+from bot.harness import LocalBot
 
 # Shared 2-core machines: no per-example deadline (speed is for benchmarks), and a
 # repeatable example sequence under CI so a red build can be reproduced.
@@ -11,3 +16,15 @@ settings.register_profile(
     "ci", deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
 )
 settings.load_profile("ci" if os.environ.get("CI", "").lower() == "true" else "default")
+
+
+@pytest.fixture
+async def local(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[LocalBot]:
+    """The real bot against its own sandbox, on a fresh database. A test module may set
+    LOCAL_SETTINGS (Settings overrides, e.g. allow_private_urls) and LOCAL_LIMITS = False
+    (no flood limits: for readers who send commands back to back)."""
+    settings = getattr(request.module, "LOCAL_SETTINGS", {})
+    async with LocalBot(tmp_path / "bot.db", **settings) as running:
+        if not getattr(request.module, "LOCAL_LIMITS", True):
+            running.sandbox.set_limits(False)
+        yield running

@@ -2,20 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
-import pytest
-
 from bot.harness import ADMIN_ID, LocalBot
 from storage import chats
 from tests.e2e import STORY, say, stories
-
-
-@pytest.fixture
-async def local(tmp_path: Path) -> AsyncIterator[LocalBot]:
-    async with LocalBot(tmp_path / "bot.db") as running:
-        yield running
 
 
 def button_data(markup: dict | None) -> list[str]:

@@ -13,12 +13,6 @@ from storage import chats, outbox
 from tests.e2e import STORY, say, stories
 
 
-@pytest.fixture
-async def local(tmp_path: Path):
-    async with LocalBot(tmp_path / "bot.db") as running:
-        yield running
-
-
 async def test_start_help_and_command_menu(local: LocalBot) -> None:
     reply = await say(local.sandbox, 10, "/start")
     assert "/subscribe" in reply.text and reply.parse_mode == "HTML"

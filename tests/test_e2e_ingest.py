@@ -3,7 +3,7 @@ real bot over the sandbox, pages and feeds from a local site on loopback."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -86,10 +86,7 @@ def site() -> Iterator[Site]:
     server.stop()
 
 
-@pytest.fixture
-async def local(tmp_path: Path) -> AsyncIterator[LocalBot]:
-    async with LocalBot(tmp_path / "bot.db", allow_private_urls=True) as running:
-        yield running
+LOCAL_SETTINGS = {"allow_private_urls": True}  # the test site is on 127.0.0.1
 
 
 def buttons(message: SentMessage) -> dict[str, str]:

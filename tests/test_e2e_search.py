@@ -4,7 +4,6 @@ watches delivered and removed — the real bot against the sandbox."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -27,13 +26,9 @@ IRAN_STORY = (
 CITIES = ("Києві", "Львові", "Одесі", "Харкові", "Дніпрі", "Полтаві", "Черкасах", "Ужгороді")
 
 
-@pytest.fixture
-async def local(tmp_path: Path):
-    async with LocalBot(tmp_path / "bot.db") as running:
-        # A reader here sends commands back to back; flood limits are tested elsewhere
-        # and would only add retry waits (settle() does not wait for a retry).
-        running.sandbox.set_limits(False)
-        yield running
+# A reader here sends commands back to back; flood limits are tested elsewhere and
+# would only add retry waits (settle() does not wait for a retry).
+LOCAL_LIMITS = False
 
 
 async def seed(local: LocalBot, count: int) -> list[int]:
