@@ -58,7 +58,7 @@ class DeliveryStats:
 
 def backoff(attempts: int, base_s: float = BACKOFF_BASE_S) -> float:
     """Exponential with jitter, so retries of many chats do not arrive together."""
-    return random.uniform(0.5, 1.0) * min(BACKOFF_MAX_S, base_s * 2**attempts)
+    return random.uniform(0.5, 1.0) * min(BACKOFF_MAX_S, base_s * 2.0**attempts)
 
 
 class DeliveryWorker:

@@ -9,7 +9,7 @@ import logging
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import asdict
-from typing import Any
+from typing import Any, TypeVar
 
 from aiohttp import web
 
@@ -21,6 +21,8 @@ from bot.sandbox.limits import RateLimiter
 from bot.sandbox.methods import BotApi, closing_sleep
 from bot.sandbox.params import Params, Upload
 from bot.sandbox.state import Chat, SentMessage, State, chat_type_for
+
+T = TypeVar("T")
 
 log = logging.getLogger(__name__)
 
@@ -326,9 +328,9 @@ class Sandbox:
     # A plain `timeout` argument reads best in tests, hence the noqa.
     async def wait_until(
         self,
-        predicate: Callable[[], Any],
+        predicate: Callable[[], T | None],
         timeout: float = 5.0,  # noqa: ASYNC109
-    ) -> Any:
+    ) -> T:
         """Wait until predicate() is truthy and return its value; TimeoutError if not.
 
         Re-checked on every sandbox change and at least every 50 ms (for

@@ -17,6 +17,8 @@ from storage.articles import WatchRecipient
 from storage.db import Database
 from storage.watches import Watch
 
+__all__ = ["MAX_PER_CHAT", "MAX_QUERY_CHARS", "AddResult", "AddStatus", "Watch", "WatchService"]
+
 MAX_PER_CHAT = 20
 MAX_QUERY_CHARS = 200
 
