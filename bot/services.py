@@ -88,7 +88,7 @@ async def build_services(settings: Settings) -> Services:
         library=StoryLibrary(db),
         reports=DeliveryReports(db, on_queued=queued),
         feeds=FeedAdmin(db),
-        previews=PreviewService(db),
+        previews=PreviewService(db, stories),
         queued=queued,
     )
 

@@ -35,7 +35,7 @@ from bot.ingest.extract import ExtractError
 from bot.ingest.fetch import MAX_BYTES, FetchError
 from bot.ingest.files import HTML_SUFFIXES, MAX_FILE_BYTES, TEXT_SUFFIXES, FileError
 from bot.ingest.keys import item_keys
-from bot.ingest.previews import Key, Preview
+from bot.ingest.previews import Key, Preview, ReviewStatus, Seen
 from bot.inputs import parse_id
 from bot.news.model import Analysis
 from bot.render import render_story
@@ -183,7 +183,10 @@ async def push_forward(
 
 
 async def already_text(tn: Turn, keys: list[Key] | tuple[Key, ...]) -> str | None:
-    earlier = await store.already(tn.services.db, keys)
+    return earlier_text(tn, await store.already(tn.services.db, keys))
+
+
+def earlier_text(tn: Turn, earlier: Seen | None) -> str | None:
     if earlier is None:
         return None
     if earlier.article_id is None:
@@ -310,12 +313,12 @@ async def preview_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         log.warning("non-admin %s pressed a preview button", tn.user_id)
         await query.answer(tn._("Sorry, only the bot's admins can do that."), show_alert=True)
         return
+    review = tn.services.previews
     if verb == PUBLISH:
         await _publish(tn, query, preview_id)
         return
     if verb == CANCEL:
-        taken = await tn.services.previews.take(preview_id)
-        if taken is None:
+        if (await review.cancel(preview_id)).status is ReviewStatus.GONE:
             await _gone(tn, query)
             return
         await _edit(
@@ -323,54 +326,33 @@ async def preview_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         )
         await query.answer()
         return
-    preview = await tn.services.previews.get(preview_id)
+    if verb == TOGGLE:
+        result = await review.toggle_topic(preview_id, topic, known=tn.services.topics)
+        if result.status is ReviewStatus.UNKNOWN_TOPIC:
+            await query.answer(tn._("This topic no longer exists."), show_alert=True)
+            return
+        preview = result.preview
+    else:
+        preview = await review.get(preview_id)
     if preview is None:
         await _gone(tn, query)
         return
-    if verb == TOGGLE:
-        if topic not in tn.services.topics:
-            await query.answer(tn._("This topic no longer exists."), show_alert=True)
-            return
-        chosen = (
-            tuple(t for t in preview.topics if t != topic)
-            if topic in preview.topics
-            else (*preview.topics, topic)
-        )
-        preview = await tn.services.previews.set_topics(preview_id, chosen) or preview
     keyboard = main_keyboard(tn, preview) if verb == BACK else topics_keyboard(tn, preview)
     await _edit(query, control_html(tn, preview), keyboard)
     await query.answer()  # last: a test (or a user) sees the answer after the edit
 
 
 async def _publish(tn: Turn, query: Any, preview_id: int) -> None:
-    db = tn.services.db
-    preview = await tn.services.previews.get(preview_id)
-    if preview is None:
+    result = await tn.services.previews.publish(preview_id)
+    if result.status is ReviewStatus.GONE:
         await _gone(tn, query)
         return
-    if not preview.topics:
+    if result.status is ReviewStatus.NO_TOPICS:
         await query.answer(tn._("Choose at least one topic first."), show_alert=True)
         return
-    # Taken out first: a second tap finds nothing instead of publishing twice.
-    taken = await tn.services.previews.take(preview_id)
-    if taken is None:
-        await _gone(tn, query)
-        return
-    draft = Draft(
-        text=taken.text,
-        title=taken.title,
-        url=taken.url,
-        source=taken.source,
-        published=taken.published,
-        topics=taken.topics,
-    )
-    try:
-        published = await store.publish_once(db, tn.services.stories, draft, keys=list(taken.keys))
-    except BaseException:
-        await tn.services.previews.put_back(taken)  # still there to try again
-        raise
-    if published is None:
-        text = await already_text(tn, taken.keys) or tn._("Already published.")
+    published = result.published
+    if published is None:  # ALREADY: taken in meanwhile by another path
+        text = earlier_text(tn, result.earlier) or tn._("Already published.")
         await _edit(query, escape(text))
         await query.answer()
         return
