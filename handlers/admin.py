@@ -13,17 +13,9 @@ from telegram.ext import BaseHandler, CommandHandler, ContextTypes, MessageHandl
 
 from bot.stories import Draft, StoryError
 from handlers import ingest
-from handlers.common import Turn, turn
+from handlers.common import Turn, refused, turn
 
 log = logging.getLogger(__name__)
-
-
-async def refuse_unless_admin(tn: Turn, message: Message, command: str) -> bool:
-    if tn.is_admin:
-        return False
-    log.warning("non-admin %s tried /%s", tn.user_id, command)
-    await message.reply_text(tn._("Sorry, only the bot's admins can do that."))
-    return True
 
 
 async def admin_turn(
@@ -34,7 +26,7 @@ async def admin_turn(
     if message is None:
         return None
     tn = await turn(update, context)
-    if await refuse_unless_admin(tn, message, command):
+    if await refused(tn, update, f"/{command}"):
         return None
     return tn, message
 

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import functools
+import logging
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
+from typing import Any
 
 from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot import i18n
 from bot.services import Services, services
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -57,6 +63,31 @@ async def record_chat(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     )
 
 
-def pattern(*actions: str) -> str:
-    """A CallbackQueryHandler pattern for callback data of these actions (bot.callbacks)."""
-    return rf"^({'|'.join(actions)}):"
+Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
+
+
+async def refused(tn: Turn, update: Update, what: str) -> bool:
+    """True (and a polite refusal, logged) when the user is not an admin."""
+    if tn.is_admin:
+        return False
+    log.warning("non-admin %s tried %s", tn.user_id, what)
+    refusal = tn._("Sorry, only the bot's admins can do that.")
+    if update.callback_query is not None:
+        await update.callback_query.answer(refusal, show_alert=True)
+    elif update.effective_message is not None:
+        await update.effective_message.reply_text(refusal)
+    return True
+
+
+def admin_only(what: str) -> Callable[[Handler], Handler]:
+    """Guard a command or button handler: only admins get through (one rule for both)."""
+
+    def guard(handler: Handler) -> Handler:
+        @functools.wraps(handler)
+        async def guarded(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+            if not await refused(await turn(update, context), update, what):
+                await handler(update, context)
+
+        return guarded
+
+    return guard

@@ -20,7 +20,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
 
-from bot import callbacks
+from bot.callbacks import FeedDraftAction
 from bot.i18n import N_, format_datetime
 from bot.ingest import review
 from bot.ingest.feed_options import OptionError, parse_words
@@ -30,13 +30,12 @@ from bot.ingest.fetch import FetchError, check_destination
 from bot.inputs import parse_id
 from bot.tghtml import escape
 from handlers.admin import admin_turn
-from handlers.common import Turn, turn
+from handlers.common import Turn, admin_only, turn
 from handlers.ingest import fetch_error_text
 
 log = logging.getLogger(__name__)
 
 REVIEW_PUBLISH, REVIEW_DROP = "rp", "rd"
-REVIEW_PATTERN = rf"^{callbacks.PREVIEW}:({REVIEW_PUBLISH}|{REVIEW_DROP}):"
 DRAFTS_SHOWN = 20
 TITLE_MAX = 80
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
@@ -279,11 +278,11 @@ async def drafts_view(tn: Turn) -> tuple[str, InlineKeyboardMarkup | None]:
             [
                 InlineKeyboardButton(
                     "✅ " + tn._("Publish #{id}").format(id=item.id),
-                    callback_data=callbacks.make(callbacks.PREVIEW, f"{REVIEW_PUBLISH}:{item.id}"),
+                    callback_data=FeedDraftAction(REVIEW_PUBLISH, item.id).pack(),
                 ),
                 InlineKeyboardButton(
                     "🗑 " + tn._("Drop #{id}").format(id=item.id),
-                    callback_data=callbacks.make(callbacks.PREVIEW, f"{REVIEW_DROP}:{item.id}"),
+                    callback_data=FeedDraftAction(REVIEW_DROP, item.id).pack(),
                 ),
             ]
         )
@@ -302,20 +301,14 @@ async def list_drafts(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     )
 
 
+@admin_only("a feed draft button")
 async def review_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
-    parsed = callbacks.parse(query.data if query else None)
-    if query is None or parsed is None:
-        return
-    verb, _, id_text = parsed.arg.partition(":")
-    draft_id = parse_id(id_text)
-    if draft_id is None:
+    parsed = FeedDraftAction.unpack(query.data if query else None)
+    if query is None or parsed is None or parsed.verb not in (REVIEW_PUBLISH, REVIEW_DROP):
         return  # a forged button: bot.updates answers it as expired
+    verb, draft_id = parsed.verb, parsed.draft_id
     tn = await turn(update, context)
-    if not tn.is_admin:
-        log.warning("non-admin %s pressed a review button", tn.user_id)
-        await query.answer(tn._("Sorry, only the bot's admins can do that."), show_alert=True)
-        return
     if verb == REVIEW_PUBLISH:
         published = await review.publish(tn.services.db, tn.services.stories, draft_id)
         if published is None:
@@ -354,5 +347,5 @@ def handlers() -> list[BaseHandler[Any, Any, Any]]:
         CommandHandler("feed_add", add_feed),
         CommandHandler("feed_remove", remove_feed),
         CommandHandler("drafts", list_drafts),
-        CallbackQueryHandler(review_button, pattern=REVIEW_PATTERN),
+        CallbackQueryHandler(review_button, pattern=FeedDraftAction.pattern()),
     ]

@@ -26,7 +26,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
-from bot import callbacks
+from bot.callbacks import PreviewAction
 from bot.domain import Article, Reason, ReasonKind
 from bot.i18n import N_
 from bot.ingest import store
@@ -36,18 +36,17 @@ from bot.ingest.fetch import MAX_BYTES, FetchError
 from bot.ingest.files import HTML_SUFFIXES, MAX_FILE_BYTES, TEXT_SUFFIXES, FileError
 from bot.ingest.keys import item_keys
 from bot.ingest.previews import Key, Preview, ReviewStatus, Seen
-from bot.inputs import parse_id
 from bot.news.model import Analysis
 from bot.render import render_story
 from bot.stories import Draft, StoryError
 from bot.tghtml import escape
-from handlers.common import Turn, turn
+from handlers.common import Turn, admin_only, turn
 
 log = logging.getLogger(__name__)
 
 # Verbs after "pv:"; the review queue (handlers.feeds) uses "rp" / "rd".
 PUBLISH, TOPICS, TOGGLE, BACK, CANCEL = "pub", "top", "tog", "back", "x"
-PREVIEW_PATTERN = rf"^{callbacks.PREVIEW}:({PUBLISH}|{TOPICS}|{TOGGLE}|{BACK}|{CANCEL}):"
+VERBS = frozenset({PUBLISH, TOPICS, TOGGLE, BACK, CANCEL})
 
 FETCH_ERRORS = {
     "bad_scheme": N_("Only http:// and https:// links can be fetched."),
@@ -256,10 +255,8 @@ def control_html(tn: Turn, preview: Preview) -> str:
     )
 
 
-def _data(verb: str, preview_id: int, extra: str = "") -> str:
-    return callbacks.make(
-        callbacks.PREVIEW, f"{verb}:{preview_id}" + (f":{extra}" if extra else "")
-    )
+def _data(verb: str, preview_id: int, topic: str = "") -> str:
+    return PreviewAction(verb, preview_id, topic).pack()
 
 
 def main_keyboard(tn: Turn, preview: Preview) -> InlineKeyboardMarkup:
@@ -298,21 +295,14 @@ def topics_keyboard(tn: Turn, preview: Preview) -> InlineKeyboardMarkup:
 # Buttons -----------------------------------------------------------------------------
 
 
+@admin_only("a preview button")
 async def preview_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
-    parsed = callbacks.parse(query.data if query else None)
-    if query is None or parsed is None:
-        return
-    verb, _, rest = parsed.arg.partition(":")
-    id_text, _, topic = rest.partition(":")
-    preview_id = parse_id(id_text)
-    if preview_id is None:
+    parsed = PreviewAction.unpack(query.data if query else None)
+    if query is None or parsed is None or parsed.verb not in VERBS:
         return  # a forged button: bot.updates answers it as expired
+    verb, preview_id, topic = parsed.verb, parsed.preview_id, parsed.topic
     tn = await turn(update, context)
-    if not tn.is_admin:
-        log.warning("non-admin %s pressed a preview button", tn.user_id)
-        await query.answer(tn._("Sorry, only the bot's admins can do that."), show_alert=True)
-        return
     review = tn.services.previews
     if verb == PUBLISH:
         await _publish(tn, query, preview_id)
@@ -386,4 +376,4 @@ async def _edit(query: Any, html: str, keyboard: InlineKeyboardMarkup | None = N
 
 
 def handlers() -> list[BaseHandler[Any, Any, Any]]:
-    return [CallbackQueryHandler(preview_button, pattern=PREVIEW_PATTERN)]
+    return [CallbackQueryHandler(preview_button, pattern=PreviewAction.pattern())]

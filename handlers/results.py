@@ -12,7 +12,7 @@ from datetime import datetime
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot import callbacks
+from bot.callbacks import ResultsPage
 from bot.domain import Article, Reason, ReasonKind
 from bot.i18n import N_, format_date
 from bot.render import Rendered, render_full_text, render_story
@@ -137,14 +137,14 @@ def page_keyboard(tn: Turn, key: str, page: int, has_more: bool) -> InlineKeyboa
         row.append(
             InlineKeyboardButton(
                 "◀️ " + tn._("Previous"),
-                callback_data=callbacks.make(callbacks.SEARCH_PAGE, f"{page - 1}:{key}"),
+                callback_data=ResultsPage(page - 1, key).pack(),
             )
         )
     if has_more:
         row.append(
             InlineKeyboardButton(
                 tn._("Next") + " ▶️",
-                callback_data=callbacks.make(callbacks.SEARCH_PAGE, f"{page + 1}:{key}"),
+                callback_data=ResultsPage(page + 1, key).pack(),
             )
         )
     return InlineKeyboardMarkup([row]) if row else None

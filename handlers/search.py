@@ -17,13 +17,13 @@ from telegram.ext import (
     filters,
 )
 
-from bot import callbacks
-from bot.inputs import parse_id, parse_number
+from bot.callbacks import ResultsPage
+from bot.inputs import parse_id
 from bot.markup import markup
 from bot.search.engine import MAX_OFFSET, SearchPage, Status, search
 from bot.tghtml import MAX_ENTITIES, escape, parse
 from handlers import results
-from handlers.common import Turn, pattern, turn
+from handlers.common import Turn, turn
 
 PAGE_SIZE = 5
 MARK_CAPS = (None, 6, 3, 1, 0)  # marks per title and per snippet, tried in turn
@@ -106,13 +106,12 @@ async def search_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 async def search_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A next/previous button: the same message shows the other page."""
     query = update.callback_query
-    parsed = callbacks.parse(query.data if query else None)
+    parsed = ResultsPage.unpack(query.data if query else None)
     if query is None or parsed is None:
         return
     tn = await turn(update, context)
-    number, _, key = parsed.arg.partition(":")
-    page = parse_number(number, low=0, high=MAX_OFFSET // PAGE_SIZE + 1)
-    stored = await tn.services.library.load_query(key) if page is not None else None
+    page = parsed.page if parsed.page <= MAX_OFFSET // PAGE_SIZE + 1 else None
+    stored = await tn.services.library.load_query(parsed.key) if page is not None else None
     if stored is None or page is None:
         await query.answer(tn._("This search is too old. Send /search again."), show_alert=True)
         return
@@ -203,5 +202,5 @@ def handlers() -> list[BaseHandler[Any, Any, Any]]:
         CommandHandler("latest", latest),
         CommandHandler("article", article_command),
         MessageHandler(filters.COMMAND & filters.Regex(ARTICLE_COMMAND), article_link),
-        CallbackQueryHandler(search_page, pattern=pattern(callbacks.SEARCH_PAGE)),
+        CallbackQueryHandler(search_page, pattern=ResultsPage.pattern()),
     ]

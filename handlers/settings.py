@@ -12,9 +12,9 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
 
-from bot import callbacks
+from bot.callbacks import Setting
 from bot.readers import Chat
-from handlers.common import Turn, pattern, turn
+from handlers.common import Turn, turn
 
 DIGEST_TIMES = ("07:00", "08:00", "12:00", "18:00", "21:00")
 QUIET_PRESETS = (None, ("22:00", "07:00"), ("23:00", "08:00"))
@@ -26,7 +26,7 @@ def _button(label: str, data: str, chosen: bool) -> InlineKeyboardButton:
 
 
 def _data(field: str, value: str) -> str:
-    return callbacks.make(callbacks.SETTINGS, f"{field}:{value}")
+    return Setting(field, value).pack()
 
 
 def _quiet_label(tn: Turn, preset: tuple[str, str] | None) -> str:
@@ -114,12 +114,11 @@ def changes(field: str, value: str, zones: tuple[str, ...]) -> dict[str, str | N
 
 async def settings_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
-    parsed = callbacks.parse(query.data if query else None)
+    parsed = Setting.unpack(query.data if query else None)
     if query is None or parsed is None:
         return
     tn = await turn(update, context)
-    field, _, value = parsed.arg.partition(":")
-    wanted = changes(field, value, _zones(tn))
+    wanted = changes(parsed.name, parsed.value, _zones(tn))
     if wanted is None:
         await query.answer()
         return
@@ -139,5 +138,5 @@ async def settings_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 def handlers() -> list[BaseHandler[Any, Any, Any]]:
     return [
         CommandHandler("settings", settings),
-        CallbackQueryHandler(settings_button, pattern=pattern(callbacks.SETTINGS)),
+        CallbackQueryHandler(settings_button, pattern=Setting.pattern()),
     ]

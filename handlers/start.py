@@ -8,9 +8,10 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
 
-from bot import callbacks, i18n
+from bot import i18n
+from bot.callbacks import Language
 from bot.tghtml import escape
-from handlers.common import pattern, turn
+from handlers.common import turn
 
 LANGUAGE_NAMES = {"uk": "Українська", "en": "English"}
 
@@ -74,7 +75,7 @@ def language_keyboard() -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton(name, callback_data=callbacks.make(callbacks.LANGUAGE, code))
+                InlineKeyboardButton(name, callback_data=Language(code).pack())
                 for code, name in LANGUAGE_NAMES.items()
             ]
         ]
@@ -98,12 +99,12 @@ async def language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def language_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
-    parsed = callbacks.parse(query.data if query else None)
-    if query is None or parsed is None or parsed.arg not in i18n.SUPPORTED:
+    parsed = Language.unpack(query.data if query else None)
+    if query is None or parsed is None or parsed.locale not in i18n.SUPPORTED:
         return
     tn = await turn(update, context)
-    await tn.services.readers.set_language(tn.chat_id, parsed.arg)
-    t = i18n.translator(parsed.arg)
+    await tn.services.readers.set_language(tn.chat_id, parsed.locale)
+    t = i18n.translator(parsed.locale)
     await query.answer()
     await query.edit_message_text(t.gettext("Language set: English"))
 
@@ -113,5 +114,5 @@ def handlers() -> list[BaseHandler[Any, Any, Any]]:
         CommandHandler("start", start),
         CommandHandler("help", help_command),
         CommandHandler("language", language),
-        CallbackQueryHandler(language_button, pattern=pattern(callbacks.LANGUAGE)),
+        CallbackQueryHandler(language_button, pattern=Language.pattern()),
     ]

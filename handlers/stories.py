@@ -8,19 +8,19 @@ from telegram import Update
 from telegram.constants import ParseMode
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
-from bot import callbacks
-from bot.inputs import parse_id
+from bot.callbacks import FullText, MoreLike, pattern
 from bot.render import render_full_text
 from bot.search.similar import more_like
 from bot.tghtml import escape
 from handlers import results
-from handlers.common import pattern, turn
+from handlers.common import turn
 
 
 async def story_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
-    parsed = callbacks.parse(query.data if query else None)
-    article_id = parse_id(parsed.arg) if parsed else None
+    data = query.data if query else None
+    parsed = FullText.unpack(data) or MoreLike.unpack(data)
+    article_id = parsed.article_id if parsed else None
     if query is None or parsed is None or article_id is None:
         return  # a forged button: bot.updates answers it as expired
     tn = await turn(update, context)
@@ -29,7 +29,7 @@ async def story_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         await query.answer(tn._("This story is no longer available."), show_alert=True)
         return
     await query.answer()
-    if parsed.action == callbacks.FULL_TEXT:
+    if isinstance(parsed, FullText):
         for part in render_full_text(article, tn.locale):
             await context.bot.send_message(tn.chat_id, part, parse_mode=ParseMode.HTML)
         return
@@ -45,7 +45,5 @@ async def story_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 def handlers() -> list[BaseHandler[Any, Any, Any]]:
     return [
-        CallbackQueryHandler(
-            story_button, pattern=pattern(callbacks.FULL_TEXT, callbacks.MORE_LIKE)
-        ),
+        CallbackQueryHandler(story_button, pattern=pattern(FullText, MoreLike)),
     ]

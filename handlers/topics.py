@@ -1,7 +1,7 @@
 """/topics with subscribe buttons, /subscribe, /unsubscribe, /mysubs; keyword watches.
 
 /subscribe with words that are not a topic saves a keyword watch (bot.search.service);
-/mysubs lists watches with a remove button each, and the same button (callbacks.UNWATCH)
+/mysubs lists watches with a remove button each, and the same button (bot.callbacks.Unwatch)
 sits under every story a watch delivered."""
 
 from __future__ import annotations
@@ -12,14 +12,13 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
 
-from bot import callbacks
-from bot.inputs import parse_id
+from bot.callbacks import Follow, Unfollow, Unwatch, pattern
 from bot.render.text import one_line, trim
 from bot.search.query import parse
 from bot.search.service import MAX_PER_CHAT, MAX_QUERY_CHARS, AddStatus, Watch
-from handlers.common import Turn, pattern, turn
+from handlers.common import Turn, turn
 
-LIST_ACTIONS = (callbacks.SUBSCRIBE, callbacks.UNSUBSCRIBE, callbacks.UNWATCH)
+LIST_ACTIONS = (Follow.PREFIX, Unfollow.PREFIX, Unwatch.PREFIX)
 WATCH_LABEL_MAX = 40
 
 
@@ -29,10 +28,10 @@ async def topics_keyboard(tn: Turn) -> InlineKeyboardMarkup:
     for topic in tn.services.topics:
         if topic.id in followed:
             label = "✅ " + topic.name(tn.locale)
-            data = callbacks.make(callbacks.UNSUBSCRIBE, topic.id)
+            data = Unfollow(topic.id).pack()
         else:
             label = "➕ " + topic.name(tn.locale)
-            data = callbacks.make(callbacks.SUBSCRIBE, topic.id)
+            data = Follow(topic.id).pack()
         rows.append([InlineKeyboardButton(label, callback_data=data)])
     return InlineKeyboardMarkup(rows)
 
@@ -42,7 +41,7 @@ def watch_rows(tn: Turn, watches: list[Watch]) -> list[list[InlineKeyboardButton
         [
             InlineKeyboardButton(
                 "🔕 " + trim(one_line(w.query), WATCH_LABEL_MAX),
-                callback_data=callbacks.make(callbacks.UNWATCH, w.id),
+                callback_data=Unwatch(w.id).pack(),
             )
         ]
         for w in watches
@@ -61,16 +60,17 @@ async def list_topics(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 async def topic_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A button under /topics or under a story: the change shows in place."""
     query = update.callback_query
-    parsed = callbacks.parse(query.data if query else None)
+    data = query.data if query else None
+    parsed = Follow.unpack(data) or Unfollow.unpack(data)
     if query is None or parsed is None:
         return
     tn = await turn(update, context)
-    topic = tn.services.topics.get(parsed.arg)
+    topic = tn.services.topics.get(parsed.topic)
     if topic is None:
         await query.answer(tn._("This topic no longer exists."), show_alert=True)
         return
     name = topic.name(tn.locale)
-    if parsed.action == callbacks.SUBSCRIBE:
+    if isinstance(parsed, Follow):
         await tn.services.readers.follow(tn.chat_id, topic.id)
         await query.answer(tn._("You follow: {topic}").format(topic=name))
     else:
@@ -94,7 +94,7 @@ async def _refresh_list(tn: Turn, message: object) -> None:
     if actions is None or not isinstance(message, Message):
         return
     try:
-        if callbacks.UNWATCH in actions:  # /mysubs: its text lists the watches too
+        if Unwatch.PREFIX in actions:  # /mysubs: its text lists the watches too
             text, keyboard = await subscriptions_message(tn)
             await message.edit_text(text, reply_markup=keyboard)
         else:
@@ -107,8 +107,8 @@ async def _refresh_list(tn: Turn, message: object) -> None:
 async def unwatch_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """🔕 under a keyword-delivered story or in /mysubs: stop that watch."""
     query = update.callback_query
-    parsed = callbacks.parse(query.data if query else None)
-    watch_id = parse_id(parsed.arg) if parsed else None
+    parsed = Unwatch.unpack(query.data if query else None)
+    watch_id = parsed.watch_id if parsed else None
     if query is None or watch_id is None:
         return  # a forged button: bot.updates answers it as expired
     tn = await turn(update, context)
@@ -278,8 +278,6 @@ def handlers() -> list[BaseHandler[Any, Any, Any]]:
         CommandHandler("subscribe", subscribe),
         CommandHandler("unsubscribe", unsubscribe),
         CommandHandler("mysubs", my_subscriptions),
-        CallbackQueryHandler(
-            topic_button, pattern=pattern(callbacks.SUBSCRIBE, callbacks.UNSUBSCRIBE)
-        ),
-        CallbackQueryHandler(unwatch_button, pattern=pattern(callbacks.UNWATCH)),
+        CallbackQueryHandler(topic_button, pattern=pattern(Follow, Unfollow)),
+        CallbackQueryHandler(unwatch_button, pattern=Unwatch.pattern()),
     ]

@@ -101,9 +101,9 @@ def test_reading_time_falls_back_to_counting_the_text() -> None:
 def test_topic_reason_buttons() -> None:
     rendered = render_story(article(), analysis(), "en", TOPIC, tz="UTC", topic_names=NAMES)
     assert callback_data(rendered.keyboard) == [
-        callbacks.make(callbacks.FULL_TEXT, 42),
-        callbacks.make(callbacks.MORE_LIKE, 42),
-        callbacks.make(callbacks.UNSUBSCRIBE, "us-russia-security"),
+        callbacks.FullText(42).pack(),
+        callbacks.MoreLike(42).pack(),
+        callbacks.Unfollow("us-russia-security").pack(),
     ]
     assert url_buttons(rendered.keyboard) == ["https://example.org/news/1?a=1&b=2"]
 
@@ -114,8 +114,8 @@ def test_keyword_reason_line_and_unwatch_button() -> None:
     plain, _ = check_message(rendered.text)
     assert "Збіг за вашим ключовим словом «ракета <script>»" in plain
     data = callback_data(rendered.keyboard)
-    assert callbacks.make(callbacks.UNWATCH, 7) in data
-    assert not any(d.startswith(callbacks.UNSUBSCRIBE + ":") for d in data)
+    assert callbacks.Unwatch(7).pack() in data
+    assert not any(callbacks.Unfollow.unpack(d) for d in data)
 
 
 def test_requested_story_has_no_why_line_and_no_unsubscribe() -> None:

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from contextlib import suppress
 from dataclasses import dataclass
 
-from bot import callbacks
+from bot.callbacks import FullText, MoreLike, Unfollow, Unwatch
 from bot.domain import Article, Reason, ReasonKind
 from bot.i18n import Translator, format_number, translator
 from bot.news.model import Analysis
@@ -110,7 +110,7 @@ def _keyboard(article: Article, url: str | None, reason: Reason, t: Translator) 
     first = [
         Button(
             "📄 " + t.gettext("Full text"),
-            callback=callbacks.make(callbacks.FULL_TEXT, article.id),
+            callback=FullText(article.id).pack(),
         )
     ]
     if url:
@@ -118,23 +118,23 @@ def _keyboard(article: Article, url: str | None, reason: Reason, t: Translator) 
     second = [
         Button(
             "➕ " + t.gettext("More like this"),
-            callback=callbacks.make(callbacks.MORE_LIKE, article.id),
+            callback=MoreLike(article.id).pack(),
         )
     ]
-    stop: tuple[str, str | int] | None = None
+    stop: Unfollow | Unwatch | None = None
     if reason.kind is ReasonKind.TOPIC and reason.value:
-        stop = (callbacks.UNSUBSCRIBE, reason.value)
+        stop = Unfollow(reason.value)
     elif reason.kind is ReasonKind.KEYWORD and reason.watch_id is not None:
-        stop = (callbacks.UNWATCH, reason.watch_id)
+        stop = Unwatch(reason.watch_id)
     if stop is not None:
         label = (
             t.gettext("Unsubscribe from this topic")
-            if stop[0] == callbacks.UNSUBSCRIBE
+            if isinstance(stop, Unfollow)
             else t.gettext("Stop watching this keyword")
         )
         # an id too long for callback_data: better no button than a failed send
         with suppress(ValueError):
-            second.append(Button("🔕 " + label, callback=callbacks.make(*stop)))
+            second.append(Button("🔕 " + label, callback=stop.pack()))
     return (tuple(first), tuple(second))
 
 
