@@ -9,10 +9,11 @@ import pytest
 
 from bot import news
 from bot.news.model import Analysis, TopicMatch
+from bot.search import engine as search
 from bot.search.service import MAX_PER_CHAT, AddStatus, WatchService
 from bot.search.watch import WatchMatcher
 from bot.stories import Draft, StoryService
-from storage import articles, chats, outbox, search, subscriptions, watches
+from storage import articles, chats, outbox, subscriptions, watches
 from storage.db import Database
 from storage.watches import Watch
 
