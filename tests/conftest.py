@@ -28,3 +28,11 @@ async def local(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator
         if not getattr(request.module, "LOCAL_LIMITS", True):
             running.sandbox.set_limits(False)
         yield running
+
+
+# Every HTML body the tests send or render is also parsed by Telegram's own parser.
+from tests.tdparse_hook import summary_line, telegram_parses_every_message  # noqa: E402, F401
+
+
+def pytest_terminal_summary(terminalreporter) -> None:  # type: ignore[no-untyped-def]
+    terminalreporter.write_line(summary_line())

@@ -106,6 +106,16 @@ async def test_length_is_counted_in_utf16_after_parsing(sb: Sandbox, bot: Bot) -
     assert len(sb.messages(USER)) == 2
 
 
+async def test_caption_is_counted_in_utf16_after_parsing(sb: Sandbox, bot: Bot) -> None:
+    sb.register_chat(USER)
+    await bot.send_photo(
+        USER, photo=b"\x89PNG fake", caption="<b>" + "😀" * 512 + "</b>", parse_mode="HTML"
+    )
+    with pytest.raises(BadRequest, match=r"(?i)message caption is too long"):
+        await bot.send_photo(USER, photo=b"\x89PNG fake", caption="x" * 1023 + "😀")
+    assert len(sb.messages(USER)) == 1
+
+
 async def test_empty_text_and_too_many_entities(sb: Sandbox, bot: Bot) -> None:
     sb.register_chat(USER)
     with pytest.raises(BadRequest, match=r"(?i)message text is empty"):

@@ -241,3 +241,62 @@ def test_tghtml_refuses_what_telegram_reads_differently() -> None:
     ):
         with pytest.raises(ValueError):
             tghtml.parse(source)
+
+
+# --- the length rule: UTF-16 code units of the parsed text ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("body", "fits"),
+    [
+        ("😀" * 2048, True),  # 4096 units
+        ("😀" * 2048 + "x", False),  # 4097 units
+        ("x" * 4095 + "😀", False),  # 4096 code points but 4097 UTF-16 units
+        ("<b>" + "x" * 4096 + "</b>", True),  # markup does not count
+        ("<b>" + "x" * 4096 + "</b>y", False),
+        ("&lt;" * 4096, True),  # a reference counts as the character it stands for
+        ("&lt;" * 4097, False),
+        ("&#128512;" * 2048, True),
+        ("&#128512;" * 2048 + "&amp;", False),
+    ],
+)
+def test_text_limit_is_4096_utf16_units_after_parsing(body: str, fits: bool) -> None:
+    from bot.sandbox import validate
+    from bot.sandbox.errors import ApiError
+
+    if fits:
+        assert validate.message_text(body, "HTML").length == 4096
+    else:
+        with pytest.raises(ApiError, match=r"^Bad Request: message is too long$"):
+            validate.message_text(body, "HTML")
+
+
+@pytest.mark.parametrize(
+    ("body", "fits"),
+    [
+        ("😀" * 512, True),
+        ("😀" * 512 + "x", False),
+        ("x" * 1023 + "😀", False),
+        ("<i>" + "x" * 1024 + "</i>", True),
+        ("&amp;" * 1025, False),
+    ],
+)
+def test_caption_limit_is_1024_utf16_units_after_parsing(body: str, fits: bool) -> None:
+    from bot.sandbox import validate
+    from bot.sandbox.errors import ApiError
+
+    if fits:
+        assert validate.caption_text(body, "HTML").length == 1024
+    else:
+        with pytest.raises(ApiError, match=r"^Bad Request: message caption is too long$"):
+            validate.caption_text(body, "HTML")
+
+
+def test_limits_are_the_ones_the_renderer_uses() -> None:
+    from bot.sandbox import validate
+
+    assert (validate.TEXT_LIMIT, validate.CAPTION_LIMIT, validate.ENTITY_LIMIT) == (
+        tghtml.MAX_TEXT,
+        tghtml.MAX_CAPTION,
+        tghtml.MAX_ENTITIES,
+    )
