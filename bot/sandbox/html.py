@@ -89,6 +89,18 @@ def _byte_offset(source: str, index: int) -> int:
     return len(source[:index].encode("utf-8", "surrogatepass"))
 
 
+class _Offset:
+    """A byte offset for an error message, computed only when one is raised."""
+
+    __slots__ = ("index", "source")
+
+    def __init__(self, source: str, index: int) -> None:
+        self.source, self.index = source, index
+
+    def __str__(self) -> str:
+        return str(_byte_offset(self.source, self.index))
+
+
 def _decode_entity(s: str, i: int) -> tuple[int, int] | None:
     """tdlib's decode_html_entity at s[i] == '&': (code point, next index) or None."""
     j = i + 1
@@ -129,14 +141,13 @@ def _start_tag(s: str, begin: int, source: str) -> tuple[_Open, int]:
     i = begin + 1
     while s[i] not in _SPACE and s[i] != ">":
         i += 1
-    at = _byte_offset(source, begin)
+    at = _Offset(source, begin)
     if s[i] == "\0":
         raise HtmlError(f"Unclosed start tag at byte offset {at}")
     tag = lower_ascii(s[begin + 1 : i])
     if tag not in TAGS:
         raise HtmlError(f'Unsupported start tag "{tag}" at byte offset {at}')
     argument, date = "", 0
-    unclosed = f'Unclosed start tag "{tag}" at byte offset {at}'
     while s[i] != ">":
         while s[i] in _SPACE and s[i] != "\0":
             i += 1
@@ -152,7 +163,7 @@ def _start_tag(s: str, begin: int, source: str) -> tuple[_Open, int]:
             i += 1
         if s[i] != "=":
             if s[i] == "\0":
-                raise HtmlError(unclosed)
+                raise HtmlError(f'Unclosed start tag "{tag}" at byte offset {at}')
             if tag == "blockquote" and name == "expandable":
                 argument = "1"
             continue
@@ -160,7 +171,7 @@ def _start_tag(s: str, begin: int, source: str) -> tuple[_Open, int]:
         while s[i] in _SPACE and s[i] != "\0":
             i += 1
         if s[i] == "\0":
-            raise HtmlError(unclosed)
+            raise HtmlError(f'Unclosed start tag "{tag}" at byte offset {at}')
         value, i = _attribute_value(s, i, source)
         if s[i] == "\0":
             raise HtmlError(f"Unclosed start tag at byte offset {at}")
