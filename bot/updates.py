@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import sqlite3
 import time
 from collections import Counter
 from collections.abc import Awaitable, Callable
@@ -87,18 +88,59 @@ def clean_update(update: Update) -> Update:
     return Update.de_json(cleaned, update.get_bot())
 
 
-class JournalQueue(asyncio.Queue[object]):
-    """The Application's update queue: an update is stored before it is queued."""
+STORE_RETRY_FIRST_S = 0.5
+STORE_RETRY_MAX_S = 30.0
 
-    def __init__(self, journal: UpdateJournal) -> None:
+
+class JournalQueue(asyncio.Queue[object]):
+    """The Application's update queue: an update is stored before it is queued.
+
+    python-telegram-bot confirms a batch to Telegram only after every put of it returned,
+    so a store that fails (disk full, database read-only) is retried here, backing off,
+    until it works: the update is neither confirmed nor handled unstored, and the batch
+    keeps its order. An exception would instead end the polling task for good."""
+
+    def __init__(
+        self,
+        journal: UpdateJournal,
+        *,
+        retry_first_s: float = STORE_RETRY_FIRST_S,
+        retry_max_s: float = STORE_RETRY_MAX_S,
+    ) -> None:
         super().__init__()
         self.journal = journal
+        self.retry_first_s = retry_first_s
+        self.retry_max_s = retry_max_s
+        self.store_failures = 0  # since start-up; read by tests and the hostile benchmark
 
     async def put(self, item: object) -> None:
         if isinstance(item, Update):
             item = clean_update(item)
-            await self.journal.store(item)
+            await self._store(item)
         await super().put(item)
+
+    async def _store(self, update: Update) -> None:
+        delay = self.retry_first_s
+        failing = False
+        while True:
+            try:
+                await self.journal.store(update)
+            except (sqlite3.Error, OSError) as error:
+                self.store_failures += 1
+                if not failing:  # one line per outage, not one per retry
+                    log.error(
+                        "cannot store update %s (%s: %s); not confirming it, retrying",
+                        update.update_id,
+                        type(error).__name__,
+                        error,
+                    )
+                    failing = True
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, self.retry_max_s)
+                continue
+            if failing:
+                log.warning("update %s stored after a failed attempt", update.update_id)
+            return
 
 
 def _chat_key(update: object) -> object:
