@@ -126,14 +126,19 @@ def story_error_text(tn: Turn, code: str) -> str:
 
 
 async def forwarded(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A channel post an admin forwarded to the bot: preview it. Readers forwarding posts
-    are not refused: they did not ask for anything."""
+    """A channel post an admin forwarded to the bot: preview it. A reader forwarding one
+    is told that only admins publish (every update gets an answer)."""
     message = update.effective_message
     if message is None:
         return
     tn = await turn(update, context)
     if not tn.is_admin:
-        log.info("forward from non-admin %s ignored", tn.user_id)
+        await message.reply_text(
+            tn._(
+                "Only the bot's admins can publish channel posts. "
+                "To find stories, send /search and a few words."
+            )
+        )
         return
     await ingest.push_forward(tn, message, message, ())
 

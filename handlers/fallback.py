@@ -36,12 +36,34 @@ async def anything_else(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     if message is None:
         return
     tn = await turn(update, context)
-    if tn.is_admin and message.document is not None:
-        await message.reply_text(tn._("To publish this file, reply /push to it."))
+    if message.document is not None:
+        if tn.is_admin:
+            await message.reply_text(tn._("To publish this file, reply /push to it."))
+        else:
+            await message.reply_text(
+                tn._(
+                    "Only the bot's admins can publish files. "
+                    "To find stories, send /search and a few words."
+                )
+            )
+        return
+    if message.text is None and message.caption is None:  # a sticker, a voice message, …
+        await message.reply_text(
+            tn._("I read only text. To find stories, send /search and a few words.")
+        )
         return
     await message.reply_text(
         tn._("To find stories, send /search and a few words. /help lists what I can do.")
     )
+
+
+async def edited(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """An edited message (edited commands run again through their CommandHandler)."""
+    message = update.edited_message
+    if message is None:
+        return
+    tn = await turn(update, context)
+    await message.reply_text(tn._("I do not read edits. Send the new text as a new message."))
 
 
 def handlers() -> list[BaseHandler[Any, Any, Any]]:
@@ -50,4 +72,8 @@ def handlers() -> list[BaseHandler[Any, Any, Any]]:
     return [
         MessageHandler(private & filters.COMMAND, unknown_command),
         MessageHandler(private & ~filters.COMMAND, anything_else),
+        MessageHandler(
+            filters.ChatType.PRIVATE & filters.UpdateType.EDITED_MESSAGE & ~filters.COMMAND,
+            edited,
+        ),
     ]

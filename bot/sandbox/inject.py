@@ -143,3 +143,31 @@ def inject_inline_query(
     state.inline_queries[query_id] = inline
     state.add_update("inline_query", inline)
     return query_id
+
+
+def inject_content(
+    state: State,
+    user_id: int,
+    content: Mapping[str, Any],
+    *,
+    edit_of: int | None = None,
+    language_code: str = "uk",
+) -> dict[str, Any]:
+    """A private message that is not text (a sticker, a photo, a location, …): `content`
+    holds its Bot API fields. With edit_of, an edited_message update for that message_id."""
+    chat = state.chat(user_id, create=True)
+    assert chat is not None
+    user = state.users.get(user_id) or user_json(user_id, "User", None, language_code)
+    state.users[user_id] = user
+    message: dict[str, Any] = {
+        "message_id": state.new_message_id(chat) if edit_of is None else edit_of,
+        "date": now(),
+        "chat": chat.json(),
+        "from": user,
+        **content,
+    }
+    if edit_of is not None:
+        message["edit_date"] = now()
+        return state.add_update("edited_message", message)
+    state.raw[(user_id, message["message_id"])] = message
+    return state.add_update("message", message)

@@ -191,6 +191,20 @@ class Sandbox:
             forward_origin=forward_origin,
         )
 
+    def inject_content(
+        self,
+        user_id: int,
+        content: Mapping[str, Any],
+        *,
+        edit_of: int | None = None,
+        language_code: str = "uk",
+    ) -> dict[str, Any]:
+        """Queue a private message of another kind (sticker, photo, location, …) or, with
+        edit_of, an edit of message edit_of; return the update."""
+        return inject.inject_content(
+            self.state, user_id, content, edit_of=edit_of, language_code=language_code
+        )
+
     def inject_callback(self, user_id: int, chat_id: int, message_id: int, data: str) -> str:
         """A press on a button of the bot's message; returns the callback query id."""
         return inject.inject_callback(self.state, user_id, chat_id, message_id, data)
