@@ -112,7 +112,8 @@ def build_application(settings: Settings, *, start_delivery: bool = True) -> App
         if start_delivery:
             delivery.start()
         # Updates a killed run had taken from Telegram but not handled: first in line.
-        for update in await journal.pending(application.bot):
+        # One that took the process down MAX_ATTEMPTS times is dropped with an apology.
+        for update in await journal.pending(application.bot, on_failed=apologize):
             await application.update_queue.put(update)
 
     async def post_shutdown(application: App) -> None:
@@ -132,6 +133,11 @@ def build_application(settings: Settings, *, start_delivery: bool = True) -> App
         from handlers.fallback import expired_button
 
         await expired_button(update, CallbackContext.from_update(update, application))
+
+    async def apologize(update: Update) -> None:
+        from handlers.fallback import update_failed
+
+        await update_failed(update, CallbackContext.from_update(update, application))
 
     application = (
         ApplicationBuilder()

@@ -52,19 +52,47 @@ class UpdateJournal:
         if self.db is not None:
             await journal_rows.mark_handled(self.db, update.update_id, now=time.time())
 
-    async def pending(self, bot: Bot) -> list[Update]:
-        """Updates stored by an earlier run and never handled, oldest first."""
+    async def pending(
+        self, bot: Bot, on_failed: Callable[[Update], Awaitable[None]] | None = None
+    ) -> list[Update]:
+        """Updates stored by an earlier run and never handled, oldest first, each replay
+        counted. One replayed MAX_ATTEMPTS times already (it took the process down each
+        time) is marked failed instead, logged once and passed to on_failed."""
         if self.db is None:
             return []
         await journal_rows.prune(self.db, now=time.time())
         found = []
-        for update_id, payload in await journal_rows.unhandled(self.db):
+        for update_id, payload, attempts in await journal_rows.unhandled(self.db):
             try:
-                found.append(Update.de_json(json.loads(payload), bot))
+                update = Update.de_json(json.loads(payload), bot)
             except (ValueError, TypeError, KeyError) as error:
                 log.warning("stored update %s cannot be read back: %s", update_id, error)
                 await journal_rows.mark_handled(self.db, update_id, now=time.time())
+                continue
+            if attempts >= journal_rows.MAX_ATTEMPTS:
+                await journal_rows.mark_failed(self.db, update_id, now=time.time())
+                # Only the id and count: the payload is a user's message.
+                log.error(
+                    "update %s was replayed %s times and never finished; marked failed",
+                    update_id,
+                    attempts,
+                )
+                if on_failed is not None:
+                    await self._tell_failed(on_failed, update)
+                continue
+            await journal_rows.count_attempt(self.db, update_id)
+            found.append(update)
         return found
+
+    async def _tell_failed(
+        self, on_failed: Callable[[Update], Awaitable[None]], update: Update
+    ) -> None:
+        try:
+            await on_failed(update)
+        except Exception as error:  # the chat may be gone; start-up goes on regardless
+            log.info(
+                "could not tell the chat of update %s: %s", update.update_id, type(error).__name__
+            )
 
 
 def _without_surrogates(value: Any) -> Any:

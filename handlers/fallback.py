@@ -22,6 +22,19 @@ async def expired_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     await query.answer(tn._("This button has expired."), show_alert=True)
 
 
+async def update_failed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Called by bot.updates for an update dropped after it failed MAX_ATTEMPTS times."""
+    message = update.effective_message
+    if message is None or update.effective_chat is None:
+        return  # a button or an inline query: too old to answer by now
+    tn = await turn(update, context)
+    await message.reply_text(
+        tn._(
+            "Sorry, I could not handle your message and had to drop it. /help lists what I can do."
+        )
+    )
+
+
 async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = update.effective_message
     if message is None:

@@ -164,7 +164,7 @@ async def test_journal_keeps_one_row_per_update_id(tmp_path: Path) -> None:
     try:
         assert await journal_rows.store(db, 7, "{}", now=1.0)
         assert not await journal_rows.store(db, 7, "{}", now=2.0)  # a redelivery
-        assert await journal_rows.unhandled(db) == [(7, "{}")]
+        assert await journal_rows.unhandled(db) == [(7, "{}", 0)]
         await journal_rows.mark_handled(db, 7, now=3.0)
         assert await journal_rows.handled(db, 7)
         assert await journal_rows.unhandled(db) == []
