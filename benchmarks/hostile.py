@@ -45,6 +45,7 @@ import time
 import zlib
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -255,6 +256,30 @@ async def feed_with_private_links(tmp: Path, tally: Tally) -> None:
 
 # The bot ---------------------------------------------------------------------------
 
+_FILE = {"file_id": "f1", "file_unique_id": "u1"}
+CHANNEL = {"type": "channel", "chat": {"id": -1009, "type": "channel", "title": "C"}, "date": 1}
+READER_KINDS: list[tuple[dict[str, Any], bool]] = [
+    (
+        {
+            "sticker": {
+                **_FILE,
+                "type": "regular",
+                "width": 1,
+                "height": 1,
+                "is_animated": False,
+                "is_video": False,
+            }
+        },
+        False,
+    ),
+    ({"photo": [{**_FILE, "width": 1, "height": 1}]}, False),
+    ({"voice": {**_FILE, "duration": 1}}, False),
+    ({"location": {"latitude": 0.0, "longitude": 0.0}}, False),
+    ({"contact": {"phone_number": "+10000000000", "first_name": "A"}}, False),
+    ({"text": "a forwarded post", "forward_origin": {**CHANNEL, "message_id": 1}}, False),
+    ({"text": "an edit"}, True),
+]
+
 
 async def expect_reply(sb: Sandbox, chat: int, before: int, tally: Tally, what: str) -> None:
     try:
@@ -281,6 +306,13 @@ async def through_the_bot(
                 sb.inject_message(chat, text)
             for chat in chats:
                 await expect_reply(sb, chat, counts[chat], tally, text)
+        last = 0
+        for fields, edit in READER_KINDS:  # not text, or an edit: an answer all the same
+            tally.add("inputs")
+            before = len(sb.messages(READER))
+            sent = sb.inject_content(READER, fields, edit_of=last if edit else None)
+            last = sent.get("message", {}).get("message_id", last)
+            await expect_reply(sb, READER, before, tally, next(iter(fields)))
         private = [f"/push http://{h}:{base.rsplit(':', 1)[1]}/page" for h in PRIVATE_HOSTS]
         private += [f"/feed_add http://{h}/rss.xml" for h in PRIVATE_HOSTS[:6]]
         for text in ADMIN_TEXTS + private:
