@@ -5,7 +5,9 @@ chats and in order within one chat.
   python-telegram-bot confirms it to Telegram with the next getUpdates; the processor
   marks it handled once every handler (or the error handler) ran. On start-up the
   updates stored but never marked are handled again; update_id keeps a redelivered one
-  from being handled twice.
+  from being handled twice. A store that fails is retried (backing off) before the put
+  returns, so nothing unstored is confirmed; a replay is counted before it starts, and
+  one replayed MAX_ATTEMPTS times (a poison update) is marked failed instead.
 - Concurrency: a slow admin command (a URL fetch, a feed's first poll) no longer holds
   every other reader's updates: only updates of the same chat wait for each other.
 """
