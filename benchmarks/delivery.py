@@ -1,30 +1,40 @@
-"""Delivery benchmark: queue one story for many readers, then drain the outbox through
-the real DeliveryWorker into the sandbox (in this process, on loopback).
+"""Delivery benchmark: the real DeliveryWorker against the sandbox running in its own
+process, and, in the same run, a plain python-telegram-bot broadcaster (AIORateLimiter)
+against the same sandbox.
 
-Prints one JSON line last:
+Prints one JSON line last (ratios first):
 
-  {"bench": "delivery", "subscribers": N, "enqueue_s": …, "ceiling_msgs_per_s": …,
-   "limited_msgs_per_s": …, "http_429": …, "faults_injected": …, "lost": …,
-   "duplicates": …, "peak_rss_mb": …}
+  {"bench": "delivery", "vs_baseline_ceiling": …, "vs_baseline_limited": …,
+   "baseline_http_429": …, "ceiling_msgs_per_s": …, "cpu_ms_per_msg": …,
+   "bot_peak_rss_mb": …, "limited_msgs_per_s": …, "http_429": …, "lost": …, …}
 
-- enqueue_s: articles.publish of one story for N subscribers (100,000; 10,000 --quick);
-- ceiling_msgs_per_s: sandbox limits lifted, SEND_RATE 1000: the worker's own ceiling;
-- limited_msgs_per_s, http_429: limits enforced (30/s), SEND_RATE 30, 3,000 distinct
-  chats (300 --quick), from the story being queued to the last message;
-- lost, duplicates, faults_injected: limits lifted, 5 % 5xx and 1 % hung sends (the
-  hang is shorter than the worker's read timeout, as Telegram's slow answers are);
-- peak_rss_mb: the whole process (bot and sandbox).
+Phases (full size; --quick in brackets):
+- ceiling: one story queued for 100,000 readers [10,000] and drained with the sandbox's
+  limits lifted and SEND_RATE 1000: enqueue_s (articles.publish), ceiling_msgs_per_s
+  (queueing to drained), cpu_ms_per_msg (this process's CPU over that time per message:
+  the bot alone, the sandbox runs elsewhere) and bot_peak_rss_mb (this process's peak
+  RSS after it, before the baseline runs);
+- limited: Telegram's limits enforced (30/s overall, 1/s per private chat, 20/min per
+  group), SEND_RATE 30, two stories for 1,500 chats [150], one in ten a group: 3,000
+  messages [300]; limited_msgs_per_s and http_429;
+- faults: limits lifted, 5 % 5xx and 1 % hung sends (the hang is shorter than the
+  worker's read timeout, as Telegram's slow answers are): lost, duplicates;
+- baseline: the same messages (rendered once, the cheapest case for it) sent by
+  ExtBot + AIORateLimiter (max_retries 5) with asyncio.gather, limited (30/s) and with
+  limits lifted (rate 1000, at most 8 sends in flight: its best of 1, 8 and 64 here).
 
-Targets: enqueue_s ≤ 2 (100k), limited ≥ 29/s (≥ 28 --quick) with http_429 = 0,
-ceiling ≥ 500/s, lost = duplicates = 0, peak_rss_mb ≤ 200.
+Targets: ceiling ≥ 1000/s, cpu_ms_per_msg ≤ 0.5, bot_peak_rss_mb ≤ 150 (100k),
+limited ≥ 28.5/s with http_429 = 0, lost = duplicates = 0. On a shared machine the
+absolute rates move with the load; the ratios, measured in one run, move less.
 
-    .venv/bin/python benchmarks/delivery.py [--quick]
+    .venv/bin/python benchmarks/delivery.py [--quick] [--profile FILE]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import cProfile
 import json
 import logging
 import os
@@ -32,20 +42,28 @@ import resource
 import sys
 import tempfile
 import time
-from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("PTB_TIMEDELTA", "true")
 
+import aiohttp  # noqa: E402
 from telegram import Bot  # noqa: E402
+from telegram.constants import ParseMode  # noqa: E402
+from telegram.error import TelegramError  # noqa: E402
+from telegram.ext import AIORateLimiter, ExtBot  # noqa: E402
+from telegram.request import HTTPXRequest  # noqa: E402
 
 from bot import news  # noqa: E402
 from bot.app import SEND_TIMEOUT_S  # noqa: E402
 from bot.delivery import IN_FLIGHT, DeliveryWorker  # noqa: E402
-from bot.domain import Analysis  # noqa: E402
-from bot.sandbox import Sandbox  # noqa: E402
+from bot.domain import Analysis, Article, Reason, ReasonKind  # noqa: E402
+from bot.markup import markup  # noqa: E402
+from bot.render import render_story  # noqa: E402
 from bot.search.index import new_article  # noqa: E402
 from bot.sender_http import AiohttpRequest  # noqa: E402
 from bot.topics import TopicCatalog  # noqa: E402
@@ -54,9 +72,62 @@ from storage.articles import NewArticle  # noqa: E402
 from storage.db import Database  # noqa: E402
 
 TOPIC = "us-russia-security"
+TOKEN = "123456:SANDBOX-bench"
+BASELINE_IN_FLIGHT = 8
 
 # The demo's own sample story (written for this project).
 STORY = (ROOT / "bot" / "data" / "sample_story.txt").read_text(encoding="utf-8")
+
+
+class RemoteSandbox:
+    """`python -m bot.sandbox` in a child process, driven through /control/."""
+
+    def __init__(self, *, limits: bool, global_per_s: int = 30) -> None:
+        self.args = ["--token", TOKEN, "--global-per-s", str(global_per_s)]
+        if not limits:
+            self.args.append("--no-limits")
+        self.url = ""
+        self._proc: asyncio.subprocess.Process | None = None
+        self._http: aiohttp.ClientSession | None = None
+
+    async def __aenter__(self) -> RemoteSandbox:
+        self._proc = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot.sandbox",
+            *self.args,
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            cwd=ROOT,
+        )
+        assert self._proc.stdout is not None
+        line = await asyncio.wait_for(self._proc.stdout.readline(), 60)
+        self.url = json.loads(line)["url"]
+        self._http = aiohttp.ClientSession()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        if self._http is not None:
+            await self._http.close()
+        if self._proc is not None:
+            assert self._proc.stdin is not None
+            self._proc.stdin.close()  # the sandbox stops when its stdin closes
+            await asyncio.wait_for(self._proc.wait(), 30)
+
+    @property
+    def base_url(self) -> str:
+        return f"{self.url}/bot"
+
+    async def control(self, operation: str, **kwargs: Any) -> Any:
+        assert self._http is not None
+        async with self._http.post(f"{self.url}/control/{operation}", json=kwargs) as response:
+            body = await response.json()
+        if not body["ok"]:
+            raise RuntimeError(f"sandbox {operation}: {body['error']}")
+        return body["result"]
+
+    async def counts(self) -> dict[int, int]:
+        return {chat_id: n for chat_id, n in await self.control("message_counts")}
 
 
 def story(analysis: Analysis, n: int) -> NewArticle:
@@ -65,22 +136,15 @@ def story(analysis: Analysis, n: int) -> NewArticle:
     )
 
 
-async def fresh_db(tmp: Path, name: str, chat_ids: list[int]) -> Database:
-    db = await Database.open(tmp / f"{name}.db")
-    await chats.register_many(db, chat_ids, topic=TOPIC)
-    return db
-
-
-async def enqueue(tmp: Path, analysis: Analysis, n: int) -> float:
-    db = await fresh_db(tmp, "enqueue", list(range(1_000_000, 1_000_000 + n)))
+@contextmanager
+def cpu_meter() -> Iterator[dict[str, float]]:
+    """This process's CPU seconds (every thread, aiosqlite's included) over the block."""
+    out: dict[str, float] = {}
+    start = time.process_time()
     try:
-        started = time.perf_counter()
-        _, queued = await articles.publish(db, story(analysis, 1))
-        elapsed = time.perf_counter() - started
-        assert queued == n, (queued, n)
-        return elapsed
+        yield out
     finally:
-        await db.close()
+        out["cpu_s"] = time.process_time() - start
 
 
 async def drain(
@@ -88,18 +152,20 @@ async def drain(
     name: str,
     analysis: Analysis,
     chat_ids: list[int],
-    sandbox: Sandbox,
+    sandbox: RemoteSandbox,
     *,
     rate: float,
     within_s: float,
-) -> float:
-    """Queue one story for the chats, run the worker until the outbox is drained;
-    returns seconds from queueing to drained."""
-    for chat_id in chat_ids:
-        sandbox.register_chat(chat_id, type="private")
-    db = await fresh_db(tmp, name, chat_ids)
+    stories: int = 1,
+) -> dict[str, float]:
+    """Queue `stories` stories for the chats and run the worker until the outbox is
+    drained: seconds from queueing to drained, enqueue seconds, CPU seconds."""
+    await sandbox.control("register_chats", chat_ids=chat_ids)
+    db = await Database.open(tmp / f"{name}.db")
+    await chats.register_many(db, [c for c in chat_ids if c > 0], topic=TOPIC)
+    await chats.register_many(db, [c for c in chat_ids if c < 0], chat_type="group", topic=TOPIC)
     bot = Bot(
-        sandbox.token,
+        TOKEN,
         base_url=sandbox.base_url,
         request=AiohttpRequest(
             connection_pool_size=IN_FLIGHT + 4,
@@ -120,73 +186,205 @@ async def drain(
     worker.backoff_base_s = 0.25  # the retry policy's shape, on a benchmark's time scale
     try:
         worker.start()
-        started = time.perf_counter()
-        await articles.publish(db, story(analysis, 1))
-        worker.wake()
-        if not await worker.drained(within_s):
-            raise TimeoutError(f"{name}: outbox not drained in {within_s} s")
-        return time.perf_counter() - started
+        with cpu_meter() as cpu:
+            started = time.perf_counter()
+            for n in range(stories):
+                await articles.publish(db, story(analysis, n + 1))
+                if n == 0:
+                    enqueue_s = time.perf_counter() - started
+            worker.wake()
+            if not await worker.drained(within_s):
+                raise TimeoutError(f"{name}: outbox not drained in {within_s} s")
+            seconds = time.perf_counter() - started
+        return {"seconds": seconds, "enqueue_s": enqueue_s, "cpu_s": cpu["cpu_s"]}
     finally:
         await worker.stop()
         await bot.shutdown()
         await db.close()
 
 
-def received(sandbox: Sandbox, chat_ids: list[int]) -> Counter[int]:
-    return Counter({chat_id: len(sandbox.messages(chat_id)) for chat_id in chat_ids})
+def rendered_text(analysis: Analysis) -> tuple[str, Any]:
+    """The message as the bot renders it, for the baseline to send."""
+    from datetime import UTC, datetime
+
+    article = Article(
+        id=1,
+        title="Story 1",
+        text=STORY,
+        url=None,
+        source=None,
+        published=None,
+        language="uk",
+        topics=(TOPIC,),
+        created_at=datetime.now(UTC),
+        analysis=analysis,
+    )
+    names = TopicCatalog.load().names("uk")
+    out = render_story(
+        article,
+        analysis,
+        "uk",
+        Reason(ReasonKind.TOPIC, TOPIC, None),
+        tz="Europe/Kyiv",
+        topic_names=names,
+    )
+    return out.text, markup(out.keyboard)
 
 
-async def main(quick: bool) -> dict[str, object]:
-    subscribers = 10_000 if quick else 100_000
-    limited_chats = 300 if quick else 3_000
-    ceiling_chats = 3_000 if quick else 10_000
+async def baseline(
+    sandbox: RemoteSandbox,
+    chat_ids: list[int],
+    message: tuple[str, Any],
+    *,
+    rate: int,
+    stories: int = 1,
+    in_flight: int | None = None,
+) -> dict[str, float]:
+    """A typical python-telegram-bot broadcaster: AIORateLimiter, gather every send."""
+    await sandbox.control("register_chats", chat_ids=chat_ids)
+    before = await sandbox.control("stats")
+    limiter = AIORateLimiter(overall_max_rate=rate, overall_time_period=1, max_retries=5)
+    bot = ExtBot(
+        TOKEN,
+        base_url=sandbox.base_url,
+        rate_limiter=limiter,
+        request=HTTPXRequest(connection_pool_size=64, pool_timeout=60, read_timeout=30),
+    )
+    await bot.initialize()
+    text, keyboard = message
+    gate = asyncio.Semaphore(in_flight) if in_flight else None
+    failed = 0
+
+    async def send(chat_id: int) -> None:
+        nonlocal failed
+        try:
+            if gate is None:
+                await bot.send_message(chat_id, text, parse_mode=ParseMode.HTML,
+                                       reply_markup=keyboard)  # fmt: skip
+            else:
+                async with gate:
+                    await bot.send_message(chat_id, text, parse_mode=ParseMode.HTML,
+                                           reply_markup=keyboard)  # fmt: skip
+        except TelegramError:
+            failed += 1
+
+    try:
+        with cpu_meter() as cpu:
+            started = time.perf_counter()
+            await asyncio.gather(*(send(c) for _ in range(stories) for c in chat_ids))
+            seconds = time.perf_counter() - started
+    finally:
+        await bot.shutdown()
+    after = await sandbox.control("stats")
+    sent = len(chat_ids) * stories - failed
+    return {
+        "msgs_per_s": sent / seconds,
+        "http_429": after["too_many_requests"] - before["too_many_requests"],
+        "failed": failed,
+        "cpu_ms_per_msg": cpu["cpu_s"] * 1000 / max(1, sent),
+    }
+
+
+def mixed_chats(first: int, n: int) -> list[int]:
+    """n chats from `first` on, every tenth a group (negative id)."""
+    return [-(first + i) if i % 10 == 9 else first + i for i in range(n)]
+
+
+async def main(
+    quick: bool, profile: Path | None, subscribers: int | None, only: str | None
+) -> dict[str, object]:
+    subscribers = subscribers or (10_000 if quick else 100_000)
+    limited_chats = 150 if quick else 1_500
     fault_chats = 1_000 if quick else 3_000
+    baseline_ceiling_chats = 3_000 if quick else 10_000
     analysis = news.analyze(STORY)
 
     with tempfile.TemporaryDirectory(prefix="newsbot-bench-") as tmp_name:
         tmp = Path(tmp_name)
-        enqueue_s = await enqueue(tmp, analysis, subscribers)
 
-        async with Sandbox("123456:SANDBOX-bench", limits=False) as sb:
-            ids = list(range(2_000_000, 2_000_000 + ceiling_chats))
-            seconds = await drain(tmp, "ceiling", analysis, ids, sb, rate=1000, within_s=300)
-            assert set(received(sb, ids).values()) == {1}
-            ceiling = ceiling_chats / seconds
+        async with RemoteSandbox(limits=False) as sb:
+            ids = list(range(2_000_000, 2_000_000 + subscribers))
+            profiler = cProfile.Profile() if profile else None
+            if profiler:
+                profiler.enable()
+            sb_cpu = (await sb.control("stats"))["cpu_s"]
+            ceiling = await drain(tmp, "ceiling", analysis, ids, sb, rate=1000, within_s=900)
+            sb_cpu = (await sb.control("stats"))["cpu_s"] - sb_cpu
+            if profiler and profile:
+                profiler.disable()
+                profiler.dump_stats(profile)
+            assert set((await sb.counts()).values()) == {1}
+        bot_peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        bot_figures = {
+            "subscribers": subscribers,
+            "enqueue_s": round(ceiling["enqueue_s"], 3),
+            "ceiling_msgs_per_s": round(subscribers / ceiling["seconds"], 1),
+            "cpu_ms_per_msg": round(ceiling["cpu_s"] * 1000 / subscribers, 3),
+            "sandbox_cpu_ms_per_msg": round(sb_cpu * 1000 / subscribers, 3),
+            "bot_peak_rss_mb": round(bot_peak_rss_mb, 1),
+        }
+        if only == "ceiling":
+            return {"bench": "delivery", **bot_figures}
 
-        async with Sandbox("123456:SANDBOX-bench", limits=True, global_per_s=30) as sb:
-            ids = list(range(3_000_000, 3_000_000 + limited_chats))
-            seconds = await drain(tmp, "limited", analysis, ids, sb, rate=30, within_s=600)
-            assert set(received(sb, ids).values()) == {1}
-            limited = limited_chats / seconds
-            http_429 = sb.stats()["too_many_requests"]
+        async with RemoteSandbox(limits=True) as sb:
+            ids = mixed_chats(3_000_000, limited_chats)
+            limited = await drain(
+                tmp, "limited", analysis, ids, sb, rate=30, within_s=900, stories=2
+            )
+            assert set((await sb.counts()).values()) == {2}
+            http_429 = (await sb.control("stats"))["too_many_requests"]
+        if only == "limited":
+            rate = 2 * limited_chats / limited["seconds"]
+            return {"bench": "delivery", "limited_msgs_per_s": round(rate, 2), "http_429": http_429}
 
-        async with Sandbox("123456:SANDBOX-bench", limits=False) as sb:
-            sb.set_faults(error_rate=0.05, timeout_rate=0.01, hang_s=2.0, seed=5)
+        async with RemoteSandbox(limits=False) as sb:
+            await sb.control("set_faults", error_rate=0.05, timeout_rate=0.01, hang_s=2.0, seed=5)
             ids = list(range(4_000_000, 4_000_000 + fault_chats))
-            await drain(tmp, "faults", analysis, ids, sb, rate=300, within_s=300)
-            counts = received(sb, ids)
-            lost = sum(1 for chat_id in ids if counts[chat_id] == 0)
+            await drain(tmp, "faults", analysis, ids, sb, rate=300, within_s=600)
+            counts = await sb.counts()
+            lost = sum(1 for chat_id in ids if counts.get(chat_id, 0) == 0)
             duplicates = sum(n - 1 for n in counts.values() if n > 1)
-            faults = sum(sb.stats()["faults"].values())
+            faults = sum((await sb.control("stats"))["faults"].values())
 
-    peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        message = rendered_text(analysis)
+        async with RemoteSandbox(limits=True) as sb:
+            base_limited = await baseline(
+                sb, mixed_chats(5_000_000, limited_chats), message, rate=30, stories=2
+            )
+        async with RemoteSandbox(limits=False) as sb:
+            ids = list(range(6_000_000, 6_000_000 + baseline_ceiling_chats))
+            base_ceiling = await baseline(sb, ids, message, rate=1000, in_flight=BASELINE_IN_FLIGHT)
+
+    ceiling_rate = subscribers / ceiling["seconds"]
+    limited_rate = 2 * limited_chats / limited["seconds"]
     return {
         "bench": "delivery",
-        "subscribers": subscribers,
-        "enqueue_s": round(enqueue_s, 3),
-        "ceiling_msgs_per_s": round(ceiling, 1),
-        "limited_msgs_per_s": round(limited, 2),
+        "vs_baseline_ceiling": round(ceiling_rate / base_ceiling["msgs_per_s"], 2),
+        "vs_baseline_limited": round(limited_rate / base_limited["msgs_per_s"], 3),
+        "vs_baseline_cpu_per_msg": round(
+            ceiling["cpu_s"] * 1000 / subscribers / base_ceiling["cpu_ms_per_msg"], 2
+        ),
+        "baseline_http_429": base_limited["http_429"],
+        "baseline_limited_msgs_per_s": round(base_limited["msgs_per_s"], 2),
+        "baseline_ceiling_msgs_per_s": round(base_ceiling["msgs_per_s"], 1),
+        "baseline_cpu_ms_per_msg": round(base_ceiling["cpu_ms_per_msg"], 3),
+        "baseline_failed": base_limited["failed"] + base_ceiling["failed"],
+        **bot_figures,
+        "limited_msgs_per_s": round(limited_rate, 2),
         "http_429": http_429,
         "faults_injected": faults,
         "lost": lost,
         "duplicates": duplicates,
-        "peak_rss_mb": round(peak_rss_mb, 1),
     }
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="CI-sized run")
+    parser.add_argument("--profile", type=Path, help="cProfile the ceiling phase into FILE")
+    parser.add_argument("--subscribers", type=int, help="readers in the ceiling phase")
+    parser.add_argument("--only", choices=("ceiling", "limited"), help="stop after this phase")
     args = parser.parse_args()
     logging.basicConfig(level=logging.ERROR)
-    print(json.dumps(asyncio.run(main(args.quick))))
+    figures = asyncio.run(main(args.quick, args.profile, args.subscribers, args.only))
+    print(json.dumps(figures))

@@ -1,13 +1,23 @@
-"""Search benchmark: index real-text articles, time queries and keyword-watch matching.
+"""Search benchmark: index real-text articles, time queries and keyword-watch matching,
+against a plain FTS5 index (unicode61, the words as written) over the same stories in
+the same run.
 
 Articles are recombined sentences of ../shared/corpus/bruk_press_uk.jsonl (read in
-place, never copied). Prints one JSON line last:
+place, never copied). Prints one JSON line last (ratios first):
 
-  {"bench": "search", "articles": N, "index_docs_per_s": …, "db_mb": …,
-   "query_ms_p50": …, "query_ms_p99": …, "watch_match_ms": …, "morphology_ok": …}
+  {"bench": "search", "vs_baseline_p50": …, "vs_baseline_p99": …, "recall": …,
+   "baseline_recall": …, "articles": N, "query_ms_p50": …, "query_ms_p99": …,
+   "baseline_ms_p50": …, "db_mb": …, "db_mb_per_100k": …, "watch_match_ms": …, …}
 
-Targets: query_ms_p50 ≤ 10, query_ms_p99 ≤ 50, watch_match_ms ≤ 100 (20,000
-watches; the figure is the slowest of the stories matched), morphology_ok true.
+- baseline: SQLite FTS5 with unicode61 over title and text as written, the same
+  queries' words (filters dropped), `ORDER BY rank LIMIT 10`, title of each hit read;
+- recall / baseline_recall: word-form queries (the rarest form of a word that has
+  several forms in the stories): the share of stories holding any form of the word
+  that come back among the first 50 (of at most 50 such stories per query).
+
+Targets: query_ms_p50 ≤ 5, query_ms_p99 ≤ 30 and db_mb_per_100k ≤ 400 at 100,000
+stories, watch_match_ms ≤ 100 (20,000 watches; the slowest of the stories matched),
+morphology_ok true.
 
     .venv/bin/python benchmarks/search.py [--quick] [--articles N] [--db PATH]
 """
@@ -20,6 +30,7 @@ import json
 import os
 import random
 import re
+import sqlite3
 import statistics
 import sys
 import tempfile
@@ -49,6 +60,9 @@ BATCH = 200
 QUERIES = 200
 WATCHES = 20_000
 MATCH_STORIES = 30
+RECALL_AT = 50
+RECALL_WORDS = 40
+FILTER = re.compile(r'\b(?:topic|lang|source|from|to):(?:"[^"]*"|\S+)')
 
 
 def load_corpus() -> tuple[list[str], list[str], list[str]]:
@@ -184,6 +198,69 @@ async def morphology(
     return ok and passed >= 0.9 * total, f"fixed {'ok' if ok else 'FAILED'}, {passed}/{total}"
 
 
+def recall_probes(by_lemma: dict[str, Counter[str]], rng: random.Random) -> list[list[str]]:
+    """Words with several forms: [rarest form, every form …]."""
+    groups = [c for c in by_lemma.values() if len(c) >= 3]
+    rng.shuffle(groups)
+    return [[min(forms, key=lambda f: forms[f]), *forms] for forms in groups[:RECALL_WORDS]]
+
+
+def relevant_sets(stories: list[dict[str, Any]], probes: list[list[str]]) -> list[set[int]]:
+    """Per probe, the article ids (1-based, in insertion order) holding any of its forms."""
+    wanted: dict[str, list[int]] = defaultdict(list)
+    for i, probe in enumerate(probes):
+        for form in probe[1:]:
+            wanted[form].append(i)
+    out: list[set[int]] = [set() for _ in probes]
+    for article_id, story in enumerate(stories, start=1):
+        for word in {w.lower() for w in TOKEN.findall(story["title"] + " " + story["text"])}:
+            for i in wanted.get(word, ()):
+                out[i].add(article_id)
+    return out
+
+
+def recall(found: list[set[int]], relevant: list[set[int]]) -> float:
+    shares = [
+        len(hits & rel) / min(RECALL_AT, len(rel))
+        for hits, rel in zip(found, relevant, strict=True)
+        if rel
+    ]
+    return round(statistics.mean(shares), 3)
+
+
+class PlainFts:
+    """The baseline: FTS5 unicode61 over the words as written, ranked by bm25."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.conn = sqlite3.connect(path)
+        self.conn.execute(
+            "CREATE VIRTUAL TABLE plain USING fts5(title, text, tokenize = 'unicode61')"
+        )
+
+    def index(self, stories: list[dict[str, Any]]) -> None:
+        with self.conn:
+            self.conn.executemany(
+                "INSERT INTO plain (rowid, title, text) VALUES (?, ?, ?)",
+                ((i, s["title"], s["text"]) for i, s in enumerate(stories, start=1)),
+            )
+        self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def search(self, query: str, limit: int = 10) -> list[int]:
+        words = TOKEN.findall(FILTER.sub(" ", query))
+        if not words:
+            return []
+        match = " ".join('"' + w.replace('"', '""') + '"' for w in words)
+        rows = self.conn.execute(
+            "SELECT p.rowid, p.title FROM plain p WHERE plain MATCH ? ORDER BY rank LIMIT ?",
+            (match, limit),
+        ).fetchall()
+        return [int(r[0]) for r in rows]
+
+    def mb(self) -> float:
+        return sum(p.stat().st_size for p in self.path.parent.glob(self.path.name + "*")) / 1e6
+
+
 async def run(n: int, path: Path) -> dict[str, object]:
     rng = random.Random(6)
     sentences, titles, sources = load_corpus()
@@ -213,8 +290,28 @@ async def run(n: int, path: Path) -> dict[str, object]:
         times.append((time.perf_counter() - t) * 1000)
         found += bool(page.hits)
 
+    probe_words = recall_probes(by_lemma, random.Random(7))
+    relevant = relevant_sets(stories, probe_words)
+    ours_found = []
+    for probe in probe_words:
+        page = await search.search(db, probe[0], limit=RECALL_AT)
+        ours_found.append({h.article_id for h in page.hits})
+
     morphology_ok, probes = await morphology(db, rng, by_lemma)
     await db.close()
+
+    plain = PlainFts(path.parent / "plain_fts.db")
+    plain.index(stories)
+    for q in queries[:10]:
+        plain.search(q)
+    base_times = []
+    for q in queries:
+        t = time.perf_counter()
+        plain.search(q)
+        base_times.append((time.perf_counter() - t) * 1000)
+    base_found = [set(plain.search(probe[0], RECALL_AT)) for probe in probe_words]
+    base_mb = plain.mb()
+    plain.conn.close()
 
     matcher = WatchMatcher(make_watches(rng, words))
     analyses = [news.analyze(s["text"], title=s["title"]) for s in stories[:MATCH_STORIES]]
@@ -224,13 +321,24 @@ async def run(n: int, path: Path) -> dict[str, object]:
         matched += len(matcher.match(analysis))
         match_ms.append((time.perf_counter() - t) * 1000)
 
+    p50, p99 = statistics.median(times), pct(times, 0.99)
+    base50, base99 = statistics.median(base_times), pct(base_times, 0.99)
     return {
         "bench": "search",
+        "vs_baseline_p50": round(p50 / base50, 2),
+        "vs_baseline_p99": round(p99 / base99, 2),
+        "recall": recall(ours_found, relevant),
+        "baseline_recall": recall(base_found, relevant),
+        "vs_baseline_db_mb": round(db_mb / base_mb, 2),
         "articles": n,
         "index_docs_per_s": round(n / index_s, 1),
         "db_mb": round(db_mb, 1),
-        "query_ms_p50": round(statistics.median(times), 2),
-        "query_ms_p99": round(pct(times, 0.99), 2),
+        "db_mb_per_100k": round(db_mb * 100_000 / n, 1),
+        "query_ms_p50": round(p50, 2),
+        "query_ms_p99": round(p99, 2),
+        "baseline_ms_p50": round(base50, 2),
+        "baseline_ms_p99": round(base99, 2),
+        "baseline_db_mb": round(base_mb, 1),
         "queries_with_hits": found,
         "watches": len(matcher),
         "watch_match_ms": round(max(match_ms), 2),

@@ -93,6 +93,7 @@ def build_application(settings: Settings, *, start_delivery: bool = True) -> App
             default_language=settings.default_language,
             timezone=settings.timezone,
             topic_names=found.topics.names,
+            paid_broadcast=settings.allow_paid_broadcast,
         )
         delivery.sender.on_chat_migrated = found.watches.load
         found.queued.connect(delivery.wake)

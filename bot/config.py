@@ -18,6 +18,8 @@ from dotenv import dotenv_values
 TELEGRAM_API = "https://api.telegram.org/bot"
 LANGUAGES = ("uk", "en")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+FREE_SEND_RATE = 30.0  # Telegram's broadcast limit; above it only paid broadcasts
+PAID_SEND_RATE = 1000.0
 TOKEN_RE = re.compile(r"^\d{3,20}:[A-Za-z0-9_-]{10,100}$")
 
 
@@ -38,6 +40,8 @@ class Settings:
     feed_interval_s: int
     # Fetch URLs on loopback and private networks too (tests, the demo, intranets).
     allow_private_urls: bool = False
+    # Telegram's paid broadcasts: up to 1000 messages/s, a fee in Stars per message.
+    allow_paid_broadcast: bool = False
 
     @property
     def base_file_url(self) -> str:
@@ -94,6 +98,14 @@ def load_settings(
     if not re.match(r"^https?://[^/]+/.*bot$", base_url):
         raise ConfigError("BOT_API_BASE_URL must be an http(s) URL ending in /bot")
 
+    paid = _flag(env, "ALLOW_PAID_BROADCAST")
+    send_rate = _number(env, "SEND_RATE", FREE_SEND_RATE, low=1, high=PAID_SEND_RATE)
+    if send_rate > FREE_SEND_RATE and not paid:
+        raise ConfigError(
+            f"SEND_RATE above {FREE_SEND_RATE:g} needs ALLOW_PAID_BROADCAST=true "
+            "(Telegram's paid broadcasts, charged per message)"
+        )
+
     return Settings(
         token=token,
         admin_ids=frozenset(admin_ids),
@@ -102,9 +114,10 @@ def load_settings(
         default_language=language,
         timezone=timezone,
         log_level=log_level,
-        send_rate=_number(env, "SEND_RATE", 30.0, low=1, high=1000),
+        send_rate=send_rate,
         feed_interval_s=int(_number(env, "FEED_INTERVAL_S", 600, low=30, high=86400)),
         allow_private_urls=_flag(env, "ALLOW_PRIVATE_URLS"),
+        allow_paid_broadcast=paid,
     )
 
 

@@ -28,6 +28,7 @@ from bot.markup import markup
 from bot.outcomes import Blocked, Flood, Gone, Rejected, Transient
 from bot.pacing import Pacer
 from bot.render import render_story
+from bot.sender_http import prepare
 from bot.sending import ChatSender, Sent
 from storage import articles, outbox
 from storage.db import Database
@@ -44,6 +45,7 @@ IN_FLIGHT = 64
 FLUSH_S = 0.05
 IDLE_WAIT_S = 5.0
 STOP_GRACE_S = 30.0
+PREPARED_MAX = 1024  # encoded message variants kept (a handful per story)
 
 
 @dataclass
@@ -71,6 +73,7 @@ class DeliveryWorker:
         default_language: str,
         timezone: str,
         topic_names: Callable[[str], dict[str, str]],
+        paid_broadcast: bool = False,
     ) -> None:
         self.db = db
         self.bot = bot
@@ -79,6 +82,7 @@ class DeliveryWorker:
         self.default_language = default_language
         self.timezone = timezone
         self.topic_names = topic_names
+        self.paid_broadcast = paid_broadcast  # allow_paid_broadcast on every story message
         self.stats = DeliveryStats()
         # Knobs tests turn: wall clock (quiet hours), retry policy.
         self.clock: Callable[[], float] = time.time
@@ -93,6 +97,7 @@ class DeliveryWorker:
         self._sent_buffer: list[tuple[int, int]] = []
         self._flusher: asyncio.Task[None] | None = None
         self._articles: dict[int, Article | None] = {}
+        self._prepared: dict[tuple[object, ...], bytes] = {}
 
     # -- lifecycle -------------------------------------------------------------------
 
@@ -230,13 +235,9 @@ class DeliveryWorker:
             await outbox.mark(self.db, row.id, outbox.FAILED, error="analysis unreadable")
             return False
         locale = i18n.resolve_locale(row.language, row.telegram_language, self.default_language)
-        text, keyboard = self._render(article, row, locale)
-        result = await self.sender.send(
-            row.chat_id,
-            text,
-            keyboard=keyboard,
-            reply_to=row.reply_to_message_id,
-            silent=row.is_update,
+        prepared = self._prepare(article, row, locale)
+        result = await self.sender.send_prepared(
+            row.chat_id, prepared, reply_to=row.reply_to_message_id
         )
         # The chat's part (pause, blocked, gone, moved) is done by the sender; here the row's.
         if isinstance(result, Sent):
@@ -296,6 +297,24 @@ class DeliveryWorker:
                 self._articles.clear()
             self._articles[article_id] = await articles.get(self.db, article_id)
         return self._articles[article_id]
+
+    def _prepare(self, article: Article, row: Delivery, locale: str) -> bytes:
+        """The encoded sendMessage body, once per story variant (bot.sender_http)."""
+        tz = row.timezone or self.timezone
+        key: tuple[object, ...] = (article.id, locale, row.reason_kind, row.reason_value)
+        key += (row.watch_id, row.is_update, tz)
+        prepared = self._prepared.get(key)
+        if prepared is None:
+            if len(self._prepared) > PREPARED_MAX:
+                self._prepared.clear()
+            text, keyboard = self._render(article, row, locale)
+            prepared = self._prepared[key] = prepare(
+                text,
+                keyboard=keyboard,
+                disable_notification=row.is_update,
+                paid_broadcast=self.paid_broadcast,
+            )
+        return prepared
 
     def _render(
         self, article: Article, row: Delivery, locale: str

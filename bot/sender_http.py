@@ -1,17 +1,38 @@
-"""An aiohttp transport for python-telegram-bot, used by the broadcast sender.
+"""The broadcast sender: an aiohttp transport for python-telegram-bot, and sendMessage
+with a body encoded once per story variant.
 
 httpx/httpcore's connection pool walks every connection on each request, which caps
-a broadcast at a few hundred messages/s on one core; aiohttp's pool does not, so
-the worker reaches Telegram's paid-broadcast rates. Replies keep PTB's default.
+a broadcast at a few hundred messages/s on one core; aiohttp's pool does not. Going
+through Bot.send_message costs more than the send itself (building RequestParameters,
+serialising the keyboard, turning the answer into a Message with its entities), so a
+broadcast posts pre-encoded JSON (`prepare` once, `send_prepared` per reader) and reads
+only the message id; errors raise the same exceptions PTB raises. Replies keep PTB.
 """
 
 from __future__ import annotations
 
+import json
+import warnings
+from http import HTTPStatus
+from typing import Any
+
 import aiohttp
+from telegram import Bot, InlineKeyboardMarkup
 from telegram._utils.defaultvalue import DefaultValue
 from telegram._utils.types import ODVInput
-from telegram.error import NetworkError, TimedOut
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Conflict,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
 from telegram.request import BaseRequest, RequestData
+from telegram.warnings import PTBUserWarning
 
 
 class AiohttpRequest(BaseRequest):
@@ -78,12 +99,115 @@ class AiohttpRequest(BaseRequest):
         elif request_data is not None:
             body = request_data.json_payload
             headers["Content-Type"] = "application/json"
+        return await self._send(method, url, body, headers, timeout)
+
+    async def post_json(self, url: str, body: bytes) -> tuple[int, bytes]:
+        """POST an encoded JSON body with the default timeouts."""
+        if self._session is None:
+            raise RuntimeError("AiohttpRequest is not initialized")
+        return await self._send("POST", url, body, JSON_HEADERS, self._timeout)
+
+    @property
+    def _timeout(self) -> aiohttp.ClientTimeout:
+        total = self._read_timeout + self._write_timeout
+        return aiohttp.ClientTimeout(total=total, sock_connect=self._connect_timeout)
+
+    async def _send(
+        self,
+        method: str,
+        url: str,
+        body: aiohttp.FormData | bytes | None,
+        headers: dict[str, str],
+        limits: aiohttp.ClientTimeout,
+    ) -> tuple[int, bytes]:
+        assert self._session is not None
         try:
             async with self._session.request(
-                method, url, data=body, headers=headers, timeout=timeout
+                method, url, data=body, headers=headers, timeout=limits
             ) as response:
                 return response.status, await response.read()
         except TimeoutError as error:
             raise TimedOut from error
         except aiohttp.ClientError as error:
             raise NetworkError(f"aiohttp: {type(error).__name__}: {error}") from error
+
+
+JSON_HEADERS = {"Content-Type": "application/json"}
+
+
+def prepare(
+    text: str,
+    *,
+    keyboard: InlineKeyboardMarkup | None = None,
+    disable_notification: bool = False,
+    paid_broadcast: bool = False,
+) -> bytes:
+    """The sendMessage body for HTML `text` without its chat: encoded once, sent to many."""
+    params: dict[str, Any] = {"text": text, "parse_mode": "HTML"}
+    if keyboard is not None:
+        params["reply_markup"] = keyboard.to_dict()
+    if disable_notification:
+        params["disable_notification"] = True
+    if paid_broadcast:
+        params["allow_paid_broadcast"] = True
+    # Everything after the opening brace; send_prepared puts the chat in front.
+    return json.dumps(params, ensure_ascii=False, separators=(",", ":")).encode()[1:]
+
+
+def body_for(chat_id: int, prepared: bytes, reply_to: int | None = None) -> bytes:
+    head = b'{"chat_id":%d,' % chat_id
+    if reply_to:
+        head += (
+            b'"reply_parameters":{"message_id":%d,"allow_sending_without_reply":true},' % reply_to
+        )
+    return head + prepared
+
+
+async def send_prepared(
+    bot: Bot, chat_id: int, prepared: bytes, *, reply_to: int | None = None
+) -> int:
+    """Send a prepared message to one chat; the message id, or PTB's exception."""
+    body = body_for(chat_id, prepared, reply_to)
+    request = bot.request
+    if not isinstance(request, AiohttpRequest):  # another transport: through PTB
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", PTBUserWarning)  # "use Bot.send_message"
+            result = await bot.do_api_request("sendMessage", api_kwargs=json.loads(body))
+        return int(result["message_id"])
+    status, payload = await request.post_json(f"{bot.base_url}/sendMessage", body)
+    if 200 <= status <= 299:
+        try:
+            return int(json.loads(payload)["result"]["message_id"])
+        except (ValueError, KeyError, TypeError) as error:
+            raise NetworkError(f"unreadable answer to sendMessage: {error}") from error
+    raise error_for(status, payload)
+
+
+def error_for(status: int, payload: bytes) -> TelegramError:
+    """The exception PTB's request wrapper raises for this answer (same classes, same
+    messages), so the worker sorts failures the same way on either path."""
+    try:
+        message = f"{HTTPStatus(status).phrase} ({status})"
+    except ValueError:
+        message = f"Unknown HTTPError ({status})"
+    try:
+        data = json.loads(payload)
+    except ValueError:
+        data = None
+    if isinstance(data, dict):
+        message = data.get("description") or message
+        parameters = data.get("parameters")
+        if isinstance(parameters, dict):
+            if parameters.get("migrate_to_chat_id"):
+                return ChatMigrated(parameters["migrate_to_chat_id"])
+            if parameters.get("retry_after"):
+                return RetryAfter(parameters["retry_after"])
+    if status == HTTPStatus.FORBIDDEN:
+        return Forbidden(message)
+    if status in (HTTPStatus.NOT_FOUND, HTTPStatus.UNAUTHORIZED):
+        return InvalidToken(message)
+    if status == HTTPStatus.BAD_REQUEST:
+        return BadRequest(message)
+    if status == HTTPStatus.CONFLICT:
+        return Conflict(message)
+    return NetworkError(message)

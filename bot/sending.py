@@ -19,6 +19,7 @@ from telegram.error import TelegramError
 
 from bot.outcomes import Blocked, Flood, Gone, Migrated, Outcome, classify
 from bot.pacing import Pacer
+from bot.sender_http import send_prepared as post_prepared
 from storage import chats
 from storage.db import Database
 
@@ -73,6 +74,18 @@ class ChatSender:
             await self.settle(chat_id, outcome)
             return outcome
         return Sent(message.message_id)
+
+    async def send_prepared(
+        self, chat_id: int, prepared: bytes, *, reply_to: int | None = None
+    ) -> Result:
+        """send() for a body encoded once for many chats (bot.sender_http.prepare)."""
+        try:
+            message_id = await post_prepared(self.bot, chat_id, prepared, reply_to=reply_to)
+        except TelegramError as error:
+            outcome = classify(error)
+            await self.settle(chat_id, outcome)
+            return outcome
+        return Sent(message_id)
 
     async def send_paced(self, chat_id: int, chat_type: str, text: str) -> Result:
         await self.pacer.acquire(chat_id, chat_type)

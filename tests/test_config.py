@@ -39,11 +39,24 @@ def test_allow_private_urls_flag(raw: str, expected: bool) -> None:
         ({"TELEGRAM_BOT_TOKEN": TOKEN, "BOT_API_BASE_URL": "ftp://x"}, "BOT_API_BASE_URL"),
         ({"TELEGRAM_BOT_TOKEN": TOKEN, "SEND_RATE": "5000"}, "SEND_RATE"),
         ({"TELEGRAM_BOT_TOKEN": TOKEN, "ALLOW_PRIVATE_URLS": "maybe"}, "ALLOW_PRIVATE_URLS"),
+        ({"TELEGRAM_BOT_TOKEN": TOKEN, "SEND_RATE": "31"}, "ALLOW_PAID_BROADCAST=true"),
+        (
+            {"TELEGRAM_BOT_TOKEN": TOKEN, "SEND_RATE": "900", "ALLOW_PAID_BROADCAST": "sure"},
+            "ALLOW_PAID_BROADCAST",
+        ),
     ],
 )
 def test_bad_settings_name_the_setting(env: dict[str, str], names: str) -> None:
     with pytest.raises(ConfigError, match=names):
         load_settings(env, env_file=None)
+
+
+def test_paid_broadcast_allows_up_to_1000_per_second() -> None:
+    free = load_settings({"TELEGRAM_BOT_TOKEN": TOKEN}, env_file=None)
+    assert free.send_rate == 30 and not free.allow_paid_broadcast
+    env = {"TELEGRAM_BOT_TOKEN": TOKEN, "SEND_RATE": "1000", "ALLOW_PAID_BROADCAST": "true"}
+    paid = load_settings(env, env_file=None)
+    assert paid.send_rate == 1000 and paid.allow_paid_broadcast
 
 
 def test_env_file_is_read_and_environment_wins(tmp_path: Path) -> None:

@@ -300,3 +300,24 @@ async def test_digest_treats_a_chat_as_delivery_does(
     # A moved group reloads the keyword matcher (its chat ids changed), from either path.
     assert len(reloads) == (2 if setup is migrated else 0)
     assert rig.count(instant) == rig.count(digest) == 0
+
+
+async def test_pacer_keeps_the_rate_when_wake_ups_are_late(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A busy machine wakes every sleep late; the rate must not drop by that lateness
+    each time, and no rolling second may hold more than the limit."""
+    clock = [0.0]
+
+    async def late_sleep(seconds: float) -> None:
+        clock[0] += seconds + 0.012  # each wake-up 12 ms late (a third of an interval)
+
+    monkeypatch.setattr("bot.pacing.asyncio.sleep", late_sleep)
+    pacer = Pacer(30, clock=lambda: clock[0])
+    sent = []
+    for chat_id in range(300):
+        await pacer.acquire(chat_id, "private")
+        sent.append(clock[0])
+    rate = (len(sent) - 1) / (sent[-1] - sent[0])
+    assert rate >= 28.8  # spacing from the send time would give ~1 / (33 ms + 12 ms) = 22/s
+    assert max(sum(1 for t in sent if s <= t < s + 1.0) for s in sent) <= 30

@@ -38,7 +38,8 @@ migrate_to_chat_id). Stricter than Telegram: more than 100 entities is a 400 her
 Flood limits (`limits.py`; on by default, `Sandbox(limits=False)` or
 `set_limits(False)` lifts them): 30 sends/s overall (`global_per_s`), a private
 chat at most 3 sends in any rolling 3 s (1/s on average, a reply burst of 3
-passes, as on Telegram), a group 20 per rolling minute. Over the limit: 429 with
+passes, as on Telegram), a group 20 per rolling minute; a send with
+`allow_paid_broadcast` skips the 30/s but every send counts in 1000/s. Over the limit: 429 with
 retry_after; the message is not delivered; `stats()["rate_limited"]` counts them.
 
 Control API, in Python (and as JSON at /control/<name>, see `control.py`):
@@ -49,7 +50,7 @@ Control API, in Python (and as JSON at /control/<name>, see `control.py`):
   a (bytes, name, mime) tuple or a dict; the bot can getFile and download it),
   `inject_callback(user_id, chat_id, message_id, data) -> query id`,
   `inject_inline_query(user_id, query, offset="") -> query id`,
-  `register_chat(chat_id, *, type=None, language_code="uk")`;
+  `register_chat(chat_id, *, type=None, language_code="uk")`, `register_chats(chat_ids)`;
 - chats change: `block_chat`, `unblock_chat`, `deactivate`, `migrate_group(old, new)`;
 - knobs: `set_limits(enabled, global_per_s=30, private_burst=None,
   group_per_min=None)`, `set_faults(error_rate=0, timeout_rate=0, hang_s=10,
@@ -57,7 +58,8 @@ Control API, in Python (and as JSON at /control/<name>, see `control.py`):
   delivered after hang_s: a client that timed out may have sent it);
 - reading: `messages(chat_id) -> list[SentMessage]` (text/caption as sent,
   `plain` as displayed, parse_mode, reply_markup, reply_to_message_id, edits,
-  kind, sent_at, ...), `all_messages()`, `callback_answers`, `callback_answer(id)`,
+  kind, sent_at, ...), `message_counts()` ([chat_id, n] pairs), `all_messages()`,
+  `callback_answers`, `callback_answer(id)`,
   `inline_answers(query_id)`, `commands` (default scope, by language),
   `commands_for(lang, scope)`, `pending_updates()`, `file_content(file_id)`,
   `stats()`;

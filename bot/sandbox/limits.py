@@ -1,7 +1,9 @@
 """Telegram's flood limits on sending, as rolling windows.
 
-- overall: at most `global_per_s` sends in any rolling second (30 by default; paid
-  broadcasts may go up to 1000/s);
+- overall: at most `global_per_s` sends in any rolling second (30 by default);
+- paid broadcasts (`allow_paid_broadcast`, a fee per message on Telegram) skip that
+  limit, but every send, paid or not, counts in a rolling second of `paid_per_s`
+  (1000, Telegram's ceiling for paid broadcasts);
 - one private chat: at most `private_burst` sends in any rolling `private_burst`
   seconds. The average stays at 1/s, but a short burst (a reply plus a couple of
   follow-ups to a user's own command) passes, as it does on real Telegram;
@@ -27,13 +29,16 @@ class RateLimiter:
         global_per_s: int = 30,
         private_burst: int = 3,
         group_per_min: int = 20,
+        paid_per_s: int = 1000,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.enabled = enabled
         self.global_per_s = global_per_s
         self.private_burst = private_burst
         self.group_per_min = group_per_min
+        self.paid_per_s = paid_per_s
         self.clock = clock
+        self._free: deque[float] = deque()  # sends without allow_paid_broadcast
         self._all: deque[float] = deque()
         self._chats: dict[int, deque[float]] = {}
 
@@ -52,7 +57,7 @@ class RateLimiter:
         if group_per_min is not None:
             self.group_per_min = group_per_min
 
-    def acquire(self, chat_id: int, chat_type: str) -> int:
+    def acquire(self, chat_id: int, chat_type: str, *, paid: bool = False) -> int:
         """Record a send and return 0, or return retry_after seconds and record nothing."""
         now = self.clock()
         sent = self._chats.setdefault(chat_id, deque())
@@ -60,14 +65,19 @@ class RateLimiter:
             limit, window = self.private_burst, float(self.private_burst)
         else:
             limit, window = self.group_per_min, 60.0
+        _prune(self._free, now - 1.0)
         _prune(self._all, now - 1.0)
         _prune(sent, now - window)
         if self.enabled:
             wait = max(
-                _wait(self._all, self.global_per_s, 1.0, now), _wait(sent, limit, window, now)
+                _wait(self._all, self.paid_per_s, 1.0, now),
+                0.0 if paid else _wait(self._free, self.global_per_s, 1.0, now),
+                _wait(sent, limit, window, now),
             )
             if wait > 0:
                 return max(1, math.ceil(wait))
+        if not paid:
+            self._free.append(now)
         self._all.append(now)
         sent.append(now)
         return 0

@@ -235,7 +235,9 @@ class BotApi:
         markup: dict[str, Any] | None,
         upload: StoredFile | None = None,
     ) -> dict[str, Any]:
-        retry_after = self.limiter.acquire(chat.id, chat.type)
+        retry_after = self.limiter.acquire(
+            chat.id, chat.type, paid=params.flag("allow_paid_broadcast")
+        )
         if retry_after:
             self.state.rate_limited += 1
             raise too_many_requests(retry_after)
