@@ -12,6 +12,7 @@ only the message id; errors raise the same exceptions PTB raises. Replies keep P
 from __future__ import annotations
 
 import json
+import re
 import warnings
 from http import HTTPStatus
 from typing import Any
@@ -133,6 +134,7 @@ class AiohttpRequest(BaseRequest):
 
 
 JSON_HEADERS = {"Content-Type": "application/json"}
+OK_MESSAGE_ID = re.compile(rb'\{"ok":\s*true,\s*"result":\s*\{"message_id":\s*(\d+)[,}]')
 
 
 def prepare(
@@ -176,6 +178,10 @@ async def send_prepared(
         return int(result["message_id"])
     status, payload = await request.post_json(f"{bot.base_url}/sendMessage", body)
     if 200 <= status <= 299:
+        # Telegram's answer starts with the message id: read it without decoding the
+        # whole message (its text and entities come back too); anything else is parsed.
+        if found := OK_MESSAGE_ID.match(payload):
+            return int(found[1])
         try:
             return int(json.loads(payload)["result"]["message_id"])
         except (ValueError, KeyError, TypeError) as error:
