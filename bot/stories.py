@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -17,8 +17,9 @@ from bot.domain import Analysis
 from bot.inputs import has_content, strip_surrogates
 from bot.search.index import new_article
 from storage import articles
-from storage.articles import Followup, WatchRecipient
+from storage.articles import Followup, NewArticle, WatchRecipient
 from storage.db import Database
+from storage.seen import Key
 
 DEDUPE_WINDOW_S = 72 * 3600
 MAX_TEXT_BYTES = 100_000
@@ -76,15 +77,8 @@ class StoryService:
             raise StoryError("no_content")
 
     async def analyze(self, draft: Draft) -> Analysis:
-        draft = without_surrogates(draft)
-        self.check(draft)
         # ~10 ms of CPU: off the event loop so polling and sending keep going.
-        analysis = await asyncio.to_thread(
-            news.analyze, draft.text, title=draft.title, url=draft.url, published=draft.published
-        )
-        if not has_content(analysis.text):  # nothing left once the clean-up ran
-            raise StoryError("no_content")
-        return analysis
+        return await asyncio.to_thread(analyze_draft, draft)
 
     async def publish(
         self, draft: Draft, analysis: Analysis | None = None, *, deliver: bool = True
@@ -97,16 +91,7 @@ class StoryService:
         watchers = self.match_watches(analysis) if self.match_watches and deliver else []
         article_id, queued = await articles.publish(
             self.db,
-            new_article(
-                title=analysis.title,
-                text=analysis.text,
-                language=analysis.language,
-                topics=topics,
-                url=draft.url,
-                source=draft.source,
-                published=draft.published,
-                analysis=analysis,
-            ),
+            _new_article(draft, analysis),
             watchers=watchers,
             followup=followup,
             deliver=deliver,
@@ -119,6 +104,17 @@ class StoryService:
             tuple(topics),
             analysis,
             followup.article_id if followup else None,
+        )
+
+    async def store_many(self, items: Sequence[tuple[Draft, Analysis, Sequence[Key]]]) -> list[int]:
+        """Store analysed stories without alerting anyone (a backfill), one transaction
+        for the batch, each with the keys it was taken in by. Their article ids."""
+        return await articles.store_many(
+            self.db,
+            [
+                (_new_article(without_surrogates(draft), analysis), keys)
+                for draft, analysis, keys in items
+            ],
         )
 
     async def _followup(self, analysis: Analysis) -> Followup | None:
@@ -136,6 +132,17 @@ class StoryService:
         return Followup(first_id, adds_to(analysis, [previous for _, previous in earlier]))
 
 
+def analyze_draft(draft: Draft) -> Analysis:
+    """The checks and the analysis of one story (StoryError when it cannot be stored);
+    pure CPU work, run in a thread or, for a bulk import, in worker processes."""
+    draft = without_surrogates(draft)
+    StoryService.check(draft)
+    analysis = news.analyze(draft.text, title=draft.title, url=draft.url, published=draft.published)
+    if not has_content(analysis.text):  # nothing left once the clean-up ran
+        raise StoryError("no_content")
+    return analysis
+
+
 def without_surrogates(draft: Draft) -> Draft:
     """Lone surrogates (a feed's JSON, a user's message) cannot be stored as UTF-8."""
     return replace(
@@ -144,6 +151,19 @@ def without_surrogates(draft: Draft) -> Draft:
         title=strip_surrogates(draft.title) if draft.title else draft.title,
         url=strip_surrogates(draft.url) if draft.url else draft.url,
         source=strip_surrogates(draft.source) if draft.source else draft.source,
+    )
+
+
+def _new_article(draft: Draft, analysis: Analysis) -> NewArticle:
+    return new_article(
+        title=analysis.title,
+        text=analysis.text,
+        language=analysis.language,
+        topics=tuple(draft.topics or analysis.topics),
+        url=draft.url,
+        source=draft.source,
+        published=draft.published,
+        analysis=analysis,
     )
 
 

@@ -11,6 +11,7 @@ from datetime import datetime
 import aiosqlite
 
 from bot.domain import Analysis, Article
+from storage import seen
 from storage.article_rows import article_of
 from storage.codec import decode, dumps
 from storage.db import Database
@@ -162,6 +163,24 @@ async def publish(
             )
         queued = conn.total_changes - before
     return article_id, queued
+
+
+async def store_many(
+    db: Database,
+    items: Sequence[tuple[NewArticle, Sequence[seen.Key]]],
+    *,
+    now: float | None = None,
+) -> list[int]:
+    """Store stories without queueing them (a backfill), each with the keys it was taken
+    in by, in one transaction: a bulk import writes a batch at a time. Their ids."""
+    now = time.time() if now is None else now
+    ids = []
+    async with db.transaction() as conn:
+        for new, keys in items:
+            article_id = await insert(conn, new, now=now)
+            await seen.mark_in(conn, keys, article_id=article_id, now=now)
+            ids.append(article_id)
+    return ids
 
 
 async def get(db: Database, article_id: int) -> Article | None:

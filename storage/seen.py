@@ -10,6 +10,8 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import aiosqlite
+
 from storage.db import Database
 
 URL, GUID, TEXT = "url", "guid", "text"
@@ -48,14 +50,26 @@ async def mark(
     """Remember every key; a key known without a story (review) gets the story now."""
     now = time.time() if now is None else now
     async with db.transaction() as conn:
-        await conn.executemany(
-            """
-            INSERT INTO seen (kind, key, article_id, feed_id, created_at) VALUES (?, ?, ?, ?, ?)
-            ON CONFLICT (kind, key) DO UPDATE SET
-                article_id = COALESCE(seen.article_id, excluded.article_id)
-            """,
-            [(kind, key, article_id, feed_id, now) for kind, key in dict.fromkeys(keys)],
-        )
+        await mark_in(conn, keys, article_id=article_id, feed_id=feed_id, now=now)
+
+
+async def mark_in(
+    conn: aiosqlite.Connection,
+    keys: Sequence[Key],
+    *,
+    article_id: int | None,
+    feed_id: int | None = None,
+    now: float,
+) -> None:
+    """mark() inside the caller's transaction (a bulk import marks a batch at once)."""
+    await conn.executemany(
+        """
+        INSERT INTO seen (kind, key, article_id, feed_id, created_at) VALUES (?, ?, ?, ?, ?)
+        ON CONFLICT (kind, key) DO UPDATE SET
+            article_id = COALESCE(seen.article_id, excluded.article_id)
+        """,
+        [(kind, key, article_id, feed_id, now) for kind, key in dict.fromkeys(keys)],
+    )
 
 
 async def count(db: Database) -> int:

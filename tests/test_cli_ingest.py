@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.ingest import cli
-from storage import articles, chats, watches
+from bot.ingest import bulk, cli
+from storage import articles, chats, search, watches
 from storage.db import Database
 from tests.fixtures.site.server import Item, Site, article_page, rss
 from tests.shared_data import corpus_records, seed_text
@@ -141,6 +141,45 @@ async def test_import_is_idempotent(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     first = next(a for a in stored if a.url == records[0].get("url"))
     assert first.source == records[0].get("source")
     assert first.published is not None and str(first.published.year) == records[0]["date"]
+
+
+@pytest.mark.parametrize("workers", [0, 2])
+async def test_import_in_batches_on_a_pool(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: int
+) -> None:
+    """More stories than one batch, analysed in worker processes (or this one): each is
+    stored once with its analysis and searchable; a repeat inside the file is known, an
+    empty text fails with its line, and the order of the file is kept."""
+    db = tmp_path / "bulk.db"
+    monkeypatch.setenv("DATABASE_PATH", str(db))
+    bodies = [
+        f"Делегації обговорили гарантії безпеки, раунд {n}. Наступна зустріч у {n} місті."
+        for n in range(bulk.BATCH + 6)
+    ]
+    lines = [json.dumps({"title": f"Раунд {n}", "text": t}) for n, t in enumerate(bodies)]
+    lines.insert(10, lines[3])  # the same story again
+    lines.insert(20, json.dumps({"title": "Порожньо", "text": "   "}))
+    path = tmp_path / "bulk.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = io.StringIO()
+    code = await cli.import_jsonl(path, out=out, progress=False, workers=workers)
+    assert code == cli.EXIT_FAILED
+    assert out.getvalue().strip() == (
+        f"import: {len(bodies)} stored, 1 already there, 1 failed (bulk.jsonl)"
+    )
+    database = await Database.open(db)
+    try:
+        stored = await articles.latest(database, limit=len(bodies) + 5)
+        page = await search.search(database, "гарантія", limit=5)
+    finally:
+        await database.close()
+    assert sorted(a.title for a in stored) == sorted(f"Раунд {n}" for n in range(len(bodies)))
+    by_id = sorted(stored, key=lambda a: a.id)
+    assert [a.title for a in by_id[:3]] == ["Раунд 0", "Раунд 1", "Раунд 2"]
+    assert all(a.analysis_json for a in stored) and page.hits
+    out = io.StringIO()
+    await cli.import_jsonl(path, out=out, progress=False, workers=workers)
+    assert out.getvalue().startswith(f"import: 0 stored, {len(bodies) + 1} already there")
 
 
 async def test_ingest_text_file_and_refusals(tmp_path: Path, monkeypatch, site: Site) -> None:

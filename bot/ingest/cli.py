@@ -23,8 +23,8 @@ import httpx
 from tqdm import tqdm
 
 from bot.config import ConfigError, load_settings
+from bot.ingest import bulk, review, store
 from bot.ingest import feeds as feed_polling
-from bot.ingest import review, store
 from bot.ingest.drafts import draft_from_file, draft_from_url
 from bot.ingest.extract import ExtractError, parse_date
 from bot.ingest.feed_admin import export_opml, import_opml
@@ -37,6 +37,7 @@ from bot.services import build_services
 from bot.stories import Draft, StoryError, StoryService
 from storage import feeds
 from storage.db import Database
+from storage.seen import Key
 
 EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
 _YEAR = re.compile(r"^\d{4}$")
@@ -180,9 +181,11 @@ async def import_jsonl(
     database: Path | None = None,
     out: TextIO = sys.stdout,
     progress: bool = True,
+    workers: int | None = None,
 ) -> int:
     """Backfill from JSON lines (title, text, url, published, source). Stories are stored
-    without alerting anyone; a re-run stores nothing twice (URL, else text hash)."""
+    without alerting anyone; a re-run stores nothing twice (URL, else text hash).
+    Analysis runs on every core (bot.ingest.bulk), writes go a batch per transaction."""
     data = _read(path)
     if data is None:
         _say(out, f"import: no such file: {path}")
@@ -190,9 +193,14 @@ async def import_jsonl(
     lines = data.decode("utf-8", errors="replace").splitlines()
     stored = known = failed = 0
     async with _context(database) as ctx:
-        bar = tqdm(lines, desc="import", unit="story", file=sys.stderr, disable=not progress)
-        for number, line in enumerate(bar, 1):
+        bar = tqdm(
+            total=len(lines), desc="import", unit="story", file=sys.stderr, disable=not progress
+        )
+        items: list[bulk.Item] = []
+        taken: set[Key] = set()  # keys of this file's stories: a repeat inside it is known
+        for number, line in enumerate(lines, 1):
             if not line.strip():
+                bar.update(1)
                 continue
             try:
                 record = json.loads(line)
@@ -200,17 +208,31 @@ async def import_jsonl(
                     raise ValueError("not an object")
                 draft = _record_draft(record, topics)
                 keys = item_keys(urls=[draft.url], text=f"{draft.title}\n{draft.text}")
-                result = await store.publish_once(
-                    ctx.db, ctx.service, draft, keys=keys, deliver=False
-                )
-            except (ValueError, StoryError) as error:  # JSONDecodeError is a ValueError
+            except ValueError as error:  # JSONDecodeError is a ValueError
                 failed += 1
                 bar.write(f"import: line {number}: {error}", file=sys.stderr)
+                bar.update(1)
                 continue
-            if result is None:
+            if taken.intersection(keys) or await store.already(ctx.db, keys):
                 known += 1
-            else:
-                stored += 1
+                bar.update(1)
+                continue
+            taken.update(keys)
+            items.append(bulk.Item(number, draft, tuple(keys)))
+        async for outcomes in bulk.analysed(items, workers=bulk.workers_for(len(items), workers)):
+            batch = []
+            for outcome in outcomes:
+                if outcome.analysis is None:
+                    failed += 1
+                    bar.write(
+                        f"import: line {outcome.item.number}: {outcome.error}", file=sys.stderr
+                    )
+                else:
+                    batch.append((outcome.item.draft, outcome.analysis, outcome.item.keys))
+            if batch:
+                await ctx.service.store_many(batch)
+                stored += len(batch)
+            bar.update(len(outcomes))
         bar.close()
     _say(out, f"import: {stored} stored, {known} already there, {failed} failed ({path.name})")
     return EXIT_OK if not failed else EXIT_FAILED
@@ -437,11 +459,18 @@ def add_cli(subparsers: Any) -> None:
     p.add_argument("file", type=Path, help="JSON lines, one story per line")
     p.add_argument("--topic", action="append", default=[], help="topic id for every record")
     p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+    p.add_argument(
+        "--workers", type=int, help="analysis processes (default: one per core; 0: this one)"
+    )
     _database(p)
     p.set_defaults(
         handler=_run(
             lambda a: import_jsonl(
-                a.file, topics=tuple(a.topic), database=a.database, progress=not a.no_progress
+                a.file,
+                topics=tuple(a.topic),
+                database=a.database,
+                progress=not a.no_progress,
+                workers=a.workers,
             )
         )
     )
