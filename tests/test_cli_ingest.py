@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from bot.ingest import bulk, cli
-from storage import articles, chats, search, watches
+from bot.search import engine as search
+from storage import articles, chats, watches
 from storage.db import Database
 from tests.fixtures.site.server import Item, Site, article_page, rss
 from tests.shared_data import corpus_records, seed_text
@@ -176,7 +177,7 @@ async def test_import_in_batches_on_a_pool(
     assert sorted(a.title for a in stored) == sorted(f"Раунд {n}" for n in range(len(bodies)))
     by_id = sorted(stored, key=lambda a: a.id)
     assert [a.title for a in by_id[:3]] == ["Раунд 0", "Раунд 1", "Раунд 2"]
-    assert all(a.analysis_json for a in stored) and page.hits
+    assert all(a.analysis for a in stored) and page.hits
     out = io.StringIO()
     await cli.import_jsonl(path, out=out, progress=False, workers=workers)
     assert out.getvalue().startswith(f"import: 0 stored, {len(bodies) + 1} already there")

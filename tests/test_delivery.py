@@ -5,8 +5,9 @@ storage.articles.publish, then the test waits for the outbox to drain."""
 
 from __future__ import annotations
 
+import asyncio
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -321,3 +322,24 @@ async def test_pacer_keeps_the_rate_when_wake_ups_are_late(
     rate = (len(sent) - 1) / (sent[-1] - sent[0])
     assert rate >= 28.8  # spacing from the send time would give ~1 / (33 ms + 12 ms) = 22/s
     assert max(sum(1 for t in sent if s <= t < s + 1.0) for s in sent) <= 30
+
+
+async def test_stop_waits_for_a_flush_already_writing(
+    rig: Rig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rows a flush took from the buffer are marked sent before stop() returns, even when
+    that write is slow (else a restart sends them again)."""
+    writing = asyncio.Event()
+    real_mark_sent = outbox.mark_sent
+
+    async def slow_mark_sent(db: Database, results: Iterable[tuple[int, int]]) -> None:
+        writing.set()
+        await asyncio.sleep(0.5)
+        await real_mark_sent(db, results)
+
+    monkeypatch.setattr("bot.delivery.outbox.mark_sent", slow_mark_sent)
+    await rig.readers([700, 701])
+    article_id = await rig.publish()
+    await asyncio.wait_for(writing.wait(), 10)
+    await rig.worker.stop()
+    assert await outbox.status_counts(rig.db, article_id) == {"sent": 2}

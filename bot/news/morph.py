@@ -2,8 +2,8 @@
 other language stay as written, lower-cased: a Bulgarian or German story is indexed
 and found by its words, never by a guess of the Ukrainian analyzer.
 
-Analyzers load lazily, once per process; `lemma()` is memoised because news text
-repeats a small vocabulary and pymorphy3 costs ~20 µs per uncached word.
+Analyzers load lazily, once per process; parses and lemmas are memoised because news
+text repeats a small vocabulary and pymorphy3 costs ~50 µs per uncached word.
 """
 
 from __future__ import annotations
@@ -31,10 +31,16 @@ def parses(word: str, language: str) -> list[Any]:
     """All pymorphy3 parses of a word (uk/ru); empty for English."""
     if language not in MORPH_LANGUAGES:
         return []
+    return list(_parsed(word, language))
+
+
+@lru_cache(maxsize=200_000)
+def _parsed(word: str, language: str) -> tuple[Any, ...]:
+    # One pymorphy3 call per word: lemmas and the quote finder's grammar both read it.
     try:
-        return list(analyzer(language).parse(word))
+        return tuple(analyzer(language).parse(word))
     except ValueError:  # pymorphy3 raises on letters Unicode has no name for
-        return []
+        return ()
 
 
 @lru_cache(maxsize=200_000)
@@ -47,10 +53,7 @@ def lemma(word: str, language: str) -> str:
         return word.lower()
     if len(word) > 1 and word.isupper():
         return word.lower()
-    try:
-        found = analyzer(language).parse(word)
-    except ValueError:  # letters without a Unicode name (e.g. U+17000): keep as written
-        return word.lower()
+    found = _parsed(word, language)  # empty for letters without a Unicode name
     return str(found[0].normal_form) if found else word.lower()
 
 
