@@ -3,7 +3,9 @@
 
 Sends are spaced evenly (not in bursts) and we run 1 % under the nominal rate, so
 transit jitter cannot push more than the limit into any rolling second. A rolling
-window (no more than the rate within WINDOW_S) backs that up.
+window (no more than the rate within WINDOW_S) backs that up. When this process wakes
+late from its sleeps the machine is busy, and requests reach the server bunched by
+about as much: the window widens by the recent lateness (at most JITTER_MAX_S).
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ GROUP_INTERVAL_S = 3.1  # 20 per minute
 SAFETY = 0.99
 WINDOW_S = 1.03  # Telegram's rolling second, plus room for transit jitter
 CATCH_UP = 0.5
+JITTER_MAX_S = 0.15
+JITTER_DECAY = 0.98  # per send: lateness seen 100 sends ago still counts ~13 %
 GLOBAL_429_CHATS = 3  # this many chats hit by 429 within a second → pause everything
 
 
@@ -31,6 +35,7 @@ class Pacer:
         self._lock = asyncio.Lock()
         # When the last `rate` sends left: the oldest must be WINDOW_S old before another.
         self._sent: deque[float] = deque(maxlen=max(1, int(rate_per_s)))
+        self.jitter = 0.0  # recent lateness of our own wake-ups, decaying
 
     def now(self) -> float:
         return self._clock()
@@ -45,14 +50,18 @@ class Pacer:
         """Wait for the global slot, then book the chat's next slot."""
         async with self._lock:
             slot = max(self._next_global, self.chat_ready_at(chat_id))
+            slept = False
             while True:
                 now = self.now()
                 planned = slot
                 if len(self._sent) == self._sent.maxlen:
-                    planned = max(planned, self._sent[0] + WINDOW_S)
+                    planned = max(planned, self._sent[0] + WINDOW_S + self.jitter)
                 if planned <= now:
                     break
                 await asyncio.sleep(planned - now)
+                slept = True
+            late = now - planned if slept else 0.0
+            self.jitter = min(JITTER_MAX_S, max(late, self.jitter * JITTER_DECAY))
             self._sent.append(now)
             # Spacing counts from the planned slot, so late wake-ups on a busy machine do
             # not each cost the rate; after a late one the next send still waits at least
