@@ -71,7 +71,7 @@ async def anything_else(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 
 
 async def edited(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """An edited message (edited commands run again through their CommandHandler)."""
+    """An edited message, a command included: edits are never acted on."""
     message = update.edited_message
     if message is None:
         return
@@ -86,7 +86,7 @@ def handlers() -> list[BaseHandler[Any, Any, Any]]:
         MessageHandler(private & filters.COMMAND, unknown_command),
         MessageHandler(private & ~filters.COMMAND, anything_else),
         MessageHandler(
-            filters.ChatType.PRIVATE & filters.UpdateType.EDITED_MESSAGE & ~filters.COMMAND,
+            filters.ChatType.PRIVATE & filters.UpdateType.EDITED_MESSAGE,
             edited,
         ),
     ]

@@ -100,3 +100,18 @@ async def test_an_edited_message_gets_an_answer(local: LocalBot) -> None:
     message_id = update["message"]["message_id"]
     answer = await _answer(local, READER, {"text": "hello again"}, "en", edit_of=message_id)
     assert "edits" in answer
+
+
+async def test_an_edited_push_publishes_nothing_twice(local: LocalBot) -> None:
+    sb = local.sandbox
+    text = "/push Делегації США і Росії обговорили в Женеві гарантії безпеки і озброєння."
+    command = {"type": "bot_command", "offset": 0, "length": len("/push")}
+    update = sb.inject_message(ADMIN_ID, text, language_code="en")
+    await sb.wait_for_messages(ADMIN_ID, 1, timeout=10)
+    await local.settle()
+    stored = await articles.count(local.services.db)
+    edit = {"text": text + " Оновлено.", "entities": [command]}
+    message_id = update["message"]["message_id"]
+    answer = await _answer(local, ADMIN_ID, edit, "en", edit_of=message_id)
+    assert "edits" in answer
+    assert await articles.count(local.services.db) == stored
