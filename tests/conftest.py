@@ -2,12 +2,15 @@ import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import httpx
 import pytest
 from hypothesis import HealthCheck, settings
 
 os.environ.setdefault("PTB_TIMEDELTA", "true")  # before telegram is imported
 
 from bot.harness import LocalBot
+from bot.ingest.fetch import http_client
+from storage.db import Database
 
 # Shared 2-core machines: no per-example deadline (speed is for benchmarks), and a
 # repeatable example sequence under CI so a red build can be reproduced.
@@ -28,6 +31,21 @@ async def local(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator
         if not getattr(request.module, "LOCAL_LIMITS", True):
             running.sandbox.set_limits(False)
         yield running
+
+
+@pytest.fixture
+async def db(tmp_path: Path) -> AsyncIterator[Database]:
+    """A fresh, migrated database (a module that needs rows in it defines its own)."""
+    database = await Database.open(tmp_path / "test.db")
+    yield database
+    await database.close()
+
+
+@pytest.fixture
+async def client() -> AsyncIterator[httpx.AsyncClient]:
+    """The guarded fetch client, allowed to reach the 127.0.0.1 test sites."""
+    async with http_client(allow_private=True) as http:
+        yield http
 
 
 # Every HTML body the tests send or render is also parsed by Telegram's own parser.

@@ -4,18 +4,14 @@ tables inside an article, a page whose only "text" is a notice, closing paragrap
 from __future__ import annotations
 
 import html
-from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
+from collections.abc import Iterator
 
-import httpx
 import pytest
 
 from bot.ingest.extract import ExtractError, _closing, extract, looks_like_notice, table_lines
 from bot.ingest.feeds import poll_feed
-from bot.ingest.guard import http_client
 from bot.stories import StoryService
 from storage import articles, feeds
-from storage.db import Database
 from tests.feed_texts import story
 from tests.fixtures.site.server import Site
 
@@ -77,19 +73,6 @@ def site() -> Iterator[Site]:
     server = Site().start()
     yield server
     server.stop()
-
-
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = await Database.open(tmp_path / "extract.db")
-    yield database
-    await database.close()
-
-
-@pytest.fixture
-async def client() -> AsyncIterator[httpx.AsyncClient]:
-    async with http_client(allow_private=True) as http:
-        yield http
 
 
 async def test_feed_entry_behind_a_notice_keeps_the_feeds_own_text(db, site, client) -> None:

@@ -10,14 +10,12 @@ from collections.abc import AsyncIterator, Iterator
 from email.utils import formatdate
 from pathlib import Path
 
-import httpx
 import pytest
 
 from bot.harness import ADMIN_ID, LocalBot
 from bot.ingest import review
 from bot.ingest.feed_options import OptionError, parse_every, parse_words
 from bot.ingest.feeds import BACKLOG_NEXT_S, MAX_ENTRIES_PER_POLL, poll_feed
-from bot.ingest.guard import http_client
 from bot.stories import StoryService
 from storage import articles, feeds
 from storage.db import Database
@@ -47,19 +45,6 @@ def site() -> Iterator[Site]:
     server = Site().start()
     yield server
     server.stop()
-
-
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = await Database.open(tmp_path / "backlog.db")
-    yield database
-    await database.close()
-
-
-@pytest.fixture
-async def client() -> AsyncIterator[httpx.AsyncClient]:
-    async with http_client(allow_private=True) as http:
-        yield http
 
 
 def serve(site: Site, numbers: range | list[int], path: str | None = None) -> str:

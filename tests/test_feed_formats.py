@@ -5,15 +5,12 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
+from collections.abc import Iterator
 
-import httpx
 import pytest
 
 from bot.ingest.feedread import parse_feed
 from bot.ingest.feeds import poll_feed
-from bot.ingest.guard import http_client
 from bot.stories import StoryService
 from storage import articles, feeds
 from storage.db import Database
@@ -34,19 +31,6 @@ def site() -> Iterator[Site]:
             server.add(path, article_page(title(n), story(n), server.url(path)))
     yield server
     server.stop()
-
-
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = await Database.open(tmp_path / "formats.db")
-    yield database
-    await database.close()
-
-
-@pytest.fixture
-async def client() -> AsyncIterator[httpx.AsyncClient]:
-    async with http_client(allow_private=True) as http:
-        yield http
 
 
 def rss_items(*links: str, extra: str = "") -> str:

@@ -4,15 +4,13 @@ failures back off and are reported once, review-mode feeds hold drafts."""
 from __future__ import annotations
 
 import itertools
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 from bot.ingest import review
 from bot.ingest.feeds import REPORT_AFTER_FAILURES, poll_due, poll_feed
-from bot.ingest.guard import http_client
 from bot.stories import StoryService
 from storage import articles, chats, feeds, outbox, seen, subscriptions
 from storage.db import Database
@@ -44,19 +42,6 @@ def site(stories: list[tuple[str, list[str]]]) -> Iterator[Site]:
         server.add(path, article_page(title, paragraphs, server.url(path)))
     yield server
     server.stop()
-
-
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = await Database.open(tmp_path / "feeds.db")
-    yield database
-    await database.close()
-
-
-@pytest.fixture
-async def client() -> AsyncIterator[httpx.AsyncClient]:
-    async with http_client(allow_private=True) as http:
-        yield http
 
 
 def items(site: Site, numbers: list[int], stories, **links: str) -> list[Item]:

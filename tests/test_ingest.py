@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import httpx
 import pytest
 
 from bot.ingest.drafts import draft_from_url
@@ -46,12 +45,6 @@ def site() -> Iterator[Site]:
     server.add("/doc.pdf", b"%PDF-1.4\n%binary\n", content_type="application/pdf")
     yield server
     server.stop()
-
-
-@pytest.fixture
-async def client() -> Iterator[httpx.AsyncClient]:
-    async with http_client(allow_private=True) as http:
-        yield http
 
 
 async def test_fetch_page_reports_final_url_and_charset(site: Site, client) -> None:

@@ -22,13 +22,6 @@ DAY = 86400.0
 NOW = datetime(2025, 3, 1, tzinfo=UTC).timestamp()
 
 
-@pytest.fixture
-async def db(tmp_path: Path):
-    database = await Database.open(tmp_path / "s.db")
-    yield database
-    await database.close()
-
-
 async def put(
     db: Database,
     title: str,

@@ -10,13 +10,6 @@ from storage.db import SCHEMA_VERSION, Database
 from storage.lock import AlreadyRunning, InstanceLock
 
 
-@pytest.fixture
-async def db(tmp_path: Path):
-    database = await Database.open(tmp_path / "t.db")
-    yield database
-    await database.close()
-
-
 def story(*topics: str) -> NewArticle:
     return NewArticle(title="T", text="Body.", language="uk", topics=topics)
 

@@ -4,8 +4,6 @@ and leaves it out; nothing else fails because of it."""
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 
@@ -19,13 +17,6 @@ OTHER = (
     "Депутати проголосували за видатки на школи, лікарні та ремонт доріг. "
     "Найбільше коштів піде на оновлення громадського транспорту."
 )
-
-
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = await Database.open(tmp_path / "stories.db")
-    yield database
-    await database.close()
 
 
 async def damage(db: Database, article_id: int, stored: str) -> None:
