@@ -1,4 +1,5 @@
-"""newsbot command line: run | demo | sandbox (and the admin tools: ingest, import, feed, search).
+"""newsbot command line: run | worker | migrate | demo | sandbox (and the admin tools: ingest,
+import, feed, search).
 
 `python main.py <command> --help` explains each command.
 """
@@ -96,6 +97,42 @@ def _run(settings: Any) -> int:
     return 0
 
 
+def cmd_migrate(args: argparse.Namespace) -> int:
+    """Apply the database's pending migrations and exit (a deployment's first step)."""
+    from bot.config import ConfigError, load_settings
+
+    try:
+        settings = load_settings(require_token=False)
+    except ConfigError as error:
+        print(f"newsbot: configuration error: {error}", file=sys.stderr)
+        return EXIT_CONFIG
+    from storage import preflight
+    from storage.db import DamagedDatabase, Database
+
+    async def migrate() -> tuple[int, int]:
+        db = await Database.open(settings.database_path, migrate=False)
+        try:
+            before = await db.version()
+            return before, await db.migrate()
+        finally:
+            await db.close()
+
+    try:
+        preflight.check_location(settings.database_path)
+        before, after = asyncio.run(migrate())
+    except preflight.DatabaseUnusable as error:
+        print(f"newsbot: database unusable: {error}", file=sys.stderr)
+        return EXIT_DATABASE[error.kind]
+    except DamagedDatabase as error:
+        print(f"newsbot: database unusable: {error}", file=sys.stderr)
+        return EXIT_DATABASE[preflight.CORRUPT]
+    except RuntimeError as error:  # a migration failed; it was rolled back
+        print(f"newsbot: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    print(f"newsbot: database at schema version {after} (was {before})")
+    return 0
+
+
 async def _demo(text: str, language: str) -> int:
     from bot.harness import ADMIN_ID, LocalBot
 
@@ -145,7 +182,7 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
     return asyncio.run(run_prompt(args.language))
 
 
-BUILT_IN = ("run", "demo", "sandbox")
+BUILT_IN = ("run", "worker", "migrate", "demo", "sandbox")
 
 
 def parser(*, extensions: bool = True) -> argparse.ArgumentParser:
@@ -154,6 +191,9 @@ def parser(*, extensions: bool = True) -> argparse.ArgumentParser:
 
     run = sub.add_parser("run", help="run the bot (long polling; settings from env / .env)")
     run.set_defaults(handler=cmd_run)
+
+    migrate = sub.add_parser("migrate", help="apply database migrations and exit")
+    migrate.set_defaults(handler=cmd_migrate)
 
     demo = sub.add_parser(
         "demo", help="offline demo over the local sandbox; prints what a reader gets"

@@ -20,12 +20,14 @@ from bot.replies import ReplyLimiter
 from bot.sender_http import AiohttpRequest
 from bot.services import Services, build_services
 from bot.updates import ChatOrderedProcessor, JournalQueue, UpdateJournal
+from bot.web import HttpServer, parse_listen
 from handlers import register
 
 log = logging.getLogger(__name__)
 
 App = Application[Any, Any, Any, Any, Any, Any]
 DELIVERY = "delivery"  # bot_data key of the DeliveryWorker
+HTTP = "http"  # bot_data key of the HttpServer (healthz, metrics), when one runs
 REPLY_RETRIES = 3
 SEND_TIMEOUT_S = 20.0
 
@@ -110,8 +112,12 @@ def build_application(settings: Settings, *, start_delivery: bool = True) -> App
                 timezone=settings.timezone,
             ),
         )
-        if start_delivery:
+        if start_delivery and settings.delivery_in_process:
             delivery.start()
+        if settings.http_listen:
+            host, port = parse_listen(settings.http_listen)
+            db = found.db
+            application.bot_data[HTTP] = await HttpServer(lambda: db, host=host, port=port).start()
         # Updates a killed run had taken from Telegram but not handled: first in line.
         # One that took the process down MAX_ATTEMPTS times is dropped with an apology.
         for update in await journal.pending(application.bot, on_failed=apologize):
@@ -119,6 +125,9 @@ def build_application(settings: Settings, *, start_delivery: bool = True) -> App
 
     async def post_shutdown(application: App) -> None:
         journal.db = None
+        http = application.bot_data.pop(HTTP, None)
+        if isinstance(http, HttpServer):
+            await http.stop()
         delivery = application.bot_data.get(DELIVERY)
         if isinstance(delivery, DeliveryWorker):
             await delivery.stop()

@@ -42,6 +42,17 @@ class Settings:
     allow_private_urls: bool = False
     # Telegram's paid broadcasts: up to 1000 messages/s, a fee in Stars per message.
     allow_paid_broadcast: bool = False
+    # host:port of /healthz and /metrics ("" = none; webhook mode serves them on --listen).
+    http_listen: str = ""
+    # Telegram's secret_token for the webhook: checked on every post, never logged.
+    webhook_secret: str = field(default="", repr=False)
+    # The bot process drains the outbox itself; false when `main.py worker`s do it.
+    delivery_in_process: bool = True
+    # Seconds a worker's claim on outbox rows, or a process's on a job, lasts unrenewed:
+    # how soon a killed process's work moves to a surviving one.
+    lease_s: float = 30.0
+    # How often the jobs (feed polls, digests) look for work.
+    job_check_s: float = 60.0
 
     @property
     def base_file_url(self) -> str:
@@ -118,12 +129,37 @@ def load_settings(
         feed_interval_s=int(_number(env, "FEED_INTERVAL_S", 600, low=30, high=86400)),
         allow_private_urls=_flag(env, "ALLOW_PRIVATE_URLS"),
         allow_paid_broadcast=paid,
+        http_listen=_listen(env, "HTTP_LISTEN"),
+        webhook_secret=_secret(env, "WEBHOOK_SECRET"),
+        delivery_in_process=_flag(env, "DELIVERY_IN_PROCESS", default=True),
+        lease_s=_number(env, "LEASE_S", 30, low=2, high=3600),
+        job_check_s=_number(env, "JOB_CHECK_S", 60, low=1, high=3600),
     )
 
 
-def _flag(env: Mapping[str, str], name: str) -> bool:
+SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")  # what Telegram takes as secret_token
+LISTEN_RE = re.compile(r"^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):\d{1,5}$")
+
+
+def _secret(env: Mapping[str, str], name: str) -> str:
+    raw = env.get(name, "").strip()
+    if raw and not SECRET_RE.match(raw):
+        raise ConfigError(f"{name} must be 1-256 characters of A-Z, a-z, 0-9, _ and -")
+    return raw
+
+
+def _listen(env: Mapping[str, str], name: str) -> str:
+    raw = env.get(name, "").strip()
+    if raw and (not LISTEN_RE.match(raw) or int(raw.rpartition(":")[2]) > 65535):
+        raise ConfigError(f"{name} must be host:port, got {raw!r}")
+    return raw
+
+
+def _flag(env: Mapping[str, str], name: str, *, default: bool = False) -> bool:
     raw = env.get(name, "").strip().lower()
-    if raw in ("", "0", "false", "no", "off"):
+    if not raw:
+        return default
+    if raw in ("0", "false", "no", "off"):
         return False
     if raw in ("1", "true", "yes", "on"):
         return True

@@ -21,7 +21,7 @@ from typing import TypeVar
 
 from telegram import Bot, InlineKeyboardMarkup
 
-from bot import i18n
+from bot import i18n, metrics
 from bot.digest import quiet_until
 from bot.domain import Article, Reason, ReasonKind
 from bot.markup import markup
@@ -213,6 +213,7 @@ class DeliveryWorker:
             sent = await self._send(row)
         except Exception:
             log.exception("unexpected error delivering outbox row %s", row.id)
+            metrics.RETRIED.labels("internal").inc()
             await outbox.mark_retry(
                 self.db,
                 row.id,
@@ -232,6 +233,7 @@ class DeliveryWorker:
             return False
         if article.analysis is None:  # unreadable when stored (storage logged it)
             self.stats.failed += 1
+            metrics.FAILED.labels("analysis unreadable").inc()
             await outbox.mark(self.db, row.id, outbox.FAILED, error="analysis unreadable")
             return False
         locale = i18n.resolve_locale(row.language, row.telegram_language, self.default_language)
@@ -242,6 +244,9 @@ class DeliveryWorker:
         # The chat's part (pause, blocked, gone, moved) is done by the sender; here the row's.
         if isinstance(result, Sent):
             self.stats.sent += 1
+            metrics.SENT.inc()
+            if row.queued_at:
+                metrics.LATENCY.observe(max(0.0, time.time() - row.queued_at))
             self._sent_buffer.append((row.id, result.message_id))
             if self._flusher is None or self._flusher.done():
                 self._flusher = asyncio.create_task(self._flush_soon())
@@ -257,6 +262,7 @@ class DeliveryWorker:
         elif isinstance(result, Rejected):
             # Telegram rejected this message itself: retrying sends the same bytes.
             self.stats.failed += 1
+            metrics.FAILED.labels(metrics.reason_label(result.reason)).inc()
             log.error("message for chat %s rejected: %s", row.chat_id, result.reason)
             await outbox.mark(self.db, row.id, outbox.FAILED, error=result.reason)
         elif isinstance(result, Transient):
@@ -269,9 +275,11 @@ class DeliveryWorker:
         self.stats.by_error[kind] = self.stats.by_error.get(kind, 0) + 1
         if row.attempts + 1 >= self.max_attempts:
             self.stats.failed += 1
+            metrics.FAILED.labels(metrics.reason_label(kind)).inc()
             await outbox.mark(self.db, row.id, outbox.FAILED, error=error)
         else:
             self.stats.retried += 1
+            metrics.RETRIED.labels(metrics.reason_label(kind)).inc()
             due = time.time() + backoff(row.attempts, self.backoff_base_s)
             await outbox.mark_retry(self.db, row.id, due_at=due, error=error)
 

@@ -10,7 +10,7 @@ from typing import Any
 from telegram.error import TelegramError
 from telegram.ext import Application, ContextTypes
 
-from bot import i18n
+from bot import i18n, metrics
 from bot.config import Settings
 from bot.ingest.feeds import PollResult, poll_due
 from bot.services import Services
@@ -59,6 +59,9 @@ async def poll_and_report(context: Any, found: Services) -> None:
         interval_s=found.settings.feed_interval_s,
     )
     for result in results:
+        metrics.FEED_POLLS.inc()
+        if result.error:
+            metrics.FEED_ERRORS.labels(metrics.reason_label(result.error)).inc()
         if result.report or result.recovered:
             await tell_admins(context, found.settings, feed_report(result, found.settings))
 

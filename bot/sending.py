@@ -17,6 +17,7 @@ from telegram import Bot, InlineKeyboardMarkup, ReplyParameters
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
+from bot import metrics
 from bot.outcomes import Blocked, Flood, Gone, Migrated, Outcome, classify
 from bot.pacing import Pacer
 from bot.sender_http import send_prepared as post_prepared
@@ -94,6 +95,7 @@ class ChatSender:
     async def settle(self, chat_id: int, outcome: Outcome) -> None:
         """Apply what an outcome means for the chat (not for any one message)."""
         if isinstance(outcome, Flood):
+            metrics.TOO_MANY.inc()
             self.pacer.pause_chat(chat_id, outcome.retry_after_s)
         elif isinstance(outcome, Blocked):
             await chats.set_status(self.db, chat_id, chats.BLOCKED)

@@ -26,6 +26,7 @@ from typing import Any
 from telegram import Bot, Update
 from telegram.ext import BaseUpdateProcessor
 
+from bot import metrics
 from bot.inputs import strip_surrogates
 from storage import updates as journal_rows
 from storage.db import Database
@@ -220,6 +221,7 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
                 if isinstance(update, Update):
                     await self._answer_forgotten(update)
                     await self.journal.done(update)
+                    metrics.UPDATES.inc()
         finally:
             self.in_flight -= 1
             self._users[key] -= 1

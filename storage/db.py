@@ -74,6 +74,11 @@ class Database:
     async def close(self) -> None:
         await self.conn.close()
 
+    async def ping(self) -> None:
+        """Raises when the database does not answer (health checks)."""
+        async with self.conn.execute("SELECT 1") as cursor:
+            await cursor.fetchone()
+
     async def version(self) -> int:
         async with self.conn.execute("PRAGMA user_version") as cursor:
             row = await cursor.fetchone()

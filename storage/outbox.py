@@ -32,6 +32,7 @@ class Delivery:
     timezone: str | None = None
     quiet_start: str | None = None  # HH:MM in the chat's time zone, or None
     quiet_end: str | None = None
+    queued_at: float = 0.0  # when the row was written (delivery latency)
 
 
 async def due(
@@ -46,7 +47,7 @@ async def due(
         f"""
         SELECT o.id, o.article_id, o.chat_id, c.type, o.reason_kind, o.reason_value, o.watch_id,
                o.attempts, o.reply_to_message_id, o.is_update, c.language, c.telegram_language,
-               c.timezone, c.quiet_start, c.quiet_end
+               c.timezone, c.quiet_start, c.quiet_end, o.created_at
         FROM outbox o JOIN chats c ON c.id = o.chat_id
         WHERE o.status = 'pending' AND o.due_at <= ? AND c.status = 'active'
             AND c.mode = 'instant' {not_in}
@@ -72,6 +73,7 @@ async def due(
             timezone=r[12],
             quiet_start=r[13],
             quiet_end=r[14],
+            queued_at=float(r[15]),
         )
         for r in rows
     ]
@@ -84,6 +86,19 @@ async def next_due_at(db: Database) -> float | None:
     ) as cursor:
         row = await cursor.fetchone()
     return float(row[0]) if row and row[0] is not None else None
+
+
+async def depth(db: Database, *, now: float) -> tuple[int, float | None]:
+    """(pending rows, due_at of the oldest one already due) for the metrics."""
+    async with db.conn.execute(
+        "SELECT COUNT(*), MIN(CASE WHEN due_at <= ? THEN due_at END) FROM outbox "
+        "WHERE status = 'pending'",
+        (now,),
+    ) as cursor:
+        row = await cursor.fetchone()
+    if row is None:
+        return 0, None
+    return int(row[0]), float(row[1]) if row[1] is not None else None
 
 
 async def mark_sent(db: Database, results: Iterable[tuple[int, int]]) -> None:
