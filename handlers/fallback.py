@@ -1,16 +1,19 @@
 """Answers of last resort: a button press no handler answered (forged, stale or from an
 old version of the bot) gets a short "expired" alert; an unknown command or any other
-message in a private chat points to /search and /help. Registered last, so every other
-handler is tried first."""
+message in a private chat points to /help; plain text in a private chat is a search.
+Registered last, so every other handler is tried first."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from telegram import Update
+from telegram.constants import ParseMode
 from telegram.ext import BaseHandler, ContextTypes, MessageHandler, filters
 
+from bot.tghtml import escape
 from handlers.common import turn
+from handlers.search import answer_search
 
 
 async def expired_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -40,7 +43,13 @@ async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     if message is None:
         return
     tn = await turn(update, context)
-    await message.reply_text(tn._("I do not know that command. /help lists what I can do."))
+    command = (message.text or "/").split(maxsplit=1)[0][:40]
+    await message.reply_text(
+        tn._(
+            "I do not know {command}. Try /search <words>, /topics, /latest, /settings; "
+            "/help lists everything."
+        ).format(command=command)
+    )
 
 
 async def anything_else(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -65,8 +74,19 @@ async def anything_else(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
             tn._("I read only text. To find stories, send /search and a few words.")
         )
         return
+    if message.text is None:  # a photo or a video with a caption
+        await message.reply_text(
+            tn._("To find stories, send /search and a few words. /help lists what I can do.")
+        )
+        return
+    if message.text.startswith("/"):  # "/щось": Telegram makes no command of it
+        await unknown_command(update, context)
+        return
+    # Plain words in a private chat: what else would they be but a search?
+    found, keyboard = await answer_search(tn, message.text.strip(), 0, context.bot.username)
+    hint = tn._("I searched the stories for your words. /help lists the commands.")
     await message.reply_text(
-        tn._("To find stories, send /search and a few words. /help lists what I can do.")
+        f"<i>{escape(hint)}</i>\n\n{found}", parse_mode=ParseMode.HTML, reply_markup=keyboard
     )
 
 
