@@ -89,6 +89,14 @@ class Unwatch(CallbackData):
 
 
 @dataclass(frozen=True, slots=True)
+class WatchInstead(CallbackData):
+    """Under "«війна» names the topic …": watch the words instead of following it."""
+
+    PREFIX: ClassVar[str] = "kw"
+    key: str  # storage.search_keys: the words typed
+
+
+@dataclass(frozen=True, slots=True)
 class Language(CallbackData):
     PREFIX: ClassVar[str] = "lang"
     locale: str
@@ -138,6 +146,7 @@ KINDS: tuple[type[CallbackData], ...] = (
     FullText,
     MoreLike,
     Unwatch,
+    WatchInstead,
     Language,
     ResultsPage,
     Setting,

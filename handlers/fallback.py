@@ -15,6 +15,8 @@ from bot.tghtml import escape
 from handlers.common import turn
 from handlers.search import answer_search
 
+ADMIN_STORY_CHARS = 280  # an admin's longer plain text is a story to publish, not a query
+
 
 async def expired_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Called by bot.updates after an update whose callback query nobody answered."""
@@ -81,6 +83,14 @@ async def anything_else(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         return
     if message.text.startswith("/"):  # "/щось": Telegram makes no command of it
         await unknown_command(update, context)
+        return
+    if tn.is_admin and len(message.text) > ADMIN_STORY_CHARS:  # a pasted story, not a query
+        await message.reply_text(
+            tn._(
+                "To publish this text, reply /push to it. "
+                "To find stories, send /search and a few words."
+            )
+        )
         return
     # Plain words in a private chat: what else would they be but a search?
     found, keyboard = await answer_search(tn, message.text.strip(), 0, context.bot.username)

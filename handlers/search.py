@@ -132,12 +132,12 @@ async def latest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     wanted = command_text(message)
     topic = None
     if wanted:
-        topic = tn.services.topics.find(wanted)
+        topic = tn.services.topics.named_by(wanted)
         if topic is None:
             close = tn.services.topics.closest(wanted)
             shown = results.shown_query(wanted)
             if close:
-                listing = ", ".join(f"{t.id} ({t.name(tn.locale)})" for t in close)
+                listing = ", ".join(f"/latest {t.name(tn.locale)}" for t in close)
                 text = tn._("No topic “{wanted}”. Did you mean: {topics}?").format(
                     wanted=shown, topics=listing
                 )

@@ -1,8 +1,10 @@
 """/topics with subscribe buttons, /subscribe, /unsubscribe, /mysubs; keyword watches.
 
-/subscribe with words that are not a topic saves a keyword watch (bot.search.service);
-/mysubs lists watches with a remove button each, and the same button (bot.callbacks.Unwatch)
-sits under every story a watch delivered."""
+/subscribe with words that are not a topic saves a keyword watch (bot.search.service),
+with the topics they point to as buttons; words that name a topic ("війна") follow it,
+with a button to watch the words instead. /mysubs lists watches with a remove button
+each, and the same button (bot.callbacks.Unwatch) sits under every story a watch
+delivered."""
 
 from __future__ import annotations
 
@@ -12,7 +14,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
 
-from bot.callbacks import Follow, Unfollow, Unwatch, pattern
+from bot.callbacks import Follow, Unfollow, Unwatch, WatchInstead, pattern
+from bot.domain import Topic
 from bot.render.text import one_line, trim
 from bot.search.query import parse
 from bot.search.service import MAX_PER_CHAT, MAX_QUERY_CHARS, AddStatus, Watch
@@ -22,10 +25,10 @@ LIST_ACTIONS = (Follow.PREFIX, Unfollow.PREFIX, Unwatch.PREFIX)
 WATCH_LABEL_MAX = 40
 
 
-async def topics_keyboard(tn: Turn) -> InlineKeyboardMarkup:
+async def topics_keyboard(tn: Turn, *, only: list[Topic] | None = None) -> InlineKeyboardMarkup:
     followed = set(await tn.services.readers.topics_of(tn.chat_id))
     rows = []
-    for topic in tn.services.topics:
+    for topic in tn.services.topics if only is None else only:
         if topic.id in followed:
             label = "✅ " + topic.name(tn.locale)
             data = Unfollow(topic.id).pack()
@@ -34,6 +37,18 @@ async def topics_keyboard(tn: Turn) -> InlineKeyboardMarkup:
             data = Follow(topic.id).pack()
         rows.append([InlineKeyboardButton(label, callback_data=data)])
     return InlineKeyboardMarkup(rows)
+
+
+def suggestion_keyboard(tn: Turn, topics: list[Topic]) -> InlineKeyboardMarkup | None:
+    """One button per suggested topic, its name only: a tap follows it."""
+    if not topics:
+        return None
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton("➕ " + t.name(tn.locale), callback_data=Follow(t.id).pack())]
+            for t in topics
+        ]
+    )
 
 
 def watch_rows(tn: Turn, watches: list[Watch]) -> list[list[InlineKeyboardButton]]:
@@ -89,6 +104,17 @@ def _list_actions(message: object) -> set[str] | None:
     return actions if actions and actions <= set(LIST_ACTIONS) else None
 
 
+def _topic_ids(message: Message) -> list[str]:
+    markup = message.reply_markup
+    rows = markup.inline_keyboard if markup else ()
+    parsed = [
+        Follow.unpack(str(b.callback_data)) or Unfollow.unpack(str(b.callback_data))
+        for row in rows
+        for b in row
+    ]
+    return [p.topic for p in parsed if p is not None]
+
+
 async def _refresh_list(tn: Turn, message: object) -> None:
     actions = _list_actions(message)
     if actions is None or not isinstance(message, Message):
@@ -97,8 +123,10 @@ async def _refresh_list(tn: Turn, message: object) -> None:
         if Unwatch.PREFIX in actions:  # /mysubs: its text lists the watches too
             text, keyboard = await subscriptions_message(tn)
             await message.edit_text(text, reply_markup=keyboard)
-        else:
-            await message.edit_reply_markup(reply_markup=await topics_keyboard(tn))
+        else:  # /topics, or the topics suggested for what was typed: the same ones
+            shown = [tn.services.topics.get(i) for i in _topic_ids(message)]
+            only = [t for t in shown if t is not None]
+            await message.edit_reply_markup(reply_markup=await topics_keyboard(tn, only=only))
     except BadRequest as error:  # a double tap: nothing changed
         if "not modified" not in str(error).lower():
             raise
@@ -149,9 +177,10 @@ async def _change(update: Update, context: ContextTypes.DEFAULT_TYPE, *, follow:
             text = tn._("Which topic? See /mysubs for what you follow.")
         await message.reply_text(text, reply_markup=await topics_keyboard(tn))
         return
-    topic = tn.services.topics.find(wanted)
+    topic = tn.services.topics.named_by(wanted)
     if topic is None and follow:
-        await message.reply_text(await _watch(tn, wanted))
+        text, keyboard = await _watch(tn, wanted)
+        await message.reply_text(text, reply_markup=keyboard)
         return
     if topic is None and await _unwatch(tn, wanted):
         await message.reply_text(tn._("You no longer watch: {query}").format(query=_shown(wanted)))
@@ -159,15 +188,15 @@ async def _change(update: Update, context: ContextTypes.DEFAULT_TYPE, *, follow:
     if topic is None:
         close = tn.services.topics.closest(wanted)
         if close:
-            listing = ", ".join(f"{t.id} ({t.name(tn.locale)})" for t in close)
-            text = tn._("No topic “{wanted}”. Did you mean: {topics}?").format(
-                wanted=wanted[:100], topics=listing
+            text = tn._("No topic “{wanted}”. Did you mean one of these?").format(
+                wanted=_shown(wanted)
             )
+            await message.reply_text(text, reply_markup=await topics_keyboard(tn, only=close))
         else:
             text = tn._("No topic “{wanted}”. See /topics for the list.").format(
-                wanted=wanted[:100]
+                wanted=_shown(wanted)
             )
-        await message.reply_text(text)
+            await message.reply_text(text)
         return
     name = topic.name(tn.locale)
     if follow:
@@ -175,6 +204,21 @@ async def _change(update: Update, context: ContextTypes.DEFAULT_TYPE, *, follow:
         text = (
             tn._("You follow: {topic}") if added else tn._("You already follow: {topic}")
         ).format(topic=name)
+        if tn.services.topics.find(wanted) is None:  # a synonym: say which topic it named
+            text = (
+                tn._("“{wanted}” names the topic “{topic}”.").format(
+                    wanted=_shown(wanted), topic=name
+                )
+                + "\n"
+                + text
+            )
+            key = await tn.services.library.save_query(wanted)
+            button = InlineKeyboardButton(
+                tn._("🔎 Watch the words “{wanted}” instead").format(wanted=_shown(wanted)[:40]),
+                callback_data=WatchInstead(key).pack(),
+            )
+            await message.reply_text(text, reply_markup=InlineKeyboardMarkup([[button]]))
+            return
     else:
         removed = await tn.services.readers.unfollow(tn.chat_id, topic.id)
         text = (
@@ -185,8 +229,35 @@ async def _change(update: Update, context: ContextTypes.DEFAULT_TYPE, *, follow:
     await message.reply_text(text)
 
 
-async def _watch(tn: Turn, wanted: str) -> str:
-    """Save a keyword watch; the reply says what it watches (or why it could not)."""
+async def watch_instead(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The button under "«війна» names the topic …": a keyword watch, not the topic."""
+    query = update.callback_query
+    parsed = WatchInstead.unpack(query.data if query else None)
+    if query is None or parsed is None:
+        return
+    tn = await turn(update, context)
+    wanted = await tn.services.library.load_query(parsed.key)
+    if wanted is None:
+        await query.answer(tn._("This button has expired."), show_alert=True)
+        return
+    topic = tn.services.topics.named_by(wanted)
+    if topic is not None:
+        await tn.services.readers.unfollow(tn.chat_id, topic.id)
+    text, _ = await _watch(tn, wanted, suggest=False)
+    if topic is not None:
+        text = tn._("You no longer follow: {topic}").format(topic=topic.name(tn.locale)) + (
+            "\n" + text
+        )
+    await query.answer()
+    if isinstance(query.message, Message):
+        await query.message.edit_text(text)
+
+
+async def _watch(
+    tn: Turn, wanted: str, *, suggest: bool = True
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    """Save a keyword watch; the reply says what it watches (or why it could not), with
+    the topics the words point to as buttons."""
     result = await tn.services.watches.add(tn.chat_id, wanted)
     status = result.status
     if status is AddStatus.ADDED:
@@ -197,30 +268,31 @@ async def _watch(tn: Turn, wanted: str) -> str:
                 terms=_shown(", ".join(query.excluded))
             )
         text += "\n" + tn._("New stories that match will come here. /mysubs lists your watches.")
-        close = tn.services.topics.closest(wanted)
+        close = tn.services.topics.closest(wanted) if suggest else []
         if close:
-            listing = ", ".join(f"{t.id} ({t.name(tn.locale)})" for t in close)
-            text += "\n\n" + tn._("Or did you mean a topic: {topics}?").format(topics=listing)
-        return text
+            text += "\n\n" + tn._("Or follow a topic:")
+        return text, suggestion_keyboard(tn, close)
     if status is AddStatus.EMPTY:
         return tn._(
             "No topic or word to watch in “{wanted}”. For example: /subscribe {topic} or "
             "/subscribe {words}"
         ).format(
             wanted=_shown(wanted), topic=next(iter(tn.services.topics)).id, words="Прайс -Іран"
-        )
+        ), None
     if status is AddStatus.TOO_LONG:
         return tn._(
             "That is too long to watch: keep it under {n} characters and a few words."
-        ).format(n=MAX_QUERY_CHARS)
+        ).format(n=MAX_QUERY_CHARS), None
     if status is AddStatus.TOO_MANY:
         return tn._(
             "You already watch {n} keyword queries, the most there can be. "
             "Remove one in /mysubs first."
-        ).format(n=MAX_PER_CHAT)
+        ).format(n=MAX_PER_CHAT), None
     if status is AddStatus.DUPLICATE:
-        return tn._("You already watch for: {query}").format(query=_shown(result.query.text()))
-    return tn._("Something went wrong. Send /start and try again.")
+        return tn._("You already watch for: {query}").format(
+            query=_shown(result.query.text())
+        ), None
+    return tn._("Something went wrong. Send /start and try again."), None
 
 
 async def _unwatch(tn: Turn, wanted: str) -> bool:
@@ -280,4 +352,5 @@ def handlers() -> list[BaseHandler[Any, Any, Any]]:
         CommandHandler("mysubs", my_subscriptions),
         CallbackQueryHandler(topic_button, pattern=pattern(Follow, Unfollow)),
         CallbackQueryHandler(unwatch_button, pattern=Unwatch.pattern()),
+        CallbackQueryHandler(watch_instead, pattern=WatchInstead.pattern()),
     ]

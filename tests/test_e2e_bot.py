@@ -43,7 +43,9 @@ async def test_topics_buttons_update_in_place(local: LocalBot) -> None:
 
 async def test_subscribe_unknown_topic_suggests_closest(local: LocalBot) -> None:
     reply = await say(local.sandbox, 30, "/subscribe us-russia", language_code="en")
-    assert "us-russia-security" in reply.text
+    labels = [b["text"] for row in reply.reply_markup["inline_keyboard"] for b in row]
+    assert "➕ US–Russia security talks" in labels  # a tappable name, never the id
+    assert "us-russia-security" not in reply.text
     ok = await say(local.sandbox, 30, "/subscribe nato", language_code="en")
     assert "NATO" in ok.text
     again = await say(local.sandbox, 30, "/subscribe nato", language_code="en")

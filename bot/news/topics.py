@@ -102,6 +102,8 @@ class Rule:
 class TopicInfo:
     id: str
     names: dict[str, str]  # locale -> name
+    synonyms: tuple[str, ...] = ()  # other names, any language: typing one follows it
+    related: tuple[str, ...] = ()  # words and people that point to it: suggested
 
 
 def load_topics() -> list[TopicInfo]:
@@ -109,7 +111,14 @@ def load_topics() -> list[TopicInfo]:
     out = []
     for entry in load("topics").get("topic", []):
         names = {k[5:]: str(v) for k, v in entry.items() if k.startswith("name_")}
-        out.append(TopicInfo(id=str(entry["id"]), names=names))
+        out.append(
+            TopicInfo(
+                id=str(entry["id"]),
+                names=names,
+                synonyms=tuple(str(v) for v in entry.get("synonyms", [])),
+                related=tuple(str(v) for v in entry.get("related", [])),
+            )
+        )
     return out
 
 
