@@ -18,9 +18,13 @@ class ReaderService:
         self.on_released = on_released  # held rows became due: wake delivery
 
     async def touch(self, chat_id: int, *, chat_type: str, telegram_language: str | None) -> None:
-        await chats.touch(
+        """Remember a chat that wrote; a reader back after blocking the bot gets the
+        stories held for them (queued in the last 48 h)."""
+        released = await chats.touch(
             self.db, chat_id, chat_type=chat_type, telegram_language=telegram_language
         )
+        if released:
+            self.on_released()
 
     async def get(self, chat_id: int) -> Chat | None:
         return await chats.get(self.db, chat_id)

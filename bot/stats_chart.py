@@ -10,10 +10,22 @@ from zoneinfo import ZoneInfo
 from PIL import Image, ImageDraw, ImageFont
 
 WIDTH, HEIGHT = 960, 420
-MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = 60, 20, 40, 50
+MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = 64, 20, 30, 60
+FONT_PX = 16  # Telegram shows the chart about half size: the default 10 px font was unreadable
+HOUR_LABELS = 6  # an hour label every 6 h, the date at local midnight
 BAR = (52, 120, 200)
 AXIS = (90, 90, 90)
 GRID = (225, 225, 225)
+
+
+def ticks(peak: int, most: int = 5) -> list[int]:
+    """Whole-number grid values from 0 to at least `peak` in a round step (1, 2, 5 × 10ⁿ),
+    at most `most` steps: a peak of 1 gives 0, 1 — never "0, 0, 0, 1, 1"."""
+    peak = max(peak, 1)
+    step = 1
+    while -(-peak // step) > most:
+        step = step * 2 if str(step)[0] in "15" else step * 5 // 2  # 1, 2, 5, 10, 20, …
+    return list(range(0, -(-peak // step) * step + 1, step))
 
 
 def deliveries_chart(
@@ -30,18 +42,25 @@ def deliveries_chart(
         index = int(hour_start // 3600) - first_hour
         if 0 <= index < hours:
             counts[index] += n
-    peak = max(counts) or 1
+    marks = ticks(max(counts))
+    peak = marks[-1]
 
     image = Image.new("RGB", (WIDTH, HEIGHT), "white")
     draw = ImageDraw.Draw(image)
-    font = ImageFont.load_default()
+    font = ImageFont.load_default(size=FONT_PX)
     plot_w = WIDTH - MARGIN_LEFT - MARGIN_RIGHT
     plot_h = HEIGHT - MARGIN_TOP - MARGIN_BOTTOM
     bottom = MARGIN_TOP + plot_h
-    for step in range(5):  # horizontal grid with counts
-        y = bottom - plot_h * step / 4
+    for mark in marks:  # horizontal grid at whole counts
+        y = bottom - plot_h * mark / peak
         draw.line([(MARGIN_LEFT, y), (WIDTH - MARGIN_RIGHT, y)], fill=GRID)
-        draw.text((8, y - 6), f"{round(peak * step / 4)}", fill=AXIS, font=font)
+        label = str(mark)
+        draw.text(
+            (MARGIN_LEFT - 8 - draw.textlength(label, font=font), y - FONT_PX / 2),
+            label,
+            fill=AXIS,
+            font=font,
+        )
     width = plot_w / hours
     for index, n in enumerate(counts):
         x0 = MARGIN_LEFT + index * width
@@ -49,9 +68,14 @@ def deliveries_chart(
             top = bottom - plot_h * n / peak
             draw.rectangle([x0 + 0.5, top, x0 + max(1.0, width - 1), bottom], fill=BAR)
         moment = datetime.fromtimestamp((first_hour + index) * 3600, zone)
-        if moment.hour == 0:
+        if moment.hour % HOUR_LABELS == 0:
             draw.line([(x0, bottom), (x0, bottom + 5)], fill=AXIS)
-            draw.text((x0 + 2, bottom + 8), moment.strftime("%d.%m"), fill=AXIS, font=font)
+            draw.text((x0 + 2, bottom + 6), moment.strftime("%H"), fill=AXIS, font=font)
+        if moment.hour == 0:
+            draw.line([(x0, bottom), (x0, bottom + 26)], fill=AXIS)
+            draw.text(
+                (x0 + 2, bottom + 8 + FONT_PX), moment.strftime("%d.%m"), fill=AXIS, font=font
+            )
     draw.line([(MARGIN_LEFT, bottom), (WIDTH - MARGIN_RIGHT, bottom)], fill=AXIS)
     draw.line([(MARGIN_LEFT, MARGIN_TOP), (MARGIN_LEFT, bottom)], fill=AXIS)
     out = io.BytesIO()

@@ -41,13 +41,24 @@ def _chat(row: aiosqlite.Row) -> Chat:
     )
 
 
+HOLD_S = 48 * 3600  # a reader who blocked the bot and comes back gets these stories
+
+
 async def touch(
     db: Database, chat_id: int, *, chat_type: str = "private", telegram_language: str | None
-) -> None:
+) -> int:
     """Record a chat that wrote to us. Any message from a blocked chat re-activates it:
-    it could not write to the bot if it still blocked it."""
+    it could not write to the bot if it still blocked it. The stories held for it (queued
+    in the last 48 h and stopped by the block) are queued again; returns how many."""
     now = time.time()
     async with db.transaction() as conn:
+        cursor = await conn.execute(
+            "UPDATE outbox SET status = 'pending', due_at = ?, attempts = 0, last_error = NULL "
+            "WHERE chat_id = ? AND status = 'blocked' AND created_at >= ? "
+            "AND EXISTS (SELECT 1 FROM chats WHERE id = ? AND status = 'blocked')",
+            (now, chat_id, now - HOLD_S, chat_id),
+        )
+        released = cursor.rowcount
         await conn.execute(
             """
             INSERT INTO chats (id, type, telegram_language, created_at, updated_at)
@@ -62,6 +73,7 @@ async def touch(
             """,
             (chat_id, chat_type, telegram_language, now, now),
         )
+    return max(released, 0)
 
 
 async def register_many(
@@ -164,6 +176,12 @@ async def digest_chats(db: Database) -> list[Chat]:
         "(SELECT 1 FROM outbox o WHERE o.chat_id = c.id AND o.status = 'pending')"
     ) as cursor:
         return [_chat(row) for row in await cursor.fetchall()]
+
+
+async def blocked_count(db: Database) -> int:
+    async with db.conn.execute("SELECT COUNT(*) FROM chats WHERE status = 'blocked'") as cursor:
+        row = await cursor.fetchone()
+    return int(row[0]) if row else 0
 
 
 async def count_by_status(db: Database) -> dict[str, int]:

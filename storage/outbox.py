@@ -158,6 +158,22 @@ async def retry_failed(db: Database, *, article_id: int | None = None) -> int:
         return cursor.rowcount
 
 
+async def held_for_blocked(
+    db: Database, *, since: float, article_id: int | None = None
+) -> tuple[int, int]:
+    """(messages, readers) stopped because the reader blocked the bot, queued since
+    `since`: they go out if the reader comes back (storage.chats.touch)."""
+    where = " AND o.article_id = ?" if article_id is not None else ""
+    params: tuple[object, ...] = (since,) + ((article_id,) if article_id is not None else ())
+    async with db.conn.execute(
+        "SELECT COUNT(*), COUNT(DISTINCT o.chat_id) FROM outbox o JOIN chats c ON c.id = o.chat_id "
+        f"WHERE o.status = 'blocked' AND c.status = 'blocked' AND o.created_at >= ?{where}",
+        params,
+    ) as cursor:
+        row = await cursor.fetchone()
+    return (int(row[0]), int(row[1])) if row else (0, 0)
+
+
 @dataclass(frozen=True, slots=True)
 class DigestRow:
     id: int

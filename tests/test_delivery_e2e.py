@@ -38,8 +38,8 @@ async def test_stats_text_and_chart_for_admins_only(local: LocalBot) -> None:
     await say(sb, ADMIN_ID, f"/push {STORY}")
     await local.settle()
     report = await say(sb, ADMIN_ID, "/stats", language_code="en")
-    assert "Recent stories" in report.plain and "#1" in report.plain
-    assert "1 / 1 / 0 / 0" in report.plain
+    assert "Recent stories" in report.plain and "№1" in report.plain
+    assert "waiting 0 · sent 1 · failed 0 · blocked 0" in report.plain
     await sb.wait_until(lambda: sb.stats()["methods"].get("sendPhoto", 0) == 1)
 
     refused = await say(sb, 812, "/stats", language_code="en")
