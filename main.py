@@ -179,7 +179,10 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
     from bot.prompt import run_prompt
 
     logging.basicConfig(level=logging.WARNING)
-    return asyncio.run(run_prompt(args.language))
+    if args.db is not None and not args.db.parent.is_dir():
+        print(f"sandbox: no such folder: {args.db.parent}", file=sys.stderr)
+        return EXIT_CONFIG
+    return asyncio.run(run_prompt(args.language, db=args.db))
 
 
 BUILT_IN = ("run", "worker", "migrate", "demo", "sandbox")
@@ -206,6 +209,13 @@ def parser(*, extensions: bool = True) -> argparse.ArgumentParser:
 
     sandbox = sub.add_parser("sandbox", help="chat with the bot in this terminal, offline")
     sandbox.add_argument("--language", choices=("uk", "en"), default="uk")
+    sandbox.add_argument(
+        "--db",
+        type=Path,
+        default=None,
+        metavar="PATH",
+        help="run on this database (the one `main.py import` filled); default: a throwaway one",
+    )
     sandbox.set_defaults(handler=cmd_sandbox)
 
     if extensions:

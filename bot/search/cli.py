@@ -31,7 +31,7 @@ def command(args: argparse.Namespace) -> int:
 async def run_search(text: str, *, limit: int, settings: Settings) -> int:
     found = await build_services(settings)
     try:
-        page = await index.search(found.db, text, limit=limit)
+        page = await index.search(found.db, text, limit=limit, filters_only=True)
     finally:
         await found.close()
     if page.status is index.Status.EMPTY:
@@ -40,8 +40,9 @@ async def run_search(text: str, *, limit: int, settings: Settings) -> int:
     for hit in page.hits:
         print(f"#{hit.article_id}  {hit.date:%Y-%m-%d}  {hit.title.text}")
         print(f"    {hit.snippet.text}")
-    more = " (more: raise --limit)" if page.has_more else ""
-    print(f"{len(page.hits)} found{more}")
+    total = f"more than {page.total}" if page.capped else str(page.total)
+    shown = f", {len(page.hits)} shown (raise --limit for more)" if page.has_more else ""
+    print(f"{total} found{shown}")
     return 0 if page.hits else 1
 
 

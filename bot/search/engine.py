@@ -52,6 +52,7 @@ class SearchPage:
     offset: int = 0
     has_more: bool = False
     capped: bool = False  # more than SCAN_CAP stories matched: the newest were ranked
+    total: int = 0  # stories that matched (at most storage.search.SCAN_CAP)
 
     @property
     def notes(self) -> tuple[Note, ...]:
@@ -63,20 +64,23 @@ def _phrase(words: list[str]) -> str:
     return '"' + " ".join(w.replace('"', '""') for w in words) + '"'
 
 
-def match_expression(query: Query, found: tuple[Reading, ...]) -> str | None:
+def match_expression(
+    query: Query, found: tuple[Reading, ...], *, filters_only: bool = False
+) -> str | None:
     """The full MATCH string: the query's readings over the text columns, AND the
-    filters over their columns. None when there is nothing to search for."""
+    filters over their columns. None when there is nothing to search for (with
+    `filters_only`, a topic:, lang: or source: filter alone is something)."""
     text = fts_match(found)
-    if text is None:
+    if text is None and not filters_only:
         return None
-    parts = [f"{TEXT_COLUMNS} : ({text})"]
+    parts = [f"{TEXT_COLUMNS} : ({text})"] if text is not None else []
     if query.language:
         parts.append(f"{{language}} : {_phrase([query.language])}")
     if query.source and (words := TOKEN.findall(query.source)):
         parts.append(f"{{source}} : {_phrase(words)}")
     if query.topic and (token := topic_token(query.topic)):
         parts.append(f"{{topics}} : {_phrase([token])}")
-    return " AND ".join(parts)
+    return " AND ".join(parts) if parts else None
 
 
 def _bounds(query: Query) -> tuple[float | None, float | None]:
@@ -95,14 +99,16 @@ async def search(
     limit: int = 10,
     offset: int = 0,
     now: float | None = None,
+    filters_only: bool = False,
 ) -> SearchPage:
-    """One page of stories matching the query, best first."""
+    """One page of stories matching the query, best first. `filters_only`: a query of
+    filters alone (`topic:economy`) lists the stories they select (the admin CLI)."""
     if isinstance(query, str):
         query = parse(query)
     limit = min(max(limit, 1), MAX_LIMIT)
     offset = max(offset, 0)
     found = readings(query)
-    expression = match_expression(query, found)
+    expression = match_expression(query, found, filters_only=filters_only)
     if expression is None:
         return SearchPage(query, Status.EMPTY, offset=offset)
     if offset > MAX_OFFSET:  # past the last page: nothing more (never the same page again)
@@ -123,7 +129,7 @@ async def search(
     capped = matches.total >= index.SCAN_CAP
     has_more = len(ranked) > limit and offset + limit <= MAX_OFFSET
     hits = await _hits(db, ranked[:limit], highlight_lemmas(found))
-    return SearchPage(query, Status.OK, hits, offset, has_more, capped)
+    return SearchPage(query, Status.OK, hits, offset, has_more, capped, matches.total)
 
 
 async def _hits(
