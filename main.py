@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import copy
 import logging
 import os
 import sys
@@ -134,7 +135,12 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
 
 async def _demo(text: str, language: str) -> int:
+    """A reader subscribes; the admin pushes the story as a file, sees the preview and taps
+    Publish; every message of both sides is printed as sent."""
+    from bot.callbacks import PreviewAction
     from bot.harness import ADMIN_ID, LocalBot
+    from bot.sandbox import Upload
+    from handlers.ingest import PUBLISH
 
     with tempfile.TemporaryDirectory(prefix="newsbot-demo-") as tmp:
         async with LocalBot(Path(tmp) / "demo.db") as local:
@@ -145,24 +151,55 @@ async def _demo(text: str, language: str) -> int:
                 SUBSCRIBER_ID, "/subscribe us-russia-security", language_code=language
             )
             await sb.wait_for_messages(SUBSCRIBER_ID, 2, timeout=15)
-            sb.inject_message(ADMIN_ID, f"/push {text}", language_code="uk")
-            await sb.wait_for_messages(ADMIN_ID, 1, timeout=30)
+            story = Upload(text.encode("utf-8"), "story.txt", "text/plain")
+            sb.inject_message(ADMIN_ID, "/push", language_code=language, document=story)
+            await local.settle(within_s=30)
+            admin = sb.messages(ADMIN_ID)
+            publish = _button(admin, PreviewAction(PUBLISH, 0).PREFIX + ":" + PUBLISH + ":")
+            if publish is None:
+                print("demo: the admin got no preview to publish", file=sys.stderr)
+                return 1
+            message, button = publish
+            preview = [copy.copy(m) for m in admin]  # as shown before the tap edits it
+            sb.inject_callback(ADMIN_ID, ADMIN_ID, message.message_id, button["callback_data"])
             await local.settle(within_s=30)
             received = sb.messages(SUBSCRIBER_ID)
-    for number, message in enumerate(received, 1):
-        print(
-            f"── message {number} to subscriber {SUBSCRIBER_ID} ({message.parse_mode or 'plain'})"
-        )
-        print(message.text or message.caption or "")
-        if message.reply_markup:
-            buttons = [b for row in message.reply_markup["inline_keyboard"] for b in row]
-            print("   buttons: " + " | ".join(f"[{b['text']}]" for b in buttons))
-        print()
-    stories = [m for m in received[2:]]
-    if not stories:
+            admin = sb.messages(ADMIN_ID)
+    for number, sent in enumerate(received[:2], 1):
+        _print_message(f"message {number} to subscriber {SUBSCRIBER_ID}", sent)
+    print("── the admin sends story.txt with the caption /push")
+    print()
+    for number, sent in enumerate(preview, 1):
+        _print_message(f"message {number} to the admin (the preview)", sent)
+    print(f"── the admin taps [{button['text']}]")
+    print()
+    for number, sent in enumerate(admin, 1):
+        if sent.edits:
+            _print_message(f"message {number} to the admin, edited", sent)
+    for number, sent in enumerate(received[2:], 3):
+        _print_message(f"message {number} to subscriber {SUBSCRIBER_ID}", sent)
+    if not received[2:]:
         print("demo: the subscriber received no story", file=sys.stderr)
         return 1
     return 0
+
+
+def _button(messages: list[Any], prefix: str) -> tuple[Any, dict[str, Any]] | None:
+    for message in messages:
+        for row in (message.reply_markup or {}).get("inline_keyboard", []):
+            for button in row:
+                if str(button.get("callback_data", "")).startswith(prefix):
+                    return message, button
+    return None
+
+
+def _print_message(label: str, message: Any) -> None:
+    print(f"── {label} ({message.parse_mode or 'plain'})")
+    print(message.text or message.caption or "")
+    if message.reply_markup:
+        buttons = [b for row in message.reply_markup["inline_keyboard"] for b in row]
+        print("   buttons: " + " | ".join(f"[{b['text']}]" for b in buttons))
+    print()
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

@@ -28,6 +28,16 @@ def test_demo_prints_the_story_the_subscriber_received() -> None:
     first_line = (ROOT / "bot/data/sample_story.txt").read_text(encoding="utf-8").splitlines()[0]
     assert f"<b>{first_line}</b>" in done.stdout
     assert "<blockquote>" in done.stdout
+    # the admin's side: the preview with its buttons, the tap, the confirmation
+    assert "(the preview)" in done.stdout and "[✅ Опублікувати]" in done.stdout
+    assert "── the admin taps [✅ Опублікувати]" in done.stdout
+    assert "Опубліковано як новину №1" in done.stdout
+    # README shows this very output
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    shown = readme.split("<!-- demo-output -->\n```\n", 1)[1].split("\n```\n<!-- /demo-output -->")[
+        0
+    ]
+    assert shown == done.stdout.rstrip("\n")
 
 
 def test_demo_on_the_seed_in_english() -> None:
