@@ -77,6 +77,16 @@ class Article:
     topics: tuple[str, ...]
     created_at: datetime
     analysis: Analysis | None = field(default=None, compare=False)
+    followup_of: int | None = None  # a later telling of story `followup_of`
+    news: tuple[str, ...] = ()  # what this telling added: new quotes and sentences
+
+
+@dataclass(frozen=True, slots=True)
+class Story:
+    """A story as lists show it: its newest telling and how many tellings it has had."""
+
+    article: Article
+    tellings: int
 
 
 class ReasonKind(StrEnum):

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from bot.domain import Article
+from bot.domain import Article, Story
 from storage import articles, search_keys
 from storage.db import Database
 
@@ -17,6 +17,10 @@ class StoryLibrary:
 
     async def latest(self, *, topic: str | None = None, limit: int = 10) -> list[Article]:
         return await articles.latest(self.db, topic=topic, limit=limit)
+
+    async def latest_stories(self, *, topic: str | None = None, limit: int = 10) -> list[Story]:
+        """One entry per story (its tellings folded), newest first by the date shown."""
+        return await articles.latest_stories(self.db, topic=topic, limit=limit)
 
     async def save_query(self, query: str) -> str:
         return await search_keys.save(self.db, query)

@@ -49,7 +49,9 @@ class Published:
     queued: int
     topics: tuple[str, ...]
     analysis: Analysis
-    followup_of: int | None = None
+    followup_of: int | None = None  # a later telling of this story
+    adds_something: bool = True  # False: the same as `followup_of`, sent to nobody again
+    watchers: int = 0  # keyword watches it matched
 
 
 WatchMatcher = Callable[[Analysis], list[WatchRecipient]]
@@ -104,6 +106,8 @@ class StoryService:
             tuple(topics),
             analysis,
             followup.article_id if followup else None,
+            followup.adds_something if followup else True,
+            len(watchers),
         )
 
     async def store_many(self, items: Sequence[tuple[Draft, Analysis, Sequence[Key]]]) -> list[int]:
@@ -129,7 +133,9 @@ class StoryService:
         if not earlier:
             return None
         first_id = min(article_id for article_id, _ in earlier)
-        return Followup(first_id, adds_to(analysis, [previous for _, previous in earlier]))
+        told = [previous for _, previous in earlier]
+        added = news_in(analysis, told)
+        return Followup(first_id, bool(added), added)
 
 
 def analyze_draft(draft: Draft) -> Analysis:
@@ -169,7 +175,13 @@ def _new_article(draft: Draft, analysis: Analysis) -> NewArticle:
 
 def adds_to(new: Analysis, told: list[Analysis]) -> bool:
     """A follow-up is worth sending when it brings a new quote or a new sentence."""
+    return bool(news_in(new, told))
+
+
+def news_in(new: Analysis, told: list[Analysis]) -> tuple[str, ...]:
+    """The quotes and summary sentences of `new` that no earlier telling had: what an
+    update marks as new."""
     old_quotes = {q.text for old in told for q in old.quotes}
-    if any(q.text not in old_quotes for q in new.quotes):
-        return True
-    return any(all(sentence not in old.text for old in told) for sentence in new.summary)
+    quotes = [q.text for q in new.quotes if q.text not in old_quotes]
+    sentences = [s for s in new.summary if all(s not in old.text for old in told)]
+    return tuple(dict.fromkeys([*quotes, *sentences]))

@@ -101,17 +101,16 @@ async def push(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         topic.name(tn.locale) if (topic := tn.services.topics.get(t)) else t
         for t in published.topics
     ) or tn._("none")
-    queued = tn.t.ngettext(
-        "Queued for {n} reader.", "Queued for {n} readers.", published.queued
-    ).format(n=published.queued)
     await message.reply_text(
-        tn._("Published story #{id}: {title}").format(
-            id=published.article_id, title=published.analysis.title[:200]
+        "\n".join(
+            [
+                tn._("Published story #{id}: {title}").format(
+                    id=published.article_id, title=published.analysis.title[:200]
+                ),
+                tn._("Topics: {topics}").format(topics=names),
+                *ingest.reach_lines(tn, published),
+            ]
         )
-        + "\n"
-        + tn._("Topics: {topics}").format(topics=names)
-        + "\n"
-        + queued
     )
 
 

@@ -38,7 +38,7 @@ from bot.ingest.keys import item_keys
 from bot.ingest.previews import Key, Preview, ReviewStatus, Seen
 from bot.news.model import Analysis
 from bot.render import render_story
-from bot.stories import Draft, StoryError
+from bot.stories import Draft, Published, StoryError
 from bot.tghtml import escape
 from handlers.common import Turn, admin_only, turn
 
@@ -241,6 +241,39 @@ def story_html(tn: Turn, draft: Draft, analysis: Analysis) -> str:
     return rendered.text
 
 
+def reach_lines(tn: Turn, published: Published) -> list[str]:
+    """Whom the story was queued for, and why nobody when nobody: the admin's answer."""
+    queued = tn.t.ngettext(
+        "Queued for {n} reader.", "Queued for {n} readers.", published.queued
+    ).format(n=published.queued)
+    first = published.followup_of
+    if first is not None and not published.adds_something:
+        if published.queued:
+            why = tn._(
+                "It is the same as story №{id}, nothing new: only readers who had not got "
+                "that one receive it."
+            )
+        else:
+            why = tn._(
+                "Nobody got it: it is the same as story №{id}, nothing new "
+                "(no new quote or sentence)."
+            )
+        return [queued, why.format(id=first)]
+    lines = [queued]
+    if first is not None:
+        lines.append(
+            tn._(
+                "It is an update to story №{id}: its readers get it as a reply, "
+                "the new quotes and sentences marked."
+            ).format(id=first)
+        )
+    elif published.queued == 0 and not published.topics:
+        lines.append(tn._("Nobody got it: it matched no topic and no keyword watch."))
+    elif published.queued == 0:
+        lines.append(tn._("Nobody got it: nobody follows its topics and no keyword watch matched."))
+    return lines
+
+
 def topic_list(tn: Turn, topics: tuple[str, ...]) -> str:
     names = tn.services.topics.names(tn.locale)
     return ", ".join(names.get(t, t) for t in topics) or tn._("none")
@@ -346,14 +379,8 @@ async def _publish(tn: Turn, query: Any, preview_id: int) -> None:
         await _edit(query, escape(text))
         await query.answer()
         return
-    lines = [
-        tn._("Published as story #{id}.").format(id=published.article_id),
-        tn.t.ngettext("Queued for {n} reader.", "Queued for {n} readers.", published.queued).format(
-            n=published.queued
-        ),
-    ]
-    if published.followup_of:
-        lines.append(tn._("It is an update to story #{id}.").format(id=published.followup_of))
+    lines = [tn._("Published as story #{id}.").format(id=published.article_id)]
+    lines += reach_lines(tn, published)
     lines.append(tn._("Topics: {topics}").format(topics=topic_list(tn, published.topics)))
     await _edit(query, "✅ " + escape("\n".join(lines)))
     await query.answer()

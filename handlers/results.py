@@ -13,7 +13,7 @@ from datetime import datetime
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.callbacks import ResultsPage
-from bot.domain import Article, Reason, ReasonKind
+from bot.domain import Article, Reason, ReasonKind, Story
 from bot.i18n import N_, format_date
 from bot.render import Rendered, render_full_text, render_story
 from bot.render.text import one_line, trim
@@ -26,6 +26,7 @@ from handlers.common import Turn
 log = logging.getLogger(__name__)
 
 TITLE_MAX = 160  # characters of a title in a list
+LANGUAGE_NAMES = {"uk": N_("in Ukrainian"), "ru": N_("in Russian"), "en": N_("in English")}
 QUERY_SHOWN = 100  # characters of the reader's query echoed back
 
 # (example, what it shows); the examples stay as typed, the explanations are translated.
@@ -104,13 +105,38 @@ def hits_text(
     blocks = []
     for number, hit in enumerate(hits, start=first):
         title = capped(short(hit.title), marks).html("<u>", "</u>")
-        when = format_date(hit.date, tn.locale, tz)
+        when = format_date(hit.date, tn.locale, tz) + " · " + language_label(tn, hit.language)
         blocks.append(
             f"<b>{number}. {title}</b>\n"
             f"<i>{escape(when)}</i> · /article_{hit.article_id}\n"
             f"{capped(hit.snippet, marks).html()}"
         )
     return "\n\n".join(blocks)
+
+
+def language_label(tn: Turn, language: str) -> str:
+    """The story's language, as a result line shows it ("in Ukrainian"; other codes as is)."""
+    name = LANGUAGE_NAMES.get(language)
+    return tn._(name) if name else language
+
+
+def story_lines(tn: Turn, items: Iterable[Story], *, tz: str) -> list[str]:
+    """/latest: one line per story (its newest telling, the others counted), with its
+    date and language (HTML)."""
+    lines = []
+    for story in items:
+        a = story.article
+        when = format_date(story_date(a), tn.locale, tz) + " · " + language_label(tn, a.language)
+        more = ""
+        if story.tellings > 1:
+            more = " " + tn.t.ngettext(
+                "(+{n} earlier telling)", "(+{n} earlier tellings)", story.tellings - 1
+            ).format(n=story.tellings - 1)
+        lines.append(
+            f"• {escape(trim(one_line(a.title), TITLE_MAX))}{escape(more)} — "
+            f"<i>{escape(when)}</i> · /article_{a.id}"
+        )
+    return lines
 
 
 def article_lines(tn: Turn, items: Iterable[Article], *, tz: str) -> list[str]:

@@ -145,7 +145,9 @@ async def latest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                 text = tn._("No topic “{wanted}”. See /topics for the list.").format(wanted=shown)
             await message.reply_text(text)
             return
-    found = await tn.services.library.latest(topic=topic.id if topic else None, limit=LATEST_COUNT)
+    found = await tn.services.library.latest_stories(
+        topic=topic.id if topic else None, limit=LATEST_COUNT
+    )
     if not found:
         text = (
             tn._("No stories on “{topic}” yet.").format(topic=topic.name(tn.locale))
@@ -159,7 +161,7 @@ async def latest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if topic
         else tn._("Latest stories:")
     )
-    lines = results.article_lines(tn, found, tz=await results.reader_timezone(tn))
+    lines = results.story_lines(tn, found, tz=await results.reader_timezone(tn))
     await message.reply_text(
         f"<b>{escape(header)}</b>\n" + "\n".join(lines), parse_mode=ParseMode.HTML
     )

@@ -26,4 +26,6 @@ def article_of(row: aiosqlite.Row) -> Article:
         topics=tuple(json.loads(row["topics"])),
         created_at=datetime.fromtimestamp(row["created_at"], UTC),
         analysis=decode(row["analysis"], row["id"]) if "analysis" in keys else None,
+        followup_of=row["followup_of"] if "followup_of" in keys else None,
+        news=tuple(json.loads(row["news"])) if "news" in keys and row["news"] else (),
     )

@@ -10,7 +10,7 @@ from datetime import datetime
 
 import aiosqlite
 
-from bot.domain import Analysis, Article
+from bot.domain import Analysis, Article, Story
 from storage import seen
 from storage.article_rows import article_of
 from storage.codec import decode, dumps
@@ -52,16 +52,19 @@ class Followup:
 
     article_id: int
     adds_something: bool
+    news: tuple[str, ...] = ()  # the new quotes and summary sentences, as written
 
 
 def _ts(value: datetime | None) -> float | None:
     return value.timestamp() if value else None
 
 
-async def insert(conn: aiosqlite.Connection, new: NewArticle, *, now: float) -> int:
+async def insert(
+    conn: aiosqlite.Connection, new: NewArticle, *, now: float, followup: Followup | None = None
+) -> int:
     cursor = await conn.execute(
         "INSERT INTO articles (title, text, url, source, published, language, topics, analysis,"
-        " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " created_at, followup_of, news) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             new.title,
             new.text,
@@ -72,6 +75,8 @@ async def insert(conn: aiosqlite.Connection, new: NewArticle, *, now: float) -> 
             json.dumps(list(new.topics)),
             dumps(new.analysis) if new.analysis is not None else None,
             now,
+            followup.article_id if followup else None,
+            json.dumps(list(followup.news), ensure_ascii=False) if followup else None,
         ),
     )
     assert cursor.lastrowid is not None
@@ -95,7 +100,7 @@ async def publish(
     (a backfill stores without alerting anyone). Returns (article id, rows queued)."""
     now = time.time() if now is None else now
     async with db.transaction() as conn:
-        article_id = await insert(conn, new, now=now)
+        article_id = await insert(conn, new, now=now, followup=followup)
         if not deliver:
             return article_id, 0
         before = conn.total_changes
@@ -190,6 +195,7 @@ async def get(db: Database, article_id: int) -> Article | None:
 
 
 async def latest(db: Database, *, topic: str | None = None, limit: int = 10) -> list[Article]:
+    """The newest stored articles, every telling (backfills, tests)."""
     if topic:
         query = (
             "SELECT a.* FROM articles a WHERE EXISTS (SELECT 1 FROM json_each(a.topics) t "
@@ -201,6 +207,26 @@ async def latest(db: Database, *, topic: str | None = None, limit: int = 10) -> 
         params = (limit,)
     async with db.conn.execute(query, params) as cursor:
         return [article_of(row) for row in await cursor.fetchall()]
+
+
+async def latest_stories(db: Database, *, topic: str | None = None, limit: int = 10) -> list[Story]:
+    """The newest stories, one per story: its tellings (follow-ups) folded into the
+    newest of them, newest first by the date shown (published, else stored)."""
+    where = "WHERE EXISTS (SELECT 1 FROM json_each(a.topics) t WHERE t.value = ?)" if topic else ""
+    params: tuple[object, ...] = ((topic,) if topic else ()) + (limit,)
+    query = f"""
+        WITH ranked AS (
+            SELECT a.*, COALESCE(a.followup_of, a.id) AS root,
+                COALESCE(a.published, a.created_at) AS shown,
+                ROW_NUMBER() OVER (PARTITION BY COALESCE(a.followup_of, a.id)
+                    ORDER BY a.created_at DESC, a.id DESC) AS n,
+                COUNT(*) OVER (PARTITION BY COALESCE(a.followup_of, a.id)) AS tellings
+            FROM articles a {where}
+        )
+        SELECT * FROM ranked WHERE n = 1 ORDER BY shown DESC, id DESC LIMIT ?
+    """
+    async with db.conn.execute(query, params) as cursor:
+        return [Story(article_of(row), int(row["tellings"])) for row in await cursor.fetchall()]
 
 
 async def recent_analyses(

@@ -147,8 +147,8 @@ async def stories(db: Database, ids: list[int]) -> dict[int, Article]:
         return {}
     marks = ",".join("?" * len(ids))
     async with db.conn.execute(
-        "SELECT id, title, text, url, source, published, language, topics, created_at"
-        f" FROM articles WHERE id IN ({marks})",
+        "SELECT id, title, text, url, source, published, language, topics, created_at,"
+        f" followup_of FROM articles WHERE id IN ({marks})",
         ids,
     ) as cursor:
         return {row["id"]: article_of(row) for row in await cursor.fetchall()}

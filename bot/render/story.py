@@ -36,6 +36,7 @@ MAX_QUOTES = 5
 SUMMARY_MAX = 1500
 QUOTE_MAX = 700
 QUOTE_MIN = 60  # a long quote is dropped rather than trimmed shorter than this
+NEW = "🆕 "  # in an update: a quote or sentence no earlier telling had
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,6 +159,9 @@ def render_story(
     if update:
         head.append(wrap("b", plain("🔄 " + t.gettext("Update"))))
     head.append(title_block(article.title or analysis.title, url, t))
+    if update and article.followup_of is not None:
+        first = t.gettext("First told in story №{id}: /article_{id}").format(id=article.followup_of)
+        head.append(plain("↩️ " + first))
     meta = meta_block(article, analysis, locale, tz)
     if meta is not None:
         head.append(meta)
@@ -179,6 +183,11 @@ def render_story(
         for q, speaker in ((one_line(q.text), q.attribution) for q in analysis.quotes)
         if q
     ][:MAX_QUOTES]
+    if update and article.news:  # what is new, marked, new quotes first
+        new = {one_line(text) for text in article.news}
+        sentences = [NEW + s if s in new else s for s in sentences]
+        marked = [(NEW + q if q in new else q, who) for q, who in quotes]
+        quotes = sorted(marked, key=lambda item: not item[0].startswith(NEW))
 
     budget = MAX_TEXT - header.length - footer.length - 2 * utf16_len(SEPARATOR)
     for _attempt in range(4):

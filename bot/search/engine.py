@@ -137,10 +137,12 @@ async def _hits(
 ) -> tuple[SearchHit, ...]:
     stories = await index.stories(db, [article_id for article_id, _ in ranked])
     hits = []
+    told: set[int] = set()  # a story's tellings fold into its best-ranked one
     for article_id, score in ranked:
         article = stories.get(article_id)
-        if article is None:
+        if article is None or (article.followup_of or article.id) in told:
             continue
+        told.add(article.followup_of or article.id)
         language = article.language
         hits.append(
             SearchHit(
