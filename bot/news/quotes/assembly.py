@@ -55,9 +55,15 @@ def _clean(text: str) -> str:
 def _standalone_start(doc: Document, quote_open: int) -> bool:
     """The quote opens a sentence (not a fragment inside one)."""
     line_start = doc.text.rfind("\n", 0, quote_open) + 1
-    before = doc.text[line_start:quote_open].rstrip()
-    before = "".join(ch for ch in before if ch.isalnum() or ch in '.!?…:»”"' + DASH + ",;")
-    return not before or before[-1] in '.!?…:»”"' or before[-1] in DASH
+    # the last letter, digit or punctuation mark before it (symbols and spaces skipped)
+    for k in range(quote_open - 1, line_start - 1, -1):
+        ch = doc.text[k]
+        if ch.isalnum() or ch in _ENDS_CLAUSE or ch in ",;":
+            return ch in _ENDS_CLAUSE
+    return True
+
+
+_ENDS_CLAUSE = '.!?…:»”"' + DASH
 
 
 def _clause_bounds(doc: Document, start: int) -> tuple[int, int]:

@@ -49,6 +49,22 @@ def same_name(form: str, nominative: str) -> bool:
     return False
 
 
+@lru_cache(maxsize=50_000)
+def name_keys(nominative: str) -> frozenset[str]:
+    """Keys under which a name is filed so that same_name(form, it) holds exactly when
+    one of form_keys(form) is among them (an index instead of a scan of every name)."""
+    nom = nominative.lower()
+    return frozenset({nom, *(s for s in (nom, _stem(nom)) if len(s) >= 3)})
+
+
+@lru_cache(maxsize=50_000)
+def form_keys(form: str) -> frozenset[str]:
+    """The form itself and its stems once a case ending is cut off (see name_keys)."""
+    lower = form.lower()
+    cut = (lower[: len(lower) - len(e)] for e in _ENDINGS if lower.endswith(e))
+    return frozenset({lower, *(k for k in cut if len(k) >= 3)})
+
+
 _NOT_NAME = {
     "VERB",
     "CONJ",

@@ -4,6 +4,7 @@ resolving a pronoun, a role noun or a bare surname to one named person."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -24,8 +25,10 @@ from bot.news.quotes.names import (
     CASES,
     english_name,
     english_place,
+    form_keys,
     gender_of_name,
     known_word,
+    name_keys,
     person_grams,
     role_key,
     role_nominative,
@@ -63,9 +66,30 @@ class Document:
     mentions: list[Mention] = field(default_factory=list)
     genders: dict[str, str] = field(default_factory=dict)  # name → gender of its verbs
     cursor: int = 0  # position of the quote being attributed (for same-surname people)
+    # full names by name_keys() of their surname and first name (see resolve_surname)
+    name_index: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
+    _starts: list[int] = field(default_factory=list)
+    _reach: list[int] = field(default_factory=list)  # the furthest close among spans so far
+
+    def __post_init__(self) -> None:
+        spans = sorted(self.quoted)
+        self._starts = [a for a, _ in spans]
+        reach = -1
+        for _, b in spans:
+            reach = max(reach, b)
+            self._reach.append(reach)
 
     def inside_quote(self, pos: int) -> bool:
-        return any(a < pos < b for a, b in self.quoted)
+        """Strictly inside one of the quoted spans (a bisect, not a scan per token)."""
+        i = bisect_left(self._starts, pos) - 1
+        return i >= 0 and self._reach[i] > pos
+
+    def add_full_name(self, at: int, full: str) -> None:
+        parts = full.split()
+        self.full_names.setdefault(parts[-1].lower(), []).append((at, full))
+        keys = name_keys(parts[-1]) | (name_keys(parts[0]) if len(parts) > 1 else frozenset())
+        for key in keys:
+            self.name_index.setdefault(key, []).append((at, full))
 
 
 def name_gender(name: str, doc: Document) -> str | None:
@@ -84,12 +108,7 @@ def resolve_surname(
     if len(words) != 1 or len(words[0]) < 2:
         return None
     word = words[0]
-    found = [
-        (at, full)
-        for sur, entries in doc.full_names.items()
-        for at, full in entries
-        if same_name(word, sur) or (len(full.split()) > 1 and same_name(word, full.split()[0]))
-    ]
+    found = {entry for key in form_keys(word) for entry in doc.name_index.get(key, ())}
     if not found:
         return None
     names = {full for _, full in found}
@@ -236,7 +255,7 @@ def collect_names(doc: Document, tokens: list[Token]) -> None:
         full = to_nominative([t.text for t in person], lang, None)
         if not full or any("Patr" in g for g in grams_of(person[-1].text, lang)):
             continue  # 'Ігор Валентинович' is a form of address, not a full name
-        doc.full_names.setdefault(full.split()[-1].lower(), []).append((person[0].start, full))
+        doc.add_full_name(person[0].start, full)
         role, post = None, ""
         if lang == "en":
             role = english_name([t.text for t in run])[1]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 WORD = re.compile(r"[^\W\d_](?:[\w'’ʼ-]*[^\W_])?")
 
@@ -26,8 +26,7 @@ CLAUSE_END = re.compile(r"(?<![\s.][A-ZА-ЯІЇЄҐЁ])[.!?;](?=\s|$)|\n|[,:;�
 SENTENCE_END = re.compile(r"(?<![\s.][A-ZА-ЯІЇЄҐЁ])[.!?…](?=\s)")
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):  # a tuple: texts are tokenized whole, and often
     text: str
     start: int
     end: int
@@ -42,17 +41,21 @@ def quote_spans(paragraph: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     i, n = 0, len(paragraph)
     while i < n:
+        found = _OPENER.search(paragraph, i)
+        if found is None:
+            break
+        i = found.start()
         ch = paragraph[i]
         close = -1
         if ch == "«":
             depth = 0
-            for j in range(i, n):
-                if paragraph[j] == "«":
+            for guillemet in _GUILLEMETS.finditer(paragraph, i):
+                if guillemet.group() == "«":
                     depth += 1
-                elif paragraph[j] == "»":
+                else:
                     depth -= 1
                     if depth == 0:
-                        close = j
+                        close = guillemet.start()
                         break
         elif ch == "„":
             close = _find_any(paragraph, "“”", i + 1)
@@ -76,6 +79,11 @@ def quote_spans(paragraph: str) -> list[tuple[int, int]]:
         else:
             i += 1
     return spans
+
+
+_OPENER = re.compile('[«„“"]')
+_GUILLEMETS = re.compile("[«»]")
+_CLOSER = re.compile('[»”“"]')
 
 
 def _find_any(text: str, chars: str, start: int) -> int:
@@ -106,8 +114,9 @@ _CLOSERS = '»”“"'
 
 def unclosed_opener(line: str, spans: list[tuple[int, int]]) -> int:
     """Where a quote opens and does not close on this line (-1 if none)."""
-    for i, ch in enumerate(line):
-        if ch in OPENERS and not any(a <= i <= b for a, b in spans):
+    for found in _OPENER.finditer(line):
+        i, ch = found.start(), found.group()
+        if not any(a <= i <= b for a, b in spans):
             if ch == '"' and not _opens(line, i):
                 continue
             if ch == "“" and i and not line[i - 1].isspace() and line[i - 1] not in "([—–-:":
@@ -119,8 +128,9 @@ def unclosed_opener(line: str, spans: list[tuple[int, int]]) -> int:
 def _unpaired_closer(line: str) -> int:
     """The first closing mark on a line that closes nothing opened on it (-1 if none)."""
     spans = quote_spans(line)
-    for i, ch in enumerate(line):
-        if ch not in _CLOSERS or any(a <= i <= b for a, b in spans) or i == 0:
+    for found in _CLOSER.finditer(line):
+        i, ch = found.start(), found.group()
+        if any(a <= i <= b for a, b in spans) or i == 0:
             continue
         if ch in '"“' and (_opens(line, i) or line[i - 1].isspace()):
             continue
