@@ -76,3 +76,15 @@ def test_every_corpus_text_analyses_with_summary_from_its_text() -> None:
             assert sentence in text, (record["id"], sentence)
         assert analysis.fingerprint and analysis.lemmas
     assert count == 539
+
+
+def test_a_story_told_inside_one_unnamed_quote_keeps_its_summary() -> None:
+    text = (
+        "Волонтери показали бійцям місто\n\n"
+        "«У п'ятницю ми разом подивилися футбольний матч на міському стадіоні. "
+        "У неділю музиканти зіграли для бійців концерт у військовій частині. "
+        "Потім студентки провели для хлопців екскурсію містом»."
+    )
+    analysis = analyze(text)
+    assert analysis.summary  # the summary wins over a quote shown without a name
+    assert all(q.speaker for q in analysis.quotes)

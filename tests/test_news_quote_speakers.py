@@ -41,7 +41,8 @@ def test_en_bare_surname_takes_the_full_name_from_the_headline() -> None:
 
 def test_en_places_bodies_and_countries_are_never_speakers() -> None:
     for speaker in ("Germany", "North Korea's", "NATO", "the Gaza Strip"):
-        assert speakers([f'"We will not accept these terms at all," {speaker} said.'], "en") == []
+        # attributed, so a quote; but to no person: shown without a name
+        assert speakers([f'"We will not accept these terms at all," {speaker} said.'], "en") == [""]
 
 
 def test_en_title_only_speaker_resolves_to_the_one_holder_of_the_post() -> None:
@@ -54,7 +55,7 @@ def test_en_title_only_speaker_resolves_to_the_one_holder_of_the_post() -> None:
         "Prime Minister Anna Berg met Prime Minister Olaf Lind on Tuesday.",
         '"We hear you and we will act soon," the Prime Minister said.',
     ]
-    assert speakers(rivals, "en") == []
+    assert speakers(rivals, "en") == [""]  # two holders of the post: no name
 
 
 def test_en_he_said_skips_the_person_after_a_preposition() -> None:
@@ -170,7 +171,9 @@ def test_uk_symbol_before_a_quote_does_not_hide_it() -> None:
 
 
 def test_en_a_platform_or_a_letter_is_not_a_speaker() -> None:
-    assert quotes(['"We will use every channel we have," posted X.'], "en") == []
+    assert quotes(['"We will use every channel we have," posted X.'], "en") == [
+        ("", "We will use every channel we have")
+    ]
 
 
 def test_ru_new_speech_verbs() -> None:
@@ -203,7 +206,7 @@ def test_uk_generic_role_needs_the_person_close_and_alone() -> None:
         "Про Ганну Мороз вона згадала окремо.",
         "«Жінок у дипломатії стає дедалі більше», — переконана дипломатка.",
     ]
-    assert quotes(rival, "uk") == []
+    assert [s for s, _ in quotes(rival, "uk")] == [""]
 
 
 def test_uk_colon_at_the_end_of_the_previous_paragraph() -> None:
@@ -230,7 +233,7 @@ def test_en_second_quote_right_after_an_attributed_one_has_the_same_speaker() ->
         '"I told them where we stand," Anna Berg said. Talks went on for hours. '
         '"We have made clear that any move will have a cost."'
     ]
-    assert [s for s, _ in quotes(apart, "en")] == ["Anna Berg"]
+    assert [s for s, _ in quotes(apart, "en")] == ["Anna Berg", ""]  # not hers for certain
 
 
 def test_uk_unclosed_quote_after_a_colon_runs_to_the_end_of_its_paragraph() -> None:
@@ -369,4 +372,45 @@ def test_uk_several_holders_of_a_post_the_subject_speaks() -> None:
         "Президент Остап Гнатюк і президент Жан Дюпон підписали угоду.",
         "«Зараз уже сім безпекових угод з усіма країнами групи», – резюмував президент.",
     ]
-    assert quotes(both_subjects, "uk") == []
+    assert [s for s, _ in quotes(both_subjects, "uk")] == [""]
+
+
+def test_quote_attributed_to_a_statement_is_shown_without_a_name() -> None:
+    got = quotes(['"Both sides agreed to meet again in the spring," the statement said.'], "en")
+    assert got == [("", "Both sides agreed to meet again in the spring")]
+    got = quotes(["«Сторони домовилися зустрітися знову навесні», — йдеться в заяві."], "uk")
+    assert got == [("", "Сторони домовилися зустрітися знову навесні")]
+
+
+def test_quoted_paragraph_with_nobody_named_is_shown_without_a_name() -> None:
+    paragraphs = [
+        "Міністерство оприлюднило підсумки зустрічі.",
+        "«Сторони обговорили графік наступних консультацій і склад робочих груп».",
+    ]
+    assert quotes(paragraphs, "uk") == [
+        ("", "Сторони обговорили графік наступних консультацій і склад робочих груп")
+    ]
+
+
+def test_reported_fragment_of_an_unnamed_source_is_a_quote() -> None:
+    got = quotes(
+        ['Officials said the talks had been "long, difficult and very useful for both".'], "en"
+    )
+    assert got == [("", "long, difficult and very useful for both")]
+
+
+def test_titles_and_terms_in_quote_marks_stay_out_even_without_a_name() -> None:
+    assert quotes(["Про книжку «І знов я влізаю в танк» написано багато відгуків."], "uk") == []
+    assert (
+        quotes(
+            ["Учасники круглого столу «Роль громад у процесі реформи» звернулися до ради."], "uk"
+        )
+        == []
+    )
+    assert quotes(['"Talks are over for this year": the week in review'], "en") == []
+    assert (
+        quotes(
+            ["Він закликав підтримати «усіх кандидатів без досвіду державного управління»."], "uk"
+        )
+        == []
+    )

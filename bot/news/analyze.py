@@ -64,12 +64,18 @@ def analyze(
         for s, lemmas in zip(sentences, per_sentence[1:], strict=True)
     ]
     quotes = _quotes(cleaned.paragraphs, language, cleaned.title)
+    title_words = frozenset(content(title_lemmas, language))
     summary = summarize(
-        candidates,
-        frozenset(content(title_lemmas, language)),
-        title=cleaned.title,
-        quotes=[q.text for q in quotes],
+        candidates, title_words, title=cleaned.title, quotes=[q.text for q in quotes]
     )
+    while not summary and any(not q.speaker for q in quotes):
+        # the quotes hold the whole story: a summary matters more than a quote shown
+        # without a name (the longest goes first)
+        drop = max((q for q in quotes if not q.speaker), key=lambda q: len(q.text))
+        quotes = tuple(q for q in quotes if q is not drop)
+        summary = summarize(
+            candidates, title_words, title=cleaned.title, quotes=[q.text for q in quotes]
+        )
 
     return Analysis(
         language=language,

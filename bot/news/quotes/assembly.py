@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from bot.news.model import Quote
 from bot.news.quotes.attribution import (
+    attributed_after,
     attribution_after,
     attribution_before,
     attribution_in,
     intro_speaker,
     label_speaker,
+    reported,
 )
 from bot.news.quotes.people import Document, Mention, Speaker, collect_names, resolve_speaker
 from bot.news.quotes.spans import (
@@ -109,10 +112,13 @@ def _in_english_clause(doc: Document, after: int, content: str) -> tuple[int, in
     return _clause_bounds(doc, start)
 
 
-def _candidates(doc: Document, spans: list[tuple[int, int]]) -> list[_Candidate]:
+def _candidates(
+    doc: Document, spans: list[tuple[int, int]], consumed: set[int]
+) -> list[_Candidate]:
+    """Attributed quotes; `consumed` gets the spans joined to another one or rejected as
+    scare quotes (so the unnamed pass does not take them either)."""
     text, lang = doc.text, doc.language
     found: list[_Candidate] = []
-    consumed: set[int] = set()
     for index, (open_, close) in enumerate(spans):
         if open_ in consumed:
             continue
@@ -134,6 +140,7 @@ def _candidates(doc: Document, spans: list[tuple[int, int]]) -> list[_Candidate]
             speaker = attribution_after(*clause, doc)
         if speaker is not None:
             if not standalone and len(WORD.findall(content)) < FRAGMENT_WORDS:
+                consumed.add(open_)
                 continue  # «scare quote» inside a sentence that also reports speech
             quote_text = _clean(content)
             # split quote: «…», — сказав X, — «…»
@@ -261,6 +268,49 @@ def _dialogue(doc: Document, line_start: int, line: str) -> _Candidate | None:
     return _split_inside(doc.text[body_start : line_start + len(line)], body_start, doc)
 
 
+UNNAMED = Speaker("", "unnamed")
+
+
+def _unnamed(
+    doc: Document, spans: list[tuple[int, int]], found: list[_Candidate], consumed: set[int]
+) -> list[_Candidate]:
+    """Quotes the text attributes to nobody it names (a statement, an unresolved 'he', a
+    quoted paragraph): shown without a name. A quote ends its sentence, or a speech verb
+    right after it attributes it; inside a sentence it needs a speech verb before it."""
+    text = doc.text
+    starts = sorted(c.start for c in found)
+    out: list[_Candidate] = []
+    for open_, close in spans:
+        at = bisect_left(starts, open_)
+        if open_ in consumed or (at < len(starts) and starts[at] <= close):
+            continue  # taken with a speaker, joined to another quote, or a scare quote
+        content = text[open_ + 1 : close]
+        words = len(WORD.findall(content))
+        if words < MIN_WORDS:
+            continue
+        line_start = text.rfind("\n", 0, open_) + 1
+        ends = list(SENTENCE_END.finditer(text, line_start, open_))
+        sentence_start = ends[-1].end() if ends else line_start
+        before = text[sentence_start:open_]
+        line_end = text.find("\n", close)
+        line_end = len(text) if line_end < 0 else line_end
+        after = text[close + 1 : line_end]
+        tail = re.split(r"(?<=[.!?…])\s", after, maxsplit=1)[0]
+        introduced = before.rstrip().endswith(":")
+        if WORD.search(tail):  # '«…» — так називається книжка', '"…": a headline' fail
+            attributed = attributed_after(close + 1, close + 1 + len(tail), doc)
+        elif WORD.search(before):
+            attributed = introduced or reported(sentence_start, open_, doc)
+        else:
+            attributed = _standalone_start(doc, open_)
+        if not attributed:
+            continue
+        if WORD.search(before) and not introduced and words < REPORTED_WORDS:
+            continue  # a short phrase inside a sentence: a term or a title
+        out.append(_Candidate(open_, _clean(content), UNNAMED, close))
+    return out
+
+
 def extract_quotes(
     paragraphs: Sequence[str], language: str, *, headline: str | None = None
 ) -> list[Quote]:
@@ -306,7 +356,8 @@ def extract_quotes(
         return []
     doc = Document(text, language, sorted(spans + unclosed))
     collect_names(doc, tokenize(text))
-    found = _candidates(doc, spans)
+    consumed: set[int] = set()
+    found = _candidates(doc, spans, consumed)
     for open_, end in unclosed:
         doc.cursor = open_
         speaker = attribution_before(open_, doc) if _standalone_start(doc, open_) else None
@@ -314,13 +365,14 @@ def extract_quotes(
             found.append(_Candidate(open_, _clean(doc.text[open_ + 1 : end]), speaker, end))
     found.extend(_dialogues(doc, dialogue_lines))
     found.extend(_labelled(doc, zip(line_starts, lines, strict=True), spans))
+    found.extend(_unnamed(doc, spans, found, consumed))
     found.sort(key=lambda c: c.start)
     quotes: list[tuple[int, int, Quote]] = []
     seen: set[str] = set()
     for candidate in found:
         speaker = resolve_speaker(candidate.speaker, candidate.start, doc)
-        if speaker is None:
-            continue
+        if speaker is None:  # attributed, but to nobody certain: shown without a name
+            speaker = UNNAMED
         # a resolved speaker is a fresh mention, as of the end of the attribution's
         # sentence (names in a clause after it do not take the paragraph from them)
         if speaker.kind == "person":
@@ -331,7 +383,7 @@ def extract_quotes(
         if words < MIN_WORDS or candidate.text in seen:
             continue
         seen.add(candidate.text)
-        tier = 2 if speaker.kind == "person" else 1
+        tier = 2 if speaker.kind == "person" else 1 if speaker.kind == "org" else 0
         role = doc.posts.get(speaker.name, "") if speaker.kind == "person" else ""
         quotes.append((tier, words, Quote(candidate.text, speaker.name, role)))
     quotes.sort(key=lambda item: (-item[0], -item[1]))

@@ -34,6 +34,7 @@ from bot.news.quotes.names import (
     to_nominative,
 )
 from bot.news.quotes.people import (
+    EN_NOT_NAMES,
     Document,
     Speaker,
     after_preposition,
@@ -105,6 +106,8 @@ def _english_speaker(words: list[str], doc: Document) -> Speaker | None:
         return None
     if len(name[-1]) < 2:
         return None  # 'posted on X': a letter is not a name
+    if len(name) == 1 and name[0].lower() in EN_NOT_NAMES:
+        return None  # 'Officials said' opening a sentence
     full = resolve_surname(name[-1:], doc, doc.cursor) if len(name) <= 2 else None
     if full and (len(name) == 1 or full.split()[0] == name[0]):
         return Speaker(full, "person", None)  # 'Mr Boyle', 'Stoltenberg' → the full name
@@ -379,8 +382,20 @@ _AND = frozenset({"and", "і", "й", "та", "и"})
 def attribution_in(start: int, end: int, doc: Document) -> Speaker | None:
     """The speaker of reported speech in text[start:end]: the subject of its last speech
     verb ('Рябков сказал, что …', 'Ryabkov called the meeting …')."""
-    lang = doc.language
     tokens = tokenize(doc.text[start:end], start)
+    vi = reporting_verb(tokens, end, doc)
+    if not vi:
+        return None
+    speaker = _subject_before(tokens[:vi], doc)
+    if speaker is None or speaker.kind == "org":
+        return None
+    return speaker
+
+
+def reporting_verb(tokens: list[Token], end: int, doc: Document) -> int | None:
+    """Index of the speech verb whose reported speech reaches `end` ('сказал, что',
+    'called it', 'said'), None when there is none or the quote is its object."""
+    lang = doc.language
     for vi in range(len(tokens) - 1, -1, -1):
         word = tokens[vi].text
         if speech_verb(word, lang) is None and not _calls(word, lang):
@@ -395,10 +410,7 @@ def attribution_in(start: int, end: int, doc: Document) -> Speaker | None:
             and not re.search(r"(?:^|[\s,])(?:що|что|that|як|как)\s|:\s*$", between)
         ):
             return None  # 'закликав об'єднатися «…»': an object, not reported speech
-        speaker = _subject_before(tokens[:vi], doc) if vi else None
-        if speaker is None or speaker.kind == "org":
-            return None
-        return speaker
+        return vi
     return None
 
 
@@ -435,3 +447,23 @@ def label_speaker(start: int, end: int, doc: Document) -> Speaker | None:
     if speaker is None or speaker.kind != "person" or len(speaker.name.split()) < 2:
         return None
     return speaker
+
+
+def attributed_after(start: int, end: int, doc: Document) -> bool:
+    """'…», — сказав він', '…," the statement said': a speech verb opens the clause
+    after a quote (whoever its subject is)."""
+    tail = doc.text[start:end]
+    if not re.match(r"\s*[,.!?…]?\s*[,—–-]", tail) and not (
+        doc.language == "en" and re.match(r"\s+\w", tail)
+    ):
+        return False
+    tokens = tokenize(tail, start)[:4]
+    return any(
+        speech_verb(t.text, doc.language) is not None or is_document_verb(t.text, doc.language)
+        for t in tokens
+    )
+
+
+def reported(start: int, end: int, doc: Document) -> bool:
+    """text[start:end] reports speech that the quote at `end` continues."""
+    return reporting_verb(tokenize(doc.text[start:end], start), end, doc) is not None

@@ -171,7 +171,7 @@ def _person_run(run: list[Token], doc: Document) -> list[Token] | None:
             return None
         if len(run) >= 2 and all(len(w) > 1 for w in words[-2:]):
             return run[-3:]
-        lone = words[0].lower() not in _EN_NOT_NAMES and len(words[0]) > 2
+        lone = words[0].lower() not in EN_NOT_NAMES and len(words[0]) > 2
         if len(run) == 1 and (
             resolve_surname(words, doc) or (lone and _english_subject(run, doc)[1])
         ):
@@ -253,8 +253,11 @@ def collect_names(doc: Document, tokens: list[Token]) -> None:
         ):  # a full name starts with a first name (or an unknown one, see _person_run)
             continue
         full = to_nominative([t.text for t in person], lang, None)
-        if not full or any("Patr" in g for g in grams_of(person[-1].text, lang)):
-            continue  # 'Ігор Валентинович' is a form of address, not a full name
+        if not full or (
+            any("Patr" in g for g in grams_of(person[-1].text, lang))
+            and any("Name" in g for g in grams_of(person[0].text, lang))
+        ):
+            continue  # 'Ігор Валентинович' is a form of address ('Деян Станкович' is not)
         doc.add_full_name(person[0].start, full)
         role, post = None, ""
         if lang == "en":
@@ -365,7 +368,7 @@ def _agreeing_chunks(run: list[Token], language: str) -> list[list[Token]]:
     return chunks
 
 
-_EN_NOT_NAMES = frozenset(
+EN_NOT_NAMES = frozenset(
     ["he", "she", "it", "they", "we", "you", "this", "that", "there", "who", "which", "officials"]
 )
 _SUBORDINATE = frozenset({"що", "щоб", "что", "чтобы", "нібито", "будто"})
