@@ -414,3 +414,19 @@ def test_titles_and_terms_in_quote_marks_stay_out_even_without_a_name() -> None:
         )
         == []
     )
+
+
+def test_quoted_sentence_followed_by_narrative_in_the_same_paragraph() -> None:
+    got = quotes(
+        ['The meeting ended late. "There are deep differences between us." Nobody left early.'],
+        "en",
+    )
+    assert got == [("", "There are deep differences between us.")]
+
+
+def test_short_quoted_stretch_that_ends_a_reported_sentence() -> None:
+    got = quotes(
+        ['The envoy told reporters that it had been "useful and very constructive."'], "en"
+    )
+    assert [text for _, text in got] == ["useful and very constructive."]
+    assert quotes(['Talks on the "useful and very constructive" plan went on.'], "en") == []

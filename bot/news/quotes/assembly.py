@@ -296,6 +296,8 @@ def _unnamed(
         line_end = len(text) if line_end < 0 else line_end
         after = text[close + 1 : line_end]
         tail = re.split(r"(?<=[.!?…])\s", after, maxsplit=1)[0]
+        if content.rstrip()[-1:] in ".!?…" and re.match(r"\s+[A-ZА-ЯІЇЄҐЁ«„“\"]", after):
+            tail = ""  # '“… on these issues.” Anything else …': the quote ended its sentence
         introduced = before.rstrip().endswith(":")
         if WORD.search(tail):  # '«…» — так називається книжка', '"…": a headline' fail
             attributed = attributed_after(close + 1, close + 1 + len(tail), doc)
@@ -305,7 +307,8 @@ def _unnamed(
             attributed = _standalone_start(doc, open_)
         if not attributed:
             continue
-        if WORD.search(before) and not introduced and words < REPORTED_WORDS:
+        ends_sentence = not WORD.search(tail)
+        if WORD.search(before) and not introduced and words < REPORTED_WORDS - ends_sentence:
             continue  # a short phrase inside a sentence: a term or a title
         out.append(_Candidate(open_, _clean(content), UNNAMED, close))
     return out
