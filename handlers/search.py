@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from telegram import InlineKeyboardMarkup, Message, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import (
@@ -20,7 +20,7 @@ from telegram.ext import (
 from bot.callbacks import ResultsPage
 from bot.inputs import parse_id
 from bot.markup import markup
-from bot.search.engine import MAX_OFFSET, SearchPage, Status, search
+from bot.search.engine import MAX_OFFSET, SearchPage, Status, in_other_languages, search
 from bot.tghtml import MAX_ENTITIES, escape, parse
 from handlers import results
 from handlers.common import Turn, turn
@@ -85,6 +85,8 @@ async def answer_search(
         if page_number > 0:
             key = await tn.services.library.save_query(query)
             keyboard = results.page_keyboard(tn, key, page_number, False)
+        elif tn.locale == "en":  # the same words in the stories' languages
+            body, keyboard = await _other_languages(tn, query, body)
         return body, keyboard
     tz = await results.reader_timezone(tn)
     keyboard = None
@@ -92,6 +94,33 @@ async def answer_search(
         key = await tn.services.library.save_query(query)
         keyboard = results.page_keyboard(tn, key, page_number, page.has_more)
     return page_text(tn, page, query, tz=tz), keyboard
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+async def _other_languages(
+    tn: Turn, query: str, body: str
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    found = await in_other_languages(tn.services.db, query)
+    if not found:
+        return body, None
+    rows = []
+    for language, translated, total in found:
+        line = tn.t.ngettext(
+            "{language}, “{query}” finds {n} story.",
+            "{language}, “{query}” finds {n} stories.",
+            total,
+        ).format(
+            language=_capital(results.language_label(tn, language)), query=translated, n=total
+        )
+        body += "\n" + escape(line)
+        key = await tn.services.library.save_query(translated)
+        rows.append(
+            [InlineKeyboardButton("🔎 " + translated, callback_data=ResultsPage(0, key).pack())]
+        )
+    return body, InlineKeyboardMarkup(rows)
 
 
 async def search_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 
+from bot.search import glossary
 from bot.search.index import topic_token
 from bot.search.lemmas import TOKEN
 from bot.search.query import Note, Query, parse
@@ -157,3 +158,14 @@ async def _hits(
             )
         )
     return tuple(hits)
+
+
+async def in_other_languages(db: Database, text: str) -> list[tuple[str, str, int]]:
+    """(language, query, stories found) for the English query's words in Ukrainian and
+    Russian that find something: what to offer a reader whose search found nothing."""
+    out = []
+    for language, translated in glossary.alternatives(text):
+        page = await search(db, translated, limit=1)
+        if page.hits:
+            out.append((language, translated, page.total))
+    return out

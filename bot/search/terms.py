@@ -9,10 +9,14 @@ English stem and the uk/ru reading of a Latin word.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import itertools
+from dataclasses import dataclass, replace
 
+from bot.news.names import spellings
 from bot.search.lemmas import lemmatize, query_languages
 from bot.search.query import Query
+
+MAX_SPELLINGS = 8  # extra readings of a query for names in other scripts
 
 Lemmas = tuple[str, ...]
 
@@ -31,7 +35,31 @@ class Reading:
 
 
 def readings(query: Query) -> tuple[Reading, ...]:
-    """One Reading per plausible language, duplicates dropped; empty if nothing to find."""
+    """One Reading per plausible language, duplicates dropped; empty if nothing to find.
+    A name is also read in its other scripts' spellings (Price ↔ Прайс, Blinken ↔
+    Блінкен ↔ Блинкен: bot.news.names.spellings), each spelling a reading of its own."""
+    found = list(_readings(query))
+    for words in _respelled(query.words):
+        for reading in _readings(replace(query, words=words)):
+            if reading not in found and not _same(reading, found):
+                found.append(reading)
+    return tuple(found)
+
+
+def _respelled(words: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """The query's words with names spelled in other scripts (a capitalised word is a
+    name to transliterate; any word may be a listed name), at most MAX_SPELLINGS."""
+    options = [
+        (word, *spellings(word, derive=word[:1].isupper())) if word[:1].isalpha() else (word,)
+        for word in words
+    ]
+    if all(len(o) == 1 for o in options):
+        return []
+    combos = itertools.islice(itertools.product(*options), 1, MAX_SPELLINGS + 1)
+    return [tuple(c) for c in combos]
+
+
+def _readings(query: Query) -> tuple[Reading, ...]:
     if query.is_empty:
         return ()
     surface = " ".join(query.words + query.phrases + query.excluded)
