@@ -430,3 +430,35 @@ def test_short_quoted_stretch_that_ends_a_reported_sentence() -> None:
     )
     assert [text for _, text in got] == ["useful and very constructive."]
     assert quotes(['Talks on the "useful and very constructive" plan went on.'], "en") == []
+
+
+def test_intro_phrase_earlier_in_the_sentence_names_the_speaker() -> None:
+    paragraphs = [
+        "Посол Сергей Орлов провел встречу.",
+        "По словам Орлова, переговоры являются «вопросом политической воли обеих сторон».",
+    ]
+    assert quotes(paragraphs, "ru") == [("Сергей Орлов", "вопросом политической воли обеих сторон")]
+    got = quotes(
+        [
+            "Посол Тетяна Іжевська розповіла про роботу.",
+            "За її словами, сторони «обговорили графік наступних зустрічей у Женеві».",
+        ],
+        "uk",
+    )
+    assert got == [("Тетяна Іжевська", "обговорили графік наступних зустрічей у Женеві")]
+
+
+def test_speech_verb_gerund_reports_the_quote() -> None:
+    got = quotes(
+        ["Посол назвал встречу полезной, отметив при этом, что «разговор был трудным и долгим»."],
+        "ru",
+    )
+    assert [text for _, text in got] == ["разговор был трудным и долгим"]
+
+
+def test_en_name_before_a_gerund_is_not_the_speaker_of_the_next_quote() -> None:
+    paragraphs = [
+        "Olaf Lind thanked Anna Berg, saying he welcomed the new tone. "
+        '"We will build on this foundation together," he said.'
+    ]
+    assert [s for s, _ in quotes(paragraphs, "en")] == ["Olaf Lind"]

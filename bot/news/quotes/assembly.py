@@ -14,6 +14,7 @@ from bot.news.quotes.attribution import (
     attribution_before,
     attribution_in,
     intro_speaker,
+    intro_speaker_before,
     label_speaker,
     reported,
 )
@@ -310,7 +311,9 @@ def _unnamed(
         ends_sentence = not WORD.search(tail)
         if WORD.search(before) and not introduced and words < REPORTED_WORDS - ends_sentence:
             continue  # a short phrase inside a sentence: a term or a title
-        out.append(_Candidate(open_, _clean(content), UNNAMED, close))
+        doc.cursor = open_
+        speaker = intro_speaker_before(sentence_start, open_, doc) if before else None
+        out.append(_Candidate(open_, _clean(content), speaker or UNNAMED, close))
     return out
 
 

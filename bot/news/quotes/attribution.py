@@ -325,6 +325,31 @@ def _check_gender(speaker: Speaker | None, verb_gender: str) -> Speaker | None:
     return speaker
 
 
+_HER = frozenset({"її", "her", "ее", "её"})
+_HIS = frozenset({"його", "his", "его"})
+
+
+def _intro_person(intro: str, tokens: list[Token], doc: Document) -> Speaker | None:
+    """The X after 'За словами' / 'По словам' / 'According to' (a name, or 'його')."""
+    lang = doc.language
+    said = set(intro.lower().split())
+    if said & (_HIS | _HER):  # 'По его словам, …'
+        return Speaker("pronoun", "pronoun", "femn" if said & _HER else "masc")
+    if not tokens or not capitalized(tokens[0].text):
+        if tokens and tokens[0].text.lower() in {"його", "її", "his", "her", "его", "ее", "её"}:
+            gender = "femn" if tokens[0].text.lower() in {"її", "her", "ее", "её"} else "masc"
+            return Speaker("pronoun", "pronoun", gender)
+        return None
+    run = _take_run(tokens, 0, doc.text)
+    words = [t.text for t in run]
+    found = person_speaker(words, doc, None if lang == "en" else "gent")
+    if found is None and lang != "en":
+        surname = resolve_surname(words[-1:], doc, doc.cursor)
+        if surname:
+            found = Speaker(surname, "person", name_gender(surname, doc))
+    return found
+
+
 def attribution_before(quote_open: int, doc: Document) -> Speaker | None:
     """'Прайс заявив: «…»' or 'За словами Прайса, «…»' (the clause before the quote)."""
     lang, text = doc.language, doc.text
@@ -344,19 +369,7 @@ def attribution_before(quote_open: int, doc: Document) -> Speaker | None:
     intro = INTRO[lang].search(clause)
     if intro and stripped.endswith(","):
         tokens = tokenize(clause[intro.end() :], start + intro.end())
-        if not tokens or not capitalized(tokens[0].text):
-            if tokens and tokens[0].text.lower() in {"його", "її", "his", "her", "его", "ее", "её"}:
-                gender = "femn" if tokens[0].text.lower() in {"її", "her", "ее", "её"} else "masc"
-                return Speaker("pronoun", "pronoun", gender)
-            return None
-        run = _take_run(tokens, 0, text)
-        words = [t.text for t in run]
-        found = person_speaker(words, doc, None if lang == "en" else "gent")
-        if found is None and lang != "en":
-            surname = resolve_surname(words[-1:], doc, doc.cursor)
-            if surname:
-                found = Speaker(surname, "person", name_gender(surname, doc))
-        return found
+        return _intro_person(intro.group(), tokens, doc)
     if stripped.endswith(",") and lang != "en":
         return None
     tokens = tokenize(clause, start)
@@ -465,5 +478,42 @@ def attributed_after(start: int, end: int, doc: Document) -> bool:
 
 
 def reported(start: int, end: int, doc: Document) -> bool:
-    """text[start:end] reports speech that the quote at `end` continues."""
-    return reporting_verb(tokenize(doc.text[start:end], start), end, doc) is not None
+    """text[start:end] reports speech that the quote at `end` continues: a reporting verb
+    ('сказал, что', 'отметив, что'), or 'За словами X,' / 'According to X,' opening it."""
+    tokens = tokenize(doc.text[start:end], start)
+    if INTRO[doc.language].search(doc.text[start:end]):
+        return True
+    if reporting_verb(tokens, end, doc) is not None:
+        return True
+    between = doc.text[tokens[-1].end : end] if tokens else ""
+    return (
+        any(  # 'отметив при этом, что «…»': a speech verb's gerund
+            _speech_gerund(t.text, doc.language)
+            and re.search(r"(?:^|[\s,])(?:що|что|как|як)\s", doc.text[t.end : end])
+            for t in tokens[-12:]
+        )
+        and not between.strip(" ,")
+    )
+
+
+def intro_speaker_before(start: int, end: int, doc: Document) -> Speaker | None:
+    """The X of 'За словами X, … «…»' / 'По его словам, …' earlier in the sentence."""
+    clause = doc.text[start:end]
+    intro = INTRO[doc.language].search(clause)
+    if intro is None:
+        return None
+    rest = clause[intro.end() :]
+    comma = rest.find(",")
+    if comma < 0:
+        return None
+    return _intro_person(intro.group(), tokenize(rest[:comma], start + intro.end()), doc)
+
+
+def _speech_gerund(word: str, language: str) -> bool:
+    if language == "en":
+        return False
+    lex = speech_lexicon(language)
+    return any(
+        "GRND" in str(p.tag) and p.normal_form in lex.verbs
+        for p in word_parses(word.lower(), language)
+    )

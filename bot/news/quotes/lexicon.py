@@ -29,11 +29,13 @@ PREPOSITIONS = {
 }
 
 
-INTRO = {  # "За словами Прайса, «…»": the speaker stands in the genitive
+INTRO = {  # "За словами Прайса, «…»": the speaker stands in the genitive (or 'його')
     "uk": re.compile(
-        r"(?:^|\s)(?:за\s+словами|на\s+думку|як\s+зазначила?\s+у\s+коментарі)\s+", re.I
+        r"(?:^|\s)(?:за\s+(?:його\s+|її\s+)?словами|з\s+(?:його|її)\s+слів|"
+        r"на\s+(?:його\s+|її\s+)?думку|як\s+зазначила?\s+у\s+коментарі)(?:\s+|(?=,))",
+        re.I,
     ),
-    "ru": re.compile(r"(?:^|\s)(?:по\s+словам|по\s+мнению)\s+", re.I),
+    "ru": re.compile(r"(?:^|\s)по\s+(?:его\s+|ее\s+|её\s+)?(?:словам|мнению)(?:\s+|(?=,))", re.I),
     "en": re.compile(r"(?:^|\s)according\s+to\s+", re.I),
 }
 

@@ -383,7 +383,11 @@ def _english_subject(run: list[Token], doc: Document) -> tuple[bool, bool]:
     after = WORD.findall(rest)
     if rest.startswith(", ") and (words := rest[2:].split(",", 1)) and len(words) == 2:
         after = WORD.findall(words[1])  # 'Josep Borrell, the coordinator, said'
-    return opens, bool(after) and speech_verb(after[0], "en") is not None
+    # '…toward Trump, saying he…': a gerund's subject is the sentence's, not the name's
+    speaks = (
+        bool(after) and not after[0].endswith("ing") and speech_verb(after[0], "en") is not None
+    )
+    return opens, speaks
 
 
 def _possessed(run: list[Token], doc: Document) -> bool:
