@@ -25,17 +25,19 @@ from bot import i18n, metrics
 from bot.digest import quiet_until
 from bot.domain import Article, Reason, ReasonKind
 from bot.markup import markup
-from bot.outcomes import Blocked, Flood, Gone, Rejected, Transient
+from bot.outcomes import Blocked, Flood, Gone, MediaRefused, Rejected, Transient
 from bot.pacing import Pacer
 from bot.render import render_story
-from bot.sender_http import prepare
-from bot.sending import ChatSender, Sent
+from bot.sender_http import SEND_PHOTO, prepare, prepare_photo
+from bot.sending import ChatSender, Result, Sent
 from storage import articles, outbox
 from storage.db import Database
 from storage.outbox import Delivery
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+# Text, keyboard, photo (the story as its caption), preview image (a large link preview).
+RenderedStory = tuple[str, InlineKeyboardMarkup | None, str | None, str | None]
 
 MAX_ATTEMPTS = 5
 BACKOFF_BASE_S = 2.0
@@ -46,6 +48,16 @@ FLUSH_S = 0.05
 IDLE_WAIT_S = 5.0
 STOP_GRACE_S = 30.0
 PREPARED_MAX = 1024  # encoded message variants kept (a handful per story)
+REFUSED_MAX = 4096  # photo URLs Telegram refused, remembered so the rest go as text
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """One story variant, encoded once for all its readers (bot.sender_http)."""
+
+    body: bytes  # sendMessage, or sendPhoto when `photo` is set
+    photo: str | None = None  # the URL a sendPhoto body carries
+    fallback: bytes = b""  # a sendPhoto's story as text, for when the photo is refused
 
 
 @dataclass
@@ -97,7 +109,8 @@ class DeliveryWorker:
         self._sent_buffer: list[tuple[int, int]] = []
         self._flusher: asyncio.Task[None] | None = None
         self._articles: dict[int, Article | None] = {}
-        self._prepared: dict[tuple[object, ...], bytes] = {}
+        self._prepared: dict[tuple[object, ...], Prepared] = {}
+        self._refused_photos: set[str] = set()
 
     # -- lifecycle -------------------------------------------------------------------
 
@@ -237,10 +250,7 @@ class DeliveryWorker:
             await outbox.mark(self.db, row.id, outbox.FAILED, error="analysis unreadable")
             return False
         locale = i18n.resolve_locale(row.language, row.telegram_language, self.default_language)
-        prepared = self._prepare(article, row, locale)
-        result = await self.sender.send_prepared(
-            row.chat_id, prepared, reply_to=row.reply_to_message_id
-        )
+        result = await self._send_story(row, self._prepare(article, row, locale))
         # The chat's part (pause, blocked, gone, moved) is done by the sender; here the row's.
         if isinstance(result, Sent):
             self.stats.sent += 1
@@ -259,7 +269,7 @@ class DeliveryWorker:
             )
         elif isinstance(result, Blocked | Gone):
             self.stats.blocked += 1
-        elif isinstance(result, Rejected):
+        elif isinstance(result, Rejected | MediaRefused):
             # Telegram rejected this message itself: retrying sends the same bytes.
             self.stats.failed += 1
             metrics.FAILED.labels(metrics.reason_label(result.reason)).inc()
@@ -269,6 +279,28 @@ class DeliveryWorker:
             await self._retry(row, result.reason)
         # Migrated: the row moved with the chat and is due again under its new id.
         return False
+
+    async def _send_story(self, row: Delivery, prepared: Prepared) -> Result:
+        """The story as prepared; a photo Telegram refuses (not fetched, no image) is
+        sent again as the text message, and its URL remembered: the story's other
+        readers get the text straight away. The refused request delivered nothing, so
+        the text goes in the chat's same slot."""
+        send = self.sender.send_prepared
+        reply_to = row.reply_to_message_id
+        photo = prepared.photo
+        if photo is None:
+            return await send(row.chat_id, prepared.body, reply_to=reply_to)
+        if photo in self._refused_photos:
+            return await send(row.chat_id, prepared.fallback, reply_to=reply_to)
+        result = await send(row.chat_id, prepared.body, reply_to=reply_to, method=SEND_PHOTO)
+        if not isinstance(result, MediaRefused):
+            return result
+        log.info("photo of story %s refused (%s); sent as text", row.article_id, result.reason)
+        metrics.PHOTOS_REFUSED.inc()
+        if len(self._refused_photos) >= REFUSED_MAX:
+            self._refused_photos.clear()
+        self._refused_photos.add(photo)
+        return await send(row.chat_id, prepared.fallback, reply_to=reply_to)
 
     async def _retry(self, row: Delivery, error: str) -> None:
         kind = error.split(":", 1)[0]
@@ -306,8 +338,10 @@ class DeliveryWorker:
             self._articles[article_id] = await articles.get(self.db, article_id)
         return self._articles[article_id]
 
-    def _prepare(self, article: Article, row: Delivery, locale: str) -> bytes:
-        """The encoded sendMessage body, once per story variant (bot.sender_http)."""
+    def _prepare(self, article: Article, row: Delivery, locale: str) -> Prepared:
+        """The encoded body, once per story variant (bot.sender_http): sendPhoto with the
+        story as caption when it fits one, else sendMessage (with a large preview of
+        the lead image when there is one)."""
         tz = row.timezone or self.timezone
         key: tuple[object, ...] = (article.id, locale, row.reason_kind, row.reason_value)
         key += (row.watch_id, row.is_update, tz)
@@ -315,18 +349,18 @@ class DeliveryWorker:
         if prepared is None:
             if len(self._prepared) > PREPARED_MAX:
                 self._prepared.clear()
-            text, keyboard = self._render(article, row, locale)
-            prepared = self._prepared[key] = prepare(
-                text,
-                keyboard=keyboard,
-                disable_notification=row.is_update,
-                paid_broadcast=self.paid_broadcast,
-            )
+            text, keyboard, photo, preview = self._render(article, row, locale)
+            flags = {"disable_notification": row.is_update, "paid_broadcast": self.paid_broadcast}
+            as_text = prepare(text, keyboard=keyboard, preview_image=preview, **flags)
+            if photo is None:
+                prepared = Prepared(as_text)
+            else:
+                body = prepare_photo(photo, text, keyboard=keyboard, **flags)
+                prepared = Prepared(body, photo, fallback=as_text)
+            self._prepared[key] = prepared
         return prepared
 
-    def _render(
-        self, article: Article, row: Delivery, locale: str
-    ) -> tuple[str, InlineKeyboardMarkup | None]:
+    def _render(self, article: Article, row: Delivery, locale: str) -> RenderedStory:
         return _render_cached(
             article,
             locale,
@@ -349,7 +383,7 @@ def _render_cached(
     update: bool,
     tz: str,
     topic_names: tuple[tuple[str, str], ...],
-) -> tuple[str, InlineKeyboardMarkup | None]:
+) -> RenderedStory:
     # One story goes to thousands of readers in a handful of (locale, reason) variants.
     analysis = article.analysis
     if analysis is None:
@@ -358,4 +392,4 @@ def _render_cached(
     rendered = render_story(
         article, analysis, locale, reason, tz=tz, topic_names=dict(topic_names), update=update
     )
-    return rendered.text, markup(rendered.keyboard)
+    return rendered.text, markup(rendered.keyboard), rendered.photo, rendered.preview

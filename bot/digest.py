@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from bot import i18n
 from bot.domain import Article
-from bot.outcomes import Rejected, Transient
+from bot.outcomes import MediaRefused, Rejected, Transient
 from bot.render import DigestItem, render_digest
 from bot.render.text import host
 from bot.sending import PacedSender, Sent
@@ -117,7 +117,7 @@ async def _send_one(
             first_message_id = first_message_id or result.message_id
             continue
         # The sender already paused, marked or moved the chat; what is left is the rows'.
-        if isinstance(result, Rejected):
+        if isinstance(result, Rejected | MediaRefused):  # digests carry no media
             log.error("digest for chat %s rejected: %s", chat.id, result.reason)
             for row in rows:
                 await outbox.mark(db, row.id, outbox.FAILED, error=f"digest: {result.reason}")

@@ -79,6 +79,7 @@ class Article:
     analysis: Analysis | None = field(default=None, compare=False)
     followup_of: int | None = None  # a later telling of story `followup_of`
     news: tuple[str, ...] = ()  # what this telling added: new quotes and sentences
+    image: str | None = None  # lead image URL: shown as a photo or a large link preview
 
 
 @dataclass(frozen=True, slots=True)

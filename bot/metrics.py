@@ -21,6 +21,9 @@ RETRIED = Counter(
     "Story messages scheduled again after an error, by reason",
     ["reason"],
 )
+PHOTOS_REFUSED = Counter(
+    "newsbot_photos_refused", "Story photos Telegram refused (the story went as text)"
+)
 TOO_MANY = Counter("newsbot_telegram_429", "429 (flood control) answers from Telegram")
 LATENCY = Histogram(
     "newsbot_delivery_latency_seconds",

@@ -12,6 +12,26 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, Tele
 
 # BadRequest texts that mean the chat itself is gone (not this message's fault).
 GONE_ERRORS = ("chat not found", "user is deactivated", "bot was kicked", "chat was deleted")
+# BadRequest texts that blame the photo, not the message: Telegram could not fetch the
+# URL, it was no image, or the image is one it cannot use. The text alone may still go.
+MEDIA_ERRORS = (
+    "wrong type of the web page content",
+    "failed to get http url content",
+    "wrong file identifier/http url specified",
+    "wrong remote file identifier specified",
+    "wrong padding in the string",
+    "image_process_failed",
+    "photo_invalid_dimensions",
+    "photo_save_file_invalid",
+    "photo_ext_invalid",
+    "photo_invalid",
+    "photo_content_type_invalid",
+    "photo_content_url_empty",
+    "webpage_curl_failed",
+    "webpage_media_empty",
+    "media_empty",
+    "file is too big",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,13 +70,21 @@ class Rejected:
 
 
 @dataclass(frozen=True, slots=True)
+class MediaRefused:
+    """Telegram refused this message's photo (not fetched, not an image, unusable): the
+    same story without it can still be sent."""
+
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class Transient:
     """Network trouble, a timeout or a 5xx: the same message may go through later."""
 
     reason: str
 
 
-Outcome = Flood | Blocked | Gone | Migrated | Rejected | Transient
+Outcome = Flood | Blocked | Gone | Migrated | MediaRefused | Rejected | Transient
 CHAT_ENDED = (Blocked, Gone, Migrated)  # the chat's state changes, not only this message
 
 
@@ -77,7 +105,10 @@ def classify(error: TelegramError) -> Outcome:
             return Gone(error.message)
         return Blocked(error.message)
     if isinstance(error, BadRequest):
-        if any(reason in error.message.lower() for reason in GONE_ERRORS):
+        message = error.message.lower()
+        if any(reason in message for reason in GONE_ERRORS):
             return Gone(error.message)
+        if any(reason in message for reason in MEDIA_ERRORS):
+            return MediaRefused(error.message)
         return Rejected(error.message)
     return Transient(f"{type(error).__name__}: {error.message}")

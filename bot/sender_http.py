@@ -1,5 +1,5 @@
-"""The broadcast sender: an aiohttp transport for python-telegram-bot, and sendMessage
-with a body encoded once per story variant.
+"""The broadcast sender: an aiohttp transport for python-telegram-bot, and sendMessage /
+sendPhoto (a story with its lead image) with a body encoded once per story variant.
 
 httpx/httpcore's connection pool walks every connection on each request, which caps
 a broadcast at a few hundred messages/s on one core; aiohttp's pool does not. Going
@@ -137,15 +137,49 @@ JSON_HEADERS = {"Content-Type": "application/json"}
 OK_MESSAGE_ID = re.compile(rb'\{"ok":\s*true,\s*"result":\s*\{"message_id":\s*(\d+)[,}]')
 
 
+SEND_MESSAGE = "sendMessage"
+SEND_PHOTO = "sendPhoto"
+
+
 def prepare(
     text: str,
     *,
     keyboard: InlineKeyboardMarkup | None = None,
     disable_notification: bool = False,
     paid_broadcast: bool = False,
+    preview_image: str | None = None,
 ) -> bytes:
-    """The sendMessage body for HTML `text` without its chat: encoded once, sent to many."""
+    """The sendMessage body for HTML `text` without its chat: encoded once, sent to many.
+    `preview_image`: a large link preview of that image above the text."""
     params: dict[str, Any] = {"text": text, "parse_mode": "HTML"}
+    if preview_image is not None:
+        params["link_preview_options"] = {
+            "url": preview_image,
+            "prefer_large_media": True,
+            "show_above_text": True,
+        }
+    return _encode(params, keyboard, disable_notification, paid_broadcast)
+
+
+def prepare_photo(
+    photo: str,
+    caption: str,
+    *,
+    keyboard: InlineKeyboardMarkup | None = None,
+    disable_notification: bool = False,
+    paid_broadcast: bool = False,
+) -> bytes:
+    """The sendPhoto body: the photo by URL (Telegram fetches it), HTML `caption`."""
+    params: dict[str, Any] = {"photo": photo, "caption": caption, "parse_mode": "HTML"}
+    return _encode(params, keyboard, disable_notification, paid_broadcast)
+
+
+def _encode(
+    params: dict[str, Any],
+    keyboard: InlineKeyboardMarkup | None,
+    disable_notification: bool,
+    paid_broadcast: bool,
+) -> bytes:
     if keyboard is not None:
         params["reply_markup"] = keyboard.to_dict()
     if disable_notification:
@@ -166,17 +200,23 @@ def body_for(chat_id: int, prepared: bytes, reply_to: int | None = None) -> byte
 
 
 async def send_prepared(
-    bot: Bot, chat_id: int, prepared: bytes, *, reply_to: int | None = None
+    bot: Bot,
+    chat_id: int,
+    prepared: bytes,
+    *,
+    reply_to: int | None = None,
+    method: str = SEND_MESSAGE,
 ) -> int:
-    """Send a prepared message to one chat; the message id, or PTB's exception."""
+    """Send a prepared message (`method`: sendMessage or sendPhoto, as prepared) to one
+    chat; the message id, or PTB's exception."""
     body = body_for(chat_id, prepared, reply_to)
     request = bot.request
     if not isinstance(request, AiohttpRequest):  # another transport: through PTB
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", PTBUserWarning)  # "use Bot.send_message"
-            result = await bot.do_api_request("sendMessage", api_kwargs=json.loads(body))
+            result = await bot.do_api_request(method, api_kwargs=json.loads(body))
         return int(result["message_id"])
-    status, payload = await request.post_json(f"{bot.base_url}/sendMessage", body)
+    status, payload = await request.post_json(f"{bot.base_url}/{method}", body)
     if 200 <= status <= 299:
         # Telegram's answer starts with the message id: read it without decoding the
         # whole message (its text and entities come back too); anything else is parsed.
@@ -185,7 +225,7 @@ async def send_prepared(
         try:
             return int(json.loads(payload)["result"]["message_id"])
         except (ValueError, KeyError, TypeError) as error:
-            raise NetworkError(f"unreadable answer to sendMessage: {error}") from error
+            raise NetworkError(f"unreadable answer to {method}: {error}") from error
     raise error_for(status, payload)
 
 

@@ -20,6 +20,7 @@ from telegram.error import TelegramError
 from bot import metrics
 from bot.outcomes import Blocked, Flood, Gone, Migrated, Outcome, classify
 from bot.pacing import Pacer
+from bot.sender_http import SEND_MESSAGE
 from bot.sender_http import send_prepared as post_prepared
 from storage import chats
 from storage.db import Database
@@ -77,11 +78,19 @@ class ChatSender:
         return Sent(message.message_id)
 
     async def send_prepared(
-        self, chat_id: int, prepared: bytes, *, reply_to: int | None = None
+        self,
+        chat_id: int,
+        prepared: bytes,
+        *,
+        reply_to: int | None = None,
+        method: str = SEND_MESSAGE,
     ) -> Result:
-        """send() for a body encoded once for many chats (bot.sender_http.prepare)."""
+        """send() for a body encoded once for many chats (bot.sender_http.prepare,
+        prepare_photo with method sendPhoto)."""
         try:
-            message_id = await post_prepared(self.bot, chat_id, prepared, reply_to=reply_to)
+            message_id = await post_prepared(
+                self.bot, chat_id, prepared, reply_to=reply_to, method=method
+            )
         except TelegramError as error:
             outcome = classify(error)
             await self.settle(chat_id, outcome)

@@ -41,6 +41,7 @@ class Draft:
     source: str | None = None
     published: datetime | None = None
     topics: tuple[str, ...] = ()  # explicit topics override the analysis
+    image: str | None = None  # lead image: absolute http(s) URL (bot.ingest.images)
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,6 +158,7 @@ def without_surrogates(draft: Draft) -> Draft:
         title=strip_surrogates(draft.title) if draft.title else draft.title,
         url=strip_surrogates(draft.url) if draft.url else draft.url,
         source=strip_surrogates(draft.source) if draft.source else draft.source,
+        image=strip_surrogates(draft.image) if draft.image else draft.image,
     )
 
 
@@ -170,6 +172,7 @@ def _new_article(draft: Draft, analysis: Analysis) -> NewArticle:
         source=draft.source,
         published=draft.published,
         analysis=analysis,
+        image=draft.image,
     )
 
 

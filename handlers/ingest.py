@@ -18,6 +18,7 @@ from telegram import (
     Document,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    LinkPreviewOptions,
     Message,
     MessageOriginChannel,
     Update,
@@ -209,7 +210,15 @@ async def show_preview(tn: Turn, message: Message, draft: Draft, keys: list[Key]
         return
     topics = draft.topics or analysis.topics
     preview = await tn.services.previews.open(tn.chat_id, draft, topics=topics, keys=keys)
-    story = await message.reply_text(story_html(tn, draft, analysis), parse_mode=ParseMode.HTML)
+    # The lead image as a large preview above the text: the admin sees what readers will.
+    image = (
+        LinkPreviewOptions(url=draft.image, prefer_large_media=True, show_above_text=True)
+        if draft.image
+        else None
+    )
+    story = await message.reply_text(
+        story_html(tn, draft, analysis), parse_mode=ParseMode.HTML, link_preview_options=image
+    )
     await story.reply_text(
         control_html(tn, preview),
         parse_mode=ParseMode.HTML,

@@ -28,4 +28,5 @@ def article_of(row: aiosqlite.Row) -> Article:
         analysis=decode(row["analysis"], row["id"]) if "analysis" in keys else None,
         followup_of=row["followup_of"] if "followup_of" in keys else None,
         news=tuple(json.loads(row["news"])) if "news" in keys and row["news"] else (),
+        image=row["image"] if "image" in keys else None,
     )

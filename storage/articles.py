@@ -34,6 +34,7 @@ class NewArticle:
     # What the search index holds for it (bot.search.index builds it: storage never
     # lemmatizes). None: indexed later by bot.search.index.reindex.
     search: SearchDocument | None = None
+    image: str | None = None  # lead image URL (http(s), checked by bot.ingest.images)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +65,7 @@ async def insert(
 ) -> int:
     cursor = await conn.execute(
         "INSERT INTO articles (title, text, url, source, published, language, topics, analysis,"
-        " created_at, followup_of, news) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " created_at, followup_of, news, image) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             new.title,
             new.text,
@@ -77,6 +78,7 @@ async def insert(
             now,
             followup.article_id if followup else None,
             json.dumps(list(followup.news), ensure_ascii=False) if followup else None,
+            new.image,
         ),
     )
     assert cursor.lastrowid is not None

@@ -10,7 +10,8 @@ from typing import Any
 
 import aiosqlite
 
-DRAFT_COLUMNS = "title, text, url, source, published, topics, keys"
+DRAFT_COLUMNS = "title, text, url, source, published, topics, keys, image"
+DRAFT_SLOTS = ", ".join("?" * len(DRAFT_COLUMNS.split(", ")))  # one ? per column
 
 
 def draft_values(
@@ -21,6 +22,7 @@ def draft_values(
     published: datetime | None,
     topics: Sequence[str],
     keys: Sequence[tuple[str, str]],
+    image: str | None = None,
 ) -> tuple[object, ...]:
     """Values for DRAFT_COLUMNS, in order."""
     return (
@@ -31,6 +33,7 @@ def draft_values(
         published.timestamp() if published else None,
         json.dumps(list(topics)),
         json.dumps([list(k) for k in keys]),
+        image,
     )
 
 
@@ -45,4 +48,5 @@ def draft_fields(row: aiosqlite.Row) -> dict[str, Any]:
         "published": datetime.fromtimestamp(published, UTC) if published is not None else None,
         "topics": tuple(json.loads(row["topics"])),
         "keys": tuple((kind, key) for kind, key in json.loads(row["keys"])),
+        "image": row["image"],
     }

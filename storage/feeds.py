@@ -12,7 +12,7 @@ from datetime import datetime
 import aiosqlite
 
 from storage.db import Database
-from storage.draft_rows import DRAFT_COLUMNS, draft_fields, draft_values
+from storage.draft_rows import DRAFT_COLUMNS, DRAFT_SLOTS, draft_fields, draft_values
 
 PUBLISH, REVIEW = "publish", "review"
 # Backlog policies (a number N: publish the newest N, mark the rest as read).
@@ -59,6 +59,7 @@ class FeedDraft:
     topics: tuple[str, ...]
     keys: tuple[tuple[str, str], ...]
     created_at: float
+    image: str | None = None
 
 
 def _feed(row: aiosqlite.Row) -> Feed:
@@ -218,14 +219,16 @@ async def add_draft(
     published: datetime | None,
     topics: Sequence[str],
     keys: Sequence[tuple[str, str]],
+    image: str | None = None,
     now: float | None = None,
 ) -> int:
     now = time.time() if now is None else now
+    values = draft_values(title, text, url, source, published, topics, keys, image)
     async with db.transaction() as conn:
         cursor = await conn.execute(
             f"INSERT INTO feed_drafts (feed_id, {DRAFT_COLUMNS}, created_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (feed_id, *draft_values(title, text, url, source, published, topics, keys), now),
+            f" VALUES (?, {DRAFT_SLOTS}, ?)",
+            (feed_id, *values, now),
         )
         assert cursor.lastrowid is not None
         return cursor.lastrowid

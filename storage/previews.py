@@ -12,7 +12,7 @@ from datetime import datetime
 import aiosqlite
 
 from storage.db import Database
-from storage.draft_rows import DRAFT_COLUMNS, draft_fields, draft_values
+from storage.draft_rows import DRAFT_COLUMNS, DRAFT_SLOTS, draft_fields, draft_values
 from storage.seen import Key
 
 KEEP_S = 7 * 86400
@@ -30,6 +30,7 @@ class Preview:
     topics: tuple[str, ...]
     keys: tuple[Key, ...]
     created_at: float
+    image: str | None = None
 
 
 def _preview(row: aiosqlite.Row) -> Preview:
@@ -49,14 +50,16 @@ async def add(
     published: datetime | None,
     topics: Sequence[str],
     keys: Sequence[Key],
+    image: str | None = None,
     now: float | None = None,
 ) -> int:
     now = time.time() if now is None else now
+    values = draft_values(title, text, url, source, published, topics, keys, image)
     async with db.transaction() as conn:
         cursor = await conn.execute(
             f"INSERT INTO previews (chat_id, {DRAFT_COLUMNS}, created_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (chat_id, *draft_values(title, text, url, source, published, topics, keys), now),
+            f" VALUES (?, {DRAFT_SLOTS}, ?)",
+            (chat_id, *values, now),
         )
         assert cursor.lastrowid is not None
         # Previews nobody acted on for a week are abandoned: drop them as new ones come.
@@ -94,7 +97,7 @@ async def put_back(db: Database, preview: Preview) -> None:
     async with db.transaction() as conn:
         await conn.execute(
             f"INSERT OR IGNORE INTO previews (id, chat_id, {DRAFT_COLUMNS}, created_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            f" VALUES (?, ?, {DRAFT_SLOTS}, ?)",
             (
                 preview.id,
                 preview.chat_id,
@@ -106,6 +109,7 @@ async def put_back(db: Database, preview: Preview) -> None:
                     preview.published,
                     preview.topics,
                     preview.keys,
+                    preview.image,
                 ),
                 preview.created_at,
             ),

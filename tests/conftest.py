@@ -48,6 +48,9 @@ async def client() -> AsyncIterator[httpx.AsyncClient]:
         yield http
 
 
+# The delivery worker against a sandbox (tests/delivery_rig.py).
+from tests.delivery_rig import rig  # noqa: E402, F401
+
 # Every HTML body the tests send or render is also parsed by Telegram's own parser.
 from tests.tdparse_hook import summary_line, telegram_parses_every_message  # noqa: E402, F401
 

@@ -151,6 +151,33 @@ async def test_push_url_preview_publish_once_then_already(local: LocalBot, site:
     assert len(stories(sb, 500)) == 1
 
 
+async def test_push_url_keeps_the_lead_image_and_readers_get_a_photo(
+    local: LocalBot, site: Site
+) -> None:
+    sb = local.sandbox
+    await say(sb, 505, "/subscribe us-russia-security")
+    title, paragraphs = PAGES["/talks.html"]
+    page = article_page(title, paragraphs, site.url("/talks-photo.html")).replace(
+        "</head>", '<meta property="og:image" content="/photos/geneva.jpg"></head>'
+    )
+    url = site.add("/talks-photo.html", page)
+    image = site.url("/photos/geneva.jpg")
+    story, control = await push_preview(sb, f"/push {url}")
+    # The admin's preview shows the image as readers will see it, above the text.
+    assert story.link_preview_options == {
+        "url": image,
+        "prefer_large_media": True,
+        "show_above_text": True,
+    }
+    await press(sb, control, button(control, "Publish"))
+    await local.settle()
+    [delivered] = stories(sb, 505)
+    assert (delivered.kind, delivered.photo) == ("photo", image)
+    assert "Geneva" in delivered.plain and title in delivered.plain
+    stored = await articles.get(local.services.db, 1)
+    assert stored is not None and stored.image == image
+
+
 async def test_cancel_drops_the_draft(local: LocalBot, site: Site) -> None:
     sb = local.sandbox
     await say(sb, 510, "/subscribe us-russia-security")

@@ -15,7 +15,17 @@ from telegram.error import (
     TimedOut,
 )
 
-from bot.outcomes import Blocked, Flood, Gone, Migrated, Outcome, Rejected, Transient, classify
+from bot.outcomes import (
+    Blocked,
+    Flood,
+    Gone,
+    MediaRefused,
+    Migrated,
+    Outcome,
+    Rejected,
+    Transient,
+    classify,
+)
 
 
 @pytest.mark.parametrize(
@@ -29,6 +39,13 @@ from bot.outcomes import Blocked, Flood, Gone, Migrated, Outcome, Rejected, Tran
         (BadRequest("Bad Request: chat not found"), Gone),
         (BadRequest("Bad Request: can't parse entities: unclosed tag"), Rejected),
         (BadRequest("Bad Request: message is too long"), Rejected),
+        (BadRequest("Bad Request: message caption is too long"), Rejected),
+        # The photo, not the message: the story can still go as text.
+        (BadRequest("Bad Request: wrong type of the web page content"), MediaRefused),
+        (BadRequest("Bad Request: failed to get HTTP URL content"), MediaRefused),
+        (BadRequest("Bad Request: wrong file identifier/HTTP URL specified"), MediaRefused),
+        (BadRequest("Bad Request: IMAGE_PROCESS_FAILED"), MediaRefused),
+        (BadRequest("Bad Request: PHOTO_INVALID_DIMENSIONS"), MediaRefused),
         (TimedOut(), Transient),
         (NetworkError("Bad Gateway"), Transient),
         (Conflict("terminated by other getUpdates request"), Transient),

@@ -15,6 +15,7 @@ import httpx
 from bot.ingest.extract import extract
 from bot.ingest.fetch import MAX_BYTES, TIMEOUT_S, fetch
 from bot.ingest.files import read_file
+from bot.ingest.images import allows_private, image_url
 from bot.ingest.keys import item_keys
 from bot.stories import Draft
 from storage.seen import Key
@@ -33,10 +34,17 @@ async def draft_from_url(
     topics: Sequence[str] = (),
     timeout: float = TIMEOUT_S,  # noqa: ASYNC109 - handed to fetch()
     max_bytes: int = MAX_BYTES,
+    image: str | None = None,
 ) -> UrlDraft:
+    """The story at `url`. Its lead image is the page's (og:image, twitter:image), else
+    `image` (a feed entry's own), else the first image in the article."""
     fetched = await fetch(url, client=client, timeout=timeout, max_bytes=max_bytes)
+    allow = allows_private(client)
+    own = image_url(image, allow_private=allow)
     # lxml parsing of a large page takes tens of ms: off the event loop.
-    found = await asyncio.to_thread(extract, fetched.text(), url=fetched.url)
+    found = await asyncio.to_thread(
+        extract, fetched.text(), url=fetched.url, find_image=own is None
+    )
     draft = Draft(
         text=found.text,
         title=found.title,
@@ -44,6 +52,7 @@ async def draft_from_url(
         source=found.site_name,
         published=found.published,
         topics=tuple(topics),
+        image=image_url(found.image, fetched.url, allow_private=allow) or own,
     )
     return UrlDraft(draft, item_keys(urls=(url, fetched.url, found.url)))
 

@@ -43,6 +43,7 @@ class Extracted:
     url: str | None  # canonical when the page names one, else where it was fetched
     site_name: str | None
     published: datetime | None
+    image: str | None = None  # lead image as the page gives it (absolute; not yet checked)
 
 
 _PUBLISHED_META = re.compile(
@@ -171,10 +172,38 @@ def _words(paragraphs: Sequence[str]) -> int:
     return sum(len(p.split()) for p in paragraphs)
 
 
-def extract(html: str, *, url: str | None = None) -> Extracted:
+def _first_image(html: str, url: str | None) -> str | None:
+    """The first image inside the main text, as trafilatura's own extraction keeps it
+    (a separate run: with images on, its text differs, so the story's text never comes
+    from this one)."""
+    doc = trafilatura.bare_extraction(
+        html, url=url, favor_precision=True, include_images=True, with_metadata=False
+    )
+    body = getattr(doc, "body", None)
+    if body is None:
+        return None
+    for graphic in body.iter("graphic"):
+        src = urljoin(url or "", str(graphic.get("src") or "").strip())
+        if urlsplit(src).scheme in ("http", "https"):
+            return src
+    return None
+
+
+def lead_image(doc: Any, html: str, url: str | None, *, find_image: bool) -> str | None:
+    """og:image / twitter:image (trafilatura reads both into its metadata), resolved
+    against the page's URL; else, with `find_image`, the first image of the article."""
+    meta = _field(doc, "image")
+    if meta:
+        return urljoin(url or "", meta)
+    return _first_image(html, url) if find_image else None
+
+
+def extract(html: str, *, url: str | None = None, find_image: bool = True) -> Extracted:
     """Main text with precision settings (page furniture out, even at the cost of a
     borderline paragraph), then the shared line filter for scraped leftovers. When that
-    is short or only a notice, recall settings try again; a notice is never a story."""
+    is short or only a notice, recall settings try again; a notice is never a story.
+    `find_image=False` skips looking for an image inside the text when the page's meta
+    tags name none (the caller has one from the feed)."""
     doc, paragraphs = _run(html, url, precise=True)
     recall_doc, recall = _run(html, url, precise=False)
     if _words(paragraphs) < MIN_WORDS or looks_like_notice(paragraphs):
@@ -196,6 +225,7 @@ def extract(html: str, *, url: str | None = None) -> Extracted:
         url=canonical or url,
         site_name=site,
         published=_published(html, _field(doc, "date")),
+        image=lead_image(doc, html, url, find_image=find_image),
     )
 
 

@@ -18,6 +18,7 @@ from bot.ingest.extract import ExtractError, clean_paragraphs
 from bot.ingest.feed_options import DEFAULT_BACKLOG
 from bot.ingest.feedread import Entry, parse_feed
 from bot.ingest.fetch import FetchError, fetch
+from bot.ingest.images import allows_private, image_url
 from bot.ingest.keys import item_keys
 from bot.ingest.schedule import next_interval, retry_after_s
 from bot.stories import Draft, StoryError, StoryService
@@ -94,7 +95,9 @@ async def _entry_draft(
     title = entry.title
     if link:
         try:
-            got = await draft_from_url(link, client=client, timeout=ARTICLE_TIMEOUT_S)
+            got = await draft_from_url(
+                link, client=client, timeout=ARTICLE_TIMEOUT_S, image=entry.image
+            )
         except (FetchError, ExtractError) as error:
             fallback = await asyncio.to_thread(_entry_text, entry)
             if len(fallback) < MIN_FALLBACK_CHARS:
@@ -110,6 +113,7 @@ async def _entry_draft(
                     source=draft.source or feed_title,
                     published=published or draft.published,
                     topics=feed.topics,
+                    image=draft.image,
                 ),
                 [link, *(url for _, url in got.keys)],
             )
@@ -122,6 +126,7 @@ async def _entry_draft(
         source=feed_title,
         published=published,
         topics=feed.topics,
+        image=image_url(entry.image, allow_private=allows_private(client)),
     )
     return draft, [link] if link else []
 
@@ -316,6 +321,7 @@ async def _queue_for_review(db: Database, feed: Feed, draft: Draft, keys: list[s
         published=draft.published,
         topics=draft.topics,
         keys=keys,
+        image=draft.image,
     )
     # Seen now (without a story) so the next poll does not queue it again.
     await seen.mark(db, keys, article_id=None, feed_id=feed.id)

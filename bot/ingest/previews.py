@@ -54,6 +54,7 @@ class PreviewService:
             published=draft.published,
             topics=topics,
             keys=keys,
+            image=draft.image,
         )
         found = await previews.get(self.db, preview_id)
         assert found is not None
@@ -99,6 +100,7 @@ class PreviewService:
             source=taken.source,
             published=taken.published,
             topics=taken.topics,
+            image=taken.image,
         )
         try:
             published = await store.publish_once(

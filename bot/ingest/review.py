@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot.ingest import store
 from bot.stories import Draft, Published, StoryService
 from storage import feeds, seen
@@ -21,6 +23,7 @@ def as_draft(item: FeedDraft) -> Draft:
         source=item.source,
         published=item.published,
         topics=item.topics,
+        image=item.image,
     )
 
 
@@ -33,7 +36,7 @@ async def publish(
         return None
     draft = as_draft(item)
     if topics is not None:
-        draft = Draft(draft.text, draft.title, draft.url, draft.source, draft.published, topics)
+        draft = replace(draft, topics=topics)
     # Delete first: a second tap on "publish" finds nothing instead of publishing twice.
     if not await feeds.delete_draft(db, draft_id):
         return None

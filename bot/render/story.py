@@ -29,7 +29,7 @@ from bot.render.blocks import (
 )
 from bot.render.keyboard import Button, Keyboard
 from bot.render.text import one_line, paragraphs, safe_url, split_sentences, trim
-from bot.tghtml import MAX_ENTITIES, MAX_TEXT, parse, utf16_len
+from bot.tghtml import MAX_CAPTION, MAX_ENTITIES, MAX_TEXT, parse, utf16_len
 
 WORDS_PER_MINUTE = 200
 MAX_QUOTES = 5
@@ -43,6 +43,11 @@ NEW = "🆕 "  # in an update: a quote or sentence no earlier telling had
 class Rendered:
     text: str  # Telegram HTML
     keyboard: Keyboard | None
+    # The story's lead image, one way or the other: `photo` when the text fits a
+    # caption (a photo with the story as its caption), else `preview` (the text with
+    # a large link preview of the image above it). Both None without an image.
+    photo: str | None = None
+    preview: str | None = None
 
 
 def _quote_block(text: str, speaker: str) -> Block:
@@ -152,6 +157,8 @@ def render_story(
     """The story message for one reader: always valid Telegram HTML within the limits.
 
     update=True marks a follow-up to a story the chat already got (sent as a reply).
+    A story with a usable lead image names it as `photo` (the text fits a caption) or
+    `preview` (it does not); the text is the same either way.
     """
     t = translator(locale)
     url = safe_url(article.url or analysis.url)
@@ -195,7 +202,14 @@ def render_story(
         parsed, entities = parse(text)
         overflow = utf16_len(parsed) - MAX_TEXT
         if overflow <= 0 and len(entities) <= MAX_ENTITIES:
-            return Rendered(text, _keyboard(article, url, reason, t))
+            keyboard = _keyboard(article, url, reason, t)
+            image = safe_url(article.image)
+            if image is None:
+                return Rendered(text, keyboard)
+            # The caption limit counts as the text limit does: UTF-16 units after parsing.
+            if utf16_len(parsed) <= MAX_CAPTION:
+                return Rendered(text, keyboard, photo=image)
+            return Rendered(text, keyboard, preview=image)
         budget -= max(overflow, 1)  # should not happen: lengths are computed exactly
     raise AssertionError("render_story could not fit the message")  # pragma: no cover
 

@@ -28,7 +28,9 @@ answerInlineQuery, getFile (+ GET /file/bot<token>/<file_path>), getChat. A wron
 token gets 401; an unknown method 404.
 
 What it checks like Telegram: empty text, text over 4096 / caption over 1024
-UTF-16 units after parsing, Telegram-HTML markup (`html.parse_html`),
+UTF-16 units after parsing (HTML, or `caption_entities` given instead: parse_mode is
+then ignored), Telegram-HTML markup (`html.parse_html`), `link_preview_options` (an
+object; flags booleans, `url` a string),
 callback_data over 64 bytes (BUTTON_DATA_INVALID), unknown chat ("chat not
 found": a chat is known once a user wrote from it or `register_chat` was called),
 blocked (403) and deactivated (403) users, migrated groups (400 with
@@ -52,13 +54,19 @@ Control API, in Python (and as JSON at /control/<name>, see `control.py`):
   `inject_inline_query(user_id, query, offset="") -> query id`,
   `register_chat(chat_id, *, type=None, language_code="uk")`, `register_chats(chat_ids)`;
 - chats change: `block_chat`, `unblock_chat`, `deactivate`, `migrate_group(old, new)`;
+- photos: sendPhoto takes an uploaded file, a file_id or an http(s) URL (Telegram
+  fetches it: the sandbox does not, and accepts it) — `refuse_photo_url(url,
+  reason="wrong type of the web page content")` makes a URL fail as Telegram does
+  when it cannot use it (or "failed to get HTTP URL content");
 - knobs: `set_limits(enabled, global_per_s=30, private_burst=None,
   group_per_min=None)`, `set_faults(error_rate=0, timeout_rate=0, hang_s=10,
   latency_s=0, burst_429=0, retry_after=1, seed=None)` (a hung send is still
   delivered after hang_s: a client that timed out may have sent it);
 - reading: `messages(chat_id) -> list[SentMessage]` (text/caption as sent,
-  `plain` as displayed, parse_mode, reply_markup, reply_to_message_id, edits,
-  kind, sent_at, ...), `message_counts()` ([chat_id, n] pairs), `all_messages()`,
+  `plain` as displayed, entities (the text's or caption's, as Telegram reports them),
+  parse_mode, reply_markup, reply_to_message_id, edits, kind, photo (URL or file_id
+  as given), link_preview_options, sent_at, ...), `message_counts()` ([chat_id, n]
+  pairs), `all_messages()`,
   `callback_answers`, `callback_answer(id)`,
   `inline_answers(query_id)`, `commands` (default scope, by language),
   `commands_for(lang, scope)`, `pending_updates()`, `file_content(file_id)`,

@@ -25,6 +25,7 @@ OPERATIONS = (
     "migrate_group",
     "set_limits",
     "set_faults",
+    "refuse_photo_url",
     "messages",
     "message_counts",
     "all_messages",

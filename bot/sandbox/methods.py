@@ -25,6 +25,10 @@ NOT_MODIFIED = (
     "exactly the same as a content and reply markup of the current message"
 )
 UPDATE_KINDS = ("message", "edited_message", "callback_query", "inline_query")
+LINK_PREVIEW = "link preview options"  # how Telegram's errors name link_preview_options
+# Telegram's answers when it cannot use a photo URL (Sandbox.refuse_photo_url).
+WRONG_TYPE = "wrong type of the web page content"
+NOT_FETCHED = "failed to get HTTP URL content"
 
 Handler = Callable[[Params], Awaitable[Any]]
 
@@ -234,6 +238,8 @@ class BotApi:
         reply: tuple[int | None, dict[str, Any] | None],
         markup: dict[str, Any] | None,
         upload: StoredFile | None = None,
+        preview: dict[str, Any] | None = None,
+        photo: str | None = None,
     ) -> dict[str, Any]:
         retry_after = self.limiter.acquire(
             chat.id, chat.type, paid=params.flag("allow_paid_broadcast")
@@ -255,6 +261,8 @@ class BotApi:
         if parsed.entities:
             raw["entities" if kind == "text" else "caption_entities"] = parsed.entities
         raw.update(extra)
+        if preview is not None:
+            raw["link_preview_options"] = preview
         if markup is not None:
             raw["reply_markup"] = markup
         if reply[1] is not None:
@@ -272,7 +280,9 @@ class BotApi:
             caption=source if kind != "text" else None,
             plain=parsed.text,
             entity_count=len(parsed.entities),
-            link_preview_options=params.obj("link_preview_options"),
+            link_preview_options=preview,
+            photo=photo,
+            entities=list(parsed.entities),
             disable_notification=params.flag("disable_notification"),
             file_name=upload.file_name if upload else None,
             file_id=upload.file_id if upload else None,
@@ -286,9 +296,17 @@ class BotApi:
         chat = self.target(params)
         parsed = validate.message_text(params.text("text"), params.text("parse_mode"))
         markup = validate.reply_markup(params.obj("reply_markup"))
+        preview = validate.link_preview(params.obj("link_preview_options", LINK_PREVIEW))
         reply = self._reply_to(chat, params)
         return self._deliver(
-            chat, params, parsed, kind="text", extra={}, reply=reply, markup=markup
+            chat,
+            params,
+            parsed,
+            kind="text",
+            extra={},
+            reply=reply,
+            markup=markup,
+            preview=preview,
         )
 
     def _file_param(self, params: Params, name: str, folder: str) -> StoredFile:
@@ -302,6 +320,10 @@ class BotApi:
             elif ref in self.state.files:
                 return self.state.files[ref]
             elif ref.startswith(("http://", "https://")):
+                # Telegram fetches the URL itself; a test says which ones it fails on.
+                refusal = self.state.photo_refusals.get(ref)
+                if refusal is not None:
+                    raise bad_request(refusal)
                 upload = Upload(b"", ref.rsplit("/", 1)[-1] or "remote", "application/octet-stream")
             if upload is None:
                 raise bad_request("wrong file identifier/HTTP URL specified")
@@ -315,10 +337,15 @@ class BotApi:
 
     async def _send_file(self, params: Params, kind: str, folder: str) -> dict[str, Any]:
         chat = self.target(params)
-        parsed = validate.caption_text(params.text("caption"), params.text("parse_mode"))
+        parsed = validate.caption_text(
+            params.text("caption"),
+            params.text("parse_mode"),
+            params.obj("caption_entities", "caption entities"),
+        )
         markup = validate.reply_markup(params.obj("reply_markup"))
         reply = self._reply_to(chat, params)
         stored = self._file_param(params, kind, folder)
+        given = None if kind in params.uploads else params.text(kind)
         described = {
             "file_id": stored.file_id,
             "file_unique_id": stored.file_unique_id,
@@ -335,7 +362,15 @@ class BotApi:
                 }
             }
         return self._deliver(
-            chat, params, parsed, kind=kind, extra=extra, reply=reply, markup=markup, upload=stored
+            chat,
+            params,
+            parsed,
+            kind=kind,
+            extra=extra,
+            reply=reply,
+            markup=markup,
+            upload=stored,
+            photo=given if kind == "photo" else None,
         )
 
     # --- editing ---------------------------------------------------------------
@@ -361,6 +396,7 @@ class BotApi:
         parsed = validate.message_text(params.text("text"), params.text("parse_mode"))
         # Leaving reply_markup out of an edit removes the keyboard, as on Telegram.
         markup = validate.reply_markup(params.obj("reply_markup"))
+        preview = validate.link_preview(params.obj("link_preview_options", LINK_PREVIEW))
         if (
             raw.get("text") == parsed.text
             and raw.get("entities", []) == parsed.entities
@@ -374,7 +410,8 @@ class BotApi:
         sent.reply_markup = markup
         sent.plain = parsed.text
         sent.entity_count = len(parsed.entities)
-        sent.link_preview_options = params.obj("link_preview_options")
+        sent.entities = list(parsed.entities)
+        sent.link_preview_options = preview
         raw["text"] = parsed.text
         raw.pop("entities", None)
         if parsed.entities:

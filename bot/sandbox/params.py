@@ -65,15 +65,16 @@ class Params:
             return value
         return str(value).lower() in ("true", "1")
 
-    def obj(self, name: str) -> Any:
-        """A nested object: JSON text inside a form field, or already decoded."""
+    def obj(self, name: str, label: str | None = None) -> Any:
+        """A nested object: JSON text inside a form field, or already decoded. `label`:
+        how Telegram's error names it ("link preview options")."""
         value = self.values.get(name)
         if not isinstance(value, str):
             return value
         try:
             return json.loads(value)
         except ValueError:
-            raise bad_request(f"can't parse {name} JSON object") from None
+            raise bad_request(f"can't parse {label or name} JSON object") from None
 
     def chat_id(self, name: str = "chat_id") -> int:
         value = self.values.get(name)

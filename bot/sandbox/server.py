@@ -18,7 +18,7 @@ from bot.sandbox.control import control_routes
 from bot.sandbox.errors import ApiError, not_found, unauthorized
 from bot.sandbox.faults import Faults
 from bot.sandbox.limits import RateLimiter
-from bot.sandbox.methods import BotApi, closing_sleep
+from bot.sandbox.methods import WRONG_TYPE, BotApi, closing_sleep
 from bot.sandbox.params import Params, Upload
 from bot.sandbox.state import Chat, SentMessage, State, chat_type_for
 
@@ -284,6 +284,12 @@ class Sandbox:
             retry_after=retry_after,
             seed=seed,
         )
+
+    def refuse_photo_url(self, url: str, reason: str = WRONG_TYPE) -> None:
+        """sendPhoto with this URL fails as on Telegram when it cannot use the URL:
+        400 "Bad Request: <reason>" ("wrong type of the web page content" for a page
+        that is no image, "failed to get HTTP URL content" for one it cannot fetch)."""
+        self.state.photo_refusals[url] = reason
 
     # --- control: reading ------------------------------------------------------
 

@@ -36,6 +36,8 @@ class SentMessage:
     plain: str = ""
     entity_count: int = 0
     link_preview_options: dict[str, Any] | None = None
+    photo: str | None = None  # a sendPhoto's photo as given: URL or file_id (None: upload)
+    entities: list[dict[str, Any]] = field(default_factory=list)  # text's or caption's
     disable_notification: bool = False
     file_name: str | None = None
     file_size: int | None = None
@@ -113,6 +115,8 @@ class State:
         self.errors: Counter[str] = Counter()
         self.sent_ok = 0
         self.rate_limited = 0
+        # Photo URLs Telegram would fail to use, and the error it gives for each.
+        self.photo_refusals: dict[str, str] = {}
         self.too_many_requests = 0
         self._ids = 0
         self.changed = Signal()

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from bot.sandbox.errors import bad_request
-from bot.sandbox.html import HtmlError, Parsed, parse_html, plain
+from bot.sandbox.html import HtmlError, Parsed, parse_html, plain, utf16_len
 
 TEXT_LIMIT = 4096
 CAPTION_LIMIT = 1024
@@ -62,14 +62,64 @@ def message_text(text: str | None, parse_mode: str | None) -> Parsed:
     return parsed
 
 
-def caption_text(caption: str | None, parse_mode: str | None) -> Parsed:
+def caption_text(caption: str | None, parse_mode: str | None, entities: Any = None) -> Parsed:
+    """A caption as Telegram reads it: its HTML parsed, or, when `caption_entities` are
+    given (Telegram then ignores parse_mode), the text as it is with those entities;
+    at most 1024 UTF-16 units after parsing either way."""
     if not caption:
         return plain("")
-    parsed = parse_text(caption, parse_mode)
+    if entities is not None:
+        parsed = given_entities(caption, entities)
+    else:
+        parsed = parse_text(caption, parse_mode)
     if parsed.length > CAPTION_LIMIT:
         raise bad_request("message caption is too long")
     entity_count(parsed)
     return parsed
+
+
+ENTITY_TYPES = frozenset(
+    {
+        "mention", "hashtag", "cashtag", "bot_command", "url", "email", "phone_number",
+        "bold", "italic", "underline", "strikethrough", "spoiler", "blockquote",
+        "expandable_blockquote", "code", "pre", "text_link", "text_mention", "custom_emoji",
+        "date_time",
+    }
+)  # fmt: skip
+
+
+def given_entities(text: str, entities: Any) -> Parsed:
+    """Entities sent as JSON: each a MessageEntity inside the text; one that reaches past
+    the end is cut there and an empty one dropped, as Telegram fixes them."""
+    if not isinstance(entities, list):
+        raise bad_request("can't parse entities JSON object")
+    size = utf16_len(text)
+    kept = []
+    for entity in entities:
+        if not isinstance(entity, dict) or entity.get("type") not in ENTITY_TYPES:
+            raise bad_request("can't parse MessageEntity: unsupported entity type")
+        offset, length = entity.get("offset"), entity.get("length")
+        if not (isinstance(offset, int) and isinstance(length, int)) or offset < 0:
+            raise bad_request("can't parse MessageEntity: wrong offset or length")
+        length = min(length, size - offset)
+        if length > 0:
+            kept.append({**entity, "offset": offset, "length": length})
+    return Parsed(text, kept)
+
+
+def link_preview(options: Any) -> dict[str, Any] | None:
+    """LinkPreviewOptions as Telegram reads them: an object, flags JSON booleans, the
+    url a string (the preview's page or image, even when the text does not hold it)."""
+    if options is None:
+        return None
+    if not isinstance(options, dict):
+        raise bad_request("object expected as link preview options")
+    for flag in ("is_disabled", "prefer_small_media", "prefer_large_media", "show_above_text"):
+        if flag in options and not isinstance(options[flag], bool):
+            raise bad_request(f'field "{flag}" must be of type Boolean')
+    if "url" in options and not isinstance(options["url"], str):
+        raise bad_request('field "url" must be of type String')
+    return options
 
 
 def entity_count(parsed: Parsed) -> None:

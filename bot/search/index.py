@@ -65,6 +65,7 @@ def new_article(
     source: str | None = None,
     published: datetime | None = None,
     analysis: Analysis | None = None,
+    image: str | None = None,
 ) -> NewArticle:
     """A story to store, with its search document."""
     return NewArticle(
@@ -76,6 +77,7 @@ def new_article(
         source=source,
         published=published,
         analysis=analysis,
+        image=image,
         search=document(
             title=title,
             text=text,

@@ -1,0 +1,85 @@
+"""The delivery rig: the real DeliveryWorker in-process against a sandbox, on a fresh
+database (tests/conftest.py makes `rig` a fixture for every test module)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from telegram import Bot
+
+from bot import news
+from bot.delivery import DeliveryWorker
+from bot.digest import send_digests
+from bot.sandbox import Sandbox
+from bot.sender_http import AiohttpRequest
+from bot.topics import TopicCatalog
+from storage import articles, chats
+from storage.articles import NewArticle
+from storage.db import Database
+from tests.e2e import STORY
+
+TOPIC = "us-russia-security"
+TZ = "Europe/Kyiv"
+
+
+class Rig:
+    def __init__(self, sandbox: Sandbox, db: Database, worker: DeliveryWorker) -> None:
+        self.sb, self.db, self.worker = sandbox, db, worker
+        self.analysis = news.analyze(STORY)
+
+    async def readers(self, ids: list[int], *, chat_type: str = "private") -> None:
+        await chats.register_many(self.db, ids, chat_type=chat_type, topic=TOPIC)
+        for chat_id in ids:
+            self.sb.register_chat(chat_id, type=chat_type)
+
+    async def publish(self, title: str = "Story") -> int:
+        article_id, _ = await articles.publish(
+            self.db,
+            NewArticle(
+                title=title,
+                text=STORY,
+                language="uk",
+                topics=(TOPIC,),
+                source="Example News",
+                analysis=self.analysis,
+            ),
+        )
+        self.worker.wake()
+        return article_id
+
+    async def digests(self, *, now: float) -> int:
+        return await send_digests(
+            self.db, self.worker.sender, default_language="en", timezone=TZ, now=now
+        )
+
+    async def drain(self) -> None:
+        assert await self.worker.drained(20), "outbox not drained"
+
+    def count(self, chat_id: int) -> int:
+        return len(self.sb.messages(chat_id))
+
+
+@pytest.fixture
+async def rig(tmp_path: Path) -> AsyncIterator[Rig]:
+    async with Sandbox("123456:SANDBOX-delivery") as sb:
+        db = await Database.open(tmp_path / "bot.db")
+        bot = Bot(sb.token, base_url=sb.base_url, request=AiohttpRequest(read_timeout=5))
+        await bot.initialize()
+        worker = DeliveryWorker(
+            db,
+            bot,
+            rate_per_s=30,
+            default_language="en",
+            timezone=TZ,
+            topic_names=TopicCatalog.load().names,
+        )
+        worker.backoff_base_s = 0.02
+        worker.start()
+        try:
+            yield Rig(sb, db, worker)
+        finally:
+            await worker.stop()
+            await bot.shutdown()
+            await db.close()
