@@ -462,3 +462,47 @@ def test_en_name_before_a_gerund_is_not_the_speaker_of_the_next_quote() -> None:
         '"We will build on this foundation together," he said.'
     ]
     assert [s for s, _ in quotes(paragraphs, "en")] == ["Olaf Lind"]
+
+
+def test_straight_quote_nested_in_a_straight_quote() -> None:
+    got = quotes(
+        ['"Главным "спусковым крючком" стало письмо из Вашингтона", - сказал Сергей Орлов.'],
+        "ru",
+    )
+    assert got == [("Сергей Орлов", 'Главным "спусковым крючком" стало письмо из Вашингтона')]
+
+
+def test_paragraph_opened_with_a_mark_that_never_closes() -> None:
+    paragraphs = [
+        "Тренер прокоментував гру.",
+        "«Ми дуже засмучені, треба вигравати в таких суперників",
+    ]
+    assert quotes(paragraphs, "uk") == [
+        ("", "Ми дуже засмучені, треба вигравати в таких суперників")
+    ]
+    assert quotes(["Гравці отримали «подарунок від уболівальників за гарну гру"], "uk") == []
+
+
+def test_as_said_opening_the_sentence_names_the_speaker() -> None:
+    paragraphs = [
+        "Как заявил помощник президента Юрий Орлов, у делегаций был "
+        "«серьезный разговор по всем вопросам»."
+    ]
+    assert quotes(paragraphs, "ru") == [("Юрий Орлов", "серьезный разговор по всем вопросам")]
+    bank = ["Як зазначили у Нацбанку, «інфляційні очікування залишаються досить високими»."]
+    assert quotes(bank, "uk") == [("", "інфляційні очікування залишаються досить високими")]
+
+
+def test_quoted_stretch_inside_a_reported_sentence_that_goes_on() -> None:
+    got = quotes(
+        [
+            "По мнению посла, Вашингтон пытается «вынести за скобки свою враждебную политику» "
+            "в регионе."
+        ],
+        "ru",
+    )
+    assert [text for _, text in got] == ["вынести за скобки свою враждебную политику"]
+    framed = [
+        "Корабли назвали уликами, которые «переданы на ответственное хранение в суд» до весны."
+    ]
+    assert quotes(framed, "ru") == []  # 'назвали' frames a phrase: no speech goes on

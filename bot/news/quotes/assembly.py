@@ -270,6 +270,7 @@ def _dialogue(doc: Document, line_start: int, line: str) -> _Candidate | None:
 
 
 UNNAMED = Speaker("", "unnamed")
+UNCLOSED_WORDS = 6  # a paragraph opened with a mark that never closes: speech, not a term
 
 
 def _unnamed(
@@ -301,7 +302,9 @@ def _unnamed(
             tail = ""  # '“… on these issues.” Anything else …': the quote ended its sentence
         introduced = before.rstrip().endswith(":")
         if WORD.search(tail):  # '«…» — так називається книжка', '"…": a headline' fail
-            attributed = attributed_after(close + 1, close + 1 + len(tail), doc)
+            attributed = attributed_after(close + 1, close + 1 + len(tail), doc) or (
+                words >= REPORTED_WORDS and reported(sentence_start, open_, doc, calls=False)
+            )  # 'По мнению посла, Вашингтон пытается «…» в отношении …'
         elif WORD.search(before):
             attributed = introduced or reported(sentence_start, open_, doc)
         else:
@@ -367,8 +370,12 @@ def extract_quotes(
     for open_, end in unclosed:
         doc.cursor = open_
         speaker = attribution_before(open_, doc) if _standalone_start(doc, open_) else None
+        body = _clean(doc.text[open_ + 1 : end])
+        opens_line = not doc.text[doc.text.rfind("\n", 0, open_) + 1 : open_].strip()
+        if speaker is None and opens_line and len(WORD.findall(body)) >= UNCLOSED_WORDS:
+            speaker = UNNAMED  # a paragraph of speech whose mark never closes (cut or broken)
         if speaker is not None:
-            found.append(_Candidate(open_, _clean(doc.text[open_ + 1 : end]), speaker, end))
+            found.append(_Candidate(open_, body, speaker, end))
     found.extend(_dialogues(doc, dialogue_lines))
     found.extend(_labelled(doc, zip(line_starts, lines, strict=True), spans))
     found.extend(_unnamed(doc, spans, found, consumed))

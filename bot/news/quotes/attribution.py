@@ -266,6 +266,8 @@ def _only_adverbs(tokens: list[Token], language: str) -> bool:
         "та",
         "а",
         "и",
+        "как",
+        "as",
         "then",
         "also",
     }
@@ -477,14 +479,15 @@ def attributed_after(start: int, end: int, doc: Document) -> bool:
     )
 
 
-def reported(start: int, end: int, doc: Document) -> bool:
+def reported(start: int, end: int, doc: Document, calls: bool = True) -> bool:
     """text[start:end] reports speech that the quote at `end` continues: a reporting verb
     ('сказал, что', 'отметив, что'), or 'За словами X,' / 'According to X,' opening it."""
     tokens = tokenize(doc.text[start:end], start)
-    if INTRO[doc.language].search(doc.text[start:end]):
+    if INTRO[doc.language].search(doc.text[start:end]) or _as_said(tokens, doc):
         return True
-    if reporting_verb(tokens, end, doc) is not None:
-        return True
+    vi = reporting_verb(tokens, end, doc)
+    if vi is not None and (calls or not _calls(tokens[vi].text, doc.language)):
+        return True  # without `calls`: 'назвала «…»' frames a phrase, not speech
     between = doc.text[tokens[-1].end : end] if tokens else ""
     return (
         any(  # 'отметив при этом, что «…»': a speech verb's gerund
@@ -496,9 +499,24 @@ def reported(start: int, end: int, doc: Document) -> bool:
     )
 
 
+def _as_said(tokens: list[Token], doc: Document) -> bool:
+    """'Как заявил помощник X, …' / 'Як зазначили у НБУ, …' / 'As X said, …'."""
+    return (
+        len(tokens) > 1
+        and tokens[0].text.lower() in {"как", "як", "as"}
+        and speech_verb(tokens[1].text, doc.language) is not None
+    )
+
+
 def intro_speaker_before(start: int, end: int, doc: Document) -> Speaker | None:
-    """The X of 'За словами X, … «…»' / 'По его словам, …' earlier in the sentence."""
+    """The X of 'За словами X, … «…»' / 'По его словам, …' / 'Как заявил X, …' earlier in
+    the sentence."""
     clause = doc.text[start:end]
+    tokens = tokenize(clause, start)
+    if _as_said(tokens, doc):
+        comma = clause.find(",")
+        speaker = attribution_after(start, start + comma, doc) if comma > 0 else None
+        return speaker if speaker is not None and speaker.kind != "org" else None
     intro = INTRO[doc.language].search(clause)
     if intro is None:
         return None

@@ -64,15 +64,7 @@ def quote_spans(paragraph: str) -> list[tuple[int, int]]:
             if close < 0:  # mismatched marks: “ … “ closes with the same mark
                 close = _closing(paragraph, "“", i + 1)
         elif ch == '"' and _opens(paragraph, i):
-            j = i + 1
-            while j < n:
-                j = _find_any(paragraph, '"”', j)
-                if j < 0:
-                    break
-                if paragraph[j] == "”" or not _opens(paragraph, j) or j == n - 1:
-                    close = j
-                    break
-                j += 1
+            close = _straight_close(paragraph, i)
         if close > i:
             spans.append((i, close))
             i = close + 1
@@ -84,6 +76,26 @@ def quote_spans(paragraph: str) -> list[tuple[int, int]]:
 _OPENER = re.compile('[«„“"]')
 _GUILLEMETS = re.compile("[«»]")
 _CLOSER = re.compile('[»”“"]')
+
+
+def _straight_close(paragraph: str, i: int) -> int:
+    """Where a straight quote opened at i closes: '"Непосредственным "спусковым крючком"
+    стало …"' nests one quote in another; when the inner marks do not pair up, the first
+    mark that stands where a quote closes."""
+    n, depth, first = len(paragraph), 0, -1
+    j = i + 1
+    while j < n:
+        j = _find_any(paragraph, '"”', j)
+        if j < 0:
+            break
+        closing = paragraph[j] == "”" or not _opens(paragraph, j) or j == n - 1
+        if closing and first < 0:
+            first = j
+        if closing and depth == 0:
+            return j
+        depth += -1 if closing else 1
+        j += 1
+    return first
 
 
 def _find_any(text: str, chars: str, start: int) -> int:
