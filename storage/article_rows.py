@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import aiosqlite
 
 from bot.domain import Article
-from storage.codec import decode
+from storage.codec import decode, unpack
 
 
 def article_of(row: aiosqlite.Row) -> Article:
@@ -18,7 +18,7 @@ def article_of(row: aiosqlite.Row) -> Article:
     return Article(
         id=row["id"],
         title=row["title"],
-        text=row["text"],
+        text=unpack(row["text"]),
         url=row["url"],
         source=row["source"],
         published=datetime.fromtimestamp(published, UTC) if published is not None else None,

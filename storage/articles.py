@@ -13,7 +13,7 @@ import aiosqlite
 from bot.domain import Analysis, Article, Story
 from storage import seen
 from storage.article_rows import article_of
-from storage.codec import decode, dumps
+from storage.codec import decode, dumps, pack
 from storage.db import Database
 from storage.search import SearchDocument, index_document
 
@@ -68,13 +68,13 @@ async def insert(
         " created_at, followup_of, news, image) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             new.title,
-            new.text,
+            pack(new.text),
             new.url,
             new.source,
             _ts(new.published),
             new.language,
             json.dumps(list(new.topics)),
-            dumps(new.analysis) if new.analysis is not None else None,
+            pack(dumps(new.analysis)) if new.analysis is not None else None,
             now,
             followup.article_id if followup else None,
             json.dumps(list(followup.news), ensure_ascii=False) if followup else None,

@@ -3,12 +3,18 @@ refuses formats it does not know.
 
 `decode` is the one place a stored analysis is read back, with one rule for a record
 that cannot be read: log it and go on without it (None), never fail the caller.
+
+`pack`/`unpack`: long texts (a story's text, its analysis, its search document) are
+stored zlib-compressed, in Python so every backend stores the same bytes. Cyrillic is
+two bytes a letter in UTF-8 and a story's text shrinks to about 45 %; a value written
+before compression (text, not bytes) reads back as it is.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import zlib
 from datetime import datetime
 from typing import Any
 
@@ -17,6 +23,15 @@ from bot.domain import Analysis, Quote, TopicMatch
 log = logging.getLogger(__name__)
 
 VERSION = 1
+LEVEL = 6  # zlib's default: 9 saves ~1 % more on story-sized texts at twice the time
+
+
+def pack(text: str) -> bytes:
+    return zlib.compress(text.encode(), LEVEL)
+
+
+def unpack(raw: str | bytes) -> str:
+    return raw if isinstance(raw, str) else zlib.decompress(raw).decode()
 
 
 def to_dict(analysis: Analysis) -> dict[str, Any]:
@@ -80,13 +95,15 @@ def loads(text: str) -> Analysis:
     return from_dict(json.loads(text))
 
 
-def decode(raw: str | None, article_id: int) -> Analysis | None:
-    """The stored analysis of one story; None (logged) when it is missing or unreadable."""
+def decode(raw: str | bytes | None, article_id: int) -> Analysis | None:
+    """The stored analysis of one story (packed, or JSON text from before packing);
+    None (logged) when it is missing or unreadable."""
     if not raw:
         return None
     try:
-        return loads(raw)
-    except (ValueError, TypeError, KeyError, AttributeError) as error:
-        # JSONDecodeError is a ValueError; a damaged record is skipped, not fatal.
+        return loads(unpack(raw))
+    except (ValueError, TypeError, KeyError, AttributeError, zlib.error) as error:
+        # JSONDecodeError and UnicodeDecodeError are ValueErrors; a damaged record is
+        # skipped, not fatal.
         log.warning("story %s: stored analysis unreadable (%s), skipped", article_id, error)
         return None

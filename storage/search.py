@@ -4,9 +4,14 @@ running a MATCH expression. SQL only.
 What goes in the index (lemmas) and how a query becomes a MATCH expression is
 bot.search's business (bot.search.index, bot.search.engine): this module never
 lemmatizes. `index_document` runs inside the transaction that stores the story
-(storage.articles.insert), so a stored story is always searchable; a trigger
-removes rows with their article. Ranking is bm25 — title over summary over body —
-lifted a little for recent stories.
+(storage.articles.insert), so a stored story is always searchable. Ranking is bm25 —
+title over summary over body — lifted a little for recent stories.
+
+The index is contentless (migration 0010): FTS5 keeps only its inverted index, and
+the document it was given is kept once, packed (storage.codec), in search_docs —
+FTS5 needs those exact values to take a row out again. A deleted article leaves the
+results at once (its search_meta row cascades and every match joins search_meta); a
+trigger notes its id in search_gone, and the next index write takes its postings out.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import aiosqlite
 
 from bot.domain import Article
 from storage.article_rows import article_of
+from storage.codec import pack, unpack
 from storage.db import Database
 
 # bm25 weights per column: title, summary, body, then the filter columns.
@@ -44,6 +50,15 @@ class SearchDocument:
     source: str = ""
     topics: str = ""
 
+    def fields(self) -> tuple[str, ...]:
+        """The column values, in index order, with the packing separator taken out."""
+        values = (self.title, self.summary, self.body, self.language, self.source, self.topics)
+        return tuple(v.replace(SEPARATOR, " ") for v in values)
+
+
+COLUMNS = "title, summary, body, language, source, topics"
+SEPARATOR = "\x1f"  # between the column values of a packed document
+
 
 @dataclass(frozen=True, slots=True)
 class Matches:
@@ -55,19 +70,15 @@ async def index_document(
     conn: aiosqlite.Connection, article_id: int, document: SearchDocument, *, day: float
 ) -> None:
     """(Re)index one story; call inside the transaction that writes it."""
-    await conn.execute("DELETE FROM search_index WHERE rowid = ?", (article_id,))
+    await _take_out(conn, article_id)
+    fields = document.fields()
     await conn.execute(
-        "INSERT INTO search_index (rowid, title, summary, body, language, source, topics)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (
-            article_id,
-            document.title,
-            document.summary,
-            document.body,
-            document.language,
-            document.source,
-            document.topics,
-        ),
+        f"INSERT INTO search_index (rowid, {COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (article_id, *fields),
+    )
+    await conn.execute(
+        "INSERT INTO search_docs (id, doc) VALUES (?, ?)",
+        (article_id, pack(SEPARATOR.join(fields))),
     )
     await conn.execute(
         "INSERT OR REPLACE INTO search_meta (id, day) VALUES (?, ?)", (article_id, day)
@@ -79,12 +90,35 @@ async def index_document(
     await conn.execute("RELEASE search_flush")
 
 
+async def _take_out(conn: aiosqlite.Connection, article_id: int) -> None:
+    """Remove the postings and kept document of this story, if it was indexed, and of
+    deleted ones (noted by the trigger): a new article may get a deleted one's id."""
+    async with conn.execute(
+        "SELECT id, doc FROM search_docs WHERE id = ? OR id IN (SELECT id FROM search_gone)",
+        (article_id,),
+    ) as cursor:
+        rows = list(await cursor.fetchall())
+    for row_id, doc in rows:
+        await conn.execute(
+            f"INSERT INTO search_index (search_index, rowid, {COLUMNS})"
+            " VALUES ('delete', ?, ?, ?, ?, ?, ?, ?)",
+            (row_id, *unpack(doc).split(SEPARATOR)),
+        )
+    if rows:
+        marks = ",".join("?" * len(rows))
+        await conn.execute(
+            f"DELETE FROM search_docs WHERE id IN ({marks})", [row[0] for row in rows]
+        )
+        await conn.execute("DELETE FROM search_gone")
+
+
 async def unindexed(db: Database, *, rebuild: bool = False) -> list[Article]:
     """Stories missing from the index (all of them with rebuild=True, which empties it)."""
     if rebuild:
         async with db.transaction() as conn:
-            await conn.execute("DELETE FROM search_index")
-            await conn.execute("DELETE FROM search_meta")
+            await conn.execute("INSERT INTO search_index (search_index) VALUES ('delete-all')")
+            for table in ("search_docs", "search_meta", "search_gone"):
+                await conn.execute(f"DELETE FROM {table}")
     async with db.conn.execute(
         "SELECT * FROM articles WHERE id NOT IN (SELECT id FROM search_meta) ORDER BY id"
     ) as cursor:

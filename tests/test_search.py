@@ -275,3 +275,85 @@ async def test_stories_in_other_languages_are_found_by_their_words(db: Database)
     assert await ids(db, "переговори") == [uk]  # stories in our languages: as before
     page = await search.search(db, "преговорите lang:bg", now=NOW)
     assert [h.article_id for h in page.hits] == [bg] and not page.notes
+
+
+async def test_deleted_story_id_reused_by_a_new_one_matches_only_the_new_words(
+    db: Database,
+) -> None:
+    await put(db, "Погода", "Завтра буде сонячно.")
+    old = await put(db, "Ракети", "Ракети над містом.")
+    async with db.transaction() as conn:
+        await conn.execute("DELETE FROM articles WHERE id = ?", (old,))
+    assert await ids(db, "ракета") == []  # gone from the results before any write
+    new = await put(db, "Врожай", "Фермери зібрали пшеницю.")
+    assert new == old  # SQLite hands the highest id out again
+    assert await ids(db, "ракета") == []  # the old postings were taken out
+    assert await ids(db, "пшениця") == [new]
+    async with db.conn.execute("SELECT COUNT(*) FROM search_gone") as cursor:
+        assert (await cursor.fetchone())[0] == 0
+
+
+async def test_reindexing_a_story_replaces_its_postings(db: Database) -> None:
+    story = await put(db, "Ракети", "Ракети над містом.")
+    async with db.transaction() as conn:
+        changed = new_article(title="Врожай", text="Фермери зібрали пшеницю.", language="uk")
+        assert changed.search is not None
+        await stored_index.index_document(conn, story, changed.search, day=NOW)
+    assert await ids(db, "ракета") == []
+    assert await ids(db, "пшениця") == [story]
+    assert await reindex(db, rebuild=True) == 1
+    assert await ids(db, "ракета") == [story]  # rebuilt from the stored article
+
+
+async def test_text_analysis_and_search_document_are_stored_packed(db: Database) -> None:
+    text = " ".join(["Уночі ворог атакував область ракетами і дронами."] * 20)
+    analysis = news.analyze(text, title="Атака")
+    new = new_article(title="Атака", text=text, language="uk", analysis=analysis)
+    article_id, _ = await articles.publish(db, new, now=NOW)
+    async with db.conn.execute(
+        "SELECT a.text, a.analysis, d.doc FROM articles a JOIN search_docs d ON d.id = a.id"
+    ) as cursor:
+        stored_text, stored_analysis, doc = await cursor.fetchone()
+    assert isinstance(stored_text, bytes) and len(stored_text) < len(text.encode()) / 4
+    assert isinstance(stored_analysis, bytes) and isinstance(doc, bytes)
+    story = await articles.get(db, article_id)
+    assert story is not None and story.text == text and story.analysis == analysis
+    assert await ids(db, "дрон") == [article_id]
+
+
+async def test_migration_keeps_an_index_written_before_it(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    old = await Database.open(path, migrate=False)
+    assert await old.migrate(target=9) == 9
+    for row_id, title, text, lemmas in (
+        (1, "Ракети", "Ракети над містом.", "ракета над місто"),
+        (2, "Погода", "Завтра сонячно.", "завтра сонячно"),
+    ):
+        await old.conn.execute(
+            "INSERT INTO articles (id, title, text, language, topics, created_at)"
+            " VALUES (?, ?, ?, 'uk', '[]', ?)",
+            (row_id, title, text, NOW),
+        )
+        await old.conn.execute(
+            "INSERT INTO search_index (rowid, title, summary, body, language, source, topics)"
+            " VALUES (?, ?, '', ?, 'uk', '', '')",
+            (row_id, title.lower(), lemmas),
+        )
+        await old.conn.execute("INSERT INTO search_meta (id, day) VALUES (?, ?)", (row_id, NOW))
+    await old.close()
+
+    db = await Database.open(path)
+    try:
+        assert await ids(db, "ракета") == [1]
+        story = await articles.get(db, 1)
+        assert story is not None and story.text == "Ракети над містом."  # unpacked text
+        async with db.transaction() as conn:
+            await conn.execute("DELETE FROM articles WHERE id = 1")
+        assert await put(db, "Врожай", "Зібрали пшеницю.") == 3
+        assert await ids(db, "ракета") == [] and await ids(db, "сонячно") == [2]
+        async with db.conn.execute(
+            "SELECT COUNT(*) FROM search_index WHERE search_index MATCH 'ракета'"
+        ) as cursor:
+            assert (await cursor.fetchone())[0] == 0  # postings taken out, not just hidden
+    finally:
+        await db.close()
