@@ -26,7 +26,7 @@ from bot.digest import quiet_until
 from bot.domain import Article, Reason, ReasonKind
 from bot.markup import markup
 from bot.outcomes import Blocked, Flood, Gone, MediaRefused, Rejected, Transient
-from bot.pacing import Pacer
+from bot.pacing import Pacer, Ticket
 from bot.render import render_story
 from bot.sender_http import SEND_PHOTO, prepare, prepare_photo
 from bot.sending import ChatSender, Result, Sent
@@ -188,12 +188,12 @@ class DeliveryWorker:
                 continue
             await self._slots.acquire()
             try:
-                await self.pacer.acquire(row.chat_id, row.chat_type)
+                ticket = await self.pacer.acquire(row.chat_id, row.chat_type)
             except BaseException:
                 self._slots.release()
                 raise
             self._in_flight.add(row.id)
-            task = asyncio.create_task(self._deliver(row))
+            task = asyncio.create_task(self._deliver(row, ticket))
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
             dispatched += 1
@@ -220,10 +220,10 @@ class DeliveryWorker:
 
     # -- one message -----------------------------------------------------------------
 
-    async def _deliver(self, row: Delivery) -> None:
+    async def _deliver(self, row: Delivery, ticket: Ticket) -> None:
         sent = False
         try:
-            sent = await self._send(row)
+            sent = await self._send(row, ticket)
         except Exception:
             log.exception("unexpected error delivering outbox row %s", row.id)
             metrics.RETRIED.labels("internal").inc()
@@ -234,11 +234,13 @@ class DeliveryWorker:
                 error="internal",
             )
         finally:
+            if ticket.answered_at is None:  # nothing was sent, or it raised
+                self.pacer.answered(ticket)
             if not sent:
                 self._in_flight.discard(row.id)  # a sent row leaves it once _flush marks it
             self._slots.release()
 
-    async def _send(self, row: Delivery) -> bool:
+    async def _send(self, row: Delivery, ticket: Ticket) -> bool:
         """True when Telegram accepted the message (the row is marked sent by _flush)."""
         article = await self._load_article(row.article_id)
         if article is None:
@@ -250,7 +252,7 @@ class DeliveryWorker:
             await outbox.mark(self.db, row.id, outbox.FAILED, error="analysis unreadable")
             return False
         locale = i18n.resolve_locale(row.language, row.telegram_language, self.default_language)
-        result = await self._send_story(row, self._prepare(article, row, locale))
+        result = await self._send_story(row, self._prepare(article, row, locale), ticket)
         # The chat's part (pause, blocked, gone, moved) is done by the sender; here the row's.
         if isinstance(result, Sent):
             self.stats.sent += 1
@@ -280,7 +282,7 @@ class DeliveryWorker:
         # Migrated: the row moved with the chat and is due again under its new id.
         return False
 
-    async def _send_story(self, row: Delivery, prepared: Prepared) -> Result:
+    async def _send_story(self, row: Delivery, prepared: Prepared, ticket: Ticket) -> Result:
         """The story as prepared; a photo Telegram refuses (not fetched, no image) is
         sent again as the text message, and its URL remembered: the story's other
         readers get the text straight away. The refused request delivered nothing, so
@@ -289,10 +291,12 @@ class DeliveryWorker:
         reply_to = row.reply_to_message_id
         photo = prepared.photo
         if photo is None:
-            return await send(row.chat_id, prepared.body, reply_to=reply_to)
+            return await send(row.chat_id, prepared.body, reply_to=reply_to, ticket=ticket)
         if photo in self._refused_photos:
-            return await send(row.chat_id, prepared.fallback, reply_to=reply_to)
-        result = await send(row.chat_id, prepared.body, reply_to=reply_to, method=SEND_PHOTO)
+            return await send(row.chat_id, prepared.fallback, reply_to=reply_to, ticket=ticket)
+        result = await send(
+            row.chat_id, prepared.body, reply_to=reply_to, method=SEND_PHOTO, ticket=ticket
+        )
         if not isinstance(result, MediaRefused):
             return result
         log.info("photo of story %s refused (%s); sent as text", row.article_id, result.reason)
@@ -300,7 +304,7 @@ class DeliveryWorker:
         if len(self._refused_photos) >= REFUSED_MAX:
             self._refused_photos.clear()
         self._refused_photos.add(photo)
-        return await send(row.chat_id, prepared.fallback, reply_to=reply_to)
+        return await send(row.chat_id, prepared.fallback, reply_to=reply_to, ticket=ticket)
 
     async def _retry(self, row: Delivery, error: str) -> None:
         kind = error.split(":", 1)[0]

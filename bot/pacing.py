@@ -1,11 +1,17 @@
 """Send pacing at Telegram's limits: a global rate, 1 message/s per private chat,
 20/min per group, and pauses after a 429.
 
-Sends are spaced evenly (not in bursts) and we run 1 % under the nominal rate, so
-transit jitter cannot push more than the limit into any rolling second. A rolling
-window (no more than the rate within WINDOW_S) backs that up. When this process wakes
-late from its sleeps the machine is busy, and requests reach the server bunched by
-about as much: the window widens by the recent lateness (at most JITTER_MAX_S).
+Sends are spaced evenly and we run 1 % under the nominal rate. A rolling window backs
+that up, counted by when sends were *answered*: Telegram counts a request when it
+reaches it, which may be any time between our send and its answer (a busy machine
+holds requests back and lets them through bunched, even out of order). So a send may
+leave only once the one `rate` sends before it was answered WINDOW_S ago: then no
+rolling second at the server can hold more than `rate`, whatever the delays on the
+way. A send not answered yet is taken as counted by STALL_MAX_S after it left.
+
+At paid-broadcast rates (1,000/s: a millisecond apart) a sleep per send would cost
+more CPU than the send; there, slots due within EARLY_S go together, and the rate and
+the window hold all the same.
 """
 
 from __future__ import annotations
@@ -18,24 +24,39 @@ from collections.abc import Callable
 PRIVATE_INTERVAL_S = 1.05
 GROUP_INTERVAL_S = 3.1  # 20 per minute
 SAFETY = 0.99
-WINDOW_S = 1.03  # Telegram's rolling second, plus room for transit jitter
+WINDOW_S = 1.005  # Telegram's rolling second (answer times are after its count)
 CATCH_UP = 0.5
-JITTER_MAX_S = 0.15
-JITTER_DECAY = 0.98  # per send: lateness seen 100 sends ago still counts ~13 %
+EARLY_S = 0.005  # only where sends are closer than half of it
+STALL_MAX_S = 2.0
+POLL_S = 0.01  # how often to look whether a stalled send was answered
 GLOBAL_429_CHATS = 3  # this many chats hit by 429 within a second → pause everything
+
+
+class Ticket:
+    """One send as the pacer counts it; `Pacer.answered` notes its answer."""
+
+    __slots__ = ("answered_at", "left")
+
+    def __init__(self, left: float) -> None:
+        self.left = left
+        self.answered_at: float | None = None
+
+    def counted_by(self) -> float:
+        """The latest moment the server can have counted this send."""
+        return self.answered_at if self.answered_at is not None else self.left + STALL_MAX_S
 
 
 class Pacer:
     def __init__(self, rate_per_s: float, *, clock: Callable[[], float] = time.monotonic) -> None:
         self.interval = 1.0 / (rate_per_s * SAFETY)
+        self.early = EARLY_S if self.interval < EARLY_S / 2 else 0.0
         self._clock = clock
         self._next_global = 0.0
         self._next_chat: dict[int, float] = {}
         self._recent_429: list[tuple[float, int]] = []
         self._lock = asyncio.Lock()
-        # When the last `rate` sends left: the oldest must be WINDOW_S old before another.
-        self._sent: deque[float] = deque(maxlen=max(1, int(rate_per_s)))
-        self.jitter = 0.0  # recent lateness of our own wake-ups, decaying
+        # The last `rate` sends: the oldest must be answered WINDOW_S ago before another.
+        self._sent: deque[Ticket] = deque(maxlen=max(1, int(rate_per_s)))
 
     def now(self) -> float:
         return self._clock()
@@ -46,29 +67,41 @@ class Pacer:
     def ready(self, chat_id: int) -> bool:
         return self.chat_ready_at(chat_id) <= self.now()
 
-    async def acquire(self, chat_id: int, chat_type: str) -> None:
-        """Wait for the global slot, then book the chat's next slot."""
+    async def acquire(self, chat_id: int, chat_type: str) -> Ticket:
+        """Wait for the global slot, then book the chat's next slot. Pass the ticket to
+        `answered` when the server's answer (or error) comes back."""
         async with self._lock:
             slot = max(self._next_global, self.chat_ready_at(chat_id))
-            slept = False
             while True:
                 now = self.now()
-                planned = slot
+                # Due within `early`: go now; else sleep to the slot itself, so the
+                # slots after it are due within `early` when we wake.
+                planned, wait = slot, (slot - now if slot - self.early > now else 0.0)
                 if len(self._sent) == self._sent.maxlen:
-                    planned = max(planned, self._sent[0] + WINDOW_S + self.jitter)
-                if planned <= now:
+                    oldest = self._sent[0]
+                    opens = oldest.counted_by() + WINDOW_S
+                    planned = max(planned, opens)
+                    if opens > now:
+                        # A send not answered yet may be answered any moment: look again.
+                        stalled = oldest.answered_at is None
+                        wait = max(wait, min(opens - now, POLL_S) if stalled else opens - now)
+                if wait <= 0:
                     break
-                await asyncio.sleep(planned - now)
-                slept = True
-            late = now - planned if slept else 0.0
-            self.jitter = min(JITTER_MAX_S, max(late, self.jitter * JITTER_DECAY))
-            self._sent.append(now)
+                await asyncio.sleep(wait)
+            ticket = Ticket(now)
+            self._sent.append(ticket)
             # Spacing counts from the planned slot, so late wake-ups on a busy machine do
             # not each cost the rate; after a late one the next send still waits at least
             # CATCH_UP of an interval (no burst), and the rolling window bounds the rest.
             self._next_global = max(planned + self.interval, now + self.interval * CATCH_UP)
             gap = PRIVATE_INTERVAL_S if chat_type == "private" else GROUP_INTERVAL_S
             self._next_chat[chat_id] = now + gap
+            return ticket
+
+    def answered(self, ticket: Ticket) -> None:
+        """The send's answer is in; a second request in the same slot (a refused photo
+        sent again as text) moves the time on."""
+        ticket.answered_at = self.now()
 
     def pause_chat(self, chat_id: int, seconds: float) -> None:
         now = self.now()

@@ -19,7 +19,7 @@ from telegram.error import TelegramError
 
 from bot import metrics
 from bot.outcomes import Blocked, Flood, Gone, Migrated, Outcome, classify
-from bot.pacing import Pacer
+from bot.pacing import Pacer, Ticket
 from bot.sender_http import SEND_MESSAGE
 from bot.sender_http import send_prepared as post_prepared
 from storage import chats
@@ -84,13 +84,19 @@ class ChatSender:
         *,
         reply_to: int | None = None,
         method: str = SEND_MESSAGE,
+        ticket: Ticket | None = None,
     ) -> Result:
         """send() for a body encoded once for many chats (bot.sender_http.prepare,
-        prepare_photo with method sendPhoto)."""
+        prepare_photo with method sendPhoto); the pacer's ticket is marked answered as
+        soon as the answer is in."""
         try:
-            message_id = await post_prepared(
-                self.bot, chat_id, prepared, reply_to=reply_to, method=method
-            )
+            try:
+                message_id = await post_prepared(
+                    self.bot, chat_id, prepared, reply_to=reply_to, method=method
+                )
+            finally:
+                if ticket is not None:
+                    self.pacer.answered(ticket)
         except TelegramError as error:
             outcome = classify(error)
             await self.settle(chat_id, outcome)
@@ -98,8 +104,11 @@ class ChatSender:
         return Sent(message_id)
 
     async def send_paced(self, chat_id: int, chat_type: str, text: str) -> Result:
-        await self.pacer.acquire(chat_id, chat_type)
-        return await self.send(chat_id, text)
+        ticket = await self.pacer.acquire(chat_id, chat_type)
+        try:
+            return await self.send(chat_id, text)
+        finally:
+            self.pacer.answered(ticket)
 
     async def settle(self, chat_id: int, outcome: Outcome) -> None:
         """Apply what an outcome means for the chat (not for any one message)."""

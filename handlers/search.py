@@ -112,9 +112,7 @@ async def _other_languages(
             "{language}, “{query}” finds {n} story.",
             "{language}, “{query}” finds {n} stories.",
             total,
-        ).format(
-            language=_capital(results.language_label(tn, language)), query=translated, n=total
-        )
+        ).format(language=_capital(results.language_label(tn, language)), query=translated, n=total)
         body += "\n" + escape(line)
         key = await tn.services.library.save_query(translated)
         rows.append(
