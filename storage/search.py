@@ -7,7 +7,7 @@ lemmatizes. `index_document` runs inside the transaction that stores the story
 (storage.articles.insert), so a stored story is always searchable. Ranking is bm25 —
 title over summary over body — lifted a little for recent stories.
 
-The index is contentless (migration 0011): FTS5 keeps only its inverted index, and
+The index is contentless (migration 0012): FTS5 keeps only its inverted index, and
 the document it was given is kept once, packed (storage.codec), in search_docs —
 FTS5 needs those exact values to take a row out again. A deleted article leaves the
 results at once (its search_meta row cascades and every match joins search_meta); a
