@@ -38,8 +38,13 @@ def _result(tn: Turn, article: Article, description: str, tz: str) -> InlineQuer
         id=str(article.id),
         title=trim(one_line(article.title), TITLE_MAX) or f"№{article.id}",
         description=trim(one_line(description), DESCRIPTION_MAX),
-        input_message_content=InputTextMessageContent(rendered.text, parse_mode=ParseMode.HTML),
+        input_message_content=InputTextMessageContent(
+            rendered.text,
+            parse_mode=ParseMode.HTML,
+            link_preview_options=results.image_preview(rendered),
+        ),
         reply_markup=markup(links_only(rendered.keyboard)),
+        thumbnail_url=rendered.photo or rendered.preview,
     )
 
 

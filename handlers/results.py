@@ -10,7 +10,7 @@ import logging
 from collections.abc import Iterable
 from datetime import datetime
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
 
 from bot.callbacks import ResultsPage
 from bot.domain import Article, Reason, ReasonKind, Story
@@ -189,3 +189,12 @@ def requested_story(tn: Turn, article: Article, *, tz: str) -> Rendered:
         )
     # Without an analysis there is no summary: the first page of the full text.
     return Rendered(render_full_text(article, tn.locale)[0], None)
+
+
+def image_preview(rendered: Rendered) -> LinkPreviewOptions | None:
+    """A requested story's lead image as a large link preview above its text (a reply
+    stays a text message: a preview Telegram cannot make is simply left out)."""
+    image = rendered.photo or rendered.preview
+    if image is None:
+        return None
+    return LinkPreviewOptions(url=image, prefer_large_media=True, show_above_text=True)

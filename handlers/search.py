@@ -209,7 +209,10 @@ async def send_article(update: Update, context: ContextTypes.DEFAULT_TYPE, wante
         return
     rendered = results.requested_story(tn, article, tz=await results.reader_timezone(tn))
     await message.reply_text(
-        rendered.text, parse_mode=ParseMode.HTML, reply_markup=markup(rendered.keyboard)
+        rendered.text,
+        parse_mode=ParseMode.HTML,
+        reply_markup=markup(rendered.keyboard),
+        link_preview_options=results.image_preview(rendered),
     )
 
 

@@ -176,6 +176,13 @@ async def test_push_url_keeps_the_lead_image_and_readers_get_a_photo(
     assert "Geneva" in delivered.plain and title in delivered.plain
     stored = await articles.get(local.services.db, 1)
     assert stored is not None and stored.image == image
+    # The buttons under the photo work as under a text message.
+    full_text = next(d for d in buttons(delivered).values() if d.startswith("full:"))
+    before = len(sb.messages(505))
+    query = sb.inject_callback(505, 505, delivered.message_id, full_text)
+    await sb.wait_until(lambda: sb.callback_answer(query) is not None, timeout=15)
+    full = (await sb.wait_for_messages(505, before + 1, timeout=15))[before]
+    assert full.kind == "text" and paragraphs[-1] in full.plain
 
 
 async def test_cancel_drops_the_draft(local: LocalBot, site: Site) -> None:

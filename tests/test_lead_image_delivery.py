@@ -1,7 +1,8 @@
 """A story's lead image as readers get it, through the delivery worker and the sandbox:
 a photo with the story as caption when the rendered story fits a caption (1024 UTF-16
 units after parsing), else the text with a large link preview of the image above it;
-the text alone when Telegram refuses the photo; digests text only."""
+the text alone when Telegram refuses the photo; digests text only; a story asked for
+(/article, inline) as text with the image as a large preview."""
 
 from __future__ import annotations
 
@@ -12,12 +13,13 @@ from bot import news
 from bot.domain import Analysis, Article, Reason, ReasonKind
 from bot.render import render_story
 from bot.sandbox import utf16_len
+from bot.stories import Draft
 from bot.tghtml import MAX_CAPTION, parse
 from bot.topics import TopicCatalog
 from storage import articles, chats, outbox
 from storage.articles import NewArticle
 from tests.delivery_rig import TOPIC, TZ, Rig
-from tests.e2e import STORY
+from tests.e2e import STORY, say
 
 URL = "https://news.example.com/harbour/1"
 WORDS = "harbour council budget ferry station market "
@@ -223,3 +225,25 @@ def test_render_names_a_usable_image_as_photo_or_preview() -> None:
     assert long.text == rendered(1300, None).text  # the image never changes the text
     for unusable in (None, "javascript:alert(1)", "https://img.example.com/a b.jpg"):
         assert (rendered(300, unusable).photo, rendered(300, unusable).preview) == (None, None)
+
+
+async def test_a_requested_story_shows_its_image_as_a_large_preview(local) -> None:  # type: ignore[no-untyped-def]
+    sb = local.sandbox
+    image = "https://img.example.com/geneva.jpg"
+    published = await local.services.stories.publish(
+        Draft(text=STORY, url=URL, image=image), deliver=False
+    )
+    story = await say(sb, 861, f"/article {published.article_id}", language_code="en")
+    assert story.kind == "text" and "Шерман" in story.plain
+    assert story.link_preview_options == {
+        "url": image,
+        "prefer_large_media": True,
+        "show_above_text": True,
+    }
+    query_id = sb.inject_inline_query(861, "")
+    await sb.wait_until(lambda: sb.inline_answers(query_id) is not None)
+    answer = sb.inline_answers(query_id)
+    assert answer is not None
+    [result] = answer["results"]
+    assert result["thumbnail_url"] == image
+    assert result["input_message_content"]["link_preview_options"]["url"] == image
