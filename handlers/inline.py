@@ -62,7 +62,11 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     if page is None or page.status is not Status.OK:
         # Nothing to search for (empty, or only filters/symbols): the newest stories.
         if offset < LATEST_MAX:
-            newest = await tn.services.library.latest(limit=offset + PAGE_SIZE + 1)
+            # One entry per story, its tellings folded (as in /latest).
+            newest = [
+                story.article
+                for story in await tn.services.library.latest_stories(limit=offset + PAGE_SIZE + 1)
+            ]
             found = [(a, a.text) for a in newest[offset : offset + PAGE_SIZE]]
             has_more = len(newest) > offset + PAGE_SIZE and offset + PAGE_SIZE < LATEST_MAX
     else:

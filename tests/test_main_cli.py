@@ -37,7 +37,9 @@ def test_demo_prints_the_story_the_subscriber_received() -> None:
     shown = readme.split("<!-- demo-output -->\n```\n", 1)[1].split("\n```\n<!-- /demo-output -->")[
         0
     ]
-    assert shown == done.stdout.rstrip("\n")
+    assert shown == done.stdout.rstrip("\n"), (
+        "README's demo block is not the demo's output: paste `python main.py demo` there"
+    )
 
 
 def test_demo_on_the_seed_in_english() -> None:
