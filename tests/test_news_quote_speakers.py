@@ -506,3 +506,52 @@ def test_quoted_stretch_inside_a_reported_sentence_that_goes_on() -> None:
         "Корабли назвали уликами, которые «переданы на ответственное хранение в суд» до весны."
     ]
     assert quotes(framed, "ru") == []  # 'назвали' frames a phrase: no speech goes on
+
+
+def test_en_adding_starts_a_second_quote_of_the_same_speaker() -> None:
+    got = quotes(
+        [
+            "Anna Berg spoke in Geneva. "
+            '"Our position is well known to everyone," she said, adding, "It is not up for talks."'
+        ],
+        "en",
+    )
+    assert got == [
+        ("Anna Berg", "Our position is well known to everyone"),
+        ("Anna Berg", "It is not up for talks."),
+    ]
+
+
+def test_quote_over_paragraphs_that_each_reopen_is_one_quote_per_paragraph() -> None:
+    paragraphs = [
+        "Anna Berg said: “The next few days will bring warm and settled weather.",
+        "“Temperatures will then rise further towards the end of the week.",
+        "“By Saturday the heat could reach the south of the country.”",
+    ]
+    got = [text for _, text in quotes(paragraphs, "en")]
+    assert sorted(got) == sorted(
+        [
+            "The next few days will bring warm and settled weather.",
+            "Temperatures will then rise further towards the end of the week.",
+            "By Saturday the heat could reach the south of the country.",
+        ]
+    )
+    assert ("Anna Berg", got[0]) in quotes(paragraphs, "en")
+
+
+def test_en_long_subject_before_the_speech_verb() -> None:
+    got = quotes(
+        [
+            '"Both sides kept their word on the exchange," spokesperson for the ruling party '
+            "Omar Demir said."
+        ],
+        "en",
+    )
+    assert [text for _, text in got] == ["Both sides kept their word on the exchange"]
+
+
+def test_text_cut_inside_the_attribution() -> None:
+    got = quotes(
+        ["Делегації зустрілися в Женеві.", "«Розмова була довгою і дуже корисною», – за"], "uk"
+    )
+    assert got == [("", "Розмова була довгою і дуже корисною")]

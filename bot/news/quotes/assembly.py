@@ -148,8 +148,13 @@ def _candidates(
             nxt = spans[index + 1] if index + 1 < len(spans) else None
             if nxt and clause and not text[clause[1] : nxt[0]].strip(" ,.:;—–-"):
                 between = text[clause[0] : nxt[0]]
-                if re.search(r"([,:]|[,.]\s*[—–-])\s*$", between):
-                    quote_text = _join(quote_text, text[nxt[0] + 1 : nxt[1]])
+                second = text[nxt[0] + 1 : nxt[1]]
+                if _ADDING.search(between) and second[:1].isupper():
+                    # '“…,” he said, adding, “It is …”': a second quote of the same speaker
+                    found.append(_Candidate(nxt[0], _clean(second), speaker, nxt[1]))
+                    consumed.add(nxt[0])
+                elif re.search(r"([,:]|[,.]\s*[—–-])\s*$", between):
+                    quote_text = _join(quote_text, second)
                     consumed.add(nxt[0])
             found.append(_Candidate(open_, quote_text, speaker, clause[1] if clause else close))
             continue
@@ -168,7 +173,7 @@ def _candidates(
             found.append(_Candidate(open_, _clean(content), last.speaker, close))
             continue
         # attribution before the quote, and the quote ends its sentence
-        tail = text[close + 1 : close + 3]
+        tail = "\n" if text[close] == "\n" else text[close + 1 : close + 3]  # see _paragraphs_of
         mid_sentence = tail[:1] not in ("", "\n", ".", "!", "?", " ", "…") or re.match(r" \w", tail)
         if mid_sentence and not re.match(r" [A-ZА-ЯІЇЄҐЁ«„“\"]", tail):
             continue
@@ -178,6 +183,7 @@ def _candidates(
     return found
 
 
+_ADDING = re.compile(r"\b(?:adding|додавши|добавив|добавил|добавила|додала|додав)\b", re.I)
 _GOES_ON = re.compile(
     r"[\s,.;:—–-]*(?:(?:and\s+)?(?:adding|added|continuing)|і\s+додав\w*|и\s+добавил\w*)?"
     r"[\s,.;:—–-]*"
@@ -187,6 +193,22 @@ _GOES_ON = re.compile(
 def _continues(between: str) -> bool:
     """Nothing but punctuation (or 'adding') between an attributed quote and this one."""
     return "\n" not in between and _GOES_ON.fullmatch(between) is not None
+
+
+_REOPENS = re.compile(r"\n(?=[«„“\"])")
+
+
+def _paragraphs_of(text: str, span: tuple[int, int]) -> list[tuple[int, int]]:
+    """An English quote over paragraphs that each open with the mark again (“…¶“…¶“…”)
+    is one quote per paragraph (as English typesetting presents them); one that does not
+    reopen stays whole."""
+    open_, close = span
+    breaks = [m.start() for m in _REOPENS.finditer(text, open_, close)]
+    if not breaks:
+        return [span]
+    starts = [open_, *(b + 1 for b in breaks)]
+    ends = [*breaks, close]
+    return list(zip(starts, ends, strict=True))
 
 
 def _title_case(line: str) -> bool:
@@ -347,6 +369,8 @@ def extract_quotes(
     long_spans = continued_spans(lines, line_starts, by_line)
     if long_spans:
         spans = [s for s in spans if not any(a <= s[0] <= b for a, b in long_spans)]
+        if language == "en":  # English reopens every paragraph of a long quote: “…¶“…¶“…”
+            long_spans = [part for span in long_spans for part in _paragraphs_of(text, span)]
         spans = sorted(spans + long_spans)
     # a quote opened and never closed (a broken mark, or the text cut short) runs to the
     # end of its line; it is taken only after a colon that names the speaker

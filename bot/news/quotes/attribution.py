@@ -472,10 +472,14 @@ def attributed_after(start: int, end: int, doc: Document) -> bool:
         doc.language == "en" and re.match(r"\s+\w", tail)
     ):
         return False
-    tokens = tokenize(tail, start)[:4]
+    tokens = tokenize(tail, start)
+    if end >= len(doc.text.rstrip()) and len(tokens) <= 2 and re.match(r"\s*[,.]?\s*[—–-]", tail):
+        return True  # '…», – за' at the very end: the text was cut inside the attribution
+    # English puts long subjects first: '…," spokesperson for the ruling party X Y said'
+    reach = 12 if doc.language == "en" else 4
     return any(
         speech_verb(t.text, doc.language) is not None or is_document_verb(t.text, doc.language)
-        for t in tokens
+        for t in tokens[:reach]
     )
 
 
