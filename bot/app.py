@@ -42,6 +42,8 @@ USER_COMMANDS = (
     ("latest", i18n.N_("Latest stories")),
     ("settings", i18n.N_("Delivery: instant or daily digest, quiet hours")),
     ("language", i18n.N_("Interface language")),
+    ("channels", i18n.N_("Your channels and groups")),
+    ("connect", i18n.N_("Deliver stories to a channel or group you run")),
     ("help", i18n.N_("Help")),
 )
 ADMIN_COMMANDS = (
@@ -98,6 +100,9 @@ def build_application(settings: Settings, *, start_delivery: bool = True) -> App
             paid_broadcast=settings.allow_paid_broadcast,
         )
         delivery.sender.on_chat_migrated = found.watches.load
+        delivery.sender.on_chat_removed = lambda chat_id: found.destinations.removed(
+            application.bot, chat_id
+        )
         found.queued.connect(delivery.wake)
         application.bot_data["services"] = found
         application.bot_data[DELIVERY] = delivery

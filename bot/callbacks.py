@@ -135,6 +135,16 @@ class FeedDraftAction(CallbackData):
     draft_id: int
 
 
+@dataclass(frozen=True, slots=True)
+class DestinationAction(CallbackData):
+    """A button on a /channels card; `chat` is the destination's id as text (negative)."""
+
+    PREFIX: ClassVar[str] = "dst"
+    verb: str
+    chat: str = ""
+    value: str = ""
+
+
 def pattern(*kinds: type[CallbackData]) -> str:
     """One handler for several kinds."""
     return "|".join(kind.pattern() for kind in kinds)
@@ -152,4 +162,5 @@ KINDS: tuple[type[CallbackData], ...] = (
     Setting,
     PreviewAction,
     FeedDraftAction,
+    DestinationAction,
 )

@@ -182,13 +182,13 @@ class DeliveryWorker:
         for row in rows:
             if self._stopping:
                 break
-            if not self.pacer.ready(row.chat_id):
+            if not self.pacer.ready(row.target):  # a forum topic paces with its group
                 continue  # the chat is paused or its slot is taken; later rounds get it
             if row.quiet_start and await self._hold_for_quiet_hours(row):
                 continue
             await self._slots.acquire()
             try:
-                ticket = await self.pacer.acquire(row.chat_id, row.chat_type)
+                ticket = await self.pacer.acquire(row.target, row.chat_type)
             except BaseException:
                 self._slots.release()
                 raise
@@ -289,13 +289,23 @@ class DeliveryWorker:
         the text goes in the chat's same slot."""
         send = self.sender.send_prepared
         reply_to = row.reply_to_message_id
+        thread = row.thread_id  # a forum topic's (row.target is its group)
         photo = prepared.photo
         if photo is None:
-            return await send(row.chat_id, prepared.body, reply_to=reply_to, ticket=ticket)
+            return await send(
+                row.target, prepared.body, reply_to=reply_to, ticket=ticket, thread_id=thread
+            )
         if photo in self._refused_photos:
-            return await send(row.chat_id, prepared.fallback, reply_to=reply_to, ticket=ticket)
+            return await send(
+                row.target, prepared.fallback, reply_to=reply_to, ticket=ticket, thread_id=thread
+            )
         result = await send(
-            row.chat_id, prepared.body, reply_to=reply_to, method=SEND_PHOTO, ticket=ticket
+            row.target,
+            prepared.body,
+            reply_to=reply_to,
+            method=SEND_PHOTO,
+            ticket=ticket,
+            thread_id=thread,
         )
         if not isinstance(result, MediaRefused):
             return result
@@ -304,7 +314,9 @@ class DeliveryWorker:
         if len(self._refused_photos) >= REFUSED_MAX:
             self._refused_photos.clear()
         self._refused_photos.add(photo)
-        return await send(row.chat_id, prepared.fallback, reply_to=reply_to, ticket=ticket)
+        return await send(
+            row.target, prepared.fallback, reply_to=reply_to, ticket=ticket, thread_id=thread
+        )
 
     async def _retry(self, row: Delivery, error: str) -> None:
         kind = error.split(":", 1)[0]

@@ -112,7 +112,7 @@ async def _send_one(
     locale = i18n.resolve_locale(chat.language, chat.telegram_language, default_language)
     first_message_id = 0
     for part in render_digest(items, locale, tz):
-        result = await sender.send_paced(chat.id, chat.type, part)
+        result = await sender.send_paced(chat.send_to, chat.type, part, thread_id=chat.thread_id)
         if isinstance(result, Sent):
             first_message_id = first_message_id or result.message_id
             continue

@@ -190,8 +190,12 @@ def _encode(
     return json.dumps(params, ensure_ascii=False, separators=(",", ":")).encode()[1:]
 
 
-def body_for(chat_id: int, prepared: bytes, reply_to: int | None = None) -> bytes:
+def body_for(
+    chat_id: int, prepared: bytes, reply_to: int | None = None, thread_id: int | None = None
+) -> bytes:
     head = b'{"chat_id":%d,' % chat_id
+    if thread_id:
+        head += b'"message_thread_id":%d,' % thread_id
     if reply_to:
         head += (
             b'"reply_parameters":{"message_id":%d,"allow_sending_without_reply":true},' % reply_to
@@ -206,10 +210,11 @@ async def send_prepared(
     *,
     reply_to: int | None = None,
     method: str = SEND_MESSAGE,
+    thread_id: int | None = None,
 ) -> int:
     """Send a prepared message (`method`: sendMessage or sendPhoto, as prepared) to one
-    chat; the message id, or PTB's exception."""
-    body = body_for(chat_id, prepared, reply_to)
+    chat (a forum topic: with its thread id); the message id, or PTB's exception."""
+    body = body_for(chat_id, prepared, reply_to, thread_id)
     request = bot.request
     if not isinstance(request, AiohttpRequest):  # another transport: through PTB
         with warnings.catch_warnings():

@@ -37,7 +37,9 @@ Result = Sent | Outcome
 class PacedSender(Protocol):
     """What a digest needs to send: one HTML message at the chat's pace."""
 
-    async def send_paced(self, chat_id: int, chat_type: str, text: str) -> Result: ...
+    async def send_paced(
+        self, chat_id: int, chat_type: str, text: str, *, thread_id: int | None = None
+    ) -> Result: ...
 
 
 class ChatSender:
@@ -47,6 +49,8 @@ class ChatSender:
         self.pacer = pacer
         # A group moved: the keyword matcher holds chat ids, so it is reloaded.
         self.on_chat_migrated: Callable[[], Awaitable[object]] | None = None
+        # A group or channel removed the bot (403): whoever connected it is told.
+        self.on_chat_removed: Callable[[int], Awaitable[object]] | None = None
 
     async def send(
         self,
@@ -56,12 +60,14 @@ class ChatSender:
         keyboard: InlineKeyboardMarkup | None = None,
         reply_to: int | None = None,
         silent: bool = False,
+        thread_id: int | None = None,
     ) -> Result:
         """Send now (the caller paced it). Telegram errors come back as outcomes."""
         try:
             message = await self.bot.send_message(
                 chat_id,
                 text,
+                message_thread_id=thread_id,
                 parse_mode=ParseMode.HTML,
                 reply_markup=keyboard,
                 reply_parameters=(
@@ -85,6 +91,7 @@ class ChatSender:
         reply_to: int | None = None,
         method: str = SEND_MESSAGE,
         ticket: Ticket | None = None,
+        thread_id: int | None = None,
     ) -> Result:
         """send() for a body encoded once for many chats (bot.sender_http.prepare,
         prepare_photo with method sendPhoto); the pacer's ticket is marked answered as
@@ -92,7 +99,12 @@ class ChatSender:
         try:
             try:
                 message_id = await post_prepared(
-                    self.bot, chat_id, prepared, reply_to=reply_to, method=method
+                    self.bot,
+                    chat_id,
+                    prepared,
+                    reply_to=reply_to,
+                    method=method,
+                    thread_id=thread_id,
                 )
             finally:
                 if ticket is not None:
@@ -103,10 +115,12 @@ class ChatSender:
             return outcome
         return Sent(message_id)
 
-    async def send_paced(self, chat_id: int, chat_type: str, text: str) -> Result:
+    async def send_paced(
+        self, chat_id: int, chat_type: str, text: str, *, thread_id: int | None = None
+    ) -> Result:
         ticket = await self.pacer.acquire(chat_id, chat_type)
         try:
-            return await self.send(chat_id, text)
+            return await self.send(chat_id, text, thread_id=thread_id)
         finally:
             self.pacer.answered(ticket)
 
@@ -116,7 +130,9 @@ class ChatSender:
             metrics.TOO_MANY.inc()
             self.pacer.pause_chat(chat_id, outcome.retry_after_s)
         elif isinstance(outcome, Blocked):
-            await chats.set_status(self.db, chat_id, chats.BLOCKED)
+            before = await chats.set_status(self.db, chat_id, chats.BLOCKED)
+            if before == chats.ACTIVE and self.on_chat_removed is not None:
+                await self.on_chat_removed(chat_id)
         elif isinstance(outcome, Gone):
             await chats.set_status(self.db, chat_id, chats.GONE)
         elif isinstance(outcome, Migrated):

@@ -15,6 +15,7 @@ from typing import Any
 import httpx
 
 from bot.config import Settings
+from bot.destinations import DestinationService
 from bot.ingest.feed_service import FeedAdmin
 from bot.ingest.guard import http_client
 from bot.ingest.previews import PreviewService
@@ -55,6 +56,7 @@ class Services:
     reports: DeliveryReports
     feeds: FeedAdmin
     previews: PreviewService
+    destinations: DestinationService
     # Rows were queued or released (a publish, /retry, new settings): delivery looks now.
     queued: Signal = field(default_factory=Signal)
 
@@ -77,6 +79,7 @@ async def build_services(settings: Settings) -> Services:
     queued = Signal()
     stories = StoryService(db, on_queued=queued, match_watches=watches.match)
     http = http_client(allow_private=settings.allow_private_urls)
+    readers = ReaderService(db, on_released=queued)
     return Services(
         settings,
         db,
@@ -84,11 +87,14 @@ async def build_services(settings: Settings) -> Services:
         watches,
         stories,
         http,
-        readers=ReaderService(db, on_released=queued),
+        readers=readers,
         library=StoryLibrary(db),
         reports=DeliveryReports(db, on_queued=queued),
         feeds=FeedAdmin(db),
         previews=PreviewService(db, stories),
+        destinations=DestinationService(
+            db, readers, watches, default_language=settings.default_language
+        ),
         queued=queued,
     )
 

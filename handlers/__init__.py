@@ -2,7 +2,8 @@
 
 Each feature module exposes `handlers() -> list[BaseHandler]`; FEATURES lists them in
 the order they are tried. Group -1 records every chat first (and re-activates chats
-that had blocked us); group 0 holds the commands and buttons. Commands run on new
+that had blocked us), then lets only a group's admins change its subscriptions
+(handlers.groups); group 0 holds the commands and buttons. Commands run on new
 messages only; an edit of any message gets the fallback's one-line answer.
 """
 
@@ -11,10 +12,11 @@ from __future__ import annotations
 from typing import Any
 
 from telegram import Update
-from telegram.ext import Application, CommandHandler, TypeHandler, filters
+from telegram.ext import Application, CommandHandler, ContextTypes, TypeHandler, filters
 
 from handlers import (
     admin,
+    channels,
     fallback,
     feeds,
     ingest,
@@ -29,6 +31,7 @@ from handlers import (
 )
 from handlers.common import record_chat
 from handlers.errors import on_error
+from handlers.groups import group_admins_only
 
 # fallback last: it answers the commands no other feature took.
 FEATURES = [
@@ -43,12 +46,20 @@ FEATURES = [
     stories,
     settings,
     stats,
+    channels,
     fallback,
 ]
 
 
+async def before_features(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Every update: the chat is recorded, then a group's gate (one handler: a handler
+    group runs only its first match)."""
+    await record_chat(update, context)
+    await group_admins_only(update, context)
+
+
 def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    application.add_handler(TypeHandler(Update, record_chat), group=-1)
+    application.add_handler(TypeHandler(Update, before_features), group=-1)
     for feature in FEATURES:
         for handler in feature.handlers():
             if isinstance(handler, CommandHandler):

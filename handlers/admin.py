@@ -12,7 +12,7 @@ from telegram import Message, MessageEntity, Update
 from telegram.ext import BaseHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
 from bot.stories import Draft, StoryError
-from handlers import ingest
+from handlers import channels, ingest
 from handlers.common import Turn, refused, turn
 
 log = logging.getLogger(__name__)
@@ -132,11 +132,16 @@ async def forwarded(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     tn = await turn(update, context)
     if not tn.is_admin:
+        # A channel the reader runs is connected; any other post gets the hint.
+        if await channels.connect_forwarded(tn, context.bot, message):
+            return
         await message.reply_text(
             tn._(
                 "Only the bot's admins can publish channel posts. "
                 "To find stories, send /search and a few words."
             )
+            + "\n"
+            + channels.connect_usage(tn)
         )
         return
     await ingest.push_forward(tn, message, message, ())

@@ -40,6 +40,10 @@ async def turn(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Turn:
     chat = update.effective_chat
     user = update.effective_user
     chat_id = chat.id if chat else (user.id if user else 0)
+    thread = forum_thread(update)
+    if chat is not None and thread is not None:
+        # A forum topic is a destination of its own: its subscriptions, not the group's.
+        chat_id = await found.destinations.topic(chat.id, thread[0], thread[1])
     stored = await found.readers.get(chat_id)
     locale = i18n.resolve_locale(
         stored.language if stored else None,
@@ -49,12 +53,24 @@ async def turn(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Turn:
     return Turn(found, chat_id, user.id if user else None, locale, i18n.translator(locale))
 
 
+def forum_thread(update: Update) -> tuple[int, str | None] | None:
+    """(message_thread_id, topic name when Telegram says it) of a forum topic message."""
+    message = update.effective_message
+    chat = update.effective_chat
+    if message is None or chat is None or not chat.is_forum or not message.is_topic_message:
+        return None
+    if not message.message_thread_id:
+        return None
+    opened = message.reply_to_message.forum_topic_created if message.reply_to_message else None
+    return message.message_thread_id, opened.name if opened else None
+
+
 async def record_chat(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Runs first for every update: remember the chat and re-activate it if it had
     blocked the bot (writing to us means it no longer does)."""
     chat = update.effective_chat
-    if chat is None:
-        return
+    if chat is None or update.my_chat_member is not None:
+        return  # the bot's own membership changing is not the chat writing to us
     user = update.effective_user
     await services(context).readers.touch(
         chat.id,

@@ -1,4 +1,8 @@
-"""Chats: language, status (active / blocked / gone) and delivery settings."""
+"""Chats: language, status (active / blocked / gone) and delivery settings.
+
+A chat is any destination: a private reader, a group, a channel, or a forum topic (a
+row of its own pointing at its group, see migration 0010 and storage.destinations).
+"""
 
 from __future__ import annotations
 
@@ -24,9 +28,19 @@ class Chat:
     quiet_start: str | None
     quiet_end: str | None
     timezone: str | None
+    title: str | None = None
+    username: str | None = None
+    parent_id: int | None = None  # a forum topic's group
+    thread_id: int | None = None  # a forum topic's message_thread_id
+    connected_by: int | None = None  # who connected a channel or group
+
+    @property
+    def send_to(self) -> int:
+        """The Telegram chat messages go to (a forum topic's group)."""
+        return self.parent_id if self.parent_id is not None else self.id
 
 
-def _chat(row: aiosqlite.Row) -> Chat:
+def from_row(row: aiosqlite.Row) -> Chat:
     return Chat(
         id=row["id"],
         type=row["type"],
@@ -38,6 +52,11 @@ def _chat(row: aiosqlite.Row) -> Chat:
         quiet_start=row["quiet_start"],
         quiet_end=row["quiet_end"],
         timezone=row["timezone"],
+        title=row["title"],
+        username=row["username"],
+        parent_id=row["parent_id"],
+        thread_id=row["thread_id"],
+        connected_by=row["connected_by"],
     )
 
 
@@ -73,6 +92,12 @@ async def touch(
             """,
             (chat_id, chat_type, telegram_language, now, now),
         )
+        if chat_type != "private":  # a group that writes again: its forum topics too
+            await conn.execute(
+                "UPDATE chats SET status = 'active', updated_at = ? "
+                "WHERE parent_id = ? AND status != 'active'",
+                (now, chat_id),
+            )
     return max(released, 0)
 
 
@@ -98,7 +123,7 @@ async def register_many(
 async def get(db: Database, chat_id: int) -> Chat | None:
     async with db.conn.execute("SELECT * FROM chats WHERE id = ?", (chat_id,)) as cursor:
         row = await cursor.fetchone()
-    return _chat(row) if row else None
+    return from_row(row) if row else None
 
 
 async def set_language(db: Database, chat_id: int, language: str) -> None:
@@ -109,19 +134,23 @@ async def set_language(db: Database, chat_id: int, language: str) -> None:
         )
 
 
-async def set_status(db: Database, chat_id: int, status: str) -> None:
-    """Mark a chat blocked or gone; its pending deliveries stop with it."""
+async def set_status(db: Database, chat_id: int, status: str) -> str | None:
+    """Mark a chat (and a group's forum topics) blocked, gone or active again; pending
+    deliveries of a chat that is not active stop with it. Returns the status before."""
     async with db.transaction() as conn:
+        async with conn.execute("SELECT status FROM chats WHERE id = ?", (chat_id,)) as cursor:
+            row = await cursor.fetchone()
         await conn.execute(
-            "UPDATE chats SET status = ?, updated_at = ? WHERE id = ?",
-            (status, time.time(), chat_id),
+            "UPDATE chats SET status = ?, updated_at = ? WHERE id = ? OR parent_id = ?",
+            (status, time.time(), chat_id, chat_id),
         )
         if status != ACTIVE:
             await conn.execute(
-                "UPDATE outbox SET status = 'blocked', last_error = ? "
-                "WHERE chat_id = ? AND status = 'pending'",
-                (status, chat_id),
+                "UPDATE outbox SET status = 'blocked', last_error = ? WHERE status = 'pending' "
+                "AND chat_id IN (SELECT id FROM chats WHERE id = ? OR parent_id = ?)",
+                (status, chat_id, chat_id),
             )
+    return str(row[0]) if row else None
 
 
 async def migrate(db: Database, old_id: int, new_id: int) -> None:
@@ -175,7 +204,7 @@ async def digest_chats(db: Database) -> list[Chat]:
         "SELECT * FROM chats c WHERE c.mode = 'digest' AND c.status = 'active' AND EXISTS "
         "(SELECT 1 FROM outbox o WHERE o.chat_id = c.id AND o.status = 'pending')"
     ) as cursor:
-        return [_chat(row) for row in await cursor.fetchall()]
+        return [from_row(row) for row in await cursor.fetchall()]
 
 
 async def blocked_count(db: Database) -> int:

@@ -33,6 +33,12 @@ class Delivery:
     quiet_start: str | None = None  # HH:MM in the chat's time zone, or None
     quiet_end: str | None = None
     queued_at: float = 0.0  # when the row was written (delivery latency)
+    send_to: int | None = None  # the Telegram chat (a forum topic's group); None = chat_id
+    thread_id: int | None = None  # a forum topic's message_thread_id
+
+    @property
+    def target(self) -> int:
+        return self.chat_id if self.send_to is None else self.send_to
 
 
 async def due(
@@ -47,7 +53,7 @@ async def due(
         f"""
         SELECT o.id, o.article_id, o.chat_id, c.type, o.reason_kind, o.reason_value, o.watch_id,
                o.attempts, o.reply_to_message_id, o.is_update, c.language, c.telegram_language,
-               c.timezone, c.quiet_start, c.quiet_end, o.created_at
+               c.timezone, c.quiet_start, c.quiet_end, o.created_at, c.parent_id, c.thread_id
         FROM outbox o JOIN chats c ON c.id = o.chat_id
         WHERE o.status = 'pending' AND o.due_at <= ? AND c.status = 'active'
             AND c.mode = 'instant' {not_in}
@@ -74,6 +80,8 @@ async def due(
             quiet_start=r[13],
             quiet_end=r[14],
             queued_at=float(r[15]),
+            send_to=r[16],
+            thread_id=r[17],
         )
         for r in rows
     ]

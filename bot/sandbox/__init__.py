@@ -24,8 +24,8 @@ Bot API (POST or GET /bot<token>/<method>, form, multipart or JSON): getMe,
 getUpdates (long poll; offset confirms), deleteWebhook, getWebhookInfo,
 set/get/deleteMyCommands, sendMessage, sendPhoto, sendDocument, editMessageText,
 editMessageReplyMarkup, deleteMessage, sendChatAction, answerCallbackQuery,
-answerInlineQuery, getFile (+ GET /file/bot<token>/<file_path>), getChat. A wrong
-token gets 401; an unknown method 404.
+answerInlineQuery, getFile (+ GET /file/bot<token>/<file_path>), getChat (also by
+@username), getChatMember. A wrong token gets 401; an unknown method 404.
 
 What it checks like Telegram: empty text, text over 4096 / caption over 1024
 UTF-16 units after parsing (HTML, or `caption_entities` given instead: parse_mode is
@@ -40,7 +40,8 @@ migrate_to_chat_id). Stricter than Telegram: more than 100 entities is a 400 her
 Flood limits (`limits.py`; on by default, `Sandbox(limits=False)` or
 `set_limits(False)` lifts them): 30 sends/s overall (`global_per_s`), a private
 chat at most 3 sends in any rolling 3 s (1/s on average, a reply burst of 3
-passes, as on Telegram), a group 20 per rolling minute; a send with
+passes, as on Telegram), a group or channel 20 per rolling minute (its forum topics
+together; edits count there and overall too); a send with
 `allow_paid_broadcast` skips the 30/s but every send counts in 1000/s. Over the limit: 429 with
 retry_after; the message is not delivered; `stats()["rate_limited"]` counts them.
 
@@ -58,6 +59,14 @@ Control API, in Python (and as JSON at /control/<name>, see `control.py`):
   fetches it: the sandbox does not, and accepts it) — `refuse_photo_url(url,
   reason="wrong type of the web page content")` makes a URL fail as Telegram does
   when it cannot use it (or "failed to get HTTP URL content");
+- groups and channels (`members.py`): `create_channel(id, title, *, username=None,
+  owner=None, admins=None)`, `create_group(id, title, *, username=None, forum=False, owner,
+  admins, members)`, `create_topic(chat_id, name) -> message_thread_id`, `delete_topic`,
+  `set_member(chat_id, user_id, status)`, `add_bot(chat_id, by=None, status=
+  "administrator")` and `remove_bot(chat_id, by=None)` (with `by`, the my_chat_member
+  update is queued), `age_messages(chat_id, seconds)` (deleting is refused after 48 h);
+  `inject_message(..., message_thread_id=N)` writes in a forum topic and
+  `forward_origin={"chat": channel_id}` forwards a post of a known channel;
 - knobs: `set_limits(enabled, global_per_s=30, private_burst=None,
   group_per_min=None)`, `set_faults(error_rate=0, timeout_rate=0, hang_s=10,
   latency_s=0, burst_429=0, retry_after=1, seed=None)` (a hung send is still

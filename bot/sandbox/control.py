@@ -23,6 +23,14 @@ OPERATIONS = (
     "unblock_chat",
     "deactivate",
     "migrate_group",
+    "create_channel",
+    "create_group",
+    "create_topic",
+    "delete_topic",
+    "set_member",
+    "add_bot",
+    "remove_bot",
+    "age_messages",
     "set_limits",
     "set_faults",
     "refuse_photo_url",
@@ -39,7 +47,20 @@ OPERATIONS = (
 PROPERTIES = ("callback_answers", "commands")
 # Query-string values are text; these arguments are numbers.
 _INT_ARGS = frozenset(
-    {"user_id", "chat_id", "message_id", "old_id", "new_id", "count", "reply_to_message_id"}
+    {
+        "user_id",
+        "chat_id",
+        "message_id",
+        "old_id",
+        "new_id",
+        "count",
+        "reply_to_message_id",
+        "message_thread_id",
+        "thread_id",
+        "owner",
+        "by",
+        "creator",
+    }
 )
 
 

@@ -68,10 +68,13 @@ def inject_message(
     reply_to_message_id: int | None = None,
     document: DocumentInput | None = None,
     forward_origin: Mapping[str, Any] | None = None,
+    message_thread_id: int | None = None,
 ) -> dict[str, Any]:
     target = user_id if chat_id is None else chat_id
     chat = state.chat(target, create=True)
     assert chat is not None
+    if message_thread_id is not None and message_thread_id not in chat.topics:
+        raise ValueError(f"chat {target} has no forum topic {message_thread_id}")
     if chat.type == "private":
         chat.first_name, chat.username, chat.language_code = first_name, username, language_code
     user = user_json(user_id, first_name, username, language_code)
@@ -82,6 +85,9 @@ def inject_message(
         "chat": chat.json(),
         "from": user,
     }
+    if message_thread_id is not None:
+        message["message_thread_id"] = message_thread_id
+        message["is_topic_message"] = True
     entities = command_entities(text)
     if document is not None:
         upload = as_upload(document)
@@ -101,6 +107,8 @@ def inject_message(
         message["text"] = text
         if entities:
             message["entities"] = entities
+    if reply_to_message_id is None and message_thread_id is not None:
+        reply_to_message_id = message_thread_id  # in a topic, Telegram replies to its start
     if reply_to_message_id is not None:
         replied = state.raw.get((target, reply_to_message_id))
         if replied is None:
@@ -110,6 +118,12 @@ def inject_message(
         origin = dict(forward_origin)
         origin.setdefault("date", now())
         origin.setdefault("type", "channel")
+        if isinstance(origin.get("chat"), int):  # a channel the sandbox knows, by id
+            known = state.chat(origin["chat"])
+            if known is None:
+                raise ValueError(f"unknown channel {origin['chat']}")
+            origin["chat"] = known.json()
+            origin.setdefault("message_id", known.last_message_id or 1)
         message["forward_origin"] = origin
     state.raw[(target, message["message_id"])] = message
     return state.add_update("message", message)

@@ -57,8 +57,11 @@ class RateLimiter:
         if group_per_min is not None:
             self.group_per_min = group_per_min
 
-    def acquire(self, chat_id: int, chat_type: str, *, paid: bool = False) -> int:
-        """Record a send and return 0, or return retry_after seconds and record nothing."""
+    def acquire(
+        self, chat_id: int, chat_type: str, *, paid: bool = False, per_chat: bool = True
+    ) -> int:
+        """Record a send and return 0, or return retry_after seconds and record nothing.
+        per_chat=False counts only overall (an edit in a private chat)."""
         now = self.clock()
         sent = self._chats.setdefault(chat_id, deque())
         if chat_type == "private":
@@ -72,14 +75,15 @@ class RateLimiter:
             wait = max(
                 _wait(self._all, self.paid_per_s, 1.0, now),
                 0.0 if paid else _wait(self._free, self.global_per_s, 1.0, now),
-                _wait(sent, limit, window, now),
+                _wait(sent, limit, window, now) if per_chat else 0.0,
             )
             if wait > 0:
                 return max(1, math.ceil(wait))
         if not paid:
             self._free.append(now)
         self._all.append(now)
-        sent.append(now)
+        if per_chat:
+            sent.append(now)
         return 0
 
 

@@ -9,7 +9,7 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from bot.sandbox import validate
+from bot.sandbox import members, validate
 from bot.sandbox.errors import ApiError, bad_request, forbidden, not_found, too_many_requests
 from bot.sandbox.faults import Faults
 from bot.sandbox.html import Parsed
@@ -29,6 +29,7 @@ LINK_PREVIEW = "link preview options"  # how Telegram's errors name link_preview
 # Telegram's answers when it cannot use a photo URL (Sandbox.refuse_photo_url).
 WRONG_TYPE = "wrong type of the web page content"
 NOT_FETCHED = "failed to get HTTP URL content"
+DELETE_WITHIN_S = 48 * 3600  # a message can be deleted only while younger than this
 
 Handler = Callable[[Params], Awaitable[Any]]
 
@@ -70,6 +71,7 @@ class BotApi:
             "answerinlinequery": self.answer_inline_query,
             "getfile": self.get_file,
             "getchat": self.get_chat,
+            "getchatmember": self.get_chat_member,
         }
 
     async def call(self, method: str, params: Params) -> Any:
@@ -176,11 +178,20 @@ class BotApi:
 
     # --- chats -----------------------------------------------------------------
 
+    def lookup(self, params: Params) -> Chat:
+        """The chat a request names by id or, for a public group or channel, @username."""
+        raw = params.values.get("chat_id")
+        if isinstance(raw, str) and raw.startswith("@"):
+            found = self.state.by_username(raw)
+        else:
+            found = self.state.chat(params.chat_id())
+        if found is None:
+            raise bad_request("chat not found")
+        return found
+
     def target(self, params: Params) -> Chat:
         """The chat a request addresses, or the error Telegram gives for it."""
-        chat = self.state.chat(params.chat_id())
-        if chat is None:
-            raise bad_request("chat not found")
+        chat = self.lookup(params)
         if chat.migrated_to is not None:
             raise ApiError(
                 400,
@@ -193,15 +204,27 @@ class BotApi:
             raise forbidden(
                 "bot was blocked by the user"
                 if chat.type == "private"
-                else "bot was kicked from the group chat"
+                else f"bot was kicked from the {chat.type} chat"
             )
+        if chat.type != "private":
+            if chat.bot_status == "kicked":
+                raise forbidden(f"bot was kicked from the {chat.type} chat")
+            if chat.bot_status == "left":
+                raise forbidden(f"bot is not a member of the {chat.type} chat")
         return chat
 
     async def get_chat(self, params: Params) -> dict[str, Any]:
-        chat = self.state.chat(params.chat_id())
-        if chat is None:
+        chat = self.lookup(params)
+        # A private group or channel the bot is not in is not visible to it.
+        if chat.type != "private" and chat.bot_status in members.OUT and not chat.username:
             raise bad_request("chat not found")
-        return chat.json()
+        return members.full_info(chat)
+
+    async def get_chat_member(self, params: Params) -> dict[str, Any]:
+        user_id = params.integer("user_id")
+        if user_id is None:
+            raise bad_request("user_id is empty")
+        return members.get_chat_member(self.state, self.lookup(params), user_id, self.bot_user)
 
     async def send_chat_action(self, params: Params) -> bool:
         self.target(params)
@@ -241,20 +264,18 @@ class BotApi:
         preview: dict[str, Any] | None = None,
         photo: str | None = None,
     ) -> dict[str, Any]:
-        retry_after = self.limiter.acquire(
-            chat.id, chat.type, paid=params.flag("allow_paid_broadcast")
-        )
-        if retry_after:
-            self.state.rate_limited += 1
-            raise too_many_requests(retry_after)
+        thread_id = self._thread(chat, params)
+        self._count(chat, paid=params.flag("allow_paid_broadcast"))
         message_id = self.state.new_message_id(chat)
         date = now()
-        raw: dict[str, Any] = {
-            "message_id": message_id,
-            "from": self.bot_user,
-            "chat": chat.json(),
-            "date": date,
-        }
+        raw: dict[str, Any] = {"message_id": message_id, "chat": chat.json(), "date": date}
+        if chat.type == "channel":
+            raw["sender_chat"] = chat.json()  # a channel post has no "from"
+        else:
+            raw["from"] = self.bot_user
+        if thread_id is not None:
+            raw["message_thread_id"] = thread_id
+            raw["is_topic_message"] = True
         text_key = "text" if kind == "text" else "caption"
         if parsed.text or kind == "text":
             raw[text_key] = parsed.text
@@ -288,9 +309,27 @@ class BotApi:
             file_id=upload.file_id if upload else None,
             file_size=len(upload.content) if upload else None,
             sent_at=time.monotonic(),
+            message_thread_id=thread_id,
         )
         self.state.record_sent(sent, raw)
         return raw
+
+    @staticmethod
+    def _thread(chat: Chat, params: Params) -> int | None:
+        """The forum topic a send goes to (checked before anything counts)."""
+        thread_id = params.integer("message_thread_id")
+        if thread_id is None:
+            return None
+        if not chat.is_forum or thread_id not in chat.topics:
+            raise bad_request("message thread not found")
+        return thread_id
+
+    def _count(self, chat: Chat, *, paid: bool = False, per_chat: bool = True) -> None:
+        """Count a send or an edit in the flood limits, or refuse it with 429."""
+        retry_after = self.limiter.acquire(chat.id, chat.type, paid=paid, per_chat=per_chat)
+        if retry_after:
+            self.state.rate_limited += 1
+            raise too_many_requests(retry_after)
 
     async def send_message(self, params: Params) -> dict[str, Any]:
         chat = self.target(params)
@@ -390,7 +429,7 @@ class BotApi:
         return chat, sent, self.state.raw[(chat.id, message_id)]
 
     async def edit_message_text(self, params: Params) -> dict[str, Any]:
-        _chat, sent, raw = self._editable(params)
+        chat, sent, raw = self._editable(params)
         if sent.kind != "text":
             raise bad_request("there is no text in the message to edit")
         parsed = validate.message_text(params.text("text"), params.text("parse_mode"))
@@ -403,6 +442,8 @@ class BotApi:
             and raw.get("reply_markup") == markup
         ):
             raise bad_request(NOT_MODIFIED)
+        # Edits count like sends: in a group's or channel's 20 a minute and overall.
+        self._count(chat, per_chat=chat.type != "private")
         if sent.text is not None:
             sent.edits.append(sent.text)
         sent.text = params.text("text")
@@ -443,10 +484,16 @@ class BotApi:
     async def delete_message(self, params: Params) -> bool:
         chat = self.target(params)
         message_id = params.integer("message_id")
-        if message_id is None or (chat.id, message_id) not in self.state.raw:
+        raw = None if message_id is None else self.state.raw.get((chat.id, message_id))
+        if message_id is None or raw is None:
             raise bad_request("message to delete not found")
-        del self.state.raw[(chat.id, message_id)]
         sent = self.state.find_sent(chat.id, message_id)
+        # Telegram: only within 48 h; someone else's message in a group only as an admin.
+        too_old = time.time() - float(raw.get("date", 0)) >= DELETE_WITHIN_S
+        foreign = sent is None and chat.type != "private" and chat.bot_status != "administrator"
+        if too_old or foreign or "forum_topic_created" in raw:
+            raise bad_request("message can't be deleted")
+        del self.state.raw[(chat.id, message_id)]
         if sent is not None:
             sent.deleted = True
         self.state.changed.notify()

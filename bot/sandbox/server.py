@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 from aiohttp import web
 
 from bot.sandbox import inject
+from bot.sandbox import members as groups
 from bot.sandbox.control import control_routes
 from bot.sandbox.errors import ApiError, not_found, unauthorized
 from bot.sandbox.faults import Faults
@@ -176,8 +177,10 @@ class Sandbox:
         reply_to_message_id: int | None = None,
         document: inject.DocumentInput | None = None,
         forward_origin: Mapping[str, Any] | None = None,
+        message_thread_id: int | None = None,
     ) -> dict[str, Any]:
-        """Queue a message from a user (commands get a bot_command entity); return the update."""
+        """Queue a message from a user (commands get a bot_command entity); return the update.
+        forward_origin {"chat": <channel id>} is a post forwarded from that channel."""
         return inject.inject_message(
             self.state,
             user_id,
@@ -189,6 +192,7 @@ class Sandbox:
             reply_to_message_id=reply_to_message_id,
             document=document,
             forward_origin=forward_origin,
+            message_thread_id=message_thread_id,
         )
 
     def inject_content(
@@ -232,6 +236,92 @@ class Sandbox:
         for chat_id in chat_ids:
             self.register_chat(int(chat_id), type=type)
         return len(chat_ids)
+
+    # --- control: groups and channels -------------------------------------------
+
+    def create_channel(
+        self,
+        chat_id: int,
+        title: str,
+        *,
+        username: str | None = None,
+        owner: int | None = None,
+        admins: list[int] | None = None,
+    ) -> None:
+        """A channel (id ≤ -10**12); the bot is not in it until add_bot."""
+        groups.create_chat(
+            self.state,
+            chat_id,
+            type="channel",
+            title=title,
+            username=username,
+            forum=False,
+            owner=owner,
+            admins=list(admins or ()),
+            members=[],
+        )
+
+    def create_group(
+        self,
+        chat_id: int,
+        title: str,
+        *,
+        username: str | None = None,
+        forum: bool = False,
+        owner: int | None = None,
+        admins: list[int] | None = None,
+        members: list[int] | None = None,
+    ) -> None:
+        """A group (a supergroup when id ≤ -10**12; forum=True: with topics)."""
+        groups.create_chat(
+            self.state,
+            chat_id,
+            type=None,
+            title=title,
+            username=username,
+            forum=forum,
+            owner=owner,
+            admins=list(admins or ()),
+            members=list(members or ()),
+        )
+
+    def create_topic(self, chat_id: int, name: str, *, creator: int | None = None) -> int:
+        """A forum topic in a forum supergroup; returns its message_thread_id."""
+        return groups.create_topic(self.state, self._known(chat_id), name, creator=creator)
+
+    def delete_topic(self, chat_id: int, thread_id: int) -> None:
+        """Sends to the topic now fail with "message thread not found"."""
+        self._known(chat_id).topics.pop(thread_id, None)
+
+    def set_member(self, chat_id: int, user_id: int, status: str) -> None:
+        """A user's status: creator, administrator, member, left, kicked."""
+        self._known(chat_id).members[user_id] = status
+
+    def add_bot(
+        self, chat_id: int, by: int | None = None, *, status: str = "administrator"
+    ) -> dict[str, Any] | None:
+        """The bot joins (a channel: as an administrator); with `by`, the my_chat_member
+        update Telegram sends is queued and returned."""
+        chat = self._known(chat_id)
+        return groups.set_bot_status(self.state, chat, self.bot_user, status, by=by)
+
+    def remove_bot(
+        self, chat_id: int, by: int | None = None, *, status: str = "kicked"
+    ) -> dict[str, Any] | None:
+        """The bot is removed ("kicked", or "left"); sends then get 403. Without `by`, no
+        update is queued (the bot learns it from the 403)."""
+        chat = self._known(chat_id)
+        return groups.set_bot_status(self.state, chat, self.bot_user, status, by=by)
+
+    def age_messages(self, chat_id: int, seconds: float) -> int:
+        """Make every message in a chat `seconds` older (the 48 h rule for deleting)."""
+        moved = 0
+        for raw in [m for (c, _), m in self.state.raw.items() if c == chat_id]:
+            raw["date"] = int(raw.get("date", 0) - seconds)
+            moved += 1
+        for sent in self.state.sent.get(chat_id, []):
+            sent.date = int(sent.date - seconds)
+        return moved
 
     # --- control: chats change -------------------------------------------------
 

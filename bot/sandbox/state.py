@@ -44,6 +44,7 @@ class SentMessage:
     file_id: str | None = None  # a sent photo or document: Sandbox.file_content() reads it
     sent_at: float = 0.0  # time.monotonic() when accepted, to check rates
     deleted: bool = False
+    message_thread_id: int | None = None  # the forum topic it went to
 
 
 @dataclass
@@ -57,6 +58,13 @@ class Chat:
     deactivated: bool = False
     migrated_to: int | None = None
     last_message_id: int = 0
+    # Groups and channels (bot.sandbox.members): title, @username, forum topics
+    # (thread id → name), members' statuses and the bot's own.
+    title: str | None = None
+    is_forum: bool = False
+    topics: dict[int, str] = field(default_factory=dict)
+    members: dict[int, str] = field(default_factory=dict)
+    bot_status: str = "member"
 
     def json(self) -> dict[str, Any]:
         if self.type == "private":
@@ -64,7 +72,12 @@ class Chat:
             if self.username:
                 data["username"] = self.username
             return data
-        return {"id": self.id, "type": self.type, "title": f"Chat {self.id}"}
+        data = {"id": self.id, "type": self.type, "title": self.title or f"Chat {self.id}"}
+        if self.username:
+            data["username"] = self.username
+        if self.is_forum:
+            data["is_forum"] = True
+        return data
 
 
 @dataclass
@@ -153,6 +166,14 @@ class State:
         self.raw[(message.chat_id, message.message_id)] = raw
         self.sent_ok += 1
         self.changed.notify()
+
+    def by_username(self, name: str) -> Chat | None:
+        """A public group or channel by its @username (case-insensitive, as Telegram)."""
+        wanted = name.removeprefix("@").lower()
+        for chat in self.chats.values():
+            if chat.type != "private" and chat.username and chat.username.lower() == wanted:
+                return chat
+        return None
 
     def find_sent(self, chat_id: int, message_id: int) -> SentMessage | None:
         for message in self.sent.get(chat_id, []):
