@@ -189,6 +189,7 @@ def test_only_usable_http_urls_are_images() -> None:
         "file:///etc/passwd",
         "https://example.com/a b.jpg",
         "https://example.com:99999/1.jpg",
+        "https://example.com/logo.svg",
         "https://example.com/" + "x" * 2100 + ".jpg",
         "",
         None,
@@ -242,7 +243,8 @@ def test_extraction_names_the_meta_image_or_the_first_article_image() -> None:
     assert extract(meta, url="https://e.example/n/1").image == "https://e.example/n/img/og.jpg"
     inline = (
         "<html><body><header><img src='/logo.svg'></header><article><h1>Head</h1>"
-        f"<p>{words}</p><figure><img src='/p/1.jpg' alt='x'></figure><p>{words}</p>"
+        f"<p>{words}</p><figure><img src='/p/chart.svg' alt='chart'></figure>"
+        f"<figure><img src='/p/1.jpg' alt='x'></figure><p>{words}</p>"
         "</article></body></html>"
     )
     found = extract(inline, url="https://e.example/n/2")

@@ -2,9 +2,9 @@
 
 The bot never fetches it (Telegram fetches a photo URL itself), but the URL still meets
 the fetch guard's rules of form: http(s), at most 2,048 characters, a host and a valid
-port, no spaces or control characters, and a host written as an address (`127.0.0.1`,
+port, no spaces or control characters; a host written as an address (`127.0.0.1`,
 `2130706433`, `[::1]`) must be a public one unless ALLOW_PRIVATE_URLS is set. A name is
-not resolved: nothing connects to it from here.
+not resolved: nothing connects to it from here. An SVG is no photo to Telegram.
 """
 
 from __future__ import annotations
@@ -17,6 +17,9 @@ import httpx
 from bot.ingest.entries import absolute
 from bot.ingest.fetch import MAX_URL_CHARS, FetchError, check_url
 from bot.ingest.guard import IPAddress, is_public, transport_of
+
+# Images Telegram cannot show as a photo or a preview (a site's vector logo, say).
+NOT_PHOTOS = (".svg", ".svgz")
 
 
 def _literal(host: str) -> IPAddress | None:
@@ -41,6 +44,8 @@ def image_url(url: str | None, base: str = "", *, allow_private: bool = False) -
     try:
         parsed = check_url(found)
     except FetchError:
+        return None
+    if parsed.path.lower().endswith(NOT_PHOTOS):
         return None
     host = parsed.host.lower().rstrip(".")
     if allow_private:
