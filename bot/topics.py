@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from bot.domain import Topic
-from bot.news import TopicInfo, load_topics
+from bot.news import TopicInfo, load_topics, morph
 from bot.news.lemmas import content
 from bot.news.names import name_key
 from bot.search.lemmas import LANGUAGES, RAW, lemmatize, query_languages
@@ -87,10 +87,16 @@ class TopicCatalog:
         """The content lemmas of what was typed, in each language it may be in."""
         out = []
         for language in query_languages(text):
-            if language != RAW:
-                lemmas = _content_lemmas(text, language)
-                if lemmas and lemmas not in out:
-                    out.append(lemmas)
+            if language == RAW:
+                continue
+            lemmas = _content_lemmas(text, language)
+            if lemmas and lemmas not in out:
+                out.append(lemmas)
+            if len(lemmas) == 1:  # one word: every dictionary reading ("війни": війна, not війнути)
+                for parse in morph.parses(text.strip(), language):
+                    other = (str(parse.normal_form),)
+                    if other not in out:
+                        out.append(other)
         return out
 
     def find(self, text: str) -> Topic | None:
