@@ -555,3 +555,19 @@ def test_text_cut_inside_the_attribution() -> None:
         ["Делегації зустрілися в Женеві.", "«Розмова була довгою і дуже корисною», – за"], "uk"
     )
     assert got == [("", "Розмова була довгою і дуже корисною")]
+
+
+def test_speech_without_marks_attributed_on_the_next_line() -> None:
+    paragraphs = [
+        "Посланець Стів Олсен прибув до Москви.",
+        "На столі лежить пропозиція про мир, і ми чекаємо відповіді,",
+        "– додав Олсен.",
+    ]
+    assert quotes(paragraphs, "uk") == [
+        ("Стів Олсен", "На столі лежить пропозиція про мир, і ми чекаємо відповіді")
+    ]
+    statement = ["Президенти зустрінуться в Женеві 16 червня,", "– йдеться у повідомленні."]
+    assert [s for s, _ in quotes(statement, "uk")] == [""]
+    # a narrative line before a dash paragraph of someone else's speech is no quote
+    story = ["Делегації зустрілися в Женеві вранці.", "– Ми готові до розмови, – сказав Олсен."]
+    assert all(not text.startswith("Делегації") for _, text in quotes(story, "uk"))

@@ -281,6 +281,29 @@ def _dialogues(doc: Document, lines: list[tuple[int, str]]) -> list[_Candidate]:
     return found
 
 
+ATTRIBUTION_WORDS = 7  # '– додав він.', '– йдеться у повідомленні Білого дому.'
+
+
+def _attributed_paragraphs(doc: Document, lines: list[tuple[int, str]]) -> list[_Candidate]:
+    """Speech without quote marks, its attribution on the next line alone: 'На столі
+    лежить пропозиція про мир,' then '– додав він.'"""
+    found: list[_Candidate] = []
+    for (start, line), (prev_start, prev) in zip(lines[1:], lines, strict=False):
+        dash = re.match(r"[—–-]\s+", line)
+        if not dash or len(WORD.findall(line)) > ATTRIBUTION_WORDS or prev[:1] in DASH:
+            continue
+        body = prev.rstrip().rstrip(",").strip()
+        if len(WORD.findall(body)) < MIN_WORDS or any(mark in body[:1] for mark in '«„“"'):
+            continue
+        clause = (start + dash.end(), start + len(line))
+        doc.cursor = prev_start
+        speaker = attribution_after(*clause, doc)
+        if speaker is None and not attributed_after(start - 1, start + len(line), doc):
+            continue
+        found.append(_Candidate(prev_start, _clean(body), speaker or UNNAMED, clause[1]))
+    return found
+
+
 def _dialogue(doc: Document, line_start: int, line: str) -> _Candidate | None:
     """'— Текст, — сказав X. — Ще текст.' (dash-dialogue paragraph)."""
     match = re.match(r"\s*[—–-]\s+", line)
@@ -401,6 +424,7 @@ def extract_quotes(
         if speaker is not None:
             found.append(_Candidate(open_, body, speaker, end))
     found.extend(_dialogues(doc, dialogue_lines))
+    found.extend(_attributed_paragraphs(doc, list(zip(line_starts, lines, strict=True))))
     found.extend(_labelled(doc, zip(line_starts, lines, strict=True), spans))
     found.extend(_unnamed(doc, spans, found, consumed))
     found.sort(key=lambda c: c.start)
