@@ -1,9 +1,11 @@
 """Key direct quotes and who said them (uk, ru, en). Pure: no I/O at call time.
 
-Precision first: a quote is kept only when its speaker is attributed by the text
-itself — a speech verb next to the quote (after it, before it with a colon, or in
-the middle of a split quote). Pronouns and bare role nouns are resolved only when
-the antecedent is unambiguous; otherwise the quote is dropped.
+Precision first: a name is shown only when the text itself attributes the quote to
+that person — a speech verb next to the quote (after it, before it with a colon, in
+the middle of a split quote, 'За словами X, …'). Pronouns and bare role nouns are
+resolved only when the antecedent is unambiguous. A quote the text attributes to
+nobody certain (a statement, a body, an unresolved 'he', a quoted paragraph) is shown
+without a name, never with a guessed one; titles and terms in quote marks are not quotes.
 
 Modules, each depending only on those before it: spans (quote marks), lexicon
 (words), names (name forms), people (who is named where), attribution (the speaker
