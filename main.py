@@ -25,6 +25,7 @@ EXIT_RUNNING = 3
 EXIT_TOKEN = 4  # the Bot API refused the token
 # The database cannot serve the bot, by kind (storage.preflight).
 EXIT_DATABASE = {"corrupt": 5, "locked": 6, "read_only": 7, "missing_dir": 8}
+EXIT_DATABASE_SERVER = 9  # PostgreSQL unreachable, credentials refused, no such database
 SAMPLE_STORY = Path(__file__).resolve().parent / "bot" / "data" / "sample_story.txt"
 SUBSCRIBER_ID = 1001
 
@@ -50,11 +51,33 @@ def cmd_run(args: argparse.Namespace) -> int:
         return EXIT_FAILED
 
 
+def _check_server(url: str) -> int | None:
+    """PostgreSQL: can we connect (and migrate)? One line and an exit code if not."""
+    from storage.db import DatabaseUnavailable
+    from storage.postgres import PostgresDatabase
+
+    async def check() -> None:
+        db = await PostgresDatabase.connect(url)
+        await db.close()
+
+    try:
+        asyncio.run(check())
+    except DatabaseUnavailable as error:
+        print(f"newsbot: database unusable: {error}", file=sys.stderr)
+        return EXIT_DATABASE_SERVER
+    return None
+
+
 def _run(settings: Any) -> int:
     # The database is checked before the heavy imports (telegram, the bot): a broken one
     # is reported within a second or two, not after the whole application has loaded.
+    if settings.database_url:
+        # Several processes may share PostgreSQL: no file lock, no SQLite preflight.
+        failed = _check_server(settings.database_url)
+        if failed is not None:
+            return failed
+        return _start(settings, None)
     from storage import preflight
-    from storage.db import DamagedDatabase
     from storage.lock import AlreadyRunning, InstanceLock
 
     path = settings.database_path
@@ -75,11 +98,16 @@ def _run(settings: Any) -> int:
         lock.release()
         print(f"newsbot: database unusable: {error}", file=sys.stderr)
         return EXIT_DATABASE[error.kind]
+    return _start(settings, lock)
+
+
+def _start(settings: Any, lock: Any) -> int:
     from telegram import Update
     from telegram.error import InvalidToken
 
     from bot import logs
     from bot.app import build_application
+    from storage.db import DamagedDatabase, DatabaseUnavailable
 
     logs.reported_elsewhere(InvalidToken)
     try:
@@ -92,9 +120,13 @@ def _run(settings: Any) -> int:
         return EXIT_TOKEN
     except DamagedDatabase as error:
         print(f"newsbot: database unusable: {error}", file=sys.stderr)
-        return EXIT_DATABASE[preflight.CORRUPT]
+        return EXIT_DATABASE["corrupt"]
+    except DatabaseUnavailable as error:
+        print(f"newsbot: database unusable: {error}", file=sys.stderr)
+        return EXIT_DATABASE_SERVER
     finally:
-        lock.release()
+        if lock is not None:
+            lock.release()
     return 0
 
 
@@ -108,10 +140,11 @@ def cmd_migrate(args: argparse.Namespace) -> int:
         print(f"newsbot: configuration error: {error}", file=sys.stderr)
         return EXIT_CONFIG
     from storage import preflight
-    from storage.db import DamagedDatabase, Database
+    from storage.backends import open_database
+    from storage.db import DamagedDatabase, DatabaseUnavailable
 
     async def migrate() -> tuple[int, int]:
-        db = await Database.open(settings.database_path, migrate=False)
+        db = await open_database(settings.database_url or settings.database_path, migrate=False)
         try:
             before = await db.version()
             return before, await db.migrate()
@@ -119,8 +152,12 @@ def cmd_migrate(args: argparse.Namespace) -> int:
             await db.close()
 
     try:
-        preflight.check_location(settings.database_path)
+        if not settings.database_url:
+            preflight.check_location(settings.database_path)
         before, after = asyncio.run(migrate())
+    except DatabaseUnavailable as error:
+        print(f"newsbot: database unusable: {error}", file=sys.stderr)
+        return EXIT_DATABASE_SERVER
     except preflight.DatabaseUnusable as error:
         print(f"newsbot: database unusable: {error}", file=sys.stderr)
         return EXIT_DATABASE[error.kind]

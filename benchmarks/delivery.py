@@ -76,7 +76,7 @@ from bot.sender_http import AiohttpRequest  # noqa: E402
 from bot.topics import TopicCatalog  # noqa: E402
 from storage import articles, chats  # noqa: E402
 from storage.articles import NewArticle  # noqa: E402
-from storage.db import Database  # noqa: E402
+from storage.backends import open_database  # noqa: E402
 
 TOPIC = "us-russia-security"
 TOKEN = "123456:SANDBOX-bench"
@@ -170,7 +170,7 @@ async def drain(
     """Queue `stories` stories for the chats and run the worker until the outbox is
     drained: seconds from queueing to drained, enqueue seconds, CPU seconds."""
     await sandbox.control("register_chats", chat_ids=chat_ids)
-    db = await Database.open(tmp / f"{name}.db")
+    db = await open_database(tmp / f"{name}.db")
     await chats.register_many(db, [c for c in chat_ids if c > 0], topic=TOPIC)
     await chats.register_many(db, [c for c in chat_ids if c < 0], chat_type="group", topic=TOPIC)
     bot = Bot(

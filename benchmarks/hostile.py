@@ -63,7 +63,7 @@ from bot.inputs import has_content  # noqa: E402
 from bot.sandbox import Sandbox, Upload  # noqa: E402
 from bot.stories import StoryService  # noqa: E402
 from storage import articles, feeds  # noqa: E402
-from storage.db import Database  # noqa: E402
+from storage.backends import open_database  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from hostile_catalogue import (  # noqa: E402
@@ -240,7 +240,7 @@ async def feed_with_private_links(tmp: Path, tally: Tally) -> None:
 
         return await system(host, port)  # numeric forms and localhost: no DNS needed
 
-    db = await Database.open(tmp / "feed.db")
+    db = await open_database(tmp / "feed.db")
     try:
         feed = await feeds.add(db, "http://feeds.example/rss")
         async with http_client(resolver=resolve, inner=httpx.MockTransport(handle)) as http:

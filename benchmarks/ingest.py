@@ -38,7 +38,7 @@ from bot import news  # noqa: E402
 from bot.ingest import bulk, cli, store  # noqa: E402
 from bot.ingest.keys import item_keys  # noqa: E402
 from bot.stories import Draft, StoryService  # noqa: E402
-from storage.db import Database  # noqa: E402
+from storage.backends import open_database  # noqa: E402
 
 SHARED = Path(os.environ.get("NEWSBOT_SHARED", ROOT.parent / "shared"))
 CORPUS = SHARED / "corpus" / "bruk_press_uk.jsonl"
@@ -50,7 +50,7 @@ def records(limit: int | None) -> list[dict[str, object]]:
 
 
 async def one_at_a_time(path: Path, items: list[dict[str, object]]) -> float:
-    db = await Database.open(path)
+    db = await open_database(path)
     service = StoryService(db)
     try:
         started = time.perf_counter()

@@ -49,7 +49,9 @@ from bot.search.index import new_article  # noqa: E402
 from bot.search.lemmas import TOKEN, lemmatize  # noqa: E402
 from bot.search.watch import WatchMatcher  # noqa: E402
 from storage import articles  # noqa: E402
+from storage.backends import open_database  # noqa: E402
 from storage.db import Database  # noqa: E402
+from storage.sqlite import SqliteDatabase  # noqa: E402
 from storage.watches import Watch  # noqa: E402
 
 SHARED = Path(os.environ.get("NEWSBOT_SHARED", ROOT.parent / "shared"))
@@ -261,14 +263,51 @@ class PlainFts:
         return sum(p.stat().st_size for p in self.path.parent.glob(self.path.name + "*")) / 1e6
 
 
-async def run(n: int, path: Path) -> dict[str, object]:
+async def on_postgres(
+    url: str, stories: list[dict[str, Any]], queries: list[str], top10: list[list[int]], now: float
+) -> dict[str, object]:
+    """The same stories and queries on PostgreSQL: its speed, and how often its top 10
+    holds the same stories as SQLite's (ids match: both number the stories 1, 2, …)."""
+    db = await open_database(url)
+    try:
+        t0 = time.perf_counter()
+        for i in range(0, len(stories), BATCH):
+            async with db.transaction() as conn:
+                for fields in stories[i : i + BATCH]:
+                    await articles.insert(conn, new_article(**fields), now=now)
+        index_s = time.perf_counter() - t0
+        await db.execute("ANALYZE")
+        for q in queries[:10]:
+            await search.search(db, q, now=now)
+        times, same, same_order = [], 0, 0
+        for q, theirs in zip(queries, top10, strict=True):
+            t = time.perf_counter()
+            page = await search.search(db, q, now=now)
+            times.append((time.perf_counter() - t) * 1000)
+            ours = [h.article_id for h in page.hits]
+            same += set(ours) == set(theirs)
+            same_order += ours == theirs
+        size = await db.fetchval("SELECT pg_database_size(current_database())")
+    finally:
+        await db.close()
+    return {
+        "pg_agreement_top10": round(same / len(queries), 3),
+        "pg_same_order_top10": round(same_order / len(queries), 3),
+        "pg_query_ms_p50": round(statistics.median(times), 2),
+        "pg_query_ms_p99": round(pct(times, 0.99), 2),
+        "pg_index_docs_per_s": round(len(stories) / index_s, 1),
+        "pg_db_mb": round(int(size) / 1e6, 1),
+    }
+
+
+async def run(n: int, path: Path, pg_url: str | None = None) -> dict[str, object]:
     rng = random.Random(6)
     sentences, titles, sources = load_corpus()
     stories = make_articles(n, rng, sentences, titles, sources)
     words, by_lemma = vocabulary(sentences)
     news.warm_up()
 
-    db = await Database.open(path)
+    db = await open_database(path)
     t0 = time.perf_counter()
     now = time.time()
     for i in range(0, n, BATCH):
@@ -277,7 +316,8 @@ async def run(n: int, path: Path) -> dict[str, object]:
                 # The search document (lemmas) is built here, inside the timing.
                 await articles.insert(conn, new_article(**fields), now=now)
     index_s = time.perf_counter() - t0
-    await db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    if isinstance(db, SqliteDatabase):
+        await db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     db_mb = sum(p.stat().st_size for p in path.parent.glob(path.name + "*")) / 1e6
 
     queries = make_queries(rng, words, sentences, sources)
@@ -297,6 +337,11 @@ async def run(n: int, path: Path) -> dict[str, object]:
         page = await search.search(db, probe[0], limit=RECALL_AT)
         ours_found.append({h.article_id for h in page.hits})
 
+    # The top 10 with one fixed `now`, for comparing backends (recency is part of the score).
+    fixed_now = time.time()
+    top10 = [
+        [h.article_id for h in (await search.search(db, q, now=fixed_now)).hits] for q in queries
+    ]
     morphology_ok, probes = await morphology(db, rng, by_lemma)
     await db.close()
 
@@ -346,6 +391,7 @@ async def run(n: int, path: Path) -> dict[str, object]:
         "watch_recipients_per_story": round(matched / len(analyses), 1),
         "morphology_ok": morphology_ok,
         "morphology_probes": probes,
+        **(await on_postgres(pg_url, stories, queries, top10, fixed_now) if pg_url else {}),
     }
 
 
@@ -354,6 +400,13 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="10,000 articles instead of 100,000")
     parser.add_argument("--articles", type=int, help="how many articles to index")
     parser.add_argument("--db", type=Path, help="database file (default: a temporary one)")
+    parser.add_argument(
+        "--backend",
+        choices=("sqlite", "postgres"),
+        default="sqlite",
+        help="postgres: also index and search on PostgreSQL (DATABASE_URL, else a throwaway"
+        " cluster) and report pg_* figures and the top-10 agreement with SQLite",
+    )
     args = parser.parse_args()
     n = args.articles or (10_000 if args.quick else 100_000)
     if not CORPUS.exists():
@@ -362,7 +415,19 @@ def main() -> None:
         path = args.db or Path(tmp) / "search_bench.db"
         if path.exists():
             sys.exit(f"{path} exists: give a new file")
-        result = asyncio.run(run(n, path))
+        pg_url, cluster = None, None
+        if args.backend == "postgres":
+            pg_url = os.environ.get("DATABASE_URL") or None
+            if pg_url is None:
+                from tests import pg_cluster
+
+                cluster = Path(tmp) / "pg"
+                pg_url = pg_cluster.start(cluster)
+        try:
+            result = asyncio.run(run(n, path, pg_url))
+        finally:
+            if cluster is not None:
+                pg_cluster.stop(cluster)
     print(json.dumps(result, ensure_ascii=False))
 
 

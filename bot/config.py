@@ -53,6 +53,8 @@ class Settings:
     lease_s: float = 30.0
     # How often the jobs (feed polls, digests) look for work.
     job_check_s: float = 60.0
+    # postgresql://…: PostgreSQL instead of the SQLite file (repr masks the password).
+    database_url: str | None = field(default=None, repr=False)
 
     @property
     def base_file_url(self) -> str:
@@ -109,6 +111,12 @@ def load_settings(
     if not re.match(r"^https?://[^/]+/.*bot$", base_url):
         raise ConfigError("BOT_API_BASE_URL must be an http(s) URL ending in /bot")
 
+    database_url = env.get("DATABASE_URL", "").strip() or None
+    if database_url is not None and not database_url.startswith(("postgresql://", "postgres://")):
+        raise ConfigError(
+            "DATABASE_URL must start with postgresql:// (unset: SQLite at DATABASE_PATH)"
+        )
+
     paid = _flag(env, "ALLOW_PAID_BROADCAST")
     send_rate = _number(env, "SEND_RATE", FREE_SEND_RATE, low=1, high=PAID_SEND_RATE)
     if send_rate > FREE_SEND_RATE and not paid:
@@ -134,6 +142,7 @@ def load_settings(
         delivery_in_process=_flag(env, "DELIVERY_IN_PROCESS", default=True),
         lease_s=_number(env, "LEASE_S", 30, low=2, high=3600),
         job_check_s=_number(env, "JOB_CHECK_S", 60, low=1, high=3600),
+        database_url=database_url,
     )
 
 

@@ -1,4 +1,5 @@
-"""Logging set-up. The bot token must never reach a log line or a traceback.
+"""Logging set-up. The bot token must never reach a log line or a traceback, nor the
+password of a DATABASE_URL (any user:password@ in a URL is masked).
 
 httpx and PTB put it in request URLs, and PTB's InvalidToken quotes it in the exception
 text, which reaches the output through `exc_info` and the traceback — after any filter
@@ -15,6 +16,8 @@ import traceback
 from types import TracebackType
 from urllib.parse import quote
 
+from storage.db import mask_url
+
 MASK = "[token]"
 
 
@@ -28,6 +31,8 @@ class Redactor:
         self.forms = sorted((f for f in forms if len(f) >= 8), key=len, reverse=True)
 
     def __call__(self, text: str) -> str:
+        if "@" in text:
+            text = mask_url(text)
         for form in self.forms:
             if form in text:
                 text = text.replace(form, MASK)
@@ -51,13 +56,12 @@ class RedactToken(logging.Filter):
         self.redact = Redactor(secret)
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if self.redact.forms:
-            message = record.getMessage()
-            cleaned = self.redact(message)
-            if cleaned != message:
-                record.msg, record.args = cleaned, None
-            if record.exc_text:
-                record.exc_text = self.redact(record.exc_text)
+        message = record.getMessage()
+        cleaned = self.redact(message)
+        if cleaned != message:
+            record.msg, record.args = cleaned, None
+        if record.exc_text:
+            record.exc_text = self.redact(record.exc_text)
         return True
 
 

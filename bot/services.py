@@ -26,6 +26,7 @@ from bot.search.index import reindex
 from bot.search.service import WatchService
 from bot.stories import StoryService
 from bot.topics import TopicCatalog
+from storage.backends import open_database
 from storage.db import Database
 
 
@@ -68,7 +69,7 @@ class Services:
 async def build_services(settings: Settings) -> Services:
     """Open (and migrate) the database and wire topics, watches and the story service
     with keyword matching. The caller closes it (`await services.close()`)."""
-    db = await Database.open(settings.database_path)
+    db = await open_database(settings.database_url or settings.database_path)
     try:
         await reindex(db)  # stories stored before search existed become searchable
         watches = WatchService(db)

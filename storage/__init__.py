@@ -1,6 +1,7 @@
-"""SQLite storage (aiosqlite). All SQL of the project lives in this package.
+"""Storage: all SQL of the project lives in this package.
 
-One module per aggregate: chats, subscriptions, articles, outbox. `db.Database` opens
-the file, applies migrations (storage/migrations/NNNN_*.sql, tracked by
-PRAGMA user_version) and hands out transactions.
+One module per aggregate: chats, subscriptions, articles, outbox, … written against
+`db.Database` (one interface), which storage.sqlite (aiosqlite, the embedded default)
+and storage.postgres (asyncpg, DATABASE_URL) implement, each with its own migrations.
+`backends.open_database` opens one.
 """

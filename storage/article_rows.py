@@ -6,13 +6,12 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
-import aiosqlite
-
 from bot.domain import Article
 from storage.codec import decode, unpack
+from storage.db import Row
 
 
-def article_of(row: aiosqlite.Row) -> Article:
+def article_of(row: Row) -> Article:
     published = row["published"]
     keys = row.keys()
     return Article(

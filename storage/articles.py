@@ -8,13 +8,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-import aiosqlite
-
 from bot.domain import Analysis, Article, Story
 from storage import seen
 from storage.article_rows import article_of
 from storage.codec import decode, dumps, pack
-from storage.db import Database
+from storage.db import POSTGRES, Connection, Database
 from storage.search import SearchDocument, index_document
 
 # Chats that got (or are about to get) the earlier story; a blocked row does not count.
@@ -56,14 +54,21 @@ class Followup:
     news: tuple[str, ...] = ()  # the new quotes and summary sentences, as written
 
 
+def _has_topic(db: Database) -> str:
+    """SQL: article `a` carries the topic `?` (topics is a JSON array in a TEXT column)."""
+    if db.dialect == POSTGRES:
+        return "a.topics::jsonb @> jsonb_build_array(?::text)"
+    return "EXISTS (SELECT 1 FROM json_each(a.topics) t WHERE t.value = ?)"
+
+
 def _ts(value: datetime | None) -> float | None:
     return value.timestamp() if value else None
 
 
 async def insert(
-    conn: aiosqlite.Connection, new: NewArticle, *, now: float, followup: Followup | None = None
+    conn: Connection, new: NewArticle, *, now: float, followup: Followup | None = None
 ) -> int:
-    cursor = await conn.execute(
+    article_id = await conn.insert(
         "INSERT INTO articles (title, text, url, source, published, language, topics, analysis,"
         " created_at, followup_of, news, image) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
@@ -81,12 +86,12 @@ async def insert(
             new.image,
         ),
     )
-    assert cursor.lastrowid is not None
+    assert article_id is not None
     if new.search is not None:
         # Same transaction: a stored story is always searchable, a rolled-back one never.
         day = new.published.timestamp() if new.published else now
-        await index_document(conn, cursor.lastrowid, new.search, day=day)
-    return cursor.lastrowid
+        await index_document(conn, article_id, new.search, day=day)
+    return article_id
 
 
 async def publish(
@@ -105,30 +110,26 @@ async def publish(
         article_id = await insert(conn, new, now=now, followup=followup)
         if not deliver:
             return article_id, 0
-        before = conn.total_changes
         if followup is not None:
             # Chats that already have the earlier story: a reply-update, or nothing.
             if followup.adds_something:
+                # A keyword reader gets the update only while the watch still matches
+                # it (its excluded words may appear in the update).
+                still = [w.watch_id for w in watchers]
+                marks = ", ".join("?" * len(still))
+                matching = f"OR o.watch_id IN ({marks})" if still else ""
                 await conn.execute(
-                    """
-                    INSERT OR IGNORE INTO outbox (article_id, chat_id, reason_kind, reason_value,
+                    f"""
+                    INSERT INTO outbox (article_id, chat_id, reason_kind, reason_value,
                         watch_id, due_at, created_at, reply_to_message_id, is_update)
                     SELECT ?, o.chat_id, o.reason_kind, o.reason_value, o.watch_id, ?, ?,
                         o.message_id, 1
                     FROM outbox o JOIN chats c ON c.id = o.chat_id
                     WHERE o.article_id = ? AND o.status = 'sent' AND c.status = 'active'
-                        AND (o.reason_kind != 'keyword'
-                             OR o.watch_id IN (SELECT value FROM json_each(?)))
+                        AND (o.reason_kind != 'keyword' {matching})
+                    ON CONFLICT DO NOTHING
                     """,
-                    (
-                        article_id,
-                        now,
-                        now,
-                        followup.article_id,
-                        # A keyword reader gets the update only while the watch still
-                        # matches it (its excluded words may appear in the update).
-                        json.dumps([w.watch_id for w in watchers]),
-                    ),
+                    (article_id, now, now, followup.article_id, *still),
                 )
             exclude = f"AND s.chat_id NOT IN ({HAD_EARLIER})"
         else:
@@ -140,27 +141,26 @@ async def publish(
                 params += (followup.article_id,)
             await conn.execute(
                 f"""
-                INSERT OR IGNORE INTO outbox (article_id, chat_id, reason_kind, reason_value,
+                INSERT INTO outbox (article_id, chat_id, reason_kind, reason_value,
                     due_at, created_at)
                 SELECT ?, s.chat_id, 'topic', ?, ?, ?
                 FROM subscriptions s JOIN chats c ON c.id = s.chat_id
                 WHERE s.topic_id = ? AND c.status = 'active' {exclude}
+                ON CONFLICT DO NOTHING
                 """,
                 params,
             )
         if watchers:
             already = set()
             if followup is not None:
-                async with conn.execute(
-                    HAD_EARLIER,
-                    (followup.article_id,),
-                ) as cursor:
-                    already = {row[0] for row in await cursor.fetchall()}
+                rows = await conn.fetchall(HAD_EARLIER, (followup.article_id,))
+                already = {row[0] for row in rows}
             await conn.executemany(
                 """
-                INSERT OR IGNORE INTO outbox (article_id, chat_id, reason_kind, reason_value,
+                INSERT INTO outbox (article_id, chat_id, reason_kind, reason_value,
                     watch_id, due_at, created_at)
                 SELECT ?, id, 'keyword', ?, ?, ?, ? FROM chats WHERE id = ? AND status = 'active'
+                ON CONFLICT DO NOTHING
                 """,
                 [
                     (article_id, w.terms, w.watch_id, now, now, w.chat_id)
@@ -168,8 +168,11 @@ async def publish(
                     if w.chat_id not in already
                 ],
             )
-        queued = conn.total_changes - before
-    return article_id, queued
+        # Every row of a new story was queued just now (executemany reports no count).
+        queued = await conn.fetchval(
+            "SELECT COUNT(*) FROM outbox WHERE article_id = ?", (article_id,)
+        )
+    return article_id, int(queued)
 
 
 async def store_many(
@@ -191,30 +194,30 @@ async def store_many(
 
 
 async def get(db: Database, article_id: int) -> Article | None:
-    async with db.conn.execute("SELECT * FROM articles WHERE id = ?", (article_id,)) as cursor:
-        row = await cursor.fetchone()
+    row = await db.fetchone("SELECT * FROM articles WHERE id = ?", (article_id,))
     return article_of(row) if row else None
 
 
 async def latest(db: Database, *, topic: str | None = None, limit: int = 10) -> list[Article]:
     """The newest stored articles, every telling (backfills, tests)."""
     if topic:
+        # topics is a JSON array in a TEXT column on both backends.
+        has_topic = _has_topic(db)
         query = (
-            "SELECT a.* FROM articles a WHERE EXISTS (SELECT 1 FROM json_each(a.topics) t "
-            "WHERE t.value = ?) ORDER BY a.created_at DESC, a.id DESC LIMIT ?"
+            f"SELECT a.* FROM articles a WHERE {has_topic}"
+            " ORDER BY a.created_at DESC, a.id DESC LIMIT ?"
         )
         params: tuple[object, ...] = (topic, limit)
     else:
         query = "SELECT * FROM articles ORDER BY created_at DESC, id DESC LIMIT ?"
         params = (limit,)
-    async with db.conn.execute(query, params) as cursor:
-        return [article_of(row) for row in await cursor.fetchall()]
+    return [article_of(row) for row in await db.fetchall(query, params)]
 
 
 async def latest_stories(db: Database, *, topic: str | None = None, limit: int = 10) -> list[Story]:
     """The newest stories, one per story: its tellings (follow-ups) folded into the
     newest of them, newest first by the date shown (published, else stored)."""
-    where = "WHERE EXISTS (SELECT 1 FROM json_each(a.topics) t WHERE t.value = ?)" if topic else ""
+    where = f"WHERE {_has_topic(db)}" if topic else ""
     params: tuple[object, ...] = ((topic,) if topic else ()) + (limit,)
     query = f"""
         WITH ranked AS (
@@ -227,8 +230,8 @@ async def latest_stories(db: Database, *, topic: str | None = None, limit: int =
         )
         SELECT * FROM ranked WHERE n = 1 ORDER BY shown DESC, id DESC LIMIT ?
     """
-    async with db.conn.execute(query, params) as cursor:
-        return [Story(article_of(row), int(row["tellings"])) for row in await cursor.fetchall()]
+    rows = await db.fetchall(query, params)
+    return [Story(article_of(row), int(row["tellings"])) for row in rows]
 
 
 async def recent_analyses(
@@ -237,12 +240,11 @@ async def recent_analyses(
     """(id, analysis) of the stories in `language` stored after a moment, newest first
     (the follow-up check looks back 72 hours). A story whose analysis is missing or
     unreadable is left out (storage.codec logs it)."""
-    async with db.conn.execute(
+    rows = await db.fetchall(
         "SELECT id, analysis FROM articles WHERE created_at >= ? AND language = ?"
         " ORDER BY created_at DESC",
         (created_after, language),
-    ) as cursor:
-        rows = await cursor.fetchall()
+    )
     found = []
     for row in rows:
         analysis = decode(row["analysis"], row["id"])
@@ -252,6 +254,4 @@ async def recent_analyses(
 
 
 async def count(db: Database) -> int:
-    async with db.conn.execute("SELECT COUNT(*) FROM articles") as cursor:
-        row = await cursor.fetchone()
-    return int(row[0]) if row else 0
+    return int(await db.fetchval("SELECT COUNT(*) FROM articles"))

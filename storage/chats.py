@@ -9,9 +9,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-import aiosqlite
-
-from storage.db import Database
+from storage.db import Database, Row
 
 ACTIVE, BLOCKED, GONE = "active", "blocked", "gone"
 
@@ -40,7 +38,7 @@ class Chat:
         return self.parent_id if self.parent_id is not None else self.id
 
 
-def from_row(row: aiosqlite.Row) -> Chat:
+def from_row(row: Row) -> Chat:
     return Chat(
         id=row["id"],
         type=row["type"],
@@ -71,24 +69,24 @@ async def touch(
     in the last 48 h and stopped by the block) are queued again; returns how many."""
     now = time.time()
     async with db.transaction() as conn:
-        cursor = await conn.execute(
+        released = await conn.execute(
             "UPDATE outbox SET status = 'pending', due_at = ?, attempts = 0, last_error = NULL "
             "WHERE chat_id = ? AND status = 'blocked' AND created_at >= ? "
             "AND EXISTS (SELECT 1 FROM chats WHERE id = ? AND status = 'blocked')",
             (now, chat_id, now - HOLD_S, chat_id),
         )
-        released = cursor.rowcount
         await conn.execute(
             """
             INSERT INTO chats (id, type, telegram_language, created_at, updated_at)
             VALUES (?, ?, ?, ?, ?)
             ON CONFLICT (id) DO UPDATE SET
                 type = excluded.type,
-                telegram_language = COALESCE(excluded.telegram_language, telegram_language),
+                telegram_language = COALESCE(excluded.telegram_language, chats.telegram_language),
                 status = 'active',
                 updated_at = excluded.updated_at
-            WHERE status != 'active' OR telegram_language IS NOT excluded.telegram_language
-                OR type != excluded.type
+            WHERE chats.status != 'active'
+                OR chats.telegram_language IS DISTINCT FROM excluded.telegram_language
+                OR chats.type != excluded.type
             """,
             (chat_id, chat_type, telegram_language, now, now),
         )
@@ -109,20 +107,20 @@ async def register_many(
     now = time.time()
     async with db.transaction() as conn:
         await conn.executemany(
-            "INSERT OR IGNORE INTO chats (id, type, created_at, updated_at) VALUES (?, ?, ?, ?)",
+            "INSERT INTO chats (id, type, created_at, updated_at) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT DO NOTHING",
             [(chat_id, chat_type, now, now) for chat_id in chat_ids],
         )
         if topic is not None:
             await conn.executemany(
-                "INSERT OR IGNORE INTO subscriptions (chat_id, topic_id, created_at) "
-                "VALUES (?, ?, ?)",
+                "INSERT INTO subscriptions (chat_id, topic_id, created_at) VALUES (?, ?, ?)"
+                " ON CONFLICT DO NOTHING",
                 [(chat_id, topic, now) for chat_id in chat_ids],
             )
 
 
 async def get(db: Database, chat_id: int) -> Chat | None:
-    async with db.conn.execute("SELECT * FROM chats WHERE id = ?", (chat_id,)) as cursor:
-        row = await cursor.fetchone()
+    row = await db.fetchone("SELECT * FROM chats WHERE id = ?", (chat_id,))
     return from_row(row) if row else None
 
 
@@ -138,8 +136,7 @@ async def set_status(db: Database, chat_id: int, status: str) -> str | None:
     """Mark a chat (and a group's forum topics) blocked, gone or active again; pending
     deliveries of a chat that is not active stop with it. Returns the status before."""
     async with db.transaction() as conn:
-        async with conn.execute("SELECT status FROM chats WHERE id = ?", (chat_id,)) as cursor:
-            row = await cursor.fetchone()
+        row = await conn.fetchone("SELECT status FROM chats WHERE id = ?", (chat_id,))
         await conn.execute(
             "UPDATE chats SET status = ?, updated_at = ? WHERE id = ? OR parent_id = ?",
             (status, time.time(), chat_id, chat_id),
@@ -156,20 +153,27 @@ async def set_status(db: Database, chat_id: int, status: str) -> str | None:
 async def migrate(db: Database, old_id: int, new_id: int) -> None:
     """A group became a supergroup: move it, with its subscriptions and outbox, to the new id."""
     async with db.transaction() as conn:
-        async with conn.execute("SELECT 1 FROM chats WHERE id = ?", (new_id,)) as cursor:
-            exists = await cursor.fetchone()
-        if exists:
+        if await conn.fetchone("SELECT 1 FROM chats WHERE id = ?", (new_id,)):
             await conn.execute(
-                "INSERT OR IGNORE INTO subscriptions (chat_id, topic_id, created_at) "
-                "SELECT ?, topic_id, created_at FROM subscriptions WHERE chat_id = ?",
+                "INSERT INTO subscriptions (chat_id, topic_id, created_at) "
+                "SELECT ?, topic_id, created_at FROM subscriptions WHERE chat_id = ?"
+                " ON CONFLICT DO NOTHING",
                 (new_id, old_id),
             )
+            # Rows the new chat already has for the same story (watch) stay behind and
+            # go with the old chat; the rest move.
             await conn.execute(
-                "UPDATE OR IGNORE outbox SET chat_id = ? WHERE chat_id = ?", (new_id, old_id)
+                "DELETE FROM outbox WHERE chat_id = ? AND article_id IN"
+                " (SELECT article_id FROM outbox WHERE chat_id = ?)",
+                (old_id, new_id),
             )
+            await conn.execute("UPDATE outbox SET chat_id = ? WHERE chat_id = ?", (new_id, old_id))
             await conn.execute(
-                "UPDATE OR IGNORE watches SET chat_id = ? WHERE chat_id = ?", (new_id, old_id)
+                "DELETE FROM watches WHERE chat_id = ? AND query IN"
+                " (SELECT query FROM watches WHERE chat_id = ?)",
+                (old_id, new_id),
             )
+            await conn.execute("UPDATE watches SET chat_id = ? WHERE chat_id = ?", (new_id, old_id))
             await conn.execute("DELETE FROM chats WHERE id = ?", (old_id,))
         else:
             # ON UPDATE CASCADE carries subscriptions and outbox rows along.
@@ -200,19 +204,18 @@ async def update_settings(db: Database, chat_id: int, **values: str | None) -> N
 
 async def digest_chats(db: Database) -> list[Chat]:
     """Active digest-mode chats with something waiting for their digest."""
-    async with db.conn.execute(
+    rows = await db.fetchall(
         "SELECT * FROM chats c WHERE c.mode = 'digest' AND c.status = 'active' AND EXISTS "
         "(SELECT 1 FROM outbox o WHERE o.chat_id = c.id AND o.status = 'pending')"
-    ) as cursor:
-        return [from_row(row) for row in await cursor.fetchall()]
+    )
+    return [from_row(row) for row in rows]
 
 
 async def blocked_count(db: Database) -> int:
-    async with db.conn.execute("SELECT COUNT(*) FROM chats WHERE status = 'blocked'") as cursor:
-        row = await cursor.fetchone()
+    row = await db.fetchone("SELECT COUNT(*) FROM chats WHERE status = 'blocked'")
     return int(row[0]) if row else 0
 
 
 async def count_by_status(db: Database) -> dict[str, int]:
-    async with db.conn.execute("SELECT status, COUNT(*) FROM chats GROUP BY status") as cursor:
-        return {row[0]: row[1] for row in await cursor.fetchall()}
+    rows = await db.fetchall("SELECT status, COUNT(*) FROM chats GROUP BY status")
+    return {row[0]: row[1] for row in rows}

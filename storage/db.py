@@ -1,19 +1,45 @@
-"""Opening the database, migrations and transactions."""
+"""The storage interface: one `Database` the storage modules talk to, two backends.
+
+SQL in storage modules is written once, with `?` placeholders, in the dialect both
+SQLite and PostgreSQL understand (ON CONFLICT … DO NOTHING / DO UPDATE, IS DISTINCT
+FROM, CASE, COALESCE); the PostgreSQL backend numbers the placeholders. Where the
+dialects really differ (full-text search, JSON, rounding), a module asks
+`conn.dialect`. Times are unix seconds computed in Python, never SQL time functions.
+
+- storage.sqlite: aiosqlite on one file (DATABASE_PATH), PRAGMA user_version, the
+  embedded default; storage/migrations/NNNN_*.sql.
+- storage.postgres: asyncpg with a pool (DATABASE_URL=postgresql://…);
+  storage/migrations_pg/NNNN_*.sql, tracked in a schema_migrations table.
+
+storage.backends.open_database(target) picks the backend: a postgresql:// URL, else a
+file path.
+"""
 
 from __future__ import annotations
 
-import asyncio
 import re
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractAsyncContextManager
 from importlib import resources
 from pathlib import Path
+from typing import Any, ClassVar, Protocol
 
-import aiosqlite
+SQLITE, POSTGRES = "sqlite", "postgres"
+Params = Sequence[Any]
+
+
+class Row(Protocol):
+    """A result row: by column name or position (sqlite3.Row and asyncpg.Record)."""
+
+    def __getitem__(self, key: Any, /) -> Any: ...
+    def __iter__(self) -> Iterator[Any]: ...
+    def __len__(self) -> int: ...
+    def keys(self) -> Any: ...
 
 
 def one_line(texts: list[str], limit: int = 160) -> str:
-    """SQLite's multi-line diagnostics as one printable line."""
+    """Multi-line diagnostics as one printable line."""
     return " ".join(" ".join(texts).split())[:limit]
 
 
@@ -21,13 +47,30 @@ class DamagedDatabase(Exception):
     """PRAGMA quick_check found damage; the message is one line, safe to print."""
 
 
+class DatabaseUnavailable(Exception):
+    """The database server cannot be used (unreachable, credentials refused, no such
+    database). The message is one line with the password masked, safe to print."""
+
+
+URL_PASSWORD = re.compile(r"(?P<head>[a-z][a-z0-9+.-]*://[^:/?#@\s]*:)[^@\s]*(?=@)", re.I)
+
+
+def mask_url(text: str) -> str:
+    """Any connection URL in `text` with its password replaced by ***."""
+    return URL_PASSWORD.sub(r"\g<head>***", text)
+
+
+def is_url(target: Path | str) -> bool:
+    return isinstance(target, str) and target.startswith(("postgresql://", "postgres://"))
+
+
 MIGRATION_RE = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
 
-def migrations() -> list[tuple[int, str, str]]:
-    """(version, name, sql) for every migration file, in order."""
+def migrations(folder: str = "migrations") -> list[tuple[int, str, str]]:
+    """(version, name, sql) for every migration file of a backend's folder, in order."""
     found = []
-    for entry in resources.files("storage").joinpath("migrations").iterdir():
+    for entry in resources.files("storage").joinpath(folder).iterdir():
         match = MIGRATION_RE.match(entry.name)
         if match:
             found.append((int(match.group(1)), entry.name, entry.read_text(encoding="utf-8")))
@@ -37,80 +80,68 @@ def migrations() -> list[tuple[int, str, str]]:
     return found
 
 
-SCHEMA_VERSION = len(migrations())
+SCHEMA_VERSION = len(migrations())  # SQLite's; storage.postgres has its own
 
 
-class Database:
-    """One aiosqlite connection in autocommit mode; writes go through `transaction()`."""
+class Connection(ABC):
+    """What a storage module runs SQL on: a transaction, or the database itself (each
+    statement then commits on its own)."""
 
-    def __init__(self, conn: aiosqlite.Connection, path: Path | str) -> None:
-        self.conn = conn
-        self.path = path
-        # One connection, many coroutines: BEGIN must wait for the other's COMMIT.
-        self._write = asyncio.Lock()
+    dialect: ClassVar[str]
 
-    @classmethod
-    async def open(cls, path: Path | str, *, migrate: bool = True) -> Database:
-        conn = await aiosqlite.connect(str(path), isolation_level=None)
-        try:
-            conn.row_factory = aiosqlite.Row
-            await conn.execute("PRAGMA busy_timeout = 5000")
-            async with conn.execute("PRAGMA quick_check") as cursor:
-                verdict = [str(row[0]) for row in await cursor.fetchall()]
-            if verdict != ["ok"]:
-                raise DamagedDatabase(f"{path} is damaged: {one_line(verdict)}")
-            await conn.execute("PRAGMA journal_mode = WAL")
-            await conn.execute("PRAGMA foreign_keys = ON")
-            await conn.execute("PRAGMA synchronous = NORMAL")
-            db = cls(conn, path)
-            if migrate:
-                await db.migrate()
-        except BaseException:
-            # aiosqlite's thread keeps the process alive until the connection closes.
-            await conn.close()
-            raise
-        return db
+    @abstractmethod
+    async def execute(self, sql: str, params: Params = ()) -> int:
+        """Run one statement; the number of rows it changed."""
 
-    async def close(self) -> None:
-        await self.conn.close()
+    @abstractmethod
+    async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
+        """One statement for many parameter rows (bulk writes)."""
+
+    @abstractmethod
+    async def fetchall(self, sql: str, params: Params = ()) -> list[Row]: ...
+
+    async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
+        rows = await self.fetchall(sql, params)
+        return rows[0] if rows else None
+
+    async def fetchval(self, sql: str, params: Params = ()) -> Any:
+        """The first column of the first row (None when there is no row)."""
+        row = await self.fetchone(sql, params)
+        return row[0] if row is not None else None
+
+    @abstractmethod
+    async def insert(self, sql: str, params: Params = ()) -> int | None:
+        """An INSERT into a table with an `id` key: the new row's id, None when the
+        statement inserted nothing (ON CONFLICT DO NOTHING, an empty SELECT)."""
+
+
+class Database(Connection):
+    """A database of either backend. Writes that belong together go through
+    `transaction()`; a single statement may run on the database directly."""
+
+    # Shown in logs and errors: the file path, or the URL with its password masked.
+    name: str
+
+    @abstractmethod
+    def transaction(self) -> AbstractAsyncContextManager[Connection]:
+        """A write transaction, committed on exit, rolled back on an exception.
+        Not re-entrant: never open one inside another."""
+
+    @abstractmethod
+    async def close(self) -> None: ...
 
     async def ping(self) -> None:
         """Raises when the database does not answer (health checks)."""
-        async with self.conn.execute("SELECT 1") as cursor:
-            await cursor.fetchone()
+        await self.fetchval("SELECT 1")
 
+    @abstractmethod
     async def version(self) -> int:
-        async with self.conn.execute("PRAGMA user_version") as cursor:
-            row = await cursor.fetchone()
-        return int(row[0]) if row else 0
+        """The schema version (the number of the last migration applied)."""
 
+    @abstractmethod
     async def migrate(self, *, target: int | None = None) -> int:
-        """Apply pending migrations, each in its own transaction. Returns the new version."""
-        current = await self.version()
-        for version, name, sql in migrations():
-            if version <= current or (target is not None and version > target):
-                continue
-            # executescript commits first; wrap the file so a failure leaves no half schema.
-            try:
-                await self.conn.executescript(
-                    f"BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version = {version};\nCOMMIT;"
-                )
-            except Exception as error:
-                if self.conn.in_transaction:
-                    await self.conn.execute("ROLLBACK")
-                raise RuntimeError(f"migration {name} failed: {error}") from error
-            current = version
-        return current
+        """Apply pending migrations, each in its own transaction; the new version."""
 
-    @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        """A write transaction. Not re-entrant: never open one inside another."""
-        async with self._write:
-            await self.conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield self.conn
-            except BaseException:
-                await self.conn.execute("ROLLBACK")
-                raise
-            else:
-                await self.conn.execute("COMMIT")
+    @abstractmethod
+    def schema_version(self) -> int:
+        """The version this code's migrations lead to."""

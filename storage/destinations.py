@@ -46,23 +46,20 @@ async def connect(
 
 
 async def get(db: Database, chat_id: int) -> Chat | None:
-    async with db.conn.execute("SELECT * FROM chats WHERE id = ?", (chat_id,)) as cursor:
-        row = await cursor.fetchone()
+    row = await db.fetchone("SELECT * FROM chats WHERE id = ?", (chat_id,))
     return from_row(row) if row else None
 
 
 async def topic(db: Database, parent_id: int, thread_id: int, *, title: str | None) -> Chat:
     """The destination of one forum topic, made on first use."""
     async with db.transaction() as conn:
-        async with conn.execute(
+        row = await conn.fetchone(
             "SELECT id FROM chats WHERE parent_id = ? AND thread_id = ?", (parent_id, thread_id)
-        ) as cursor:
-            row = await cursor.fetchone()
+        )
         if row is None:
-            async with conn.execute(
+            lowest = await conn.fetchone(
                 "SELECT MIN(id) FROM chats WHERE id < ?", (TOPIC_IDS_BELOW,)
-            ) as cursor:
-                lowest = await cursor.fetchone()
+            )
             new_id = min(TOPIC_IDS_BELOW, lowest[0] if lowest and lowest[0] else 0) - 1
             now = time.time()
             await conn.execute(
@@ -73,32 +70,30 @@ async def topic(db: Database, parent_id: int, thread_id: int, *, title: str | No
             )
         elif title:
             await conn.execute("UPDATE chats SET title = ? WHERE id = ?", (title, row[0]))
-        async with conn.execute(
+        found = await conn.fetchone(
             "SELECT * FROM chats WHERE parent_id = ? AND thread_id = ?", (parent_id, thread_id)
-        ) as cursor:
-            found = await cursor.fetchone()
+        )
     assert found is not None
     return from_row(found)
 
 
 async def find_topic(db: Database, parent_id: int, thread_id: int) -> int | None:
-    async with db.conn.execute(
+    row = await db.fetchone(
         "SELECT id FROM chats WHERE parent_id = ? AND thread_id = ?", (parent_id, thread_id)
-    ) as cursor:
-        row = await cursor.fetchone()
+    )
     return int(row[0]) if row else None
 
 
 async def connected_by(db: Database, user_id: int) -> list[Chat]:
     """The channels and groups a user connected, each followed by its forum topics."""
-    async with db.conn.execute(
+    rows = await db.fetchall(
         """
         SELECT c.* FROM chats c LEFT JOIN chats p ON p.id = c.parent_id
         WHERE c.connected_by = ? OR p.connected_by = ? ORDER BY c.created_at, c.id
         """,
         (user_id, user_id),
-    ) as cursor:
-        found = [from_row(row) for row in await cursor.fetchall()]
+    )
+    found = [from_row(row) for row in rows]
     ordered: list[Chat] = []
     for parent in (c for c in found if c.parent_id is None):
         ordered.append(parent)

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-import aiosqlite
+from storage.db import Row
 
 DRAFT_COLUMNS = "title, text, url, source, published, topics, keys, image"
 DRAFT_SLOTS = ", ".join("?" * len(DRAFT_COLUMNS.split(", ")))  # one ? per column
@@ -37,7 +37,7 @@ def draft_values(
     )
 
 
-def draft_fields(row: aiosqlite.Row) -> dict[str, Any]:
+def draft_fields(row: Row) -> dict[str, Any]:
     """DRAFT_COLUMNS of a row as keyword arguments for the draft dataclasses."""
     published = row["published"]
     return {

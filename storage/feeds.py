@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-import aiosqlite
-
-from storage.db import Database
+from storage.db import Database, Row
 from storage.draft_rows import DRAFT_COLUMNS, DRAFT_SLOTS, draft_fields, draft_values
 
 PUBLISH, REVIEW = "publish", "review"
@@ -62,7 +59,7 @@ class FeedDraft:
     image: str | None = None
 
 
-def _feed(row: aiosqlite.Row) -> Feed:
+def _feed(row: Row) -> Feed:
     return Feed(
         id=row["id"],
         url=row["url"],
@@ -98,60 +95,54 @@ async def add(
 ) -> Feed:
     """Store a feed, due at once. Raises FeedExists for a URL already stored."""
     now = time.time() if now is None else now
-    try:
-        async with db.transaction() as conn:
-            cursor = await conn.execute(
-                "INSERT INTO feeds (url, topics, mode, added_by, next_poll_at, created_at,"
-                " interval_s, backlog) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (url, json.dumps(list(topics)), mode, added_by, now, now, interval_s, backlog),
-            )
-            feed_id = cursor.lastrowid
-    except sqlite3.IntegrityError as error:
-        if "UNIQUE" in str(error):
-            raise FeedExists(url) from None
-        raise
-    assert feed_id is not None
+    async with db.transaction() as conn:
+        feed_id = await conn.insert(
+            "INSERT INTO feeds (url, topics, mode, added_by, next_poll_at, created_at,"
+            " interval_s, backlog) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (url) DO NOTHING",
+            (url, json.dumps(list(topics)), mode, added_by, now, now, interval_s, backlog),
+        )
+    if feed_id is None:
+        raise FeedExists(url)
     feed = await get(db, feed_id)
     assert feed is not None
     return feed
 
 
 async def get(db: Database, feed_id: int) -> Feed | None:
-    async with db.conn.execute("SELECT * FROM feeds WHERE id = ?", (feed_id,)) as cursor:
-        row = await cursor.fetchone()
+    row = await db.fetchone("SELECT * FROM feeds WHERE id = ?", (feed_id,))
     return _feed(row) if row else None
 
 
 async def list_all(db: Database) -> list[Feed]:
-    async with db.conn.execute("SELECT * FROM feeds ORDER BY id") as cursor:
-        return [_feed(row) for row in await cursor.fetchall()]
+    rows = await db.fetchall("SELECT * FROM feeds ORDER BY id")
+    return [_feed(row) for row in rows]
 
 
 async def due(db: Database, *, now: float) -> list[Feed]:
-    async with db.conn.execute(
+    rows = await db.fetchall(
         "SELECT * FROM feeds WHERE next_poll_at <= ? ORDER BY next_poll_at, id", (now,)
-    ) as cursor:
-        return [_feed(row) for row in await cursor.fetchall()]
+    )
+    return [_feed(row) for row in rows]
 
 
 async def remove(db: Database, feed_id: int) -> bool:
     async with db.transaction() as conn:
-        cursor = await conn.execute("DELETE FROM feeds WHERE id = ?", (feed_id,))
-        return cursor.rowcount > 0
+        changed = await conn.execute("DELETE FROM feeds WHERE id = ?", (feed_id,))
+        return changed > 0
 
 
 async def set_topics(db: Database, feed_id: int, topics: Sequence[str]) -> bool:
     async with db.transaction() as conn:
-        cursor = await conn.execute(
+        changed = await conn.execute(
             "UPDATE feeds SET topics = ? WHERE id = ?", (json.dumps(list(topics)), feed_id)
         )
-        return cursor.rowcount > 0
+        return changed > 0
 
 
 async def set_mode(db: Database, feed_id: int, mode: str) -> bool:
     async with db.transaction() as conn:
-        cursor = await conn.execute("UPDATE feeds SET mode = ? WHERE id = ?", (mode, feed_id))
-        return cursor.rowcount > 0
+        changed = await conn.execute("UPDATE feeds SET mode = ? WHERE id = ?", (mode, feed_id))
+        return changed > 0
 
 
 async def mark_ok(
@@ -187,7 +178,7 @@ async def mark_failed(
         await conn.execute(
             """
             UPDATE feeds SET failures = failures + 1, last_error = ?, next_poll_at = ?,
-                last_polled_at = ?, error_reported = MAX(error_reported, ?)
+                last_polled_at = ?, error_reported = CASE WHEN ? = 1 THEN 1 ELSE error_reported END
             WHERE id = ?
             """,
             (error, next_poll_at, now, int(reported), feed_id),
@@ -202,7 +193,7 @@ async def poll_now(db: Database, feed_id: int, *, now: float) -> None:
 # Review drafts ----------------------------------------------------------------------
 
 
-def _draft(row: aiosqlite.Row) -> FeedDraft:
+def _draft(row: Row) -> FeedDraft:
     return FeedDraft(
         id=row["id"], feed_id=row["feed_id"], created_at=row["created_at"], **draft_fields(row)
     )
@@ -225,13 +216,13 @@ async def add_draft(
     now = time.time() if now is None else now
     values = draft_values(title, text, url, source, published, topics, keys, image)
     async with db.transaction() as conn:
-        cursor = await conn.execute(
+        draft_id = await conn.insert(
             f"INSERT INTO feed_drafts (feed_id, {DRAFT_COLUMNS}, created_at)"
             f" VALUES (?, {DRAFT_SLOTS}, ?)",
             (feed_id, *values, now),
         )
-        assert cursor.lastrowid is not None
-        return cursor.lastrowid
+        assert draft_id is not None
+        return draft_id
 
 
 async def drafts(db: Database, *, feed_id: int | None = None, limit: int = 50) -> list[FeedDraft]:
@@ -241,17 +232,16 @@ async def drafts(db: Database, *, feed_id: int | None = None, limit: int = 50) -
     else:
         query = "SELECT * FROM feed_drafts WHERE feed_id = ? ORDER BY id LIMIT ?"
         params = (feed_id, limit)
-    async with db.conn.execute(query, params) as cursor:
-        return [_draft(row) for row in await cursor.fetchall()]
+    rows = await db.fetchall(query, params)
+    return [_draft(row) for row in rows]
 
 
 async def get_draft(db: Database, draft_id: int) -> FeedDraft | None:
-    async with db.conn.execute("SELECT * FROM feed_drafts WHERE id = ?", (draft_id,)) as cursor:
-        row = await cursor.fetchone()
+    row = await db.fetchone("SELECT * FROM feed_drafts WHERE id = ?", (draft_id,))
     return _draft(row) if row else None
 
 
 async def delete_draft(db: Database, draft_id: int) -> bool:
     async with db.transaction() as conn:
-        cursor = await conn.execute("DELETE FROM feed_drafts WHERE id = ?", (draft_id,))
-        return cursor.rowcount > 0
+        changed = await conn.execute("DELETE FROM feed_drafts WHERE id = ?", (draft_id,))
+        return changed > 0

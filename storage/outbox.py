@@ -10,7 +10,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from storage.db import Database
+from storage.db import POSTGRES, Database
 
 PENDING, SENT, FAILED, BLOCKED, SKIPPED = "pending", "sent", "failed", "blocked", "skipped"
 
@@ -49,7 +49,7 @@ async def due(
     now = time.time() if now is None else now
     skip = tuple(exclude)
     not_in = f"AND o.id NOT IN ({','.join('?' * len(skip))})" if skip else ""
-    async with db.conn.execute(
+    rows = await db.fetchall(
         f"""
         SELECT o.id, o.article_id, o.chat_id, c.type, o.reason_kind, o.reason_value, o.watch_id,
                o.attempts, o.reply_to_message_id, o.is_update, c.language, c.telegram_language,
@@ -60,8 +60,7 @@ async def due(
         ORDER BY o.due_at, o.id LIMIT ?
         """,
         (now, *skip, limit),
-    ) as cursor:
-        rows = await cursor.fetchall()
+    )
     return [
         Delivery(
             id=r[0],
@@ -88,22 +87,20 @@ async def due(
 
 
 async def next_due_at(db: Database) -> float | None:
-    async with db.conn.execute(
+    row = await db.fetchone(
         "SELECT MIN(o.due_at) FROM outbox o JOIN chats c ON c.id = o.chat_id "
         "WHERE o.status = 'pending' AND c.status = 'active' AND c.mode = 'instant'"
-    ) as cursor:
-        row = await cursor.fetchone()
+    )
     return float(row[0]) if row and row[0] is not None else None
 
 
 async def depth(db: Database, *, now: float) -> tuple[int, float | None]:
     """(pending rows, due_at of the oldest one already due) for the metrics."""
-    async with db.conn.execute(
+    row = await db.fetchone(
         "SELECT COUNT(*), MIN(CASE WHEN due_at <= ? THEN due_at END) FROM outbox "
         "WHERE status = 'pending'",
         (now,),
-    ) as cursor:
-        row = await cursor.fetchone()
+    )
     if row is None:
         return 0, None
     return int(row[0]), float(row[1]) if row[1] is not None else None
@@ -160,10 +157,10 @@ async def retry_failed(db: Database, *, article_id: int | None = None) -> int:
     where = "status = 'failed'" + (" AND article_id = ?" if article_id is not None else "")
     params: tuple[object, ...] = (time.time(),) + ((article_id,) if article_id is not None else ())
     async with db.transaction() as conn:
-        cursor = await conn.execute(
+        changed = await conn.execute(
             f"UPDATE outbox SET status = 'pending', attempts = 0, due_at = ? WHERE {where}", params
         )
-        return cursor.rowcount
+        return changed
 
 
 async def held_for_blocked(
@@ -173,12 +170,11 @@ async def held_for_blocked(
     `since`: they go out if the reader comes back (storage.chats.touch)."""
     where = " AND o.article_id = ?" if article_id is not None else ""
     params: tuple[object, ...] = (since,) + ((article_id,) if article_id is not None else ())
-    async with db.conn.execute(
+    row = await db.fetchone(
         "SELECT COUNT(*), COUNT(DISTINCT o.chat_id) FROM outbox o JOIN chats c ON c.id = o.chat_id "
         f"WHERE o.status = 'blocked' AND c.status = 'blocked' AND o.created_at >= ?{where}",
         params,
-    ) as cursor:
-        row = await cursor.fetchone()
+    )
     return (int(row[0]), int(row[1])) if row else (0, 0)
 
 
@@ -190,40 +186,41 @@ class DigestRow:
 
 async def digest_rows(db: Database, chat_id: int, *, created_before: float) -> list[DigestRow]:
     """A digest chat's pending rows queued before its latest digest time, oldest first."""
-    async with db.conn.execute(
+    rows = await db.fetchall(
         "SELECT id, article_id FROM outbox WHERE chat_id = ? AND status = 'pending' "
         "AND created_at < ? ORDER BY created_at, id",
         (chat_id, created_before),
-    ) as cursor:
-        return [DigestRow(r[0], r[1]) for r in await cursor.fetchall()]
+    )
+    return [DigestRow(r[0], r[1]) for r in rows]
 
 
 async def sent_per_hour(db: Database, *, since: float) -> list[tuple[float, int]]:
     """(start of the hour as unix time, messages sent in it) for hours with sends."""
-    async with db.conn.execute(
-        "SELECT CAST(sent_at / 3600 AS INTEGER) * 3600 AS hour, COUNT(*) FROM outbox "
+    # CAST rounds in PostgreSQL and truncates in SQLite (times are positive).
+    hour = "FLOOR(sent_at / 3600)" if db.dialect == POSTGRES else "CAST(sent_at / 3600 AS INTEGER)"
+    rows = await db.fetchall(
+        f"SELECT {hour} * 3600 AS hour, COUNT(*) FROM outbox "
         "WHERE status = 'sent' AND sent_at >= ? GROUP BY hour ORDER BY hour",
         (since,),
-    ) as cursor:
-        return [(float(r[0]), int(r[1])) for r in await cursor.fetchall()]
+    )
+    return [(float(r[0]), int(r[1])) for r in rows]
 
 
 async def failure_reasons(db: Database, *, limit: int = 5) -> list[tuple[str, int]]:
     """The commonest reasons of failed rows, for the admin view."""
-    async with db.conn.execute(
+    rows = await db.fetchall(
         "SELECT COALESCE(last_error, '?'), COUNT(*) AS n FROM outbox WHERE status = 'failed' "
         "GROUP BY 1 ORDER BY n DESC LIMIT ?",
         (limit,),
-    ) as cursor:
-        return [(r[0], int(r[1])) for r in await cursor.fetchall()]
+    )
+    return [(r[0], int(r[1])) for r in rows]
 
 
 async def message_for(db: Database, article_id: int, chat_id: int) -> int | None:
-    async with db.conn.execute(
+    row = await db.fetchone(
         "SELECT message_id FROM outbox WHERE article_id = ? AND chat_id = ? AND status = 'sent'",
         (article_id, chat_id),
-    ) as cursor:
-        row = await cursor.fetchone()
+    )
     return int(row[0]) if row and row[0] is not None else None
 
 
@@ -236,16 +233,15 @@ class ArticleStats:
 
 
 async def stats(db: Database, *, limit: int = 5) -> list[ArticleStats]:
-    async with db.conn.execute(
+    rows = await db.fetchall(
         """
         SELECT a.id, a.title, o.status, COUNT(o.id), MIN(o.created_at), MAX(o.sent_at)
         FROM (SELECT * FROM articles ORDER BY created_at DESC LIMIT ?) a
         LEFT JOIN outbox o ON o.article_id = a.id
-        GROUP BY a.id, o.status ORDER BY a.created_at DESC
+        GROUP BY a.id, a.title, a.created_at, o.status ORDER BY a.created_at DESC
         """,
         (limit,),
-    ) as cursor:
-        rows = await cursor.fetchall()
+    )
     by_article: dict[int, ArticleStats] = {}
     for article_id, title, status, n, queued_at, last_sent in rows:
         entry = by_article.setdefault(article_id, ArticleStats(article_id, title, {}, None))
@@ -259,7 +255,7 @@ async def stats(db: Database, *, limit: int = 5) -> list[ArticleStats]:
 
 
 async def status_counts(db: Database, article_id: int) -> dict[str, int]:
-    async with db.conn.execute(
+    rows = await db.fetchall(
         "SELECT status, COUNT(*) FROM outbox WHERE article_id = ? GROUP BY status", (article_id,)
-    ) as cursor:
-        return {row[0]: row[1] for row in await cursor.fetchall()}
+    )
+    return {row[0]: row[1] for row in rows}

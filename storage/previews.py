@@ -9,9 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-import aiosqlite
-
-from storage.db import Database
+from storage.db import Database, Row
 from storage.draft_rows import DRAFT_COLUMNS, DRAFT_SLOTS, draft_fields, draft_values
 from storage.seen import Key
 
@@ -33,7 +31,7 @@ class Preview:
     image: str | None = None
 
 
-def _preview(row: aiosqlite.Row) -> Preview:
+def _preview(row: Row) -> Preview:
     return Preview(
         id=row["id"], chat_id=row["chat_id"], created_at=row["created_at"], **draft_fields(row)
     )
@@ -56,36 +54,34 @@ async def add(
     now = time.time() if now is None else now
     values = draft_values(title, text, url, source, published, topics, keys, image)
     async with db.transaction() as conn:
-        cursor = await conn.execute(
+        preview_id = await conn.insert(
             f"INSERT INTO previews (chat_id, {DRAFT_COLUMNS}, created_at)"
             f" VALUES (?, {DRAFT_SLOTS}, ?)",
             (chat_id, *values, now),
         )
-        assert cursor.lastrowid is not None
+        assert preview_id is not None
         # Previews nobody acted on for a week are abandoned: drop them as new ones come.
         await conn.execute("DELETE FROM previews WHERE created_at < ?", (now - KEEP_S,))
-        return cursor.lastrowid
+        return preview_id
 
 
 async def get(db: Database, preview_id: int) -> Preview | None:
-    async with db.conn.execute("SELECT * FROM previews WHERE id = ?", (preview_id,)) as cursor:
-        row = await cursor.fetchone()
+    row = await db.fetchone("SELECT * FROM previews WHERE id = ?", (preview_id,))
     return _preview(row) if row else None
 
 
 async def set_topics(db: Database, preview_id: int, topics: Sequence[str]) -> bool:
     async with db.transaction() as conn:
-        cursor = await conn.execute(
+        changed = await conn.execute(
             "UPDATE previews SET topics = ? WHERE id = ?", (json.dumps(list(topics)), preview_id)
         )
-        return cursor.rowcount > 0
+        return changed > 0
 
 
 async def take(db: Database, preview_id: int) -> Preview | None:
     """Remove the preview and return it: of two quick taps on Publish only one gets it."""
     async with db.transaction() as conn:
-        async with conn.execute("SELECT * FROM previews WHERE id = ?", (preview_id,)) as cursor:
-            row = await cursor.fetchone()
+        row = await conn.fetchone("SELECT * FROM previews WHERE id = ?", (preview_id,))
         if row is None:
             return None
         await conn.execute("DELETE FROM previews WHERE id = ?", (preview_id,))
@@ -96,8 +92,8 @@ async def put_back(db: Database, preview: Preview) -> None:
     """Restore a taken preview (publishing it failed), under its old id."""
     async with db.transaction() as conn:
         await conn.execute(
-            f"INSERT OR IGNORE INTO previews (id, chat_id, {DRAFT_COLUMNS}, created_at)"
-            f" VALUES (?, ?, {DRAFT_SLOTS}, ?)",
+            f"INSERT INTO previews (id, chat_id, {DRAFT_COLUMNS}, created_at)"
+            f" VALUES (?, ?, {DRAFT_SLOTS}, ?) ON CONFLICT DO NOTHING",
             (
                 preview.id,
                 preview.chat_id,

@@ -23,7 +23,9 @@ async def save(db: Database, query: str, *, now: float | None = None) -> str:
     key = key_of(query)
     async with db.transaction() as conn:
         await conn.execute(
-            "INSERT OR REPLACE INTO search_keys (key, query, created_at) VALUES (?, ?, ?)",
+            "INSERT INTO search_keys (key, query, created_at) VALUES (?, ?, ?)"
+            " ON CONFLICT (key) DO UPDATE SET query = excluded.query,"
+            " created_at = excluded.created_at",
             (key, query, now),
         )
         await conn.execute("DELETE FROM search_keys WHERE created_at < ?", (now - KEEP_S,))
@@ -31,6 +33,5 @@ async def save(db: Database, query: str, *, now: float | None = None) -> str:
 
 
 async def load(db: Database, key: str) -> str | None:
-    async with db.conn.execute("SELECT query FROM search_keys WHERE key = ?", (key,)) as cursor:
-        row = await cursor.fetchone()
+    row = await db.fetchone("SELECT query FROM search_keys WHERE key = ?", (key,))
     return str(row[0]) if row else None

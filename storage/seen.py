@@ -10,9 +10,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import aiosqlite
-
-from storage.db import Database
+from storage.db import Connection, Database
 
 URL, GUID, TEXT = "url", "guid", "text"
 Key = tuple[str, str]  # (kind, key)
@@ -29,11 +27,10 @@ class Seen:
 async def find(db: Database, keys: Sequence[Key]) -> Seen | None:
     """The first of `keys` already known, or None."""
     for kind, key in keys:
-        async with db.conn.execute(
+        row = await db.fetchone(
             "SELECT kind, key, article_id, feed_id FROM seen WHERE kind = ? AND key = ?",
             (kind, key),
-        ) as cursor:
-            row = await cursor.fetchone()
+        )
         if row:
             return Seen(row["kind"], row["key"], row["article_id"], row["feed_id"])
     return None
@@ -54,7 +51,7 @@ async def mark(
 
 
 async def mark_in(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     keys: Sequence[Key],
     *,
     article_id: int | None,
@@ -73,6 +70,5 @@ async def mark_in(
 
 
 async def count(db: Database) -> int:
-    async with db.conn.execute("SELECT COUNT(*) FROM seen") as cursor:
-        row = await cursor.fetchone()
+    row = await db.fetchone("SELECT COUNT(*) FROM seen")
     return int(row[0]) if row else 0

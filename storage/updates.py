@@ -19,18 +19,18 @@ MAX_ATTEMPTS = 3
 async def store(db: Database, update_id: int, payload: str, *, now: float) -> bool:
     """Record an update; False when it was recorded before (a redelivery)."""
     async with db.transaction() as conn:
-        cursor = await conn.execute(
-            "INSERT OR IGNORE INTO updates (update_id, payload, received_at) VALUES (?, ?, ?)",
+        changed = await conn.execute(
+            "INSERT INTO updates (update_id, payload, received_at) VALUES (?, ?, ?)"
+            " ON CONFLICT DO NOTHING",
             (update_id, payload, now),
         )
-        return cursor.rowcount == 1
+        return changed == 1
 
 
 async def handled(db: Database, update_id: int) -> bool:
-    async with db.conn.execute(
+    row = await db.fetchone(
         "SELECT handled_at IS NOT NULL FROM updates WHERE update_id = ?", (update_id,)
-    ) as cursor:
-        row = await cursor.fetchone()
+    )
     return bool(row and row[0])
 
 
@@ -45,11 +45,11 @@ async def mark_handled(db: Database, update_id: int, *, now: float) -> None:
 async def unhandled(db: Database) -> list[tuple[int, str, int]]:
     """(update_id, payload, attempts) of every update stored and not yet handled (nor
     failed), oldest first."""
-    async with db.conn.execute(
+    rows = await db.fetchall(
         "SELECT update_id, payload, attempts FROM updates WHERE handled_at IS NULL"
         " ORDER BY update_id"
-    ) as cursor:
-        return [(int(row[0]), str(row[1]), int(row[2])) async for row in cursor]
+    )
+    return [(int(row[0]), str(row[1]), int(row[2])) for row in rows]
 
 
 async def count_attempt(db: Database, update_id: int) -> int:
@@ -58,10 +58,7 @@ async def count_attempt(db: Database, update_id: int) -> int:
         await conn.execute(
             "UPDATE updates SET attempts = attempts + 1 WHERE update_id = ?", (update_id,)
         )
-        async with conn.execute(
-            "SELECT attempts FROM updates WHERE update_id = ?", (update_id,)
-        ) as cursor:
-            row = await cursor.fetchone()
+        row = await conn.fetchone("SELECT attempts FROM updates WHERE update_id = ?", (update_id,))
     return int(row[0]) if row else 0
 
 
@@ -76,8 +73,8 @@ async def mark_failed(db: Database, update_id: int, *, now: float) -> None:
 
 async def prune(db: Database, *, now: float, keep_s: float = KEEP_HANDLED_S) -> int:
     async with db.transaction() as conn:
-        cursor = await conn.execute(
+        changed = await conn.execute(
             "DELETE FROM updates WHERE handled_at IS NOT NULL AND handled_at < ?",
             (now - keep_s,),
         )
-        return cursor.rowcount
+        return changed

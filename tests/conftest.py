@@ -10,7 +10,10 @@ os.environ.setdefault("PTB_TIMEDELTA", "true")  # before telegram is imported
 
 from bot.harness import LocalBot
 from bot.ingest.fetch import http_client
+from storage.backends import open_database
 from storage.db import Database
+
+pytest_plugins = ["tests.backends"]  # both storage backends: see tests/backends.py
 
 # Shared 2-core machines: no per-example deadline (speed is for benchmarks), and a
 # repeatable example sequence under CI so a red build can be reproduced.
@@ -36,7 +39,7 @@ async def local(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator
 @pytest.fixture
 async def db(tmp_path: Path) -> AsyncIterator[Database]:
     """A fresh, migrated database (a module that needs rows in it defines its own)."""
-    database = await Database.open(tmp_path / "test.db")
+    database = await open_database(tmp_path / "test.db")
     yield database
     await database.close()
 

@@ -17,6 +17,7 @@ from bot.sender_http import AiohttpRequest
 from bot.topics import TopicCatalog
 from storage import articles, chats
 from storage.articles import NewArticle
+from storage.backends import open_database
 from storage.db import Database
 from tests.e2e import STORY
 
@@ -64,7 +65,7 @@ class Rig:
 @pytest.fixture
 async def rig(tmp_path: Path) -> AsyncIterator[Rig]:
     async with Sandbox("123456:SANDBOX-delivery") as sb:
-        db = await Database.open(tmp_path / "bot.db")
+        db = await open_database(tmp_path / "bot.db")
         bot = Bot(sb.token, base_url=sb.base_url, request=AiohttpRequest(read_timeout=5))
         await bot.initialize()
         worker = DeliveryWorker(

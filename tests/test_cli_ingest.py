@@ -16,7 +16,7 @@ import pytest
 from bot.ingest import bulk, cli
 from bot.search import engine as search
 from storage import articles, chats, watches
-from storage.db import Database
+from storage.backends import open_database
 from tests.fixtures.site.server import Item, Site, article_page, rss
 from tests.shared_data import corpus_records, seed_text
 
@@ -61,7 +61,7 @@ def main(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 def stored_titles(path: Path) -> list[str]:
     async def read() -> list[str]:
-        db = await Database.open(path)
+        db = await open_database(path)
         try:
             return [a.title for a in await articles.latest(db, limit=100)]
         finally:
@@ -133,7 +133,7 @@ async def test_import_is_idempotent(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     await cli.import_jsonl(path, out=out, progress=False)
     assert out.getvalue().startswith("import: 0 stored, 4 already there")
 
-    database = await Database.open(db)
+    database = await open_database(db)
     try:
         stored = await articles.latest(database, limit=10)
     finally:
@@ -168,7 +168,7 @@ async def test_import_in_batches_on_a_pool(
     assert out.getvalue().strip() == (
         f"import: {len(bodies)} stored, 1 already there, 1 failed (bulk.jsonl)"
     )
-    database = await Database.open(db)
+    database = await open_database(db)
     try:
         stored = await articles.latest(database, limit=len(bodies) + 5)
         page = await search.search(database, "гарантія", limit=5)
@@ -212,7 +212,7 @@ def test_main_ingest_publish_reaches_keyword_reader(tmp_path: Path) -> None:
     db = tmp_path / "watch.db"
 
     async def prepare() -> None:
-        database = await Database.open(db)
+        database = await open_database(db)
         try:
             await chats.touch(database, 77, telegram_language="uk")
             await watches.add(database, 77, "водогін")
@@ -232,7 +232,7 @@ def test_main_ingest_publish_reaches_keyword_reader(tmp_path: Path) -> None:
     assert "queued=1" in done.stdout
 
     async def queued() -> list[tuple[int, str]]:
-        database = await Database.open(db)
+        database = await open_database(db)
         try:
             async with database.conn.execute("SELECT chat_id, reason_kind FROM outbox") as cursor:
                 return [(row[0], row[1]) for row in await cursor.fetchall()]

@@ -16,7 +16,7 @@ from bot.delivery import IN_FLIGHT
 from bot.harness import ADMIN_ID, SANDBOX_TOKEN
 from bot.sandbox import Sandbox
 from storage import chats, outbox
-from storage.db import Database
+from storage.backends import open_database
 from tests.e2e import STORY, stories
 
 MAIN = Path(__file__).resolve().parents[1] / "main.py"
@@ -51,7 +51,7 @@ def polls(sandbox: Sandbox) -> int:
 
 async def test_kill_9_mid_broadcast_then_restart(tmp_path: Path) -> None:
     database = tmp_path / "bot.db"
-    db = await Database.open(database)
+    db = await open_database(database)
     await chats.register_many(db, READERS, topic=TOPIC)
     await db.close()
 
@@ -72,7 +72,7 @@ async def test_kill_9_mid_broadcast_then_restart(tmp_path: Path) -> None:
 
         with bot_process(sb, database, tmp_path) as second:
             await sb.wait_until(lambda: min(received().values()) >= 1, timeout=40)
-            db = await Database.open(database)
+            db = await open_database(database)
             try:
                 # The restarted bot marks what it sent: poll until the outbox is empty.
                 for _ in range(200):

@@ -33,6 +33,7 @@ from bot.ingest.fetch import fetch
 from bot.ingest.keys import item_keys
 from bot.stories import StoryService
 from storage import articles, feeds, seen
+from storage.backends import open_database
 from storage.db import Database
 from tests.feedparser_site import FeedSite
 from tests.shared_data import SHARED, require
@@ -76,7 +77,7 @@ async def run(site: FeedSite, tmp_path_factory: pytest.TempPathFactory) -> Async
     switch = sys.getswitchinterval()
     sys.setswitchinterval(0.0002)
     result.files = sorted(p for p in site.root.rglob("*") if p.is_file() and p.suffix == ".xml")
-    db = await Database.open(tmp_path_factory.mktemp("suite") / "suite.db")
+    db = await open_database(tmp_path_factory.mktemp("suite") / "suite.db")
     result.db = db
     service = StoryService(db)
     async with site.client() as client:

@@ -13,7 +13,7 @@ from bot.ingest import review
 from bot.ingest.feeds import REPORT_AFTER_FAILURES, poll_due, poll_feed
 from bot.stories import StoryService
 from storage import articles, chats, feeds, outbox, seen, subscriptions
-from storage.db import Database
+from storage.backends import open_database
 from tests.fixtures.site.server import Item, Site, article_page, atom, rdf, rss
 from tests.shared_data import corpus_records
 
@@ -208,13 +208,13 @@ async def test_review_mode_holds_drafts_until_published(db, site, client, storie
 
 async def test_feed_state_survives_restart(tmp_path: Path, site, client, stories) -> None:
     path = tmp_path / "restart.db"
-    db = await Database.open(path)
+    db = await open_database(path)
     url = serve(site, rss(items(site, [3], stories)), etag='"r1"')
     feed = await feeds.add(db, url, topics=("nato",), now=NOW)
     await poll_feed(db, feed, StoryService(db), client=client, now=NOW)
     await db.close()
 
-    db = await Database.open(path)
+    db = await open_database(path)
     try:
         again = await feeds.get(db, feed.id)
         assert again is not None and again.etag == '"r1"' and again.topics == ("nato",)

@@ -20,7 +20,7 @@ from bot.ingest.guard import IPAddress, http_client, is_public
 from bot.ingest.inflate import PIECE, inflate
 from bot.stories import StoryService
 from storage import feeds
-from storage.db import Database
+from storage.backends import open_database
 from tests.e2e import say
 from tests.fixtures.site.server import Item, Site, article_page, rss
 
@@ -281,7 +281,7 @@ async def test_links_inside_a_feed_are_guarded_too(tmp_path) -> None:
     seen: list[httpx.Request] = []
     routes = {"feeds.example": (200, {"content-type": "application/rss+xml"}, body.encode())}
     resolver = _resolver({"feeds.example": ["93.184.216.34"], "intranet.example": ["10.9.8.7"]})
-    db = await Database.open(tmp_path / "feeds.db")
+    db = await open_database(tmp_path / "feeds.db")
     try:
         feed = await feeds.add(db, "http://feeds.example/rss.xml")
         async with http_client(resolver=resolver, inner=_mock(routes, seen)) as http:

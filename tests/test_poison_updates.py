@@ -88,9 +88,9 @@ async def test_an_update_that_kills_the_bot_is_replayed_three_times_then_dropped
 
 
 async def test_replays_are_counted_and_a_failed_update_is_done_with(tmp_path: Path) -> None:
-    from storage.db import Database
+    from storage.backends import open_database
 
-    db = await Database.open(tmp_path / "j.db")
+    db = await open_database(tmp_path / "j.db")
     try:
         assert await journal_rows.store(db, 9, "{}", now=1.0)
         assert await journal_rows.count_attempt(db, 9) == 1

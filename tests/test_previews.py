@@ -1,11 +1,11 @@
 from pathlib import Path
 
 from storage import previews
-from storage.db import Database
+from storage.backends import open_database
 
 
 async def test_abandoned_previews_are_dropped_after_a_week(tmp_path: Path) -> None:
-    db = await Database.open(tmp_path / "p.db")
+    db = await open_database(tmp_path / "p.db")
 
     async def add_at(now: float) -> int:
         return await previews.add(

@@ -13,8 +13,9 @@ from bot.search import engine as search
 from bot.search.engine import Status
 from bot.search.index import new_article, reindex
 from bot.search.query import NoteKind, parse
-from storage import articles
+from storage import articles, search_doc
 from storage import search as stored_index
+from storage.backends import open_database
 from storage.db import Database
 from tests.shared_data import seed_text
 
@@ -237,7 +238,7 @@ def test_parse_round_trips_through_text() -> None:
 def test_search_runs_from_sync_code(tmp_path: Path) -> None:
     # The CLI (`main.py search`) calls it through asyncio.run.
     async def run() -> list[int]:
-        database = await Database.open(tmp_path / "cli.db")
+        database = await open_database(tmp_path / "cli.db")
         try:
             await put(database, "Ракети", "Ракети.")
             return [h.article_id for h in (await search.search(database, "ракета")).hits]
@@ -253,7 +254,7 @@ async def test_very_common_words_rank_the_newest_matches(
     stored = [await put(db, "Санкції", "Санкції.") for _ in range(5)]
     page = await search.search(db, "санкції", now=NOW)
     assert not page.capped and len(page.hits) == 5
-    monkeypatch.setattr(stored_index, "SCAN_CAP", 3)
+    monkeypatch.setattr(search_doc, "SCAN_CAP", 3)
     page = await search.search(db, "санкції", now=NOW)
     assert page.capped
     assert sorted(h.article_id for h in page.hits) == stored[-3:]
@@ -277,6 +278,7 @@ async def test_stories_in_other_languages_are_found_by_their_words(db: Database)
     assert [h.article_id for h in page.hits] == [bg] and not page.notes
 
 
+@pytest.mark.sqlite_only("SQLite reuses the highest id; FTS5's search_gone")
 async def test_deleted_story_id_reused_by_a_new_one_matches_only_the_new_words(
     db: Database,
 ) -> None:
@@ -305,6 +307,7 @@ async def test_reindexing_a_story_replaces_its_postings(db: Database) -> None:
     assert await ids(db, "ракета") == [story]  # rebuilt from the stored article
 
 
+@pytest.mark.sqlite_only("FTS5's search_docs")
 async def test_text_analysis_and_search_document_are_stored_packed(db: Database) -> None:
     text = " ".join(["Уночі ворог атакував область ракетами і дронами."] * 20)
     analysis = news.analyze(text, title="Атака")
@@ -321,9 +324,10 @@ async def test_text_analysis_and_search_document_are_stored_packed(db: Database)
     assert await ids(db, "дрон") == [article_id]
 
 
+@pytest.mark.sqlite_only("SQLite's migration 0012")
 async def test_migration_keeps_an_index_written_before_it(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
-    old = await Database.open(path, migrate=False)
+    old = await open_database(path, migrate=False)
     assert await old.migrate(target=11) == 11
     for row_id, title, text, lemmas in (
         (1, "Ракети", "Ракети над містом.", "ракета над місто"),
@@ -342,7 +346,7 @@ async def test_migration_keeps_an_index_written_before_it(tmp_path: Path) -> Non
         await old.conn.execute("INSERT INTO search_meta (id, day) VALUES (?, ?)", (row_id, NOW))
     await old.close()
 
-    db = await Database.open(path)
+    db = await open_database(path)
     try:
         assert await ids(db, "ракета") == [1]
         story = await articles.get(db, 1)

@@ -14,6 +14,7 @@ from bot.search.index import new_article
 from bot.search.query import parse
 from bot.search.watch import WatchMatcher
 from storage import articles
+from storage.backends import open_database
 from storage.db import Database
 from storage.watches import Watch
 
@@ -90,7 +91,7 @@ def test_any_query_never_raises(tmp_path: Path) -> None:
     loop = asyncio.new_event_loop()
 
     async def setup() -> Database:
-        db = await Database.open(tmp_path / "p.db")
+        db = await open_database(tmp_path / "p.db")
         for title, text in (
             ("Ракети", "Удар ракетами по місту. NOT OR AND NEAR."),
             ("Переговори", "Гарантії безпеки обговорили в Женеві; Прайс коментував."),

@@ -6,6 +6,7 @@ import pytest
 
 from storage import articles, chats, outbox, subscriptions
 from storage.articles import Followup, NewArticle, WatchRecipient
+from storage.backends import open_database
 from storage.db import SCHEMA_VERSION, Database
 from storage.lock import AlreadyRunning, InstanceLock
 
@@ -14,6 +15,7 @@ def story(*topics: str) -> NewArticle:
     return NewArticle(title="T", text="Body.", language="uk", topics=topics)
 
 
+@pytest.mark.sqlite_only("PRAGMAs and user_version are SQLite's")
 async def test_pragmas_and_version(db: Database) -> None:
     async with db.conn.execute("PRAGMA journal_mode") as c:
         assert (await c.fetchone())[0] == "wal"
@@ -22,9 +24,10 @@ async def test_pragmas_and_version(db: Database) -> None:
     assert await db.version() == SCHEMA_VERSION
 
 
+@pytest.mark.sqlite_only("SQLite's migrations 0001-0011 on a file")
 async def test_old_schema_upgrades_in_place(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
-    old = await Database.open(path, migrate=False)
+    old = await open_database(path, migrate=False)
     assert await old.migrate(target=1) == 1
     await old.conn.execute(
         "INSERT INTO chats (id, type, status, created_at, updated_at) VALUES (7, 'private',"
@@ -38,7 +41,7 @@ async def test_old_schema_upgrades_in_place(tmp_path: Path) -> None:
         columns = {row[1] for row in raw.execute("PRAGMA table_info(chats)")}
     assert "mode" not in columns  # really the old schema on disk
 
-    db = await Database.open(path)
+    db = await open_database(path)
     try:
         assert await db.version() == SCHEMA_VERSION > 1
         chat = await chats.get(db, 7)

@@ -22,7 +22,7 @@ from bot.ingest.fetch import fetch
 from bot.ingest.guard import IPAddress, http_client
 from bot.sandbox import Sandbox
 from storage import updates as journal_rows
-from storage.db import Database
+from storage.backends import open_database
 from tests.e2e import STORY
 from tests.fixtures.site.server import Site, article_page
 
@@ -160,7 +160,7 @@ async def test_updates_taken_before_a_kill_are_handled_after_restart(
 
 
 async def test_journal_keeps_one_row_per_update_id(tmp_path: Path) -> None:
-    db = await Database.open(tmp_path / "j.db")
+    db = await open_database(tmp_path / "j.db")
     try:
         assert await journal_rows.store(db, 7, "{}", now=1.0)
         assert not await journal_rows.store(db, 7, "{}", now=2.0)  # a redelivery

@@ -14,13 +14,14 @@ from bot.search.service import MAX_PER_CHAT, AddStatus, WatchService
 from bot.search.watch import WatchMatcher
 from bot.stories import Draft, StoryService
 from storage import articles, chats, outbox, subscriptions, watches
+from storage.backends import open_database
 from storage.db import Database
 from storage.watches import Watch
 
 
 @pytest.fixture
 async def db(tmp_path: Path):
-    database = await Database.open(tmp_path / "w.db")
+    database = await open_database(tmp_path / "w.db")
     for chat_id in (1, 2, 3):
         await chats.touch(database, chat_id, telegram_language="uk")
     yield database

@@ -1,9 +1,9 @@
 """Searching stories: the query planned here (parsed, read in each plausible
-language, turned into one FTS5 MATCH expression), run by storage.search, the hits
-cut into snippets from the original text.
+language, turned into one search plan in lemmas), run by storage.search on either
+backend, the hits cut into snippets from the original text.
 
-Never raises on user input: every term is quoted, and a query with nothing to look
-for comes back with status EMPTY.
+Never raises on user input: every term is data to the index, and a query with
+nothing to look for comes back with status EMPTY.
 """
 
 from __future__ import annotations
@@ -18,11 +18,11 @@ from bot.search.index import topic_token
 from bot.search.lemmas import TOKEN
 from bot.search.query import Note, Query, parse
 from bot.search.snippet import Snippet, highlight, snippet
-from bot.search.terms import Reading, fts_match, highlight_lemmas, readings
+from bot.search.terms import Reading, highlight_lemmas, readings
 from storage import search as index
+from storage import search_doc
 from storage.db import Database
 
-TEXT_COLUMNS = "{title summary body}"
 MAX_LIMIT = 50
 MAX_OFFSET = 1000  # pages stay inside storage.search.SCAN_CAP
 
@@ -61,27 +61,25 @@ class SearchPage:
         return self.query.notes
 
 
-def _phrase(words: list[str]) -> str:
-    return '"' + " ".join(w.replace('"', '""') for w in words) + '"'
-
-
-def match_expression(
+def search_plan(
     query: Query, found: tuple[Reading, ...], *, filters_only: bool = False
-) -> str | None:
-    """The full MATCH string: the query's readings over the text columns, AND the
-    filters over their columns. None when there is nothing to search for (with
+) -> index.SearchPlan | None:
+    """The query's readings (any of them; excluded phrases of every reading kept
+    out) and its filters. None when there is nothing to search for (with
     `filters_only`, a topic:, lang: or source: filter alone is something)."""
-    text = fts_match(found)
-    if text is None and not filters_only:
+    if not found and not filters_only:
         return None
-    parts = [f"{TEXT_COLUMNS} : ({text})"] if text is not None else []
-    if query.language:
-        parts.append(f"{{language}} : {_phrase([query.language])}")
-    if query.source and (words := TOKEN.findall(query.source)):
-        parts.append(f"{{source}} : {_phrase(words)}")
-    if query.topic and (token := topic_token(query.topic)):
-        parts.append(f"{{topics}} : {_phrase([token])}")
-    return " AND ".join(parts) if parts else None
+    excluded = dict.fromkeys(group for r in found for group in r.excluded)
+    plan = index.SearchPlan(
+        readings=tuple(r.required for r in found),
+        excluded=tuple(excluded) if found else (),
+        language=query.language or None,
+        source=tuple(TOKEN.findall(query.source)) if query.source else (),
+        topic=(topic_token(query.topic) or None) if query.topic else None,
+    )
+    if not plan.readings and not (plan.language or plan.source or plan.topic):
+        return None
+    return plan
 
 
 def _bounds(query: Query) -> tuple[float | None, float | None]:
@@ -109,15 +107,15 @@ async def search(
     limit = min(max(limit, 1), MAX_LIMIT)
     offset = max(offset, 0)
     found = readings(query)
-    expression = match_expression(query, found, filters_only=filters_only)
-    if expression is None:
+    plan = search_plan(query, found, filters_only=filters_only)
+    if plan is None:
         return SearchPage(query, Status.EMPTY, offset=offset)
     if offset > MAX_OFFSET:  # past the last page: nothing more (never the same page again)
         return SearchPage(query, Status.OK, offset=offset)
     since, until = _bounds(query)
     matches = await index.match(
         db,
-        expression,
+        plan,
         now=time.time() if now is None else now,
         since=since,
         until=until,
@@ -127,7 +125,7 @@ async def search(
     if matches is None:
         return SearchPage(query, Status.INVALID, offset=offset)
     ranked = list(matches.ranked)
-    capped = matches.total >= index.SCAN_CAP
+    capped = matches.total >= search_doc.SCAN_CAP
     has_more = len(ranked) > limit and offset + limit <= MAX_OFFSET
     hits = await _hits(db, ranked[:limit], highlight_lemmas(found))
     return SearchPage(query, Status.OK, hits, offset, has_more, capped, matches.total)

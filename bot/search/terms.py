@@ -1,7 +1,5 @@
-"""A parsed query in lemmas, and the FTS5 MATCH expression built from them.
+"""A parsed query in lemmas (what bot.search.engine plans a search from).
 
-Every term goes into the MATCH string as a double-quoted FTS5 string, so no user
-character is ever read as FTS syntax (NEAR, *, ^, column filters, parentheses).
 A query whose language is unclear is read in each plausible language and the
 readings are OR-ed: "ракета" lemmatizes the same in uk and ru, "Trump" gets the
 English stem and the uk/ru reading of a Latin word.
@@ -92,27 +90,6 @@ def _groups(items: tuple[str, ...], language: str, *, split: bool) -> tuple[Lemm
 
 def _same(reading: Reading, found: list[Reading]) -> bool:
     return any(r.required == reading.required and r.excluded == reading.excluded for r in found)
-
-
-def _quote(group: Lemmas) -> str:
-    return '"' + " ".join(lem.replace('"', '""') for lem in group) + '"'
-
-
-def fts_match(found: tuple[Reading, ...]) -> str | None:
-    """The MATCH expression, or None when there is nothing to search for."""
-    if not found:
-        return None
-    alternatives = ["(" + " AND ".join(_quote(g) for g in r.required) + ")" for r in found]
-    expression = " OR ".join(alternatives)
-    excluded: list[str] = []
-    for r in found:
-        for group in r.excluded:
-            quoted = _quote(group)
-            if quoted not in excluded:
-                excluded.append(quoted)
-    if excluded:
-        expression = f"({expression}) NOT ({' OR '.join(excluded)})"
-    return expression
 
 
 def highlight_lemmas(found: tuple[Reading, ...]) -> frozenset[str]:

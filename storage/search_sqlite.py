@@ -1,0 +1,144 @@
+"""Search on SQLite: FTS5 with bm25, the plan written as one MATCH expression in which
+every lemma is a double-quoted FTS5 string, so no user character is ever read as FTS
+syntax (NEAR, *, ^, column filters, parentheses).
+
+The index is contentless (migration 0012): FTS5 keeps only its inverted index, and
+the document it was given is kept once, packed (storage.codec), in search_docs —
+FTS5 needs those exact values to take a row out again. A deleted article leaves the
+results at once (its search_meta row cascades and every match joins search_meta); a
+trigger notes its id in search_gone, and the next index write takes its postings out.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from storage import search_doc
+from storage.codec import pack, unpack
+from storage.db import Connection, Database
+from storage.search_doc import (
+    COLUMNS,
+    LIFT,
+    RECENCY_S,
+    SEPARATOR,
+    WEIGHTS,
+    Matches,
+    Phrase,
+    SearchDocument,
+    SearchPlan,
+)
+
+TEXT_COLUMNS = "{title summary body}"
+
+
+def _quote(group: Phrase) -> str:
+    return '"' + " ".join(lem.replace('"', '""') for lem in group) + '"'
+
+
+def match_expression(plan: SearchPlan) -> str:
+    """The readings over the text columns, AND the filters over their columns."""
+    parts = []
+    if plan.readings:  # none: filters alone (the admin CLI's listing)
+        text = " OR ".join("(" + " AND ".join(_quote(g) for g in r) + ")" for r in plan.readings)
+        excluded = list(dict.fromkeys(_quote(g) for g in plan.excluded))
+        if excluded:
+            text = f"({text}) NOT ({' OR '.join(excluded)})"
+        parts.append(f"{TEXT_COLUMNS} : ({text})")
+    if plan.language:
+        parts.append(f"{{language}} : {_quote((plan.language,))}")
+    if plan.source:
+        parts.append(f"{{source}} : {_quote(plan.source)}")
+    if plan.topic:
+        parts.append(f"{{topics}} : {_quote((plan.topic,))}")
+    return " AND ".join(parts)
+
+
+INDEXED = "search_meta"  # a story is indexed when it has a row here
+
+
+async def index_document(
+    conn: Connection, article_id: int, document: SearchDocument, *, day: float
+) -> None:
+    await _take_out(conn, article_id)
+    fields = document.fields()
+    await conn.execute(
+        f"INSERT INTO search_index (rowid, {COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (article_id, *fields),
+    )
+    await conn.execute(
+        "INSERT INTO search_docs (id, doc) VALUES (?, ?)",
+        (article_id, pack(SEPARATOR.join(fields))),
+    )
+    await conn.execute(
+        "INSERT INTO search_meta (id, day) VALUES (?, ?)"
+        " ON CONFLICT (id) DO UPDATE SET day = excluded.day",
+        (article_id, day),
+    )
+
+
+async def _take_out(conn: Connection, article_id: int) -> None:
+    """Remove the postings and kept document of this story, if it was indexed, and of
+    deleted ones (noted by the trigger): a new article may get a deleted one's id."""
+    rows = await conn.fetchall(
+        "SELECT id, doc FROM search_docs WHERE id = ? OR id IN (SELECT id FROM search_gone)",
+        (article_id,),
+    )
+    for row_id, doc in rows:
+        await conn.execute(
+            f"INSERT INTO search_index (search_index, rowid, {COLUMNS})"
+            " VALUES ('delete', ?, ?, ?, ?, ?, ?, ?)",
+            (row_id, *unpack(doc).split(SEPARATOR)),
+        )
+    if rows:
+        marks = ",".join("?" * len(rows))
+        await conn.execute(
+            f"DELETE FROM search_docs WHERE id IN ({marks})", [row[0] for row in rows]
+        )
+        await conn.execute("DELETE FROM search_gone")
+
+
+async def clear(conn: Connection) -> None:
+    """Empty the index (a rebuild)."""
+    await conn.execute("INSERT INTO search_index (search_index) VALUES ('delete-all')")
+    for table in ("search_docs", "search_meta", "search_gone"):
+        await conn.execute(f"DELETE FROM {table}")
+
+
+async def match(
+    db: Database,
+    plan: SearchPlan,
+    *,
+    now: float,
+    since: float | None,
+    until: float | None,
+    limit: int,
+    offset: int,
+) -> Matches | None:
+    where = ["search_index MATCH ?"]
+    params: list[object] = [now, match_expression(plan)]
+    if since is not None:
+        where.append("m.day >= ?")
+        params.append(since)
+    if until is not None:
+        where.append("m.day < ?")
+        params.append(until)
+    params += [search_doc.SCAN_CAP, limit, offset]  # read now: tests lower it
+    weights = ", ".join(str(w) for w in (*WEIGHTS, 0.0, 0.0, 0.0))
+    # Inner: the newest SCAN_CAP matches (FTS5 walks rowids backwards and stops).
+    # Outer: best first. Placeholders bind in text order: `now`, MATCH, dates, limits.
+    sql = (
+        "WITH recent AS ("
+        f" SELECT f.rowid AS id, bm25(search_index, {weights})"
+        f" * (1.0 + {LIFT} / (1.0 + max(0.0, ? - m.day) / {RECENCY_S}.0)) AS score"
+        " FROM search_index f JOIN search_meta m ON m.id = f.rowid"
+        f" WHERE {' AND '.join(where)} ORDER BY f.rowid DESC LIMIT ?)"
+        " SELECT id, score, count(*) OVER () FROM recent ORDER BY score, id DESC LIMIT ? OFFSET ?"
+    )
+    try:
+        rows = await db.fetchall(sql, params)
+    except sqlite3.OperationalError as error:
+        if "fts5" not in str(error):
+            raise
+        return None
+    ranked = tuple((int(r[0]), float(r[1])) for r in rows)
+    return Matches(ranked, int(rows[0][2]) if rows else 0)
