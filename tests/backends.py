@@ -17,6 +17,7 @@ import asyncio
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -135,6 +136,29 @@ def pg_url(pg_server: Server | None) -> Iterator[str]:
     asyncio.run(pg_server.drop_all())
 
 
+_current: dict[str, Any] = {"server": None, "paths": {}}  # this test's, under the switch
+
+
+def _url_for(path: Path | str) -> str:
+    """The PostgreSQL database a file path of this test stands for (made on first use)."""
+    paths: dict[str, str] = _current["paths"]
+    key = str(path)  # the same file (tests name it one way): the same database
+    if key not in paths:
+        server: Server = _current["server"]
+        with ThreadPoolExecutor(1) as pool:  # callable with or without a running loop
+            paths[key] = pool.submit(asyncio.run, server.fresh()).result()
+    return paths[key]
+
+
+def database_env(path: Path) -> dict[str, str]:
+    """Environment naming a database file for a subprocess (main.py); under the switch
+    it also carries DATABASE_URL of the PostgreSQL database that path stands for."""
+    env = {"DATABASE_PATH": str(path)}
+    if _current["server"] is not None:
+        env["DATABASE_URL"] = _url_for(path)
+    return env
+
+
 @pytest.fixture(autouse=True)
 def _postgres_everywhere(
     request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
@@ -144,16 +168,17 @@ def _postgres_everywhere(
         yield
         return
     server: Server = request.getfixturevalue("pg_server")
-    by_path: dict[str, str] = {}
+    _current["server"], _current["paths"] = server, {}
 
     async def connect(cls: type, path: Path | str, *, migrate: bool = True) -> Database:
-        key = str(path)  # the same file (tests name it one way): the same database
-        if key not in by_path:
-            by_path[key] = await server.fresh()
-        return await PostgresDatabase.connect(by_path[key], migrate=migrate)
+        url = await asyncio.to_thread(_url_for, path)
+        return await PostgresDatabase.connect(url, migrate=migrate)
 
     monkeypatch.setattr(SqliteDatabase, "connect", classmethod(connect))
+    # A main.py started with DATABASE_PATH in its environment (monkeypatch.setenv, then
+    # in-process) opens it through connect above; subprocesses get database_env().
     yield
+    _current["server"], _current["paths"] = None, {}
     asyncio.run(server.drop_all())
 
 

@@ -17,6 +17,7 @@ from bot.ingest import bulk, cli
 from bot.search import engine as search
 from storage import articles, chats, watches
 from storage.backends import open_database
+from tests.backends import database_env
 from tests.fixtures.site.server import Item, Site, article_page, rss
 from tests.shared_data import corpus_records, seed_text
 
@@ -46,7 +47,7 @@ def site() -> Iterator[Site]:
 
 
 def main(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "DATABASE_PATH": str(db), "NO_PROXY": "127.0.0.1", "LOG_LEVEL": "WARNING"}
+    env = {**os.environ, **database_env(db), "NO_PROXY": "127.0.0.1", "LOG_LEVEL": "WARNING"}
     env["ALLOW_PRIVATE_URLS"] = "true"  # the test site is on 127.0.0.1
     env.pop("TELEGRAM_BOT_TOKEN", None)
     return subprocess.run(

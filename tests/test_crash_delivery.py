@@ -17,6 +17,7 @@ from bot.harness import ADMIN_ID, SANDBOX_TOKEN
 from bot.sandbox import Sandbox
 from storage import chats, outbox
 from storage.backends import open_database
+from tests.backends import database_env
 from tests.e2e import STORY, stories
 
 MAIN = Path(__file__).resolve().parents[1] / "main.py"
@@ -30,7 +31,7 @@ def bot_process(sandbox: Sandbox, database: Path, cwd: Path) -> Iterator[subproc
         **os.environ,
         "TELEGRAM_BOT_TOKEN": sandbox.token,
         "BOT_API_BASE_URL": sandbox.base_url,
-        "DATABASE_PATH": str(database),
+        **database_env(database),
         "ADMIN_IDS": str(ADMIN_ID),
         "SEND_RATE": "20",
         "LOG_LEVEL": "WARNING",

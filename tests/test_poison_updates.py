@@ -8,13 +8,14 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import sqlite3
 import sys
 from pathlib import Path
 
 from bot.harness import ADMIN_ID
 from bot.sandbox import Sandbox
 from storage import updates as journal_rows
+from storage.backends import open_database
+from tests.backends import database_env
 from tests.fixtures.poison_bot import EXIT_CRASHED
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -29,7 +30,7 @@ async def _start(sb: Sandbox, database: Path) -> asyncio.subprocess.Process:
         "TELEGRAM_BOT_TOKEN": sb.token,
         "BOT_API_BASE_URL": sb.base_url,
         "ADMIN_IDS": str(ADMIN_ID),
-        "DATABASE_PATH": str(database),
+        **database_env(database),
         "LOG_LEVEL": "WARNING",
     }
     return await asyncio.create_subprocess_exec(
@@ -42,9 +43,13 @@ async def _start(sb: Sandbox, database: Path) -> asyncio.subprocess.Process:
     )
 
 
-def _row(database: Path) -> tuple[int, float | None, float | None]:
-    with sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=5) as conn:
-        row = conn.execute("SELECT attempts, handled_at, failed_at FROM updates").fetchone()
+async def _row(database: Path) -> tuple[int, float | None, float | None]:
+    db = await open_database(database, migrate=False)  # the bot is down: read its journal
+    try:
+        row = await db.fetchone("SELECT attempts, handled_at, failed_at FROM updates")
+    finally:
+        await db.close()
+    assert row is not None
     return int(row[0]), row[1], row[2]
 
 
@@ -59,14 +64,14 @@ async def test_an_update_that_kills_the_bot_is_replayed_three_times_then_dropped
         out = await asyncio.wait_for(bot.communicate(), HANG_GUARD_S)
         assert bot.returncode == EXIT_CRASHED  # handled live: it took the bot down
         stderr += out[1]
-        assert _row(database)[0] == 0
+        assert (await _row(database))[0] == 0
 
         for replay in range(1, journal_rows.MAX_ATTEMPTS + 1):
             bot = await _start(sb, database)
             out = await asyncio.wait_for(bot.communicate(), HANG_GUARD_S)
             assert bot.returncode == EXIT_CRASHED, replay  # the replay took it down again
             stderr += out[1]
-            assert _row(database) == (replay, None, None)
+            assert await _row(database) == (replay, None, None)
 
         bot = await _start(sb, database)  # start-up proceeds without it
         try:
@@ -79,7 +84,7 @@ async def test_an_update_that_kills_the_bot_is_replayed_three_times_then_dropped
         finally:
             bot.send_signal(signal.SIGTERM)
             stderr += (await asyncio.wait_for(bot.communicate(), HANG_GUARD_S))[1]
-    attempts, handled_at, failed_at = _row(database)
+    attempts, handled_at, failed_at = await _row(database)
     assert attempts == journal_rows.MAX_ATTEMPTS and handled_at and failed_at
     assert len(sb.messages(READER)) == 2  # one apology, one /help: dropped for good
     log = stderr.decode()

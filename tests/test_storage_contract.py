@@ -3,8 +3,11 @@ PostgreSQL (`any_db` runs each test once per backend; see tests/backends.py)."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -27,6 +30,7 @@ from storage.articles import Followup, NewArticle, WatchRecipient
 from storage.db import Database, mask_url
 
 NOW = 1_790_000_000.0
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def story(title: str = "T", *topics: str, text: str = "Body.") -> NewArticle:
@@ -346,3 +350,26 @@ def test_passwords_never_shown() -> None:
     assert "s3cr" not in mask_url(text)
     assert "postgresql://bot:***@db.example:5432/news" in mask_url(text)
     assert mask_url("postgresql://db.example/news") == "postgresql://db.example/news"
+
+
+def test_unreachable_server_is_one_line_and_exit_9_without_the_password(tmp_path: Path) -> None:
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "DATABASE_URL": "postgresql://newsbot:hunter2-secret@127.0.0.1:1/news",
+        "TELEGRAM_BOT_TOKEN": "123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+        "BOT_API_BASE_URL": "http://127.0.0.1:9/bot",
+    }
+    for command in ("migrate", "run"):
+        done = subprocess.run(
+            [sys.executable, str(ROOT / "main.py"), command],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert done.returncode == 9, done.stderr
+        lines = done.stderr.strip().splitlines()
+        assert len(lines) == 1 and "cannot connect" in lines[0], done.stderr
+        assert "postgresql://newsbot:***@127.0.0.1:1/news" in lines[0]
+        assert "hunter2" not in done.stderr + done.stdout

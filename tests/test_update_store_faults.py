@@ -17,6 +17,7 @@ from storage import updates as journal_rows
 READER = 2002
 
 
+@pytest.mark.sqlite_only("the fault is injected with PRAGMA query_only")
 async def test_an_update_that_cannot_be_stored_is_kept_by_telegram_until_it_can(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
