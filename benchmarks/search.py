@@ -17,7 +17,7 @@ place, never copied). Prints one JSON line last (ratios first):
 
 Targets: query_ms_p50 ≤ 5, query_ms_p99 ≤ 30 and db_mb_per_100k ≤ 400 at 100,000
 stories, watch_match_ms ≤ 100 (20,000 watches; the slowest of the stories matched),
-morphology_ok true.
+morphology_ok true (exits 1 when it is not; speed never fails the run).
 
     .venv/bin/python benchmarks/search.py [--quick] [--articles N] [--db PATH]
 """
@@ -429,6 +429,8 @@ def main() -> None:
             if cluster is not None:
                 pg_cluster.stop(cluster)
     print(json.dumps(result, ensure_ascii=False))
+    if not result["morphology_ok"]:
+        sys.exit(1)  # correctness: inflected queries must find the other forms
 
 
 if __name__ == "__main__":
