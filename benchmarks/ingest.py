@@ -9,6 +9,7 @@ Prints one JSON line last (ratio first):
 
 main_cpu_ms_per_story is the importing process's own CPU (parsing, dedupe, writes, the
 search index): with free cores the import cannot go faster than 1000 / it stories/s.
+db_kb_per_story: the imported database on disk (texts, analyses, search index) per story.
 
 stories_per_s counts from the call to the last write (pool start-up included). Each run
 writes a fresh database. --quick imports the first 200 corpus texts; the full run all
@@ -26,6 +27,7 @@ import io
 import json
 import os
 import resource
+import sqlite3
 import sys
 import tempfile
 import time
@@ -71,6 +73,13 @@ async def bulk_import(path: Path, source: Path, workers: int | None) -> tuple[fl
     return time.perf_counter() - started, out.getvalue().strip()
 
 
+def db_kb(path: Path) -> float:
+    """The database's size on disk with its analyses (the WAL folded in first)."""
+    with sqlite3.connect(path) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return sum(p.stat().st_size for p in path.parent.glob(path.name + "*")) / 1000
+
+
 def cpu() -> float:
     """CPU seconds of this process (the pool's workers are the forkserver's children)."""
     own = resource.getrusage(resource.RUSAGE_SELF)
@@ -93,6 +102,7 @@ async def main(quick: bool, workers: int | None) -> dict[str, object]:
         own0 = cpu()
         seconds, summary = await bulk_import(tmp / "bulk.db", source, workers)
         own1 = cpu()
+        stored_kb = db_kb(tmp / "bulk.db")
         if not summary.startswith(f"import: {len(items)} stored"):
             raise RuntimeError(f"import did not store every story: {summary}")
         baseline_s = await one_at_a_time(tmp / "baseline.db", items)
@@ -106,6 +116,7 @@ async def main(quick: bool, workers: int | None) -> dict[str, object]:
         "baseline_stories_per_s": round(base, 1),
         "main_cpu_ms_per_story": round((own1 - own0) * per_story, 2),
         "baseline_cpu_ms_per_story": round((own2 - own1) * per_story, 2),
+        "db_kb_per_story": round(stored_kb / len(items), 2),
         "stories": len(items),
         "workers": bulk.workers_for(len(items), workers),
         "cores": len(os.sched_getaffinity(0)),
