@@ -571,3 +571,18 @@ def test_speech_without_marks_attributed_on_the_next_line() -> None:
     # a narrative line before a dash paragraph of someone else's speech is no quote
     story = ["Делегації зустрілися в Женеві вранці.", "– Ми готові до розмови, – сказав Олсен."]
     assert all(not text.startswith("Делегації") for _, text in quotes(story, "uk"))
+
+
+def test_en_short_quoted_stretch_after_said_that_inside_a_sentence() -> None:
+    got = quotes(
+        ['Officials said that NATO had a "serious and direct exchange" with the envoys.'], "en"
+    )
+    assert got == [("", "serious and direct exchange")]
+    assert quotes(['NATO had a "serious and direct exchange" with the envoys.'], "en") == []
+
+
+def test_unclosed_quote_after_a_colon_label() -> None:
+    got = quotes(
+        ['The minister after the talks: "Only one way forward is left for both sides'], "en"
+    )
+    assert got == [("", "Only one way forward is left for both sides")]

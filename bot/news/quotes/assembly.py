@@ -348,7 +348,7 @@ def _unnamed(
         introduced = before.rstrip().endswith(":")
         if WORD.search(tail):  # '«…» — так називається книжка', '"…": a headline' fail
             attributed = attributed_after(close + 1, close + 1 + len(tail), doc) or (
-                words >= REPORTED_WORDS and reported(sentence_start, open_, doc, calls=False)
+                words >= MIN_WORDS and reported(sentence_start, open_, doc, calls=False)
             )  # 'По мнению посла, Вашингтон пытается «…» в отношении …'
         elif WORD.search(before):
             attributed = introduced or reported(sentence_start, open_, doc)
@@ -356,9 +356,13 @@ def _unnamed(
             attributed = _standalone_start(doc, open_)
         if not attributed:
             continue
-        ends_sentence = not WORD.search(tail)
-        if WORD.search(before) and not introduced and words < REPORTED_WORDS - ends_sentence:
-            continue  # a short phrase inside a sentence: a term or a title
+        # a short phrase inside a sentence is a term or a title, unless speech is reported
+        # around it ('said that NATO had a “serious and direct exchange” with …')
+        short = words < REPORTED_WORDS - (not WORD.search(tail))
+        if WORD.search(before) and not introduced and short:
+            verb = reported(sentence_start, open_, doc, calls=False, intro=False)
+            if words < MIN_WORDS or not verb:
+                continue
         doc.cursor = open_
         speaker = intro_speaker_before(sentence_start, open_, doc) if before else None
         out.append(_Candidate(open_, _clean(content), speaker or UNNAMED, close))
@@ -418,7 +422,8 @@ def extract_quotes(
         doc.cursor = open_
         speaker = attribution_before(open_, doc) if _standalone_start(doc, open_) else None
         body = _clean(doc.text[open_ + 1 : end])
-        opens_line = not doc.text[doc.text.rfind("\n", 0, open_) + 1 : open_].strip()
+        lead = doc.text[doc.text.rfind("\n", 0, open_) + 1 : open_].strip()
+        opens_line = not lead or lead.endswith(":")  # '…after the Council: "The quagmire …'
         if speaker is None and opens_line and len(WORD.findall(body)) >= UNCLOSED_WORDS:
             speaker = UNNAMED  # a paragraph of speech whose mark never closes (cut or broken)
         if speaker is not None:

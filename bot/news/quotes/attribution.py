@@ -483,11 +483,11 @@ def attributed_after(start: int, end: int, doc: Document) -> bool:
     )
 
 
-def reported(start: int, end: int, doc: Document, calls: bool = True) -> bool:
+def reported(start: int, end: int, doc: Document, calls: bool = True, intro: bool = True) -> bool:
     """text[start:end] reports speech that the quote at `end` continues: a reporting verb
     ('сказал, что', 'отметив, что'), or 'За словами X,' / 'According to X,' opening it."""
     tokens = tokenize(doc.text[start:end], start)
-    if INTRO[doc.language].search(doc.text[start:end]) or _as_said(tokens, doc):
+    if intro and (INTRO[doc.language].search(doc.text[start:end]) or _as_said(tokens, doc)):
         return True
     vi = reporting_verb(tokens, end, doc)
     if vi is not None and (calls or not _calls(tokens[vi].text, doc.language)):
