@@ -54,6 +54,13 @@ os.environ.setdefault("PTB_TIMEDELTA", "true")
 import httpx  # noqa: E402
 from aiohttp import web  # noqa: E402
 
+from benchmarks.hostile_catalogue import (  # noqa: E402
+    ADMIN_TEXTS,
+    FORGED,
+    INLINE,
+    PRIVATE_HOSTS,
+    READER_TEXTS,
+)
 from bot import logs  # noqa: E402
 from bot.harness import ADMIN_ID, LocalBot  # noqa: E402
 from bot.ingest.feeds import poll_feed  # noqa: E402
@@ -64,15 +71,6 @@ from bot.sandbox import Sandbox, Upload  # noqa: E402
 from bot.stories import StoryService  # noqa: E402
 from storage import articles, feeds  # noqa: E402
 from storage.backends import open_database  # noqa: E402
-
-sys.path.insert(0, str(ROOT / "benchmarks"))
-from hostile_catalogue import (  # noqa: E402
-    ADMIN_TEXTS,
-    FORGED,
-    INLINE,
-    PRIVATE_HOSTS,
-    READER_TEXTS,
-)
 
 STORY = (ROOT / "bot" / "data" / "sample_story.txt").read_text(encoding="utf-8")
 TOKEN = "424242:Hostile-Bench-Secret-Token_0123456789"

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, settings
 os.environ.setdefault("PTB_TIMEDELTA", "true")  # before telegram is imported
 
 from bot.harness import LocalBot
-from bot.ingest.fetch import http_client
+from bot.ingest.guard import http_client
 from storage.backends import open_database
 from storage.db import Database
 
@@ -58,5 +58,5 @@ from tests.delivery_rig import rig  # noqa: E402, F401
 from tests.tdparse_hook import summary_line, telegram_parses_every_message  # noqa: E402, F401
 
 
-def pytest_terminal_summary(terminalreporter) -> None:  # type: ignore[no-untyped-def]
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     terminalreporter.write_line(summary_line())

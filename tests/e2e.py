@@ -33,3 +33,9 @@ async def say(sandbox: Sandbox, user_id: int, text: str, **kwargs: object) -> Se
     sandbox.inject_message(user_id, text, **kwargs)  # type: ignore[arg-type]
     received = await sandbox.wait_for_messages(user_id, before + 1, timeout=10)
     return received[before]
+
+
+def html(message: SentMessage) -> str:
+    """A text message as the bot sent it, markup included."""
+    assert message.text is not None, f"a {message.kind}, not a text message"
+    return message.text

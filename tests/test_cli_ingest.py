@@ -184,7 +184,9 @@ async def test_import_in_batches_on_a_pool(
     assert out.getvalue().startswith(f"import: 0 stored, {len(bodies) + 1} already there")
 
 
-async def test_ingest_text_file_and_refusals(tmp_path: Path, monkeypatch, site: Site) -> None:
+async def test_ingest_text_file_and_refusals(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, site: Site
+) -> None:
     monkeypatch.setenv("DATABASE_PATH", str(tmp_path / "f.db"))
     story = tmp_path / "story.txt"
     story.write_text(seed_text(), encoding="utf-8")

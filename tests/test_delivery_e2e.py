@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from bot.harness import ADMIN_ID, LocalBot
 from storage import chats
 from tests.e2e import STORY, say, stories
 
 
-def button_data(markup: dict | None) -> list[str]:
+def button_data(markup: dict[str, Any] | None) -> list[str]:
     rows = (markup or {"inline_keyboard": []})["inline_keyboard"]
     return [b["callback_data"] for row in rows for b in row]
 

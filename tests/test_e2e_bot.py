@@ -10,12 +10,12 @@ import pytest
 
 from bot.harness import ADMIN_ID, LocalBot
 from storage import chats, outbox
-from tests.e2e import STORY, say, stories
+from tests.e2e import STORY, html, say, stories
 
 
 async def test_start_help_and_command_menu(local: LocalBot) -> None:
     reply = await say(local.sandbox, 10, "/start")
-    assert "/subscribe" in reply.text and reply.parse_mode == "HTML"
+    assert "/subscribe" in reply.plain and reply.parse_mode == "HTML"
     english = await say(local.sandbox, 11, "/help", language_code="en")
     assert "Follow a topic".lower() in english.plain.lower() or "follow" in english.plain.lower()
     menus = local.sandbox.commands
@@ -26,6 +26,7 @@ async def test_start_help_and_command_menu(local: LocalBot) -> None:
 async def test_topics_buttons_update_in_place(local: LocalBot) -> None:
     sb = local.sandbox
     listing = await say(sb, 20, "/topics")
+    assert listing.reply_markup is not None
     buttons = [b for row in listing.reply_markup["inline_keyboard"] for b in row]
     target = next(b for b in buttons if b["callback_data"] == "sub:us-russia-security")
     sb.inject_callback(20, 20, listing.message_id, target["callback_data"])
@@ -38,20 +39,21 @@ async def test_topics_buttons_update_in_place(local: LocalBot) -> None:
     assert "sub:us-russia-security" not in datas()
     assert "Переговори" in sb.callback_answers[-1]["text"]
     reply = await say(sb, 20, "/mysubs")
-    assert "США" in reply.text
+    assert "США" in reply.plain
 
 
 async def test_subscribe_unknown_topic_suggests_closest(local: LocalBot) -> None:
     reply = await say(local.sandbox, 30, "/subscribe us-russia", language_code="en")
+    assert reply.reply_markup is not None
     labels = [b["text"] for row in reply.reply_markup["inline_keyboard"] for b in row]
     assert "➕ US–Russia security talks" in labels  # a tappable name, never the id
-    assert "us-russia-security" not in reply.text
+    assert "us-russia-security" not in reply.plain
     ok = await say(local.sandbox, 30, "/subscribe nato", language_code="en")
-    assert "NATO" in ok.text
+    assert "NATO" in ok.plain
     again = await say(local.sandbox, 30, "/subscribe nato", language_code="en")
-    assert "already" in again.text
+    assert "already" in again.plain
     gone = await say(local.sandbox, 30, "/unsubscribe nato", language_code="en")
-    assert "no longer" in gone.text
+    assert "no longer" in gone.plain
 
 
 async def test_push_reaches_each_subscriber_once_and_nobody_else(local: LocalBot) -> None:
@@ -61,11 +63,11 @@ async def test_push_reaches_each_subscriber_once_and_nobody_else(local: LocalBot
     await say(sb, 104, "/subscribe energy")  # follows another topic
     await say(sb, 105, "/start")  # follows nothing
     confirmation = await say(sb, ADMIN_ID, f"/push {STORY}")
-    assert "№1" in confirmation.text
+    assert "№1" in confirmation.plain
     await local.settle()
     for user in (101, 102, 103):
         [story] = stories(sb, user)
-        assert "<b>" in story.text and "Шерман" in story.text
+        assert "<b>" in html(story) and "Шерман" in html(story)
     assert stories(sb, 104) == [] and stories(sb, 105) == []
     assert sb.stats()["rate_limited"] == 0
 
@@ -80,7 +82,7 @@ async def test_push_with_explicit_topic_and_reply(local: LocalBot) -> None:
     hint = await say(sb, ADMIN_ID, STORY.replace("Женеві", "Відні"))
     assert "/search" in (hint.text or "")  # plain text gets a hint, and nothing is stored
     reply = await say(sb, ADMIN_ID, "/push #energy", reply_to_message_id=1)
-    assert "№2" in reply.text
+    assert "№2" in reply.plain
 
 
 async def test_non_admin_refused_and_logged(
@@ -88,7 +90,7 @@ async def test_non_admin_refused_and_logged(
 ) -> None:
     with caplog.at_level(logging.WARNING):
         reply = await say(local.sandbox, 300, f"/push {STORY}", language_code="en")
-    assert "only" in reply.text.lower()
+    assert "only" in reply.plain.lower()
     assert "300" in caplog.text
     from storage import articles
 
@@ -107,7 +109,7 @@ async def test_empty_or_huge_story_gets_clear_reply(local: LocalBot, body: str) 
             await local.services.stories.publish(Draft(text=body))
     else:
         reply = await say(local.sandbox, ADMIN_ID, f"/push {body}", language_code="en")
-        assert "/push" in reply.text
+        assert "/push" in reply.plain
     assert await articles.count(local.services.db) == 0
 
 

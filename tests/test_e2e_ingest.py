@@ -146,7 +146,7 @@ async def test_push_url_preview_publish_once_then_already(local: LocalBot, site:
     assert await articles.count(local.services.db) == 1
 
     again = await say(sb, ADMIN_ID, f"/push {url}?utm_source=x", **EN)
-    assert "Already published as story #1" in again.text
+    assert "Already published as story #1" in again.plain
     await local.settle()
     assert len(stories(sb, 500)) == 1
 
@@ -201,7 +201,7 @@ async def test_change_topics_changes_who_gets_it(local: LocalBot) -> None:
     await say(sb, 520, "/subscribe us-russia-security")
     await say(sb, 521, "/subscribe energy")
     reply = await say(sb, ADMIN_ID, f"/push #us-russia-security {STORY}", **EN)
-    assert "Published story" in reply.text  # pasted text is published at once, as before
+    assert "Published story" in reply.plain  # pasted text is published at once, as before
     await local.settle()
     assert len(stories(sb, 520)) == 1
 
@@ -252,9 +252,9 @@ async def test_url_failures_get_clear_replies(
     local: LocalBot, site: Site, path: str, expected: str
 ) -> None:
     reply = await say(local.sandbox, ADMIN_ID, f"/push {site.url(path)}", **EN)
-    assert expected in reply.text
+    assert expected in reply.plain
     bad = await say(local.sandbox, ADMIN_ID, "/push ftp://example.org/story.html", **EN)
-    assert "http://" in bad.text
+    assert "http://" in bad.plain
     assert await previews.get(local.services.db, 1) is None
 
 
@@ -273,7 +273,7 @@ async def test_document_upload_preview_publish_and_refusals(local: LocalBot) -> 
 
     pdf = Upload(b"%PDF-1.4\n%binary\n", "report.pdf", "application/pdf")
     refused = await say(sb, ADMIN_ID, "/push", document=pdf, **EN)
-    assert "Only .txt, .md and .html" in refused.text
+    assert "Only .txt, .md and .html" in refused.plain
     # A file sent on its own, then /push as a reply to it.
     title, paragraphs = PAGES["/library.html"]
     markdown = f"# {title}\n\n" + "\n\n".join(paragraphs)
@@ -288,7 +288,7 @@ async def test_document_upload_preview_publish_and_refusals(local: LocalBot) -> 
     await press(sb, control, button(control, "Cancel"))
     disguised = Upload(b"%PDF-1.4\n%binary\n", "report.txt", "text/plain")
     refused = await say(sb, ADMIN_ID, "/push", document=disguised, **EN)
-    assert "not text" in refused.text
+    assert "not text" in refused.plain
     assert await articles.count(local.services.db) == 1
 
 
@@ -296,23 +296,23 @@ async def test_feed_add_list_remove(local: LocalBot, site: Site) -> None:
     sb = local.sandbox
     url = site.url("/feed.xml")
     added = await say(sb, ADMIN_ID, f"/feed_add {url} economy", **EN)
-    assert "Feed #1 added" in added.text and "3 stories stored" in added.text
+    assert "Feed #1 added" in added.plain and "3 stories stored" in added.plain
     assert await articles.count(local.services.db) == 3
     twice = await say(sb, ADMIN_ID, f"/feed_add {url}", **EN)
-    assert "already polled" in twice.text
+    assert "already polled" in twice.plain
     listing = await say(sb, ADMIN_ID, "/feeds", **EN)
     assert url in listing.plain and "#1" in listing.plain and "Economy" in listing.plain
     removed = await say(sb, ADMIN_ID, "/feed_remove 1", **EN)
-    assert "removed" in removed.text
+    assert "removed" in removed.plain
     assert await feeds.list_all(local.services.db) == []
     empty = await say(sb, ADMIN_ID, "/feeds", **EN)
-    assert "No feeds" in empty.text
+    assert "No feeds" in empty.plain
 
 
 async def test_review_feed_drafts_publish_and_drop(local: LocalBot, site: Site) -> None:
     sb = local.sandbox
     added = await say(sb, ADMIN_ID, f"/feed_add {site.url('/review.xml')} review", **EN)
-    assert "2 stories wait for review" in added.text
+    assert "2 stories wait for review" in added.plain
     assert await articles.count(local.services.db) == 0
     listing = await say(sb, ADMIN_ID, "/drafts", **EN)
     assert PAGES["/harvest.html"][0] in listing.plain
@@ -334,10 +334,10 @@ async def test_non_admin_is_refused_everywhere(local: LocalBot, site: Site) -> N
     ]
     for command in commands:
         reply = await say(sb, 550, command, **EN)
-        assert "only the bot's admins" in reply.text, command
+        assert "only the bot's admins" in reply.plain, command
     upload = Upload(b"A story in a file.", "story.txt", "text/plain")
     reply = await say(sb, 550, "/push", document=upload, **EN)
-    assert "only the bot's admins" in reply.text
+    assert "only the bot's admins" in reply.plain
     assert await articles.count(local.services.db) == 0
     assert await feeds.list_all(local.services.db) == []
 

@@ -3,12 +3,8 @@ long bold headline."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-
 from bot.harness import ADMIN_ID, LocalBot
-from tests.e2e import say, stories
+from tests.e2e import html, say, stories
 
 FIRST = "Енергетики відновили живлення у трьох районах міста після нічної аварії на підстанції."
 REST = (
@@ -17,18 +13,12 @@ REST = (
 )
 
 
-@pytest.fixture
-async def local(tmp_path: Path):
-    async with LocalBot(tmp_path / "bot.db") as running:
-        yield running
-
-
 async def test_one_paragraph_push_gets_its_first_sentence_as_headline(local: LocalBot) -> None:
     sb = local.sandbox
     await say(sb, 301, "/subscribe energy")
     await say(sb, ADMIN_ID, f"/push #energy {FIRST} {REST}")
     await local.settle()
     [story] = stories(sb, 301)
-    assert f"<b>{FIRST}</b>" in story.text
-    assert "Ремонтні бригади працювали всю ніч" in story.text  # the rest is the summary
-    assert f"<b>{FIRST} {REST}</b>" not in story.text
+    assert f"<b>{FIRST}</b>" in html(story)
+    assert "Ремонтні бригади працювали всю ніч" in story.plain  # the rest is the summary
+    assert f"<b>{FIRST} {REST}</b>" not in html(story)

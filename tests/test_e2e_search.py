@@ -12,7 +12,7 @@ from bot.harness import ADMIN_ID, LocalBot
 from bot.sandbox import Sandbox, SentMessage
 from bot.stories import Draft
 from handlers import inline
-from tests.e2e import STORY, say, stories
+from tests.e2e import STORY, html, say, stories
 
 PRICE_STORY = (
     STORY + "\n\n«Це означає, що Кремлю теж доведеться щось робити для гарантування нашої"
@@ -79,7 +79,7 @@ async def test_search_finds_pushed_story_by_inflected_word(local: LocalBot) -> N
     reply = await say(sb, 50, "/search ракета", language_code="en")
     assert "Results 1–1" in reply.plain
     # the story says "ракет": the original word is shown, marked
-    assert "<b>ракет</b>" in reply.text
+    assert "<b>ракет</b>" in html(reply)
     assert "/article_1" in reply.plain
     assert reply.reply_markup is None  # one page: no paging buttons
 

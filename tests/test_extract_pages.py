@@ -6,12 +6,14 @@ from __future__ import annotations
 import html
 from collections.abc import Iterator
 
+import httpx
 import pytest
 
 from bot.ingest.extract import ExtractError, _closing, extract, looks_like_notice, table_lines
 from bot.ingest.feeds import poll_feed
 from bot.stories import StoryService
 from storage import articles, feeds
+from storage.db import Database
 from tests.feed_texts import story
 from tests.fixtures.site.server import Site
 
@@ -75,7 +77,9 @@ def site() -> Iterator[Site]:
     server.stop()
 
 
-async def test_feed_entry_behind_a_notice_keeps_the_feeds_own_text(db, site, client) -> None:
+async def test_feed_entry_behind_a_notice_keeps_the_feeds_own_text(
+    db: Database, site: Site, client: httpx.AsyncClient
+) -> None:
     page = site.add("/wall.html", f"<html><body><article><p>{NOTICE}</p></article></body></html>")
     own = " ".join(story(16))
     feed_xml = (

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import html
 import itertools
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from email.utils import formatdate
-from pathlib import Path
 
+import httpx
 import pytest
 
 from bot.harness import ADMIN_ID, LocalBot
@@ -22,8 +22,10 @@ from storage.db import Database
 from tests.e2e import say
 from tests.feed_texts import story, title
 from tests.fixtures.site.server import Site
+from tests.stored import reread_feed
 
 NOW = 1_700_000_000.0
+LOCAL_SETTINGS = {"allow_private_urls": True}  # the conftest `local` reaches the test site
 _paths = itertools.count(1)
 
 
@@ -56,7 +58,9 @@ async def titles(db: Database, ids: tuple[int, ...]) -> list[str]:
     return [a.title for i in ids if (a := await articles.get(db, i)) and a.title]
 
 
-async def test_a_long_feed_is_read_completely_over_polls(db, site, client) -> None:
+async def test_a_long_feed_is_read_completely_over_polls(
+    db: Database, site: Site, client: httpx.AsyncClient
+) -> None:
     url = serve(site, range(1, 121))
     feed = await feeds.add(db, url, backlog=feeds.BACKLOG_ALL, now=NOW)
     service = StoryService(db)
@@ -83,7 +87,7 @@ async def test_a_long_feed_is_read_completely_over_polls(db, site, client) -> No
 
 
 async def test_new_feed_marks_earlier_entries_read_and_publishes_the_newest(
-    db, site, client
+    db: Database, site: Site, client: httpx.AsyncClient
 ) -> None:
     path = f"/backlog/{next(_paths)}.xml"
     url = serve(site, range(1, 35), path)
@@ -101,7 +105,7 @@ async def test_new_feed_marks_earlier_entries_read_and_publishes_the_newest(
     assert await articles.count(db) == 4
 
 
-async def test_backlog_none_and_review(db, site, client) -> None:
+async def test_backlog_none_and_review(db: Database, site: Site, client: httpx.AsyncClient) -> None:
     service = StoryService(db)
     quiet = await feeds.add(db, serve(site, range(200, 205)), backlog="none", now=NOW)
     result = await poll_feed(db, quiet, service, client=client, now=NOW)
@@ -124,7 +128,7 @@ async def test_backlog_none_and_review(db, site, client) -> None:
     assert len(third.published) == 1 and third.reviewed == ()
 
 
-async def test_per_feed_interval(db, site, client) -> None:
+async def test_per_feed_interval(db: Database, site: Site, client: httpx.AsyncClient) -> None:
     feed = await feeds.add(db, serve(site, [400]), interval_s=900.0, now=NOW)
     result = await poll_feed(db, feed, StoryService(db), client=client, now=NOW)
     assert result.next_poll_at == NOW + 900
@@ -145,12 +149,6 @@ def test_feed_add_options() -> None:
             parse_words(bad)
 
 
-@pytest.fixture
-async def local(tmp_path: Path) -> AsyncIterator[LocalBot]:
-    async with LocalBot(tmp_path / "bot.db", allow_private_urls=True) as running:
-        yield running
-
-
 @pytest.mark.parametrize(
     ("language", "marked", "published"),
     [
@@ -165,14 +163,16 @@ async def test_feed_add_reply_says_what_happened(
     reply = await say(
         local.sandbox, ADMIN_ID, f"/feed_add {url} backlog=2 every=2h", language_code=language
     )
-    assert marked in reply.text and published in reply.text
+    assert marked in reply.plain and published in reply.plain
     stored = await feeds.list_all(local.services.db)
     assert [(f.interval_s, f.backlog) for f in stored] == [(7200.0, None)]
     bad = await say(local.sandbox, ADMIN_ID, f"/feed_add {url}x every=often", language_code="en")
-    assert "Cannot read often" in bad.text and len(await feeds.list_all(local.services.db)) == 1
+    assert "Cannot read often" in bad.plain and len(await feeds.list_all(local.services.db)) == 1
 
 
-async def test_publisher_hints_are_lower_bounds(db, site, client) -> None:
+async def test_publisher_hints_are_lower_bounds(
+    db: Database, site: Site, client: httpx.AsyncClient
+) -> None:
     service = StoryService(db)
     cached = site.add(
         f"/backlog/{next(_paths)}.xml",
@@ -197,7 +197,9 @@ async def test_publisher_hints_are_lower_bounds(db, site, client) -> None:
     assert (await poll_feed(db, feed, service, client=client, now=NOW)).next_poll_at == NOW + 900
 
 
-async def test_retry_after_holds_a_failing_feed_back(db, site, client) -> None:
+async def test_retry_after_holds_a_failing_feed_back(
+    db: Database, site: Site, client: httpx.AsyncClient
+) -> None:
     url = site.add(
         f"/backlog/{next(_paths)}.xml",
         "slow down",
@@ -209,11 +211,10 @@ async def test_retry_after_holds_a_failing_feed_back(db, site, client) -> None:
     service = StoryService(db)
     first = await poll_feed(db, feed, service, client=client, now=NOW)
     assert first.error == "http_error" and first.next_poll_at == NOW + 7200  # backoff: 1200
-    current = await feeds.get(db, feed.id)
-    assert current is not None
+    current = await reread_feed(db, feed.id)
     second = await poll_feed(db, current, service, client=client, now=first.next_poll_at)
     assert second.report and second.failures == 2  # the admins hear once, now
-    current = await feeds.get(db, feed.id)
+    current = await reread_feed(db, feed.id)
     third = await poll_feed(db, current, service, client=client, now=second.next_poll_at)
     assert not third.report and third.next_poll_at - second.next_poll_at >= 7200
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -19,6 +18,7 @@ from storage import feeds
 from tests.e2e import say
 
 ROOT = Path(__file__).resolve().parents[1]
+LOCAL_SETTINGS = {"allow_private_urls": True}  # the conftest `local` reaches the test site
 NESTED = b"""<?xml version="1.0"?>
 <opml version="1.0"><head><title>mine</title></head><body>
   <outline text="World">
@@ -117,18 +117,12 @@ def test_cli_import_then_export_round_trip(tmp_path: Path) -> None:
     assert refused.returncode != 0 and "not an OPML file" in refused.stdout
 
 
-@pytest.fixture
-async def local(tmp_path: Path) -> AsyncIterator[LocalBot]:
-    async with LocalBot(tmp_path / "bot.db", allow_private_urls=True) as running:
-        yield running
-
-
 async def test_telegram_import_then_export_round_trip(local: LocalBot) -> None:
     sb = local.sandbox
     upload = Upload(NESTED, "mine.opml", "text/x-opml")
     reply = await say(sb, ADMIN_ID, "/feeds_import", document=upload, language_code="en")
-    assert "2 feeds added" in reply.text and "1 address was refused" in reply.text
-    assert "file:///etc/passwd" in reply.text
+    assert "2 feeds added" in reply.plain and "1 address was refused" in reply.plain
+    assert "file:///etc/passwd" in reply.plain
     stored = await feeds.list_all(local.services.db)
     assert [(f.url, f.topics, f.backlog) for f in stored] == [
         ("http://127.0.0.1:9/wire.xml", ("nato",), "3"),
@@ -140,11 +134,11 @@ async def test_telegram_import_then_export_round_trip(local: LocalBot) -> None:
     back = read_opml(sb.file_content(exported.file_id))
     assert [f.url for f in back] == [f.url for f in stored]
     ukrainian = await say(sb, ADMIN_ID, "/feeds_import", document=upload)
-    assert "вже" in ukrainian.text  # uk catalog: both were polled already
+    assert "вже" in ukrainian.plain  # uk catalog: both were polled already
     # Not an admin: refused, nothing added; not OPML: a clear reply.
     refused = await say(sb, 551, "/feeds_import", document=upload, language_code="en")
-    assert "only the bot's admins" in refused.text
+    assert "only the bot's admins" in refused.plain
     junk = Upload(b"<html></html>", "junk.opml", "text/x-opml")
     bad = await say(sb, ADMIN_ID, "/feeds_import", document=junk, language_code="en")
-    assert "not an OPML file" in bad.text
+    assert "not an OPML file" in bad.plain
     assert len(await feeds.list_all(local.services.db)) == 2

@@ -160,13 +160,13 @@ async def test_agrees_with_feedparsers_own_fetch(run: Run, site: FeedSite) -> No
                         f"{name}: feed title {stored_feed.title!r} != {_title(theirs.feed)!r}"
                     )
             for index, item in enumerate(theirs.entries):
-                link = item.get("link") or None
+                link: str | None = item.get("link") or None  # feedparser is untyped
                 ours = mine.entries[index] if index < len(mine.entries) else None
                 if ours is None:
                     wrong.append(f"{name}: entry {index} not read")
                     continue
                 checked["entries read"] += 1
-                absolute = bool(link) and urlsplit(link).scheme in ("http", "https")
+                absolute = link is not None and urlsplit(link).scheme in ("http", "https")
                 if absolute and not _same_url(ours.link, link):
                     wrong.append(f"{name}: entry {index} link {ours.link!r} != {link!r}")
                 if ours.title != _title(item):

@@ -4,9 +4,10 @@ failures back off and are reported once, review-mode feeds hold drafts."""
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 from bot.ingest import review
@@ -16,6 +17,7 @@ from storage import articles, chats, feeds, outbox, seen, subscriptions
 from storage.backends import open_database
 from tests.fixtures.site.server import Item, Site, article_page, atom, rdf, rss
 from tests.shared_data import corpus_records
+from tests.stored import reread_feed
 
 NOW = 1_700_000_000.0
 _paths = itertools.count(1)
@@ -44,7 +46,9 @@ def site(stories: list[tuple[str, list[str]]]) -> Iterator[Site]:
     server.stop()
 
 
-def items(site: Site, numbers: list[int], stories, **links: str) -> list[Item]:
+def items(
+    site: Site, numbers: list[int], stories: list[tuple[str, list[str]]], **links: str
+) -> list[Item]:
     return [
         Item(stories[n - 1][0], links.get(str(n), site.url(f"/articles/{n}.html")), f"guid-{n}")
         for n in numbers
@@ -57,7 +61,9 @@ def serve(site: Site, body: str, **kwargs: object) -> str:
     )
 
 
-async def test_three_entries_three_stories_then_none(db, site, client, stories) -> None:
+async def test_three_entries_three_stories_then_none(
+    db: Database, site: Site, client: httpx.AsyncClient, stories: list[tuple[str, list[str]]]
+) -> None:
     await chats.touch(db, 5, telegram_language="uk")
     await subscriptions.add(db, 5, "nato")
     url = serve(site, rss(items(site, [1, 2, 3], stories)))
@@ -71,13 +77,19 @@ async def test_three_entries_three_stories_then_none(db, site, client, stories) 
     assert all(a and a.topics == ("nato",) and a.source == "Вісті Полісся" for a in stored)
     assert len(await outbox.due(db, now=NOW + 10**9)) == 3  # the subscriber gets each once
 
-    again = await poll_feed(db, await feeds.get(db, feed.id), service, client=client, now=NOW)
+    again = await poll_feed(db, await reread_feed(db, feed.id), service, client=client, now=NOW)
     assert again.published == () and again.skipped == 3
     assert await articles.count(db) == 3
 
 
 @pytest.mark.parametrize("render", [atom, rdf])
-async def test_atom_and_rss1_feeds(db, site, client, stories, render) -> None:
+async def test_atom_and_rss1_feeds(
+    db: Database,
+    site: Site,
+    client: httpx.AsyncClient,
+    stories: list[tuple[str, list[str]]],
+    render: Callable[[list[Item]], str],
+) -> None:
     url = site.add(
         f"/feeds/{next(_paths)}.xml",
         render(items(site, [4], stories)),
@@ -90,24 +102,28 @@ async def test_atom_and_rss1_feeds(db, site, client, stories, render) -> None:
     assert stored is not None and stored.title == stories[3][0]
 
 
-async def test_not_modified_costs_nothing(db, site, client, stories) -> None:
+async def test_not_modified_costs_nothing(
+    db: Database, site: Site, client: httpx.AsyncClient, stories: list[tuple[str, list[str]]]
+) -> None:
     url = serve(site, rss(items(site, [5], stories)), etag='"feed-v1"')
     feed = await feeds.add(db, url, now=NOW)
     service = StoryService(db)
     await poll_feed(db, feed, service, client=client, now=NOW)
     page_hits = site.hits["/articles/5.html"]
 
-    feed = await feeds.get(db, feed.id)
+    feed = await reread_feed(db, feed.id)
     assert feed is not None and feed.etag == '"feed-v1"'
     result = await poll_feed(db, feed, service, client=client, now=NOW + 600)
     path = url.removeprefix(site.base)
     assert result.not_modified and result.published == ()
     assert site.conditional[path] == 1
     assert site.hits["/articles/5.html"] == page_hits  # no article fetched
-    assert (await feeds.get(db, feed.id)).next_poll_at == NOW + 1200
+    assert (await reread_feed(db, feed.id)).next_poll_at == NOW + 1200
 
 
-async def test_duplicate_guids_publish_once(db, site, client, stories) -> None:
+async def test_duplicate_guids_publish_once(
+    db: Database, site: Site, client: httpx.AsyncClient, stories: list[tuple[str, list[str]]]
+) -> None:
     twice = [
         Item(stories[5][0], site.url("/articles/6.html"), "same-guid"),
         Item(stories[5][0] + " (оновлено)", site.url("/articles/6.html?upd=1"), "same-guid"),
@@ -118,7 +134,9 @@ async def test_duplicate_guids_publish_once(db, site, client, stories) -> None:
     assert await articles.count(db) == 1
 
 
-async def test_tracking_parameters_do_not_make_new_stories(db, site, client, stories) -> None:
+async def test_tracking_parameters_do_not_make_new_stories(
+    db: Database, site: Site, client: httpx.AsyncClient, stories: list[tuple[str, list[str]]]
+) -> None:
     base = site.url("/articles/7.html")
     # Newest first, as feeds list them; the oldest (the tracked link) is taken in first,
     # and the variants after it are recognised without being fetched.
@@ -137,7 +155,9 @@ async def test_tracking_parameters_do_not_make_new_stories(db, site, client, sto
     assert await articles.count(db) == 1
 
 
-async def test_failures_back_off_and_are_reported_once(db, site, client, stories) -> None:
+async def test_failures_back_off_and_are_reported_once(
+    db: Database, site: Site, client: httpx.AsyncClient, stories: list[tuple[str, list[str]]]
+) -> None:
     url = serve(site, "<rss><channel><title>broken</title><item><title>x</ti")
     feed = await feeds.add(db, url, now=NOW)
     service = StoryService(db)
@@ -167,33 +187,39 @@ async def test_failures_back_off_and_are_reported_once(db, site, client, stories
     assert healed is not None and healed.failures == 0 and not healed.error_reported
 
 
-async def test_unreachable_feed_is_a_failure_not_a_crash(db, client) -> None:
+async def test_unreachable_feed_is_a_failure_not_a_crash(
+    db: Database, client: httpx.AsyncClient
+) -> None:
     feed = await feeds.add(db, "http://127.0.0.1:9/feed.xml", now=NOW)
     results = await poll_due(db, StoryService(db), client=client, now=NOW)
     assert [r.error for r in results] == ["unreachable"]
     # Backed off: not due a moment later.
     assert await poll_due(db, StoryService(db), client=client, now=NOW + 1) == []
-    assert (await feeds.get(db, feed.id)).failures == 1
+    assert (await reread_feed(db, feed.id)).failures == 1
 
 
-async def test_dead_article_link_is_not_fetched_every_poll(db, site, client, stories) -> None:
+async def test_dead_article_link_is_not_fetched_every_poll(
+    db: Database, site: Site, client: httpx.AsyncClient, stories: list[tuple[str, list[str]]]
+) -> None:
     dead = [Item("Зникла стаття", site.url("/articles/gone.html"), "dead-1", summary="коротко")]
     feed = await feeds.add(db, serve(site, rss(dead)), now=NOW)
     service = StoryService(db)
     first = await poll_feed(db, feed, service, client=client, now=NOW)
     assert first.failed_entries == 1 and first.published == ()
-    second = await poll_feed(db, await feeds.get(db, feed.id), service, client=client, now=NOW)
+    second = await poll_feed(db, await reread_feed(db, feed.id), service, client=client, now=NOW)
     assert second.skipped == 1 and site.hits["/articles/gone.html"] == 1
 
 
-async def test_review_mode_holds_drafts_until_published(db, site, client, stories) -> None:
+async def test_review_mode_holds_drafts_until_published(
+    db: Database, site: Site, client: httpx.AsyncClient, stories: list[tuple[str, list[str]]]
+) -> None:
     url = serve(site, rss(items(site, [1, 2], stories)))
     feed = await feeds.add(db, url, mode=feeds.REVIEW, topics=("nato",), now=NOW)
     service = StoryService(db)
     result = await poll_feed(db, feed, service, client=client, now=NOW)
     assert len(result.reviewed) == 2 and result.published == ()
     assert await articles.count(db) == 0
-    again = await poll_feed(db, await feeds.get(db, feed.id), service, client=client, now=NOW)
+    again = await poll_feed(db, await reread_feed(db, feed.id), service, client=client, now=NOW)
     assert again.reviewed == ()  # not queued twice
 
     waiting = await review.pending(db)
@@ -206,7 +232,9 @@ async def test_review_mode_holds_drafts_until_published(db, site, client, storie
     assert found is not None and found.article_id == published.article_id
 
 
-async def test_feed_state_survives_restart(tmp_path: Path, site, client, stories) -> None:
+async def test_feed_state_survives_restart(
+    tmp_path: Path, site: Site, client: httpx.AsyncClient, stories: list[tuple[str, list[str]]]
+) -> None:
     path = tmp_path / "restart.db"
     db = await open_database(path)
     url = serve(site, rss(items(site, [3], stories)), etag='"r1"')
@@ -225,7 +253,7 @@ async def test_feed_state_survives_restart(tmp_path: Path, site, client, stories
         await db.close()
 
 
-async def test_feeds_storage_add_remove(db) -> None:
+async def test_feeds_storage_add_remove(db: Database) -> None:
     feed = await feeds.add(db, "https://example.com/rss", topics=("a", "b"), now=NOW)
     with pytest.raises(feeds.FeedExists):
         await feeds.add(db, "https://example.com/rss", now=NOW)

@@ -8,7 +8,8 @@ import gzip
 import ipaddress
 import socket
 import zlib
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -64,7 +65,9 @@ def _port(site: Site) -> int:
         "0.0.0.0",
     ],
 )
-async def test_loopback_in_every_spelling_is_refused(site: Site, strict, host: str) -> None:
+async def test_loopback_in_every_spelling_is_refused(
+    site: Site, strict: httpx.AsyncClient, host: str
+) -> None:
     before = sum(site.hits.values())
     with pytest.raises(FetchError) as caught:
         await fetch(f"http://{host}:{_port(site)}/page.html", client=strict)
@@ -104,7 +107,9 @@ def test_public_addresses_pass(address: str) -> None:
     assert is_public(ipaddress.ip_address(address))
 
 
-def _resolver(table: dict[str, list[str]], calls: list[str] | None = None):
+def _resolver(
+    table: dict[str, list[str]], calls: list[str] | None = None
+) -> Callable[[str, int], Awaitable[list[IPAddress]]]:
     async def resolve(host: str, port: int) -> list[IPAddress]:
         if calls is not None:
             calls.append(host)
@@ -189,7 +194,9 @@ async def test_https_keeps_the_name_for_sni_and_certificate() -> None:
     assert seen[0].url.host == "93.184.216.34"
 
 
-async def test_feed_url_on_a_private_address_is_refused_before_it_is_stored(strict) -> None:
+async def test_feed_url_on_a_private_address_is_refused_before_it_is_stored(
+    strict: httpx.AsyncClient,
+) -> None:
     with pytest.raises(FetchError) as caught:
         await check_destination("http://127.1:8080/rss.xml", strict)
     assert caught.value.code == "private_address"
@@ -274,7 +281,7 @@ async def test_deflate_zlib_wrapped_or_raw(wrap: str) -> None:
     assert decoded == data
 
 
-async def test_links_inside_a_feed_are_guarded_too(tmp_path) -> None:
+async def test_links_inside_a_feed_are_guarded_too(tmp_path: Path) -> None:
     # The feed's owner, not an admin, writes the links: they pass the same guard.
     links = ["http://127.0.0.1:8080/admin", "http://2130706433/", "http://intranet.example/x"]
     body = rss([Item(f"Entry {n}", link, f"g-{n}", "") for n, link in enumerate(links)])
@@ -293,7 +300,7 @@ async def test_links_inside_a_feed_are_guarded_too(tmp_path) -> None:
     assert all("private_address" in error for error in result.entry_errors), result.entry_errors
 
 
-async def test_admin_gets_a_clear_reply_for_a_private_address(tmp_path, site: Site) -> None:
+async def test_admin_gets_a_clear_reply_for_a_private_address(tmp_path: Path, site: Site) -> None:
     async with LocalBot(tmp_path / "bot.db") as local:  # ALLOW_PRIVATE_URLS left off
         reply = await say(
             local.sandbox, ADMIN_ID, f"/push {site.url('/page.html')}", language_code="en"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -42,7 +43,9 @@ def _norm(text: str) -> str:
         (None, "", "zz", "uk"),  # an unsupported default still yields a supported locale
     ],
 )
-def test_resolve_locale(chosen: str | None, telegram: str | None, default: str, expected: str):
+def test_resolve_locale(
+    chosen: str | None, telegram: str | None, default: str, expected: str
+) -> None:
     assert resolve_locale(chosen, telegram, default) == expected
 
 
@@ -109,7 +112,7 @@ def _write_catalog(base: Path, text: str) -> Path:
     return po
 
 
-def test_catalog_compiled_on_first_use_and_recompiled_when_po_is_newer(tmp_path: Path):
+def test_catalog_compiled_on_first_use_and_recompiled_when_po_is_newer(tmp_path: Path) -> None:
     po = _write_catalog(tmp_path, "Перший")
     mo = po.with_suffix(".mo")
     assert i18n._load_catalog(tmp_path, "uk").gettext("Full text") == "Перший"
@@ -133,7 +136,7 @@ def test_read_only_folder_compiles_in_memory(
     def read_only(*args: object, **kwargs: object) -> tuple[int, str]:
         raise PermissionError("read-only file system")
 
-    monkeypatch.setattr(i18n.tempfile, "mkstemp", read_only)
+    monkeypatch.setattr(tempfile, "mkstemp", read_only)  # the module bot.i18n calls
     assert i18n._load_catalog(tmp_path, "uk").gettext("Full text") == "У пам'яті"
     assert not po.with_suffix(".mo").exists()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import httpx
 import pytest
 
 from bot.ingest.drafts import draft_from_url
@@ -47,7 +48,9 @@ def site() -> Iterator[Site]:
     server.stop()
 
 
-async def test_fetch_page_reports_final_url_and_charset(site: Site, client) -> None:
+async def test_fetch_page_reports_final_url_and_charset(
+    site: Site, client: httpx.AsyncClient
+) -> None:
     got = await fetch(site.url("/page.html"), client=client)
     assert got.content_type == "text/html" and got.charset == "utf-8"
     assert got.url == site.url("/page.html")
@@ -63,13 +66,17 @@ async def test_fetch_page_reports_final_url_and_charset(site: Site, client) -> N
         ("/hop/9", "too_many_redirects"),
     ],
 )
-async def test_fetch_failures_have_codes(site: Site, client, path: str, code: str) -> None:
+async def test_fetch_failures_have_codes(
+    site: Site, client: httpx.AsyncClient, path: str, code: str
+) -> None:
     with pytest.raises(FetchError) as caught:
         await fetch(site.url(path), client=client)
     assert caught.value.code == code
 
 
-async def test_redirect_chain_within_limit_lands_on_page(site: Site, client) -> None:
+async def test_redirect_chain_within_limit_lands_on_page(
+    site: Site, client: httpx.AsyncClient
+) -> None:
     got = await fetch(site.url("/hop/4"), client=client)  # 5 hops: the limit
     assert got.url == site.url("/page.html")
 
@@ -81,13 +88,13 @@ async def test_non_http_schemes_refused_before_any_request(url: str) -> None:
     assert caught.value.code == "bad_scheme"
 
 
-async def test_big_page_stops_while_streaming(site: Site, client) -> None:
+async def test_big_page_stops_while_streaming(site: Site, client: httpx.AsyncClient) -> None:
     with pytest.raises(FetchError) as caught:
         await fetch(site.url("/big.html"), client=client, max_bytes=256 * 1024)
     assert caught.value.code == "too_big"
 
 
-async def test_slow_page_is_too_slow(site: Site, client) -> None:
+async def test_slow_page_is_too_slow(site: Site, client: httpx.AsyncClient) -> None:
     with pytest.raises(FetchError) as caught:
         await fetch(site.url("/slow.html"), client=client, timeout=0.3)
     assert caught.value.code == "too_slow"
@@ -105,7 +112,7 @@ async def test_unreachable_port() -> None:
     assert caught.value.code == "unreachable"
 
 
-async def test_etag_answer_304_is_not_modified(client) -> None:
+async def test_etag_answer_304_is_not_modified(client: httpx.AsyncClient) -> None:
     site = Site().start()
     try:
         site.add("/f.xml", "<rss/>", content_type="application/rss+xml", etag='"v1"')
@@ -140,7 +147,9 @@ def test_page_without_article_is_an_extract_error() -> None:
         extract("<html><body><nav><a href='/'>Головна</a></nav></body></html>")
 
 
-async def test_draft_from_url_carries_metadata_and_keys(site: Site, client) -> None:
+async def test_draft_from_url_carries_metadata_and_keys(
+    site: Site, client: httpx.AsyncClient
+) -> None:
     got = await draft_from_url(site.url("/hop/1"), client=client, topics=("nato",))
     assert got.draft.title == seed_parts()[0]
     assert got.draft.source == "Вісті Полісся"

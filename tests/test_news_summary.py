@@ -131,7 +131,9 @@ def test_time_phrases_with_this_are_not_anaphora() -> None:
     assert not _ANAPHORIC.match("Theresa May said the deal was ready.")
 
 
-def _summary_of(lines: list[str], title: str = "Переговори про обмін полоненими у Відні") -> tuple:
+def _summary_of(
+    lines: list[str], title: str = "Переговори про обмін полоненими у Відні"
+) -> tuple[str, ...]:
     return analyze("\n".join([title, *lines])).summary
 
 

@@ -11,7 +11,7 @@ import os
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -159,7 +159,9 @@ def _read_only(target: Path) -> Iterator[None]:
     ("damage", "code", "words"),
     [(_corrupt, 5, "damaged"), (_truncated, 5, "damaged"), (_damaged_pages, 5, "damaged")],
 )
-def test_damaged_database_stops_start_up(tmp_path: Path, damage, code: int, words: str) -> None:
+def test_damaged_database_stops_start_up(
+    tmp_path: Path, damage: Callable[[Path], None], code: int, words: str
+) -> None:
     damage(tmp_path / "bot.db")
     done = run_main(_env(tmp_path))
     assert done.returncode == code

@@ -18,9 +18,9 @@ def story(*topics: str) -> NewArticle:
 @pytest.mark.sqlite_only("PRAGMAs and user_version are SQLite's")
 async def test_pragmas_and_version(db: Database) -> None:
     async with db.conn.execute("PRAGMA journal_mode") as c:
-        assert (await c.fetchone())[0] == "wal"
+        assert tuple(await c.fetchone() or ()) == ("wal",)
     async with db.conn.execute("PRAGMA foreign_keys") as c:
-        assert (await c.fetchone())[0] == 1
+        assert tuple(await c.fetchone() or ()) == (1,)
     assert await db.version() == SCHEMA_VERSION
 
 

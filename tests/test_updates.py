@@ -10,7 +10,7 @@ import os
 import signal
 import sqlite3
 import sys
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
 import httpx
@@ -67,7 +67,7 @@ async def test_one_chats_updates_keep_their_order(tmp_path: Path) -> None:
 
 
 class Body(httpx.AsyncByteStream):
-    async def __aiter__(self):  # type: ignore[override]
+    async def __aiter__(self) -> AsyncIterator[bytes]:
         yield b"<p>x</p>"
 
 
@@ -120,7 +120,7 @@ async def _start_bot(sb: Sandbox, database: Path) -> asyncio.subprocess.Process:
     )
 
 
-async def _until(check, within_s: float) -> None:
+async def _until(check: Callable[[], bool], within_s: float) -> None:
     loop = asyncio.get_running_loop()
     deadline = loop.time() + within_s
     while not check():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from storage.watches import Watch
 
 
 @pytest.fixture
-async def db(tmp_path: Path):
+async def db(tmp_path: Path) -> AsyncIterator[Database]:
     database = await open_database(tmp_path / "w.db")
     for chat_id in (1, 2, 3):
         await chats.touch(database, chat_id, telegram_language="uk")

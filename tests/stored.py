@@ -1,0 +1,13 @@
+"""Reading back what a test stored: the row must be there."""
+
+from __future__ import annotations
+
+from storage import feeds
+from storage.db import Database
+from storage.feeds import Feed
+
+
+async def reread_feed(db: Database, feed_id: int) -> Feed:
+    found = await feeds.get(db, feed_id)
+    assert found is not None, f"feed {feed_id} is not stored"
+    return found
