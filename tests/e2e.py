@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from bot.sandbox import Sandbox, SentMessage
 
 STORY = (
@@ -39,3 +41,9 @@ def html(message: SentMessage) -> str:
     """A text message as the bot sent it, markup included."""
     assert message.text is not None, f"a {message.kind}, not a text message"
     return message.text
+
+
+def buttons(message: SentMessage) -> list[dict[str, Any]]:
+    """The inline buttons under a message, row by row, in one list."""
+    assert message.reply_markup is not None, "the message has no buttons"
+    return [b for row in message.reply_markup["inline_keyboard"] for b in row]

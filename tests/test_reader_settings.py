@@ -8,7 +8,7 @@ import pytest
 from bot import reader_settings
 from bot.harness import LocalBot
 from bot.reader_settings import Problem
-from tests.e2e import say
+from tests.e2e import buttons, say
 
 READER = 4201
 LOCAL_LIMITS = False
@@ -64,16 +64,16 @@ def test_a_near_miss_of_a_zone_gets_suggestions() -> None:
 async def test_any_time_zone_by_text_over_the_sandbox(local: LocalBot) -> None:
     sb = local.sandbox
     reply = await say(sb, READER, "/settings America/Argentina/Buenos_Aires", language_code="en")
-    assert "Saved." in reply.text and "America/Argentina/Buenos_Aires" in reply.text
+    assert "Saved." in reply.plain and "America/Argentina/Buenos_Aires" in reply.plain
     chat = await local.services.readers.get(READER)
     assert chat is not None and chat.timezone == "America/Argentina/Buenos_Aires"
     # the reader's own zone is among the buttons, ticked
-    labels = [b["text"] for row in reply.reply_markup["inline_keyboard"] for b in row]
+    labels = [b["text"] for b in buttons(reply)]
     assert "✓ Buenos Aires" in labels
 
     miss = await say(sb, READER, "/settings Europe/Warsw", language_code="en")
-    assert "I do not know the time zone" in miss.text
-    [first, *_] = [b for row in miss.reply_markup["inline_keyboard"] for b in row]
+    assert "I do not know the time zone" in miss.plain
+    [first, *_] = buttons(miss)
     assert first["text"] == "Europe/Warsaw" and ":" not in first["text"]
     sb.inject_callback(READER, READER, miss.message_id, first["callback_data"])
     await local.settle()
@@ -82,7 +82,7 @@ async def test_any_time_zone_by_text_over_the_sandbox(local: LocalBot) -> None:
     assert sb.callback_answers[-1].get("text") == "Saved."
 
     uk = await say(sb, READER + 1, "/settings Європа/Київ", language_code="uk")
-    assert "Не знаю часового поясу" in uk.text
+    assert "Не знаю часового поясу" in uk.plain
 
 
 async def test_any_digest_time_and_quiet_hours_over_the_sandbox(local: LocalBot) -> None:
@@ -94,7 +94,7 @@ async def test_any_digest_time_and_quiet_hours_over_the_sandbox(local: LocalBot)
     assert (chat.mode, chat.digest_time) == ("digest", "07:30")
     assert (chat.quiet_start, chat.quiet_end) == ("23:15", "06:45")
     bad = await say(sb, READER, "/settings digest 31:00", language_code="en")
-    assert "is not a time" in bad.text
+    assert "is not a time" in bad.plain
     chat = await local.services.readers.get(READER)
     assert chat is not None and chat.digest_time == "07:30"  # unchanged
     await say(sb, READER, "/settings instant", language_code="en")

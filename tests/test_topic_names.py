@@ -75,14 +75,14 @@ def _buttons(message: Any) -> list[dict[str, str]]:
 async def test_words_get_a_watch_and_topic_buttons_with_names_only(local: LocalBot) -> None:
     sb = local.sandbox
     reply = await say(sb, READER, "/subscribe безпека", language_code="uk")
-    assert "безпека" in reply.text  # the watch is saved
+    assert "безпека" in reply.plain  # the watch is saved
     labels = [b["text"] for b in _buttons(reply)]
     assert labels == ["➕ Переговори США і Росії з безпеки"]
-    assert "us-russia-security" not in reply.text and "Енергетика" not in reply.text
+    assert "us-russia-security" not in reply.plain and "Енергетика" not in reply.plain
 
     price = await say(sb, READER + 1, "/subscribe Ned Price", language_code="en")
     labels = [b["text"] for b in _buttons(price)]
-    assert labels == ["➕ US–Russia security talks"] and "Energy" not in price.text
+    assert labels == ["➕ US–Russia security talks"] and "Energy" not in price.plain
     # a tap follows the topic and ticks its button in place (the others are not added)
     sb.inject_callback(
         READER + 1, READER + 1, price.message_id, _buttons(price)[0]["callback_data"]
@@ -97,7 +97,7 @@ async def test_words_get_a_watch_and_topic_buttons_with_names_only(local: LocalB
 async def test_a_word_that_names_a_topic_follows_it_and_can_be_a_watch(local: LocalBot) -> None:
     sb = local.sandbox
     reply = await say(sb, READER, "/subscribe війна", language_code="uk")
-    assert "«війна» — це тема «Війна в Україні»" in reply.text
+    assert "«війна» — це тема «Війна в Україні»" in reply.plain
     assert await local.services.readers.topics_of(READER) == ["ukraine-war"]
     assert await local.services.watches.of_chat(READER) == []
     [button] = _buttons(reply)
@@ -106,14 +106,14 @@ async def test_a_word_that_names_a_topic_follows_it_and_can_be_a_watch(local: Lo
     await local.settle()
     assert await local.services.readers.topics_of(READER) == []
     assert [w.query for w in await local.services.watches.of_chat(READER)] == ["війна"]
-    assert "війна" in sb.messages(READER)[-1].text  # the message says what it watches now
+    assert "війна" in sb.messages(READER)[-1].plain  # the message says what it watches now
     assert sb.callback_answers[-1]["callback_query_id"]
 
     en = await say(sb, READER + 2, "/subscribe the war", language_code="en")
-    assert "names the topic “War in Ukraine”" in en.text
+    assert "names the topic “War in Ukraine”" in en.plain
 
 
 async def test_latest_suggests_topics_by_name(local: LocalBot) -> None:
     reply = await say(local.sandbox, READER, "/latest безпека", language_code="en")
-    assert "/latest US–Russia security talks" in reply.text
-    assert "us-russia-security" not in reply.text
+    assert "/latest US–Russia security talks" in reply.plain
+    assert "us-russia-security" not in reply.plain
