@@ -128,11 +128,12 @@ class PreviewAction(CallbackData):
 
 @dataclass(frozen=True, slots=True)
 class FeedDraftAction(CallbackData):
-    """Publish or drop a review-mode feed's draft (admins)."""
+    """Publish / topics / toggle a topic / back / drop on a review-mode feed's draft (admins)."""
 
     PREFIX: ClassVar[str] = "fd"
     verb: str
     draft_id: int
+    topic: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,6 +19,7 @@ from bot.destinations import DestinationService
 from bot.ingest.feed_service import FeedAdmin
 from bot.ingest.guard import http_client
 from bot.ingest.previews import PreviewService
+from bot.ingest.review import FeedDraftReview
 from bot.library import StoryLibrary
 from bot.readers import ReaderService
 from bot.reports import DeliveryReports
@@ -58,6 +59,7 @@ class Services:
     feeds: FeedAdmin
     previews: PreviewService
     destinations: DestinationService
+    drafts: FeedDraftReview  # what review-mode feeds hold back
     # Rows were queued or released (a publish, /retry, new settings): delivery looks now.
     queued: Signal = field(default_factory=Signal)
 
@@ -91,11 +93,12 @@ async def build_services(settings: Settings) -> Services:
         readers=readers,
         library=StoryLibrary(db),
         reports=DeliveryReports(db, on_queued=queued),
-        feeds=FeedAdmin(db),
+        feeds=FeedAdmin(db, stories, http),
         previews=PreviewService(db, stories),
         destinations=DestinationService(
             db, readers, watches, default_language=settings.default_language
         ),
+        drafts=FeedDraftReview(db, stories),
         queued=queued,
     )
 

@@ -1,33 +1,30 @@
 """Admin feed commands: /feeds, /feed_add URL [topics…] [review], /feed_remove ID, and
-/drafts — the review queue of review-mode feeds with Publish / Drop buttons
-("pv:rp:<id>" / "pv:rd:<id>")."""
+/drafts — the review queue of review-mode feeds with Publish / Topics / Drop buttons
+(bot.callbacks.FeedDraftAction; the steps are bot.ingest.review's)."""
 
 from __future__ import annotations
 
 import logging
 import time
+from contextlib import suppress
 from datetime import UTC, datetime
 from typing import Any
 
-from telegram import (
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
-    LinkPreviewOptions,
-    Message,
-    Update,
-)
+from telegram import LinkPreviewOptions, Message, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot.callbacks import FeedDraftAction
 from bot.i18n import N_, format_datetime
-from bot.ingest import review
 from bot.ingest.feed_options import OptionError, parse_words
 from bot.ingest.feed_service import PUBLISH, REVIEW, Feed, FeedExists
-from bot.ingest.feeds import PollResult, poll_feed
+from bot.ingest.feeds import PollResult
 from bot.ingest.fetch import FetchError, check_destination
+from bot.ingest.review import FeedDraft, ReviewStatus
 from bot.inputs import parse_id
+from bot.markup import markup
+from bot.render.keyboard import Button, Keyboard
 from bot.tghtml import escape
 from handlers.admin import admin_turn
 from handlers.common import Turn, admin_only, turn
@@ -35,7 +32,9 @@ from handlers.ingest import fetch_error_text
 
 log = logging.getLogger(__name__)
 
-REVIEW_PUBLISH, REVIEW_DROP = "rp", "rd"
+# Verbs after "fd:" (bot.callbacks.FeedDraftAction).
+PUBLISH_VERB, DROP, TOPICS, TOGGLE, BACK = "rp", "rd", "rt", "rg", "rb"
+VERBS = frozenset({PUBLISH_VERB, DROP, TOPICS, TOGGLE, BACK})
 DRAFTS_SHOWN = 20
 TITLE_MAX = 80
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
@@ -205,7 +204,6 @@ async def add_feed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     except FetchError as error:
         await message.reply_text(fetch_error_text(tn, error))
         return
-    db = tn.services.db
     interval = options.every_s or tn.services.settings.feed_interval_s
     try:
         feed = await tn.services.feeds.add(
@@ -223,9 +221,7 @@ async def add_feed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await tn.services.feeds.poll_at(feed.id, time.time() + interval)
 
     async def first_poll() -> None:
-        result = await poll_feed(
-            db, feed, tn.services.stories, client=tn.services.http, interval_s=interval
-        )
+        result = await tn.services.feeds.poll(feed, interval_s=interval)
         await message.reply_text(
             tn._("Feed #{id} added: {url}").format(id=feed.id, url=url)
             + "\n"
@@ -257,37 +253,54 @@ async def remove_feed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 # Review drafts ------------------------------------------------------------------------
 
 
-async def drafts_view(tn: Turn) -> tuple[str, InlineKeyboardMarkup | None]:
-    waiting = await review.pending(tn.services.db, limit=DRAFTS_SHOWN)
+def _button(label: str, verb: str, draft_id: int, topic: str = "") -> Button:
+    return Button(label, FeedDraftAction(verb, draft_id, topic).pack())
+
+
+async def drafts_view(tn: Turn) -> tuple[str, Keyboard | None]:
+    waiting = await tn.services.drafts.open(limit=DRAFTS_SHOWN)
     if not waiting:
         return escape(tn._("No drafts waiting for review.")), None
     lines = ["<b>" + escape(tn._("Drafts waiting for review:")) + "</b>"]
     rows = []
     for item in waiting:
-        title = (item.title or item.text.strip().split("\n", 1)[0])[:TITLE_MAX]
-        if item.feed_id is not None:
-            line = tn._("#{id} (feed #{feed}): {title}").format(
-                id=item.id, feed=item.feed_id, title=title
-            )
-        else:
-            line = tn._("#{id}: {title}").format(id=item.id, title=title)
-        lines.append(escape(line))
+        lines.append(escape(_draft_line(tn, item)))
         if item.url:
             lines.append("  " + escape(item.url))
         rows.append(
-            [
-                InlineKeyboardButton(
-                    "✅ " + tn._("Publish #{id}").format(id=item.id),
-                    callback_data=FeedDraftAction(REVIEW_PUBLISH, item.id).pack(),
-                ),
-                InlineKeyboardButton(
-                    "🗑 " + tn._("Drop #{id}").format(id=item.id),
-                    callback_data=FeedDraftAction(REVIEW_DROP, item.id).pack(),
-                ),
-            ]
+            (
+                _button("✅ " + tn._("Publish #{id}").format(id=item.id), PUBLISH_VERB, item.id),
+                _button("🏷 " + tn._("Topics #{id}").format(id=item.id), TOPICS, item.id),
+                _button("🗑 " + tn._("Drop #{id}").format(id=item.id), DROP, item.id),
+            )
         )
     text = "\n".join(lines)
-    return text[:MESSAGE_MAX], InlineKeyboardMarkup(rows)
+    return text[:MESSAGE_MAX], tuple(rows)
+
+
+def _draft_line(tn: Turn, item: FeedDraft) -> str:
+    title = (item.title or item.text.strip().split("\n", 1)[0])[:TITLE_MAX]
+    if item.feed_id is not None:
+        return tn._("#{id} (feed #{feed}): {title}").format(
+            id=item.id, feed=item.feed_id, title=title
+        )
+    return tn._("#{id}: {title}").format(id=item.id, title=title)
+
+
+def topics_view(tn: Turn, item: FeedDraft) -> tuple[str, Keyboard]:
+    """One draft's topics, each a toggle; Done goes back to the list."""
+    text = (
+        escape(_draft_line(tn, item))
+        + "\n"
+        + escape(tn._("Topics: {topics}").format(topics=_topics(tn, item.topics)))
+    )
+    rows = []
+    for topic in tn.services.topics:
+        mark = "✅ " if topic.id in item.topics else "▫️ "
+        with suppress(ValueError):  # a topic id too long for callback data: no button
+            rows.append((_button(mark + topic.name(tn.locale), TOGGLE, item.id, topic.id),))
+    rows.append((_button("⬅ " + tn._("Done"), BACK, item.id),))
+    return text, tuple(rows)
 
 
 async def list_drafts(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -297,48 +310,72 @@ async def list_drafts(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     tn, message = found
     text, keyboard = await drafts_view(tn)
     await message.reply_text(
-        text, parse_mode=ParseMode.HTML, reply_markup=keyboard, link_preview_options=NO_PREVIEW
+        text,
+        parse_mode=ParseMode.HTML,
+        reply_markup=markup(keyboard),
+        link_preview_options=NO_PREVIEW,
     )
+
+
+def _gone(tn: Turn, draft_id: int) -> str:
+    return tn._("Draft #{id} is gone: published or dropped already.").format(id=draft_id)
+
+
+async def _act(tn: Turn, action: FeedDraftAction) -> tuple[str | None, FeedDraft | None]:
+    """Do what the button says: the answer to show (None: a silent one) and the draft
+    whose topics to show (None: show the list)."""
+    review = tn.services.drafts
+    draft_id = action.draft_id
+    if action.verb == PUBLISH_VERB:
+        result = await review.publish(draft_id)
+        if result.published is None:
+            return _gone(tn, draft_id), None
+        queued = tn.t.ngettext(
+            "Queued for {n} reader.", "Queued for {n} readers.", result.published.queued
+        ).format(n=result.published.queued)
+        done = tn._("Draft #{id} published as story #{story}.").format(
+            id=draft_id, story=result.published.article_id
+        )
+        return done + " " + queued, None
+    if action.verb == DROP:
+        result = await review.cancel(draft_id)
+        if result.status is ReviewStatus.GONE:
+            return _gone(tn, draft_id), None
+        return tn._("Draft #{id} dropped.").format(id=draft_id), None
+    if action.verb == TOGGLE:
+        result = await review.toggle_topic(draft_id, action.topic, known=tn.services.topics)
+        if result.status is ReviewStatus.UNKNOWN_TOPIC:
+            return tn._("This topic no longer exists."), result.draft
+        if result.draft is None:
+            return _gone(tn, draft_id), None
+        return None, result.draft
+    if action.verb == TOPICS:
+        item = await review.get(draft_id)
+        return (None, item) if item is not None else (_gone(tn, draft_id), None)
+    return None, None  # BACK: the list
 
 
 @admin_only("a feed draft button")
 async def review_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
-    parsed = FeedDraftAction.unpack(query.data if query else None)
-    if query is None or parsed is None or parsed.verb not in (REVIEW_PUBLISH, REVIEW_DROP):
+    action = FeedDraftAction.unpack(query.data if query else None)
+    if query is None or action is None or action.verb not in VERBS:
         return  # a forged button: bot.updates answers it as expired
-    verb, draft_id = parsed.verb, parsed.draft_id
     tn = await turn(update, context)
-    if verb == REVIEW_PUBLISH:
-        published = await review.publish(tn.services.db, tn.services.stories, draft_id)
-        if published is None:
-            answer = tn._("Draft #{id} is gone: published or dropped already.").format(id=draft_id)
-        else:
-            answer = (
-                tn._("Draft #{id} published as story #{story}.").format(
-                    id=draft_id, story=published.article_id
-                )
-                + " "
-                + tn.t.ngettext(
-                    "Queued for {n} reader.", "Queued for {n} readers.", published.queued
-                ).format(n=published.queued)
-            )
-    else:
-        dropped = await review.drop(tn.services.db, draft_id)
-        answer = (
-            tn._("Draft #{id} dropped.")
-            if dropped
-            else tn._("Draft #{id} is gone: published or dropped already.")
-        ).format(id=draft_id)
-    text, keyboard = await drafts_view(tn)
+    answer, item = await _act(tn, action)
+    text, keyboard = topics_view(tn, item) if item is not None else await drafts_view(tn)
     try:
         await query.edit_message_text(
-            text, parse_mode=ParseMode.HTML, reply_markup=keyboard, link_preview_options=NO_PREVIEW
+            text,
+            parse_mode=ParseMode.HTML,
+            reply_markup=markup(keyboard),
+            link_preview_options=NO_PREVIEW,
         )
     except BadRequest as error:
         if "not modified" not in str(error).lower():
             raise
-    await query.answer(answer, show_alert=True)  # last: answered means the list is current
+    # Last: answered means the message is current.
+    await query.answer(answer, show_alert=answer is not None)
 
 
 def handlers() -> list[BaseHandler[Any, Any, Any]]:

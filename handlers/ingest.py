@@ -30,7 +30,6 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 from bot.callbacks import PreviewAction
 from bot.domain import Article, Reason, ReasonKind
 from bot.i18n import N_
-from bot.ingest import store
 from bot.ingest.drafts import draft_from_file, draft_from_url
 from bot.ingest.extract import ExtractError
 from bot.ingest.fetch import MAX_BYTES, FetchError
@@ -183,7 +182,7 @@ async def push_forward(
 
 
 async def already_text(tn: Turn, keys: list[Key] | tuple[Key, ...]) -> str | None:
-    return earlier_text(tn, await store.already(tn.services.db, keys))
+    return earlier_text(tn, await tn.services.previews.already(keys))
 
 
 def earlier_text(tn: Turn, earlier: Seen | None) -> str | None:

@@ -17,7 +17,7 @@ from bot.inputs import parse_offset
 from bot.markup import markup
 from bot.render.keyboard import links_only
 from bot.render.text import one_line, trim
-from bot.search.engine import MAX_OFFSET, Status, search
+from bot.search.engine import MAX_OFFSET, Status
 from handlers import results
 from handlers.common import Turn, turn
 
@@ -58,7 +58,7 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     text = inline.query.strip()
     found: list[tuple[Article, str]] = []
     has_more = False
-    page = await search(tn.services.db, text, limit=PAGE_SIZE, offset=offset) if text else None
+    page = await tn.services.library.search(text, limit=PAGE_SIZE, offset=offset) if text else None
     if page is None or page.status is not Status.OK:
         # Nothing to search for (empty, or only filters/symbols): the newest stories.
         if offset < LATEST_MAX:

@@ -9,7 +9,6 @@ from typing import Any
 from telegram import InputFile, Update
 from telegram.ext import BaseHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
-from bot.ingest.feed_admin import export_opml, import_opml
 from bot.ingest.opml import MAX_BYTES, OpmlError
 from handlers.admin import admin_turn
 
@@ -25,7 +24,7 @@ async def export_feeds(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     if found is None:
         return
     tn, message = found
-    document = await export_opml(tn.services.db)
+    document = await tn.services.feeds.export_opml()
     count = document.count("<outline ")
     await message.reply_document(
         InputFile(document.encode("utf-8"), filename=EXPORT_NAME),
@@ -48,12 +47,8 @@ async def import_feeds(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     file = await context.bot.get_file(document.file_id)
     data = bytes(await file.download_as_bytearray())
     try:
-        summary = await import_opml(
-            tn.services.db,
-            data,
-            known_topics=frozenset(t.id for t in tn.services.topics),
-            added_by=tn.user_id,
-            client=tn.services.http,
+        summary = await tn.services.feeds.import_opml(
+            data, known_topics=frozenset(t.id for t in tn.services.topics), added_by=tn.user_id
         )
     except OpmlError as error:
         log.info("feeds_import: %s", error)

@@ -20,7 +20,7 @@ from telegram.ext import (
 from bot.callbacks import ResultsPage
 from bot.inputs import parse_id
 from bot.markup import markup
-from bot.search.engine import MAX_OFFSET, SearchPage, Status, in_other_languages, search
+from bot.search.engine import MAX_OFFSET, SearchPage, Status
 from bot.tghtml import MAX_ENTITIES, escape, parse
 from handlers import results
 from handlers.common import Turn, turn
@@ -63,7 +63,7 @@ async def answer_search(
     """The text and buttons for one page of a search (any query: never raises on it)."""
     if not query:
         return results.query_help(tn, bot_username), None
-    page = await search(tn.services.db, query, limit=PAGE_SIZE, offset=page_number * PAGE_SIZE)
+    page = await tn.services.library.search(query, limit=PAGE_SIZE, offset=page_number * PAGE_SIZE)
     notes = results.note_lines(tn, page.notes)
     if page.status is Status.EMPTY:
         lead = tn._("There is no word to look for in “{query}”.").format(
@@ -103,7 +103,7 @@ def _capital(text: str) -> str:
 async def _other_languages(
     tn: Turn, query: str, body: str
 ) -> tuple[str, InlineKeyboardMarkup | None]:
-    found = await in_other_languages(tn.services.db, query)
+    found = await tn.services.library.in_other_languages(query)
     if not found:
         return body, None
     rows = []

@@ -10,7 +10,6 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
 from bot.callbacks import FullText, MoreLike, pattern
 from bot.render import render_full_text
-from bot.search.similar import more_like
 from bot.tghtml import escape
 from handlers import results
 from handlers.common import turn
@@ -33,7 +32,7 @@ async def story_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         for part in render_full_text(article, tn.locale):
             await context.bot.send_message(tn.chat_id, part, parse_mode=ParseMode.HTML)
         return
-    similar = await more_like(tn.services.db, article)
+    similar = await tn.services.library.more_like(article)
     if not similar:
         await context.bot.send_message(tn.chat_id, tn._("No similar stories yet."))
         return

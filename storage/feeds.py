@@ -241,6 +241,14 @@ async def get_draft(db: Database, draft_id: int) -> FeedDraft | None:
     return _draft(row) if row else None
 
 
+async def set_draft_topics(db: Database, draft_id: int, topics: Sequence[str]) -> bool:
+    async with db.transaction() as conn:
+        cursor = await conn.execute(
+            "UPDATE feed_drafts SET topics = ? WHERE id = ?", (json.dumps(list(topics)), draft_id)
+        )
+        return cursor.rowcount > 0
+
+
 async def delete_draft(db: Database, draft_id: int) -> bool:
     async with db.transaction() as conn:
         changed = await conn.execute("DELETE FROM feed_drafts WHERE id = ?", (draft_id,))

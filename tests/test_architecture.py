@@ -1,7 +1,7 @@
 """The layers, read from the imports themselves (ast), so the design holds as the code
 grows: no import cycles; bot.news, bot.render and bot.outcomes pure; storage imports
 nothing from bot but domain types; handlers reach storage only through services; no
-module over 600 lines.
+module over 600 lines; handlers never touch the database (`.db`).
 
 Every import counts, wherever it is written: at the top, inside a function (a
 deferred import still ties the modules together) or under `if TYPE_CHECKING:`.
@@ -219,6 +219,32 @@ def test_handlers_do_not_import_storage() -> None:
         if top_level(target) == "storage"
     }
     assert bad == set()
+
+
+def database_uses(name: str) -> list[int]:
+    """Lines where a module reaches for a `.db` (the services' database, or any)."""
+    path = modules()[name]
+    tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+    return sorted(
+        node.lineno
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute) and node.attr == "db"
+    )
+
+
+def test_the_database_reader_sees_a_database_use() -> None:
+    # The guard itself: services hold the database (and close it), so it is seen there.
+    assert database_uses("bot.services")
+
+
+def test_handlers_never_touch_the_database() -> None:
+    # Handlers call the services on bot.services.Services; none hands them the database.
+    bad = {
+        name: lines
+        for name in modules()
+        if in_package(name, "handlers") and (lines := database_uses(name))
+    }
+    assert bad == {}
 
 
 def test_nothing_imports_the_app_but_entry_points() -> None:

@@ -323,6 +323,32 @@ async def test_review_feed_drafts_publish_and_drop(local: LocalBot, site: Site) 
     assert await articles.count(local.services.db) == 1
 
 
+async def test_review_feed_draft_topics_chosen_before_publishing(
+    local: LocalBot, site: Site
+) -> None:
+    sb = local.sandbox
+    await say(sb, 700, "/subscribe energy")
+    await say(sb, ADMIN_ID, f"/feed_add {site.url('/review.xml')} review", **EN)
+    listing = await say(sb, ADMIN_ID, "/drafts", **EN)
+    await press(sb, listing, button(listing, "Topics #1"))
+    assert "Topics: from the analysis" in listing.plain  # the feed named none
+    await press(sb, listing, button(listing, "Energy"))
+    assert "Topics: Energy" in listing.plain and "✅ Energy" in buttons(listing)
+    await press(sb, listing, button(listing, "Economy"))
+    await press(sb, listing, button(listing, "Economy"))  # a second tap takes it out
+    assert "Topics: Energy" in listing.plain
+    await press(sb, listing, button(listing, "Done"))
+    assert "Drafts waiting for review" in listing.plain
+    answer = await press(sb, listing, button(listing, "Publish #1"))
+    assert "published as story #1" in str(answer["text"]) and "1 reader" in str(answer["text"])
+    story = await articles.get(local.services.db, 1)
+    assert story is not None and story.topics == ("energy",)
+    await local.settle()
+    assert len(stories(sb, 700)) == 1  # the chosen topic's reader got it
+    forged = await press(sb, listing, "fd:rg:2:no-such-topic")
+    assert "no longer exists" in str(forged["text"])
+
+
 async def test_non_admin_is_refused_everywhere(local: LocalBot, site: Site) -> None:
     sb = local.sandbox
     commands = [

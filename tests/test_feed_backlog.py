@@ -13,9 +13,9 @@ import httpx
 import pytest
 
 from bot.harness import ADMIN_ID, LocalBot
-from bot.ingest import review
 from bot.ingest.feed_options import OptionError, parse_every, parse_words
 from bot.ingest.feeds import BACKLOG_NEXT_S, MAX_ENTRIES_PER_POLL, poll_feed
+from bot.ingest.review import FeedDraftReview
 from bot.stories import StoryService
 from storage import articles, feeds
 from storage.db import Database
@@ -119,7 +119,7 @@ async def test_backlog_none_and_review(db: Database, site: Site, client: httpx.A
     assert current is not None and current.backlog_review
     second = await poll_feed(db, current, service, client=client, now=first.next_poll_at)
     assert len(second.reviewed) == 5 and second.backlog_left == 0
-    assert len(await review.pending(db)) == 25 and await articles.count(db) == 0
+    assert len(await FeedDraftReview(db, service).open()) == 25 and await articles.count(db) == 0
     # The backlog is drained: new entries are published as the feed's mode says.
     site.add(path, feed_of(range(300, 326)), content_type="application/rss+xml")
     current = await feeds.get(db, held.id)

@@ -10,8 +10,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bot.ingest import review
 from bot.ingest.feeds import REPORT_AFTER_FAILURES, poll_due, poll_feed
+from bot.ingest.review import FeedDraftReview, ReviewStatus
 from bot.stories import StoryService
 from storage import articles, chats, feeds, outbox, seen, subscriptions
 from storage.backends import open_database
@@ -222,14 +222,28 @@ async def test_review_mode_holds_drafts_until_published(
     again = await poll_feed(db, await reread_feed(db, feed.id), service, client=client, now=NOW)
     assert again.reviewed == ()  # not queued twice
 
-    waiting = await review.pending(db)
-    published = await review.publish(db, service, waiting[0].id)
-    assert published is not None and published.topics == ("nato",)
-    assert await review.publish(db, service, waiting[0].id) is None  # a second tap
-    assert await review.drop(db, waiting[1].id)
-    assert await review.pending(db) == [] and await articles.count(db) == 1
+    drafts = FeedDraftReview(db, service)
+    waiting = await drafts.open()
+    known = {"nato", "energy"}
+    first, second = waiting[0].id, waiting[1].id
+    toggled = await drafts.toggle_topic(first, "energy", known=known)
+    assert toggled.status is ReviewStatus.OK and toggled.draft is not None
+    assert toggled.draft.topics == ("nato", "energy")
+    back = await drafts.toggle_topic(first, "nato", known=known)
+    assert back.draft is not None and back.draft.topics == ("energy",)
+    unknown = await drafts.toggle_topic(first, "no-such-topic", known=known)
+    assert unknown.status is ReviewStatus.UNKNOWN_TOPIC
+    taken = await drafts.publish(first)
+    story = taken.published
+    assert taken.status is ReviewStatus.OK and story is not None
+    assert story.topics == ("energy",)  # the topics chosen in review, stored
+    assert (await drafts.publish(first)).status is ReviewStatus.GONE  # a second tap
+    assert (await drafts.toggle_topic(first, "nato", known=known)).status is ReviewStatus.GONE
+    assert (await drafts.cancel(second)).status is ReviewStatus.OK
+    assert (await drafts.cancel(second)).status is ReviewStatus.GONE
+    assert await drafts.open() == [] and await articles.count(db) == 1
     found = await seen.find(db, list(waiting[0].keys))
-    assert found is not None and found.article_id == published.article_id
+    assert found is not None and found.article_id == story.article_id
 
 
 async def test_feed_state_survives_restart(

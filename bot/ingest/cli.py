@@ -23,7 +23,7 @@ import httpx
 from tqdm import tqdm
 
 from bot.config import ConfigError, load_settings
-from bot.ingest import bulk, review, store
+from bot.ingest import bulk, store
 from bot.ingest import feeds as feed_polling
 from bot.ingest.drafts import draft_from_file, draft_from_url
 from bot.ingest.extract import ExtractError, parse_date
@@ -33,6 +33,7 @@ from bot.ingest.fetch import FetchError, check_url
 from bot.ingest.files import FileError
 from bot.ingest.keys import item_keys
 from bot.ingest.opml import OpmlError
+from bot.ingest.review import FeedDraftReview, ReviewStatus
 from bot.services import build_services
 from bot.stories import Draft, StoryError, StoryService
 from storage import feeds
@@ -49,6 +50,7 @@ class Context:
     service: StoryService
     client: httpx.AsyncClient
     interval_s: int
+    drafts: FeedDraftReview
     topic_ids: frozenset[str] = frozenset()
 
 
@@ -65,6 +67,7 @@ async def _context(database: Path | None, interval_s: int | None = None) -> Asyn
             found.stories,
             found.http,
             interval_s or settings.feed_interval_s,
+            found.drafts,
             frozenset(t.id for t in found.topics),
         )
     finally:
@@ -391,7 +394,7 @@ async def feed_poll(
 
 async def feed_drafts(*, database: Path | None = None, out: TextIO = sys.stdout) -> int:
     async with _context(database) as ctx:
-        waiting = await review.pending(ctx.db)
+        waiting = await ctx.drafts.open()
     if not waiting:
         _say(out, "no drafts waiting")
     for item in waiting:
@@ -404,11 +407,13 @@ async def feed_review(
 ) -> int:
     async with _context(database) as ctx:
         if publish:
-            result = await review.publish(ctx.db, ctx.service, draft_id)
-            done = result is not None
-            message = f"draft #{draft_id} published as story #{result.article_id}" if result else ""
+            published = (await ctx.drafts.publish(draft_id)).published
+            done = published is not None
+            message = (
+                f"draft #{draft_id} published as story #{published.article_id}" if published else ""
+            )
         else:
-            done = await review.drop(ctx.db, draft_id)
+            done = (await ctx.drafts.cancel(draft_id)).status is ReviewStatus.OK
             message = f"draft #{draft_id} dropped"
     _say(out, message if done else f"no draft #{draft_id}")
     return EXIT_OK if done else EXIT_FAILED

@@ -60,6 +60,10 @@ class PreviewService:
         assert found is not None
         return found
 
+    async def already(self, keys: Sequence[Key]) -> Seen | None:
+        """The earlier item any of `keys` belongs to (None: a new story, preview it)."""
+        return await store.already(self.db, keys)
+
     async def get(self, preview_id: int) -> Preview | None:
         return await previews.get(self.db, preview_id)
 
