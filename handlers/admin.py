@@ -13,22 +13,9 @@ from telegram.ext import BaseHandler, CommandHandler, ContextTypes, MessageHandl
 
 from bot.stories import Draft, StoryError
 from handlers import channels, ingest
-from handlers.common import Turn, refused, turn
+from handlers.common import Turn, admin_only, command_turn, turn
 
 log = logging.getLogger(__name__)
-
-
-async def admin_turn(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, command: str
-) -> tuple[Turn, Message] | None:
-    """The turn and message of an admin command, or None (refused, or nothing to answer)."""
-    message = update.effective_message
-    if message is None:
-        return None
-    tn = await turn(update, context)
-    if await refused(tn, update, f"/{command}"):
-        return None
-    return tn, message
 
 
 def command_body(message: Message) -> str:
@@ -58,11 +45,9 @@ def split_topics(body: str) -> tuple[list[str], str]:
     return tags, body[match.end() :]
 
 
+@admin_only("/push")
 async def push(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    found = await admin_turn(update, context, "push")
-    if found is None:
-        return
-    tn, message = found
+    tn, message = await command_turn(update, context)
     wanted_topics, text = split_topics(command_body(message))
     unknown = [t for t in wanted_topics if t not in tn.services.topics]
     if unknown or len(wanted_topics) > MAX_TAGS:

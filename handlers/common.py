@@ -8,7 +8,7 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
 
-from telegram import Update
+from telegram import Message, Update
 from telegram.ext import ContextTypes
 
 from bot import i18n
@@ -96,7 +96,8 @@ async def refused(tn: Turn, update: Update, what: str) -> bool:
 
 
 def admin_only(what: str) -> Callable[[Handler], Handler]:
-    """Guard a command or button handler: only admins get through (one rule for both)."""
+    """Guard a command or button handler: only admins get through (one rule for both,
+    so an admin command is never one that forgot to check)."""
 
     def guard(handler: Handler) -> Handler:
         @functools.wraps(handler)
@@ -107,3 +108,10 @@ def admin_only(what: str) -> Callable[[Handler], Handler]:
         return guarded
 
     return guard
+
+
+async def command_turn(update: Update, context: ContextTypes.DEFAULT_TYPE) -> tuple[Turn, Message]:
+    """The turn and the message of a command (or a captioned file)."""
+    message = update.effective_message
+    assert message is not None  # command and document handlers always have one
+    return await turn(update, context), message

@@ -26,8 +26,7 @@ from bot.inputs import parse_id
 from bot.markup import markup
 from bot.render.keyboard import Button, Keyboard
 from bot.tghtml import escape
-from handlers.admin import admin_turn
-from handlers.common import Turn, admin_only, turn
+from handlers.common import Turn, admin_only, command_turn, turn
 from handlers.ingest import fetch_error_text
 
 log = logging.getLogger(__name__)
@@ -92,11 +91,9 @@ def feed_lines(tn: Turn, feed: Feed) -> list[str]:
     ]
 
 
+@admin_only("/feeds")
 async def list_feeds(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    found = await admin_turn(update, context, "feeds")
-    if found is None:
-        return
-    tn, message = found
+    tn, message = await command_turn(update, context)
     stored = await tn.services.feeds.list_all()
     if not stored:
         await message.reply_text(tn._("No feeds yet. Add one: /feed_add URL [topics…] [review]"))
@@ -172,11 +169,9 @@ def option_error_text(tn: Turn, error: OptionError) -> str:
     return tn._("Unknown option {value}: use backlog=… or every=….").format(value=error.value)
 
 
+@admin_only("/feed_add")
 async def add_feed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    found = await admin_turn(update, context, "feed_add")
-    if found is None:
-        return
-    tn, message = found
+    tn, message = await command_turn(update, context)
     args = list(context.args or [])
     if not args:
         await message.reply_text(
@@ -234,11 +229,9 @@ async def add_feed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     context.application.create_task(first_poll(), update=update)
 
 
+@admin_only("/feed_remove")
 async def remove_feed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    found = await admin_turn(update, context, "feed_remove")
-    if found is None:
-        return
-    tn, message = found
+    tn, message = await command_turn(update, context)
     args = context.args or []
     feed_id = parse_id(args[0]) if len(args) == 1 else None
     if feed_id is None:
@@ -303,11 +296,9 @@ def topics_view(tn: Turn, item: FeedDraft) -> tuple[str, Keyboard]:
     return text, tuple(rows)
 
 
+@admin_only("/drafts")
 async def list_drafts(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    found = await admin_turn(update, context, "drafts")
-    if found is None:
-        return
-    tn, message = found
+    tn, message = await command_turn(update, context)
     text, keyboard = await drafts_view(tn)
     await message.reply_text(
         text,

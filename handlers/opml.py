@@ -10,7 +10,7 @@ from telegram import InputFile, Update
 from telegram.ext import BaseHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
 from bot.ingest.opml import MAX_BYTES, OpmlError
-from handlers.admin import admin_turn
+from handlers.common import admin_only, command_turn
 
 log = logging.getLogger(__name__)
 
@@ -19,11 +19,9 @@ EXPORT_NAME = "newsbot-feeds.opml"
 LISTED = 10  # refused URLs named in the reply; the count says the rest
 
 
+@admin_only("/feeds_export")
 async def export_feeds(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    found = await admin_turn(update, context, "feeds_export")
-    if found is None:
-        return
-    tn, message = found
+    tn, message = await command_turn(update, context)
     document = await tn.services.feeds.export_opml()
     count = document.count("<outline ")
     await message.reply_document(
@@ -32,11 +30,9 @@ async def export_feeds(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     )
 
 
+@admin_only("/feeds_import")
 async def import_feeds(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    found = await admin_turn(update, context, "feeds_import")
-    if found is None:
-        return
-    tn, message = found
+    tn, message = await command_turn(update, context)
     document = message.document
     if document is None:
         await message.reply_text(tn._("Send an .opml file with the caption /feeds_import."))

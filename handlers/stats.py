@@ -15,8 +15,7 @@ from bot.inputs import parse_id
 from bot.render.text import one_line, trim
 from bot.reports import Blocked
 from bot.stats_chart import deliveries_chart
-from handlers.admin import admin_turn
-from handlers.common import Turn
+from handlers.common import Turn, admin_only, command_turn
 
 CHART_DAYS = 3
 RECENT_STORIES = 5
@@ -86,11 +85,9 @@ def _blocked_line(tn: Turn, blocked: Blocked) -> str:
     return text
 
 
+@admin_only("/stats")
 async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    found = await admin_turn(update, context, "stats")
-    if found is None:
-        return
-    tn, message = found
+    tn, message = await command_turn(update, context)
     await message.reply_text(await report(tn))
     until = time.time()
     since = until - CHART_DAYS * 86400
@@ -108,11 +105,9 @@ async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     )
 
 
+@admin_only("/retry")
 async def retry(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    found = await admin_turn(update, context, "retry")
-    if found is None:
-        return
-    tn, message = found
+    tn, message = await command_turn(update, context)
     args = context.args or []
     article_id = parse_id(args[0]) if len(args) == 1 else None
     if args and article_id is None:

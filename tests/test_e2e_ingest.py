@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot import i18n
+from bot.app import ADMIN_COMMANDS
 from bot.harness import ADMIN_ID, LocalBot
 from bot.ingest import fetch
 from bot.ingest.extract import ExtractError
@@ -353,10 +354,9 @@ async def test_non_admin_is_refused_everywhere(local: LocalBot, site: Site) -> N
     sb = local.sandbox
     commands = [
         f"/push {site.url('/talks.html')}",
-        "/feeds",
         f"/feed_add {site.url('/feed.xml')}",
         "/feed_remove 1",
-        "/drafts",
+        *(f"/{name}" for name, _ in ADMIN_COMMANDS),  # every admin command, bare
     ]
     for command in commands:
         reply = await say(sb, 550, command, **EN)
