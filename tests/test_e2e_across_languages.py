@@ -13,7 +13,7 @@ from bot.harness import ADMIN_ID, LocalBot
 from bot.news.names import spellings
 from bot.search.glossary import alternatives
 from bot.stories import Draft
-from tests.e2e import STORY, say, stories
+from tests.e2e import STORY, buttons, say, stories
 
 LOCAL_LIMITS = False
 READER = 7301
@@ -94,7 +94,7 @@ async def test_an_english_readers_empty_search_offers_ukrainian(local: LocalBot)
     reply = await say(sb, READER, "/search security guarantees", language_code="en")
     assert "Nothing found" in reply.plain
     assert "In Ukrainian, “безпека гарантії” finds 1 story." in reply.plain
-    [button] = [b for row in reply.reply_markup["inline_keyboard"] for b in row]
+    [button] = buttons(reply)
     assert button["text"] == "🔎 безпека гарантії"
     sb.inject_callback(READER, READER, reply.message_id, button["callback_data"])
     await local.settle()

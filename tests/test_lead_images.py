@@ -11,6 +11,7 @@ import itertools
 import json
 from collections.abc import Iterator
 
+import httpx
 import pytest
 
 from bot.ingest.drafts import draft_from_file, draft_from_url
@@ -70,19 +71,25 @@ async def poll_one(db: Database, site: Site, feed_body: str, client, **kwargs: s
     return stored.image
 
 
-async def test_og_image_of_the_page_is_kept_absolute(db, site, client) -> None:
+async def test_og_image_of_the_page_is_kept_absolute(
+    db: Database, site: Site, client: httpx.AsyncClient
+) -> None:
     link = page(site, 1, head='<meta property="og:image" content="/photos/1.jpg">')
     image = await poll_one(db, site, rss(link, n=1), client, content_type="application/rss+xml")
     assert image == site.url("/photos/1.jpg")
 
 
-async def test_twitter_image_when_the_page_has_no_og_image(db, site, client) -> None:
+async def test_twitter_image_when_the_page_has_no_og_image(
+    db: Database, site: Site, client: httpx.AsyncClient
+) -> None:
     link = page(site, 2, head='<meta name="twitter:image" content="../photos/2.png">')
     image = await poll_one(db, site, rss(link, n=2), client, content_type="application/rss+xml")
     assert image == site.url("/photos/2.png")
 
 
-async def test_media_content_of_the_entry(db, site, client) -> None:
+async def test_media_content_of_the_entry(
+    db: Database, site: Site, client: httpx.AsyncClient
+) -> None:
     link = page(site, 3)  # the page names no image
     extra = (
         '<media:content url="/video/3.mp4" type="video/mp4" medium="video"/>'
@@ -94,14 +101,18 @@ async def test_media_content_of_the_entry(db, site, client) -> None:
     assert image == site.url("/photos/3.jpg")
 
 
-async def test_media_thumbnail_of_the_entry(db, site, client) -> None:
+async def test_media_thumbnail_of_the_entry(
+    db: Database, site: Site, client: httpx.AsyncClient
+) -> None:
     link = page(site, 4)
     extra = '<media:thumbnail url="https://cdn.example.com/t/4.jpg" width="640"/>'
     image = await poll_one(db, site, rss(link, n=4, item_extra=extra), client)
     assert image == "https://cdn.example.com/t/4.jpg"
 
 
-async def test_an_image_enclosure_and_not_an_audio_one(db, site, client) -> None:
+async def test_an_image_enclosure_and_not_an_audio_one(
+    db: Database, site: Site, client: httpx.AsyncClient
+) -> None:
     link = page(site, 5)
     extra = (
         '<enclosure url="/audio/5.mp3" type="audio/mpeg" length="1000"/>'
@@ -113,14 +124,18 @@ async def test_an_image_enclosure_and_not_an_audio_one(db, site, client) -> None
     assert await poll_one(db, site, rss(page(site, 6), n=6, item_extra=only_audio), client) is None
 
 
-async def test_the_pages_own_image_comes_before_the_feeds(db, site, client) -> None:
+async def test_the_pages_own_image_comes_before_the_feeds(
+    db: Database, site: Site, client: httpx.AsyncClient
+) -> None:
     link = page(site, 7, head='<meta property="og:image" content="/photos/page-7.jpg">')
     extra = '<media:content url="/photos/feed-7.jpg" type="image/jpeg"/>'
     image = await poll_one(db, site, rss(link, n=7, item_extra=extra), client)
     assert image == site.url("/photos/page-7.jpg")
 
 
-async def test_first_image_in_the_article_when_nothing_names_one(db, site, client) -> None:
+async def test_first_image_in_the_article_when_nothing_names_one(
+    db: Database, site: Site, client: httpx.AsyncClient
+) -> None:
     figure = '<figure><img src="/photos/8-inline.jpg" alt="The harbour"></figure>'
     link = page(site, 8, body=figure)
     image = await poll_one(db, site, rss(link, n=8), client)
@@ -131,11 +146,15 @@ async def test_first_image_in_the_article_when_nothing_names_one(db, site, clien
     assert image == site.url("/photos/feed-9.jpg")
 
 
-async def test_a_page_without_any_image_gives_none(db, site, client) -> None:
+async def test_a_page_without_any_image_gives_none(
+    db: Database, site: Site, client: httpx.AsyncClient
+) -> None:
     assert await poll_one(db, site, rss(page(site, 10), n=10), client) is None
 
 
-async def test_json_feed_image_and_banner_image(db, site, client) -> None:
+async def test_json_feed_image_and_banner_image(
+    db: Database, site: Site, client: httpx.AsyncClient
+) -> None:
     first, second = page(site, 11), page(site, 12)
     doc = {
         "version": "https://jsonfeed.org/version/1.1",
@@ -157,7 +176,9 @@ async def test_json_feed_image_and_banner_image(db, site, client) -> None:
     assert images == [site.url("/photos/11.jpg"), site.url("/photos/12.jpg")]
 
 
-async def test_the_entry_image_stays_when_the_page_cannot_be_read(db, site, client) -> None:
+async def test_the_entry_image_stays_when_the_page_cannot_be_read(
+    db: Database, site: Site, client: httpx.AsyncClient
+) -> None:
     gone = site.url(f"/missing/{next(_paths)}.html")  # 404: the entry's own text is used
     extra = (
         f"<description>{html.escape(' '.join(story(13)))}</description>"
@@ -168,7 +189,9 @@ async def test_the_entry_image_stays_when_the_page_cannot_be_read(db, site, clie
     )
 
 
-async def test_a_push_url_keeps_the_image_and_a_file_push_has_none(site, client) -> None:
+async def test_a_push_url_keeps_the_image_and_a_file_push_has_none(
+    site: Site, client: httpx.AsyncClient
+) -> None:
     link = page(site, 14, head='<meta property="og:image" content="/photos/14.jpg">')
     got = await draft_from_url(link, client=client)
     assert got.draft.image == site.url("/photos/14.jpg")
