@@ -292,7 +292,7 @@ async def test_deleted_story_id_reused_by_a_new_one_matches_only_the_new_words(
     assert await ids(db, "ракета") == []  # the old postings were taken out
     assert await ids(db, "пшениця") == [new]
     async with db.conn.execute("SELECT COUNT(*) FROM search_gone") as cursor:
-        assert (await cursor.fetchone())[0] == 0
+        assert tuple(await cursor.fetchone() or ()) == (0,)
 
 
 async def test_reindexing_a_story_replaces_its_postings(db: Database) -> None:
@@ -316,7 +316,9 @@ async def test_text_analysis_and_search_document_are_stored_packed(db: Database)
     async with db.conn.execute(
         "SELECT a.text, a.analysis, d.doc FROM articles a JOIN search_docs d ON d.id = a.id"
     ) as cursor:
-        stored_text, stored_analysis, doc = await cursor.fetchone()
+        row = await cursor.fetchone()
+        assert row is not None
+        stored_text, stored_analysis, doc = row
     assert isinstance(stored_text, bytes) and len(stored_text) < len(text.encode()) / 4
     assert isinstance(stored_analysis, bytes) and isinstance(doc, bytes)
     story = await articles.get(db, article_id)
@@ -358,6 +360,8 @@ async def test_migration_keeps_an_index_written_before_it(tmp_path: Path) -> Non
         async with db.conn.execute(
             "SELECT COUNT(*) FROM search_index WHERE search_index MATCH 'ракета'"
         ) as cursor:
-            assert (await cursor.fetchone())[0] == 0  # postings taken out, not just hidden
+            assert tuple(await cursor.fetchone() or ()) == (
+                0,
+            )  # postings taken out, not just hidden
     finally:
         await db.close()
