@@ -32,6 +32,7 @@ EXAMPLES: list[callbacks.CallbackData] = [
     PreviewAction("tog", 12, "nato"),
     PreviewAction("pub", 12),
     FeedDraftAction("rp", 3),
+    FeedDraftAction("rg", 3, "energy"),
 ]
 
 
@@ -58,6 +59,7 @@ def test_wire_format_of_sent_buttons_is_kept() -> None:
     assert Unfollow("nato").pack() == "unsub:nato"
     assert ResultsPage(2, "abc").pack() == "sp:2:abc"
     assert PreviewAction("pub", 5).pack() == "pv:pub:5"
+    assert FeedDraftAction("rp", 3).pack() == "fd:rp:3"  # a topic is added only to toggles
 
 
 @pytest.mark.parametrize(
