@@ -243,10 +243,10 @@ async def get_draft(db: Database, draft_id: int) -> FeedDraft | None:
 
 async def set_draft_topics(db: Database, draft_id: int, topics: Sequence[str]) -> bool:
     async with db.transaction() as conn:
-        cursor = await conn.execute(
+        changed = await conn.execute(
             "UPDATE feed_drafts SET topics = ? WHERE id = ?", (json.dumps(list(topics)), draft_id)
         )
-        return cursor.rowcount > 0
+        return changed > 0
 
 
 async def delete_draft(db: Database, draft_id: int) -> bool:

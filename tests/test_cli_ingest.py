@@ -237,8 +237,8 @@ def test_main_ingest_publish_reaches_keyword_reader(tmp_path: Path) -> None:
     async def queued() -> list[tuple[int, str]]:
         database = await open_database(db)
         try:
-            async with database.conn.execute("SELECT chat_id, reason_kind FROM outbox") as cursor:
-                return [(row[0], row[1]) for row in await cursor.fetchall()]
+            rows = await database.fetchall("SELECT chat_id, reason_kind FROM outbox")
+            return [(row[0], row[1]) for row in rows]
         finally:
             await database.close()
 

@@ -105,8 +105,8 @@ async def test_every_file_polled_without_a_crash(run: Run) -> None:
 
 
 async def test_every_stored_url_is_absolute(run: Run) -> None:
-    async with run.db.conn.execute("SELECT url FROM articles WHERE url IS NOT NULL") as cursor:
-        urls = [row[0] for row in await cursor.fetchall()]
+    rows = await run.db.fetchall("SELECT url FROM articles WHERE url IS NOT NULL")
+    urls = [row[0] for row in rows]
     assert urls
     bad = [u for u in urls if urlsplit(u).scheme not in ("http", "https") or not urlsplit(u).netloc]
     assert bad == []
@@ -115,10 +115,10 @@ async def test_every_stored_url_is_absolute(run: Run) -> None:
 async def test_second_poll_stores_nothing(run: Run) -> None:
     assert run.second_published == 0
     assert run.second_count == run.first_count
-    async with run.db.conn.execute(
+    twice = await run.db.fetchall(
         "SELECT url, COUNT(*) FROM articles WHERE url IS NOT NULL GROUP BY url HAVING COUNT(*) > 1"
-    ) as cursor:
-        assert await cursor.fetchall() == []
+    )
+    assert twice == []
 
 
 def _same_url(a: str | None, b: str | None) -> bool:

@@ -15,6 +15,7 @@ from bot.ingest.review import FeedDraftReview, ReviewStatus
 from bot.stories import StoryService
 from storage import articles, chats, feeds, outbox, seen, subscriptions
 from storage.backends import open_database
+from storage.db import Database
 from tests.fixtures.site.server import Item, Site, article_page, atom, rdf, rss
 from tests.shared_data import corpus_records
 from tests.stored import reread_feed

@@ -18,6 +18,7 @@ from storage import search as stored_index
 from storage.backends import open_database
 from storage.db import Database
 from tests.shared_data import seed_text
+from tests.stored import sqlite_of
 
 DAY = 86400.0
 NOW = datetime(2025, 3, 1, tzinfo=UTC).timestamp()
@@ -291,7 +292,7 @@ async def test_deleted_story_id_reused_by_a_new_one_matches_only_the_new_words(
     assert new == old  # SQLite hands the highest id out again
     assert await ids(db, "ракета") == []  # the old postings were taken out
     assert await ids(db, "пшениця") == [new]
-    async with db.conn.execute("SELECT COUNT(*) FROM search_gone") as cursor:
+    async with sqlite_of(db).conn.execute("SELECT COUNT(*) FROM search_gone") as cursor:
         assert tuple(await cursor.fetchone() or ()) == (0,)
 
 
@@ -313,7 +314,7 @@ async def test_text_analysis_and_search_document_are_stored_packed(db: Database)
     analysis = news.analyze(text, title="Атака")
     new = new_article(title="Атака", text=text, language="uk", analysis=analysis)
     article_id, _ = await articles.publish(db, new, now=NOW)
-    async with db.conn.execute(
+    async with sqlite_of(db).conn.execute(
         "SELECT a.text, a.analysis, d.doc FROM articles a JOIN search_docs d ON d.id = a.id"
     ) as cursor:
         row = await cursor.fetchone()
@@ -335,17 +336,19 @@ async def test_migration_keeps_an_index_written_before_it(tmp_path: Path) -> Non
         (1, "Ракети", "Ракети над містом.", "ракета над місто"),
         (2, "Погода", "Завтра сонячно.", "завтра сонячно"),
     ):
-        await old.conn.execute(
+        await sqlite_of(old).conn.execute(
             "INSERT INTO articles (id, title, text, language, topics, created_at)"
             " VALUES (?, ?, ?, 'uk', '[]', ?)",
             (row_id, title, text, NOW),
         )
-        await old.conn.execute(
+        await sqlite_of(old).conn.execute(
             "INSERT INTO search_index (rowid, title, summary, body, language, source, topics)"
             " VALUES (?, ?, '', ?, 'uk', '', '')",
             (row_id, title.lower(), lemmas),
         )
-        await old.conn.execute("INSERT INTO search_meta (id, day) VALUES (?, ?)", (row_id, NOW))
+        await sqlite_of(old).conn.execute(
+            "INSERT INTO search_meta (id, day) VALUES (?, ?)", (row_id, NOW)
+        )
     await old.close()
 
     db = await open_database(path)
@@ -357,7 +360,7 @@ async def test_migration_keeps_an_index_written_before_it(tmp_path: Path) -> Non
             await conn.execute("DELETE FROM articles WHERE id = 1")
         assert await put(db, "Врожай", "Зібрали пшеницю.") == 3
         assert await ids(db, "ракета") == [] and await ids(db, "сонячно") == [2]
-        async with db.conn.execute(
+        async with sqlite_of(db).conn.execute(
             "SELECT COUNT(*) FROM search_index WHERE search_index MATCH 'ракета'"
         ) as cursor:
             assert tuple(await cursor.fetchone() or ()) == (

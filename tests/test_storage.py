@@ -9,6 +9,7 @@ from storage.articles import Followup, NewArticle, WatchRecipient
 from storage.backends import open_database
 from storage.db import SCHEMA_VERSION, Database
 from storage.lock import AlreadyRunning, InstanceLock
+from tests.stored import sqlite_of
 
 
 def story(*topics: str) -> NewArticle:
@@ -17,9 +18,9 @@ def story(*topics: str) -> NewArticle:
 
 @pytest.mark.sqlite_only("PRAGMAs and user_version are SQLite's")
 async def test_pragmas_and_version(db: Database) -> None:
-    async with db.conn.execute("PRAGMA journal_mode") as c:
+    async with sqlite_of(db).conn.execute("PRAGMA journal_mode") as c:
         assert tuple(await c.fetchone() or ()) == ("wal",)
-    async with db.conn.execute("PRAGMA foreign_keys") as c:
+    async with sqlite_of(db).conn.execute("PRAGMA foreign_keys") as c:
         assert tuple(await c.fetchone() or ()) == (1,)
     assert await db.version() == SCHEMA_VERSION
 
@@ -29,11 +30,11 @@ async def test_old_schema_upgrades_in_place(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
     old = await open_database(path, migrate=False)
     assert await old.migrate(target=1) == 1
-    await old.conn.execute(
+    await sqlite_of(old).conn.execute(
         "INSERT INTO chats (id, type, status, created_at, updated_at) VALUES (7, 'private',"
         " 'active', 0, 0)"
     )
-    await old.conn.execute(
+    await sqlite_of(old).conn.execute(
         "INSERT INTO subscriptions (chat_id, topic_id, created_at) VALUES (7, 'nato', 0)"
     )
     await old.close()

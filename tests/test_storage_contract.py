@@ -317,8 +317,10 @@ async def test_search_same_hits_and_order_on_both(any_db: Database) -> None:
     db = any_db
     for title, text, topic, source in STORIES:
         async with db.transaction() as conn:
-            fields = {"title": title, "text": text, "language": "uk", "topics": (topic,)}
-            await articles.insert(conn, new_article(**fields, source=source), now=NOW)
+            story = new_article(
+                title=title, text=text, language="uk", topics=(topic,), source=source
+            )
+            await articles.insert(conn, story, now=NOW)
     expect = {
         "ракета": [3, 1],
         "гарантія безпеки": [2],

@@ -13,6 +13,7 @@ import pytest
 from bot.harness import LocalBot
 from bot.updates import JournalQueue
 from storage import updates as journal_rows
+from tests.stored import sqlite_of
 
 READER = 2002
 
@@ -28,7 +29,7 @@ async def test_an_update_that_cannot_be_stored_is_kept_by_telegram_until_it_can(
         assert local.app is not None
         queue = local.app.update_queue
         assert isinstance(queue, JournalQueue)
-        await db.conn.execute("PRAGMA query_only = ON")  # every write now fails
+        await sqlite_of(db).conn.execute("PRAGMA query_only = ON")  # every write now fails
         sb.inject_message(READER, "/help")
         loop = asyncio.get_running_loop()
         deadline = loop.time() + 20
@@ -43,7 +44,7 @@ async def test_an_update_that_cannot_be_stored_is_kept_by_telegram_until_it_can(
         assert "readonly" in errors[0].getMessage()
         assert sb.token not in caplog.text
 
-        await db.conn.execute("PRAGMA query_only = OFF")  # the disk has room again
+        await sqlite_of(db).conn.execute("PRAGMA query_only = OFF")  # the disk has room again
         await sb.wait_for_messages(READER, 1, timeout=40)
         await local.settle()
         assert len(sb.messages(READER)) == 1  # answered once
