@@ -13,7 +13,7 @@ from storage.db import Row
 
 def article_of(row: Row) -> Article:
     published = row["published"]
-    keys = row.keys()
+    keys = set(row.keys())  # asyncpg gives an iterator: read it once
     return Article(
         id=row["id"],
         title=row["title"],

@@ -18,6 +18,7 @@ from bot.prompt import Screen, Script, converse, read_message, run_prompt
 from bot.sandbox.terminal import styled
 from bot.services import build_services
 from bot.stories import Draft
+from tests.backends import database_env
 from tests.e2e import STORY
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -95,7 +96,7 @@ async def _filled_database(path: Path) -> int:
 
 
 def _run(*args: str, stdin: str = "", db: Path) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, DATABASE_PATH=str(db), PTB_TIMEDELTA="true")
+    env = dict(os.environ, **database_env(db), PTB_TIMEDELTA="true")
     return subprocess.run(
         [sys.executable, "main.py", *args],
         cwd=ROOT,
@@ -107,6 +108,7 @@ def _run(*args: str, stdin: str = "", db: Path) -> subprocess.CompletedProcess[s
     )
 
 
+@pytest.mark.sqlite_only("`sandbox --db` takes a SQLite file")
 async def test_sandbox_on_a_real_database_from_the_command_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -129,6 +131,7 @@ async def test_sandbox_on_a_real_database_from_the_command_line(
     assert (tmp_path / "sandbox-files").is_dir()
 
 
+@pytest.mark.sqlite_only("the prompt's --db is a SQLite file")
 async def test_run_prompt_keeps_the_database_it_was_given(tmp_path: Path) -> None:
     db = tmp_path / "kept.db"
     lines: list[str] = []

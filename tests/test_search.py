@@ -16,6 +16,7 @@ from bot.search.query import NoteKind, parse
 from storage import articles, search_doc
 from storage import search as stored_index
 from storage.backends import open_database
+from storage.codec import pack
 from storage.db import Database
 from tests.shared_data import seed_text
 from tests.stored import sqlite_of
@@ -218,7 +219,8 @@ async def test_reindex_covers_stories_stored_before_search(db: Database) -> None
     async with db.transaction() as conn:  # a story from before migration 0003
         await conn.execute(
             "INSERT INTO articles (title, text, language, topics, created_at)"
-            " VALUES ('Ракети', 'Удар ракетами.', 'uk', '[]', 0)"
+            " VALUES ('Ракети', ?, 'uk', '[]', 0)",
+            (pack("Удар ракетами."),),
         )
     assert await ids(db, "ракета") == []
     assert await reindex(db) == 1

@@ -9,7 +9,8 @@ import pytest
 
 from bot.stories import Draft, StoryService
 from storage import articles
-from storage.db import Database
+from storage.codec import pack
+from storage.db import POSTGRES, Database
 from tests.e2e import STORY
 
 OTHER = (
@@ -20,8 +21,11 @@ OTHER = (
 
 
 async def damage(db: Database, article_id: int, stored: str) -> None:
+    # Written as text (SQLite: a record from before packing) or packed (PostgreSQL keeps
+    # analyses as bytes only): either way the JSON inside is what is damaged.
+    value = pack(stored) if db.dialect == POSTGRES else stored
     async with db.transaction() as conn:
-        await conn.execute("UPDATE articles SET analysis = ? WHERE id = ?", (stored, article_id))
+        await conn.execute("UPDATE articles SET analysis = ? WHERE id = ?", (value, article_id))
 
 
 @pytest.mark.parametrize("stored", ['{"v": 0}', "{not json", '{"v": 1, "title": "x"}'])

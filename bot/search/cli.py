@@ -20,6 +20,8 @@ def command(args: argparse.Namespace) -> int:
     except ConfigError as error:
         print(f"search: configuration error: {error}", file=sys.stderr)
         return 2
+    if settings.database_url and args.database is None:  # PostgreSQL: DATABASE_URL
+        return asyncio.run(run_search(" ".join(args.query), limit=args.limit, settings=settings))
     path = args.database or settings.database_path
     if not Path(path).exists():
         print(f"search: no database at {path} (set DATABASE_PATH)", file=sys.stderr)
