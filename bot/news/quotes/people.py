@@ -8,6 +8,7 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from bot.news.names import name_key
 from bot.news.quotes.lexicon import (
     EN_ARTICLES,
     EN_ORG_WORDS,
@@ -68,6 +69,7 @@ class Document:
     cursor: int = 0  # position of the quote being attributed (for same-surname people)
     # full names by name_keys() of their surname and first name (see resolve_surname)
     name_index: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
+    spellings: dict[str, set[str]] = field(default_factory=dict)  # name_key → full names
     _starts: list[int] = field(default_factory=list)
     _reach: list[int] = field(default_factory=list)  # the furthest close among spans so far
 
@@ -90,6 +92,7 @@ class Document:
         keys = name_keys(parts[-1]) | (name_keys(parts[0]) if len(parts) > 1 else frozenset())
         for key in keys:
             self.name_index.setdefault(key, []).append((at, full))
+        self.spellings.setdefault(name_key(parts[-1]), set()).add(full)
 
 
 def name_gender(name: str, doc: Document) -> str | None:
@@ -110,7 +113,10 @@ def resolve_surname(
     word = words[0]
     found = {entry for key in form_keys(word) for entry in doc.name_index.get(key, ())}
     if not found:
-        return None
+        # 'Выткофф' for 'Стів Віткофф': the same surname spelled another way, when it is
+        # the only one with that spelling-tolerant key
+        same = doc.spellings.get(name_key(word), set()) if len(word) >= 4 else set()
+        return next(iter(same)) if len(same) == 1 and capitalized(word) else None
     names = {full for _, full in found}
     if len(names) == 1:
         return _nominative_full(names.pop(), word, doc) if nominative else names.pop()
