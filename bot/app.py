@@ -13,6 +13,7 @@ from telegram.ext import Application, ApplicationBuilder, CallbackContext
 
 from bot import i18n, news
 from bot.config import Settings
+from bot.corrections import CorrectionService
 from bot.delivery import IN_FLIGHT, DeliveryWorker
 from bot.digest import send_digests
 from bot.jobs import schedule_jobs
@@ -48,6 +49,8 @@ USER_COMMANDS = (
 )
 ADMIN_COMMANDS = (
     ("push", i18n.N_("Publish a story: text, a URL or a file")),
+    ("edit", i18n.N_("Correct a published story's title or summary")),
+    ("unpublish", i18n.N_("Withdraw a published story")),
     ("feeds", i18n.N_("RSS/Atom feeds")),
     ("feed_add", i18n.N_("Poll a new feed")),
     ("feed_remove", i18n.N_("Stop polling a feed")),
@@ -104,6 +107,7 @@ def build_application(settings: Settings, *, start_delivery: bool = True) -> App
             application.bot, chat_id
         )
         found.queued.connect(delivery.wake)
+        found.corrections = CorrectionService(found.db, delivery)
         application.bot_data["services"] = found
         application.bot_data[DELIVERY] = delivery
         await register_commands(application, settings)

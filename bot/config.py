@@ -42,6 +42,8 @@ class Settings:
     allow_private_urls: bool = False
     # Telegram's paid broadcasts: up to 1000 messages/s, a fee in Stars per message.
     allow_paid_broadcast: bool = False
+    # /push <text> publishes at once instead of showing a preview first.
+    push_text_immediate: bool = False
     # host:port of /healthz and /metrics ("" = none; webhook mode serves them on --listen).
     http_listen: str = ""
     # Telegram's secret_token for the webhook: checked on every post, never logged.
@@ -137,6 +139,7 @@ def load_settings(
         feed_interval_s=int(_number(env, "FEED_INTERVAL_S", 600, low=30, high=86400)),
         allow_private_urls=_flag(env, "ALLOW_PRIVATE_URLS"),
         allow_paid_broadcast=paid,
+        push_text_immediate=_flag(env, "PUSH_TEXT_IMMEDIATE"),
         http_listen=_listen(env, "HTTP_LISTEN"),
         webhook_secret=_secret(env, "WEBHOOK_SECRET"),
         delivery_in_process=_flag(env, "DELIVERY_IN_PROCESS", default=True),

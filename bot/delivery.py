@@ -365,7 +365,7 @@ class DeliveryWorker:
         if prepared is None:
             if len(self._prepared) > PREPARED_MAX:
                 self._prepared.clear()
-            text, keyboard, photo, preview = self._render(article, row, locale)
+            text, keyboard, photo, preview = self.render(article, row, locale)
             flags = {"disable_notification": row.is_update, "paid_broadcast": self.paid_broadcast}
             as_text = prepare(text, keyboard=keyboard, preview_image=preview, **flags)
             if photo is None:
@@ -376,7 +376,14 @@ class DeliveryWorker:
             self._prepared[key] = prepared
         return prepared
 
-    def _render(self, article: Article, row: Delivery, locale: str) -> RenderedStory:
+    def forget(self, article_id: int) -> None:
+        """The story was edited or withdrawn: read and render it again."""
+        self._articles.pop(article_id, None)
+        self._prepared = {k: v for k, v in self._prepared.items() if k[0] != article_id}
+        _render_cached.cache_clear()  # keyed by the article, whose analysis is not compared
+
+    def render(self, article: Article, row: Delivery, locale: str) -> RenderedStory:
+        """(text, keyboard, photo, preview image) a row gets; bot.corrections edits to it."""
         return _render_cached(
             article,
             locale,

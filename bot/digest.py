@@ -127,5 +127,5 @@ async def _send_one(
         # moved with it and go in its next digest; blocked or gone: its rows stopped.
         return False
     # Every row in the digest is delivered by it (even one whose story was deleted).
-    await outbox.mark_sent(db, [(row.id, first_message_id) for row in rows])
+    await outbox.mark_sent(db, [(row.id, first_message_id) for row in rows], in_digest=True)
     return True

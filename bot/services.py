@@ -15,6 +15,7 @@ from typing import Any
 import httpx
 
 from bot.config import Settings
+from bot.corrections import CorrectionService
 from bot.destinations import DestinationService
 from bot.ingest.feed_service import FeedAdmin
 from bot.ingest.guard import http_client
@@ -60,6 +61,8 @@ class Services:
     previews: PreviewService
     destinations: DestinationService
     drafts: FeedDraftReview  # what review-mode feeds hold back
+    # Corrections need the delivery worker's pacer: bot.app adds them.
+    corrections: CorrectionService | None = None
     # Rows were queued or released (a publish, /retry, new settings): delivery looks now.
     queued: Signal = field(default_factory=Signal)
 

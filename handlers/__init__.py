@@ -17,6 +17,7 @@ from telegram.ext import Application, CommandHandler, ContextTypes, TypeHandler,
 from handlers import (
     admin,
     channels,
+    corrections,
     fallback,
     feeds,
     ingest,
@@ -47,6 +48,7 @@ FEATURES = [
     settings,
     stats,
     channels,
+    corrections,
     fallback,
 ]
 

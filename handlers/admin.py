@@ -1,6 +1,6 @@
-"""Admin commands: /push a story — pasted text (published at once), or a URL, an attached
-.txt/.md/.html file or a forwarded channel post (each shown as a preview first, see
-handlers.ingest)."""
+"""Admin commands: /push a story — pasted text, a URL, an attached .txt/.md/.html file or
+a forwarded channel post, each shown as a preview first (handlers.ingest); pasted text
+is published at once when PUSH_TEXT_IMMEDIATE is set."""
 
 from __future__ import annotations
 
@@ -77,6 +77,12 @@ async def push(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             return
         text = replied.text or replied.caption or ""
     draft = Draft(text=text, topics=topics)
+    if not text.strip():
+        await message.reply_text(story_error_text(tn, "empty"))
+        return
+    if not tn.services.settings.push_text_immediate:
+        await ingest.show_preview(tn, message, draft, [])  # published on the button
+        return
     try:
         published = await tn.services.stories.publish(draft)
     except StoryError as error:

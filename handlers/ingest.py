@@ -378,9 +378,6 @@ async def _publish(tn: Turn, query: Any, preview_id: int) -> None:
     if result.status is ReviewStatus.GONE:
         await _gone(tn, query)
         return
-    if result.status is ReviewStatus.NO_TOPICS:
-        await query.answer(tn._("Choose at least one topic first."), show_alert=True)
-        return
     published = result.published
     if published is None:  # ALREADY: taken in meanwhile by another path
         text = earlier_text(tn, result.earlier) or tn._("Already published.")

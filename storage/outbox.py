@@ -106,14 +106,17 @@ async def depth(db: Database, *, now: float) -> tuple[int, float | None]:
     return int(row[0]), float(row[1]) if row[1] is not None else None
 
 
-async def mark_sent(db: Database, results: Iterable[tuple[int, int]]) -> None:
-    """(row id, Telegram message id) pairs, in one transaction."""
+async def mark_sent(
+    db: Database, results: Iterable[tuple[int, int]], *, in_digest: bool = False
+) -> None:
+    """(row id, Telegram message id) pairs, in one transaction. in_digest: the message
+    is a digest holding several stories (never edited or deleted for one of them)."""
     now = time.time()
     async with db.transaction() as conn:
         await conn.executemany(
             "UPDATE outbox SET status = 'sent', message_id = ?, sent_at = ?, "
-            "attempts = attempts + 1, last_error = NULL WHERE id = ?",
-            [(message_id, now, row_id) for row_id, message_id in results],
+            "attempts = attempts + 1, last_error = NULL, in_digest = ? WHERE id = ?",
+            [(message_id, now, int(in_digest), row_id) for row_id, message_id in results],
         )
 
 

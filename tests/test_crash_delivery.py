@@ -36,6 +36,7 @@ def bot_process(sandbox: Sandbox, database: Path, cwd: Path) -> Iterator[subproc
         "SEND_RATE": "20",
         "LOG_LEVEL": "WARNING",
         "PTB_TIMEDELTA": "true",
+        "PUSH_TEXT_IMMEDIATE": "true",  # the text push publishes at once
     }
     process = subprocess.Popen([sys.executable, str(MAIN), "run"], cwd=cwd, env=env)
     try:

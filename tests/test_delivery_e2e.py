@@ -8,6 +8,9 @@ from bot.harness import ADMIN_ID, LocalBot
 from storage import chats
 from tests.e2e import STORY, say, stories
 
+# These tests push text as set-up: published at once (PUSH_TEXT_IMMEDIATE), no preview.
+LOCAL_SETTINGS = {"push_text_immediate": True}
+
 
 def button_data(markup: dict[str, Any] | None) -> list[str]:
     rows = (markup or {"inline_keyboard": []})["inline_keyboard"]

@@ -16,6 +16,8 @@ from bot.stories import Draft
 from tests.e2e import STORY, buttons, say, stories
 
 LOCAL_LIMITS = False
+# The text push is set-up: published at once (PUSH_TEXT_IMMEDIATE), no preview.
+LOCAL_SETTINGS = {"push_text_immediate": True}
 READER = 7301
 PRICE_STORY = (
     STORY + "\n\n«Це означає, що Кремлю теж доведеться щось робити для гарантування нашої"

@@ -12,6 +12,9 @@ from bot.harness import ADMIN_ID, LocalBot
 from storage import chats, outbox
 from tests.e2e import STORY, html, say, stories
 
+# These tests push text as set-up: published at once (PUSH_TEXT_IMMEDIATE), no preview.
+LOCAL_SETTINGS = {"push_text_immediate": True}
+
 
 async def test_start_help_and_command_menu(local: LocalBot) -> None:
     reply = await say(local.sandbox, 10, "/start")
@@ -138,7 +141,7 @@ async def test_restart_mid_delivery_loses_nothing_and_sends_nothing_twice(tmp_pa
 
     readers = list(range(500, 530))
     async with Sandbox("123456:SANDBOX-local-token", global_per_s=6) as sb:
-        first = LocalBot(tmp_path / "bot.db", sandbox=sb, send_rate=5.0)
+        first = LocalBot(tmp_path / "bot.db", sandbox=sb, send_rate=5.0, **LOCAL_SETTINGS)
         await first.start()
         sb.set_limits(False)
         for user in readers:
@@ -150,7 +153,7 @@ async def test_restart_mid_delivery_loses_nothing_and_sends_nothing_twice(tmp_pa
         delivered_before = sum(len(stories(sb, u)) for u in readers)
         assert delivered_before < len(readers)
 
-        second = LocalBot(tmp_path / "bot.db", sandbox=sb, send_rate=25.0)
+        second = LocalBot(tmp_path / "bot.db", sandbox=sb, send_rate=25.0, **LOCAL_SETTINGS)
         await second.start()
         sb.set_limits(True, global_per_s=30)
         try:

@@ -11,6 +11,9 @@ from bot.pacing import GROUP_INTERVAL_S
 from storage import chats
 from tests.e2e import STORY, say, stories
 
+# These tests push text as set-up: published at once (PUSH_TEXT_IMMEDIATE), no preview.
+LOCAL_SETTINGS = {"push_text_immediate": True}
+
 EDITOR = 501  # runs the channel and the forum group
 MEMBER = 502  # a plain member of the group
 CHANNEL = -1001000000001

@@ -15,7 +15,8 @@ NEW_QUOTE = (
 
 
 async def test_update_is_a_reply_and_a_repeat_is_not_sent(tmp_path: Path) -> None:
-    async with LocalBot(tmp_path / "bot.db") as local:
+    # The pushes publish at once (PUSH_TEXT_IMMEDIATE): this is about follow-ups.
+    async with LocalBot(tmp_path / "bot.db", push_text_immediate=True) as local:
         sb = local.sandbox
         sb.set_limits(False)
         await say(sb, 700, "/subscribe us-russia-security", language_code="en")

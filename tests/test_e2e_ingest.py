@@ -201,8 +201,11 @@ async def test_change_topics_changes_who_gets_it(local: LocalBot) -> None:
     sb = local.sandbox
     await say(sb, 520, "/subscribe us-russia-security")
     await say(sb, 521, "/subscribe energy")
-    reply = await say(sb, ADMIN_ID, f"/push #us-russia-security {STORY}", **EN)
-    assert "Published story" in reply.plain  # pasted text is published at once, as before
+    # Pasted text gets the same preview: Publish keeps the #topic it was given.
+    _text, first = await push_preview(sb, f"/push #us-russia-security {STORY}")
+    assert "Topics: US–Russia security talks" in first.plain
+    await press(sb, first, button(first, "Publish"))
+    assert "Published as story #1" in first.plain
     await local.settle()
     assert len(stories(sb, 520)) == 1
 

@@ -13,6 +13,10 @@ REST = (
 )
 
 
+# The push publishes at once (PUSH_TEXT_IMMEDIATE): this is about the headline.
+LOCAL_SETTINGS = {"push_text_immediate": True}
+
+
 async def test_one_paragraph_push_gets_its_first_sentence_as_headline(local: LocalBot) -> None:
     sb = local.sandbox
     await say(sb, 301, "/subscribe energy")

@@ -14,6 +14,9 @@ from bot.stories import Draft
 from handlers import inline
 from tests.e2e import STORY, html, say, stories
 
+# These tests push text as set-up: published at once (PUSH_TEXT_IMMEDIATE), no preview.
+LOCAL_SETTINGS = {"push_text_immediate": True}
+
 PRICE_STORY = (
     STORY + "\n\n«Це означає, що Кремлю теж доведеться щось робити для гарантування нашої"
     " безпеки», — сказав речник Держдепартаменту Нед Прайс."

@@ -13,6 +13,9 @@ from bot.harness import ADMIN_ID, LocalBot
 from bot.stats_chart import deliveries_chart, ticks
 from tests.e2e import STORY, say, stories
 
+# These tests push text as set-up: published at once (PUSH_TEXT_IMMEDIATE), no preview.
+LOCAL_SETTINGS = {"push_text_immediate": True}
+
 LOCAL_LIMITS = False
 LONG_TITLE = (
     "США і Росія домовилися продовжити консультації щодо гарантій безпеки та контролю над "

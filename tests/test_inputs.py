@@ -67,7 +67,8 @@ def test_lone_surrogates_removed() -> None:
 
 @pytest.fixture
 async def local(tmp_path: Path) -> AsyncIterator[LocalBot]:
-    async with LocalBot(tmp_path / "bot.db") as running:
+    # Text pushes publish at once here (PUSH_TEXT_IMMEDIATE): these tests are about input.
+    async with LocalBot(tmp_path / "bot.db", push_text_immediate=True) as running:
         sb = running.sandbox
         sb.inject_message(READER, "/start")
         await sb.wait_for_messages(READER, 1)

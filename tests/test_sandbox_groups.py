@@ -111,3 +111,23 @@ async def test_delete_and_edit_follow_telegrams_rules(sandbox: tuple[Sandbox, Bo
         await bot.delete_message(FORUM, fresh.message_id)
     with pytest.raises(BadRequest, match=r"(?i)message to edit not found"):
         await bot.edit_message_text("again", chat_id=FORUM, message_id=fresh.message_id)
+
+
+async def test_a_photo_caption_is_edited_not_its_text(sandbox: tuple[Sandbox, Bot]) -> None:
+    sb, bot = sandbox
+    photo = await bot.send_photo(
+        OWNER, b"\x89PNG\r\n\x1a\n" + b"0" * 64, caption="<b>old</b>", parse_mode="HTML"
+    )
+    with pytest.raises(BadRequest, match=r"(?i)there is no text in the message to edit"):
+        await bot.edit_message_text("new", chat_id=OWNER, message_id=photo.message_id)
+    await bot.edit_message_caption(
+        chat_id=OWNER, message_id=photo.message_id, caption="<i>new</i>", parse_mode="HTML"
+    )
+    assert sb.messages(OWNER)[-1].plain == "new" and sb.messages(OWNER)[-1].edits == ["<b>old</b>"]
+    with pytest.raises(BadRequest, match=r"(?i)not modified"):
+        await bot.edit_message_caption(
+            chat_id=OWNER, message_id=photo.message_id, caption="<i>new</i>", parse_mode="HTML"
+        )
+    text = await bot.send_message(OWNER, "plain")
+    with pytest.raises(BadRequest, match=r"(?i)there is no caption in the message to edit"):
+        await bot.edit_message_caption(chat_id=OWNER, message_id=text.message_id, caption="x")

@@ -52,7 +52,8 @@ def test_html_is_shown_as_terminal_styles() -> None:
 async def test_sandbox_session_pastes_styles_and_saves_photos(tmp_path: Path) -> None:
     story = STORY.replace("\n\n", "\n\n\n")  # blank lines inside the paste stay in it
     lines: list[str] = []
-    async with LocalBot(tmp_path / "bot.db") as local:
+    # The paste publishes at once (PUSH_TEXT_IMMEDIATE): this is about the terminal.
+    async with LocalBot(tmp_path / "bot.db", push_text_immediate=True) as local:
         sb = local.sandbox
         sb.set_limits(False)
         sent: list[str] = []

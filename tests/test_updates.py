@@ -108,6 +108,7 @@ async def _start_bot(sb: Sandbox, database: Path) -> asyncio.subprocess.Process:
         "DATABASE_PATH": str(database),
         "ALLOW_PRIVATE_URLS": "true",  # the slow site is on 127.0.0.1
         "LOG_LEVEL": "WARNING",
+        "PUSH_TEXT_IMMEDIATE": "true",  # the text push publishes at once
     }
     return await asyncio.create_subprocess_exec(
         sys.executable,

@@ -24,7 +24,6 @@ class ReviewStatus(StrEnum):
     OK = "ok"
     GONE = "gone"  # published or cancelled already (a second tap)
     UNKNOWN_TOPIC = "unknown_topic"  # the topic no longer exists
-    NO_TOPICS = "no_topics"  # publishing needs at least one topic
     ALREADY = "already"  # the story was taken in meanwhile (another path)
 
 
@@ -91,8 +90,8 @@ class PreviewService:
         preview = await previews.get(self.db, preview_id)
         if preview is None:
             return ReviewResult(ReviewStatus.GONE)
-        if not preview.topics:
-            return ReviewResult(ReviewStatus.NO_TOPICS, preview)
+        # No topic is allowed: keyword watches may still match, and the admin's reply
+        # says when nobody got it.
         # Taken out first: a second tap finds nothing instead of publishing twice.
         taken = await previews.take(self.db, preview_id)
         if taken is None:

@@ -23,9 +23,9 @@ In a test (the bot runs in-process)::
 Bot API (POST or GET /bot<token>/<method>, form, multipart or JSON): getMe,
 getUpdates (long poll; offset confirms), deleteWebhook, getWebhookInfo,
 set/get/deleteMyCommands, sendMessage, sendPhoto, sendDocument, editMessageText,
-editMessageReplyMarkup, deleteMessage, sendChatAction, answerCallbackQuery,
-answerInlineQuery, getFile (+ GET /file/bot<token>/<file_path>), getChat (also by
-@username), getChatMember. A wrong token gets 401; an unknown method 404.
+editMessageCaption, editMessageReplyMarkup, deleteMessage (editing.py), sendChatAction,
+answerCallbackQuery, answerInlineQuery, getFile (+ GET /file/bot<token>/<file_path>),
+getChat (also by @username), getChatMember. A wrong token gets 401; an unknown method 404.
 
 What it checks like Telegram: empty text, text over 4096 / caption over 1024
 UTF-16 units after parsing (HTML, or `caption_entities` given instead: parse_mode is

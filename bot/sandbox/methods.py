@@ -7,9 +7,10 @@ import asyncio
 import json
 import time
 from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Any
 
-from bot.sandbox import members, validate
+from bot.sandbox import editing, members, validate
 from bot.sandbox.errors import ApiError, bad_request, forbidden, not_found, too_many_requests
 from bot.sandbox.faults import Faults
 from bot.sandbox.html import Parsed
@@ -20,16 +21,10 @@ from bot.sandbox.state import Chat, SentMessage, State, StoredFile, now
 SEND_METHODS = frozenset({"sendmessage", "sendphoto", "senddocument"})
 DOWNLOAD_LIMIT = 20 * 1024 * 1024  # bots may download files up to 20 MB
 QUERY_INVALID = "query is too old and response timeout expired or query ID is invalid"
-NOT_MODIFIED = (
-    "message is not modified: specified new message content and reply markup are "
-    "exactly the same as a content and reply markup of the current message"
-)
 UPDATE_KINDS = ("message", "edited_message", "callback_query", "inline_query")
-LINK_PREVIEW = "link preview options"  # how Telegram's errors name link_preview_options
 # Telegram's answers when it cannot use a photo URL (Sandbox.refuse_photo_url).
 WRONG_TYPE = "wrong type of the web page content"
 NOT_FETCHED = "failed to get HTTP URL content"
-DELETE_WITHIN_S = 48 * 3600  # a message can be deleted only while younger than this
 
 Handler = Callable[[Params], Awaitable[Any]]
 
@@ -63,9 +58,10 @@ class BotApi:
             "sendmessage": self.send_message,
             "sendphoto": self.send_photo,
             "senddocument": self.send_document,
-            "editmessagetext": self.edit_message_text,
-            "editmessagereplymarkup": self.edit_message_reply_markup,
-            "deletemessage": self.delete_message,
+            "editmessagetext": partial(editing.edit_message_text, self),
+            "editmessagecaption": partial(editing.edit_message_caption, self),
+            "editmessagereplymarkup": partial(editing.edit_message_reply_markup, self),
+            "deletemessage": partial(editing.delete_message, self),
             "sendchataction": self.send_chat_action,
             "answercallbackquery": self.answer_callback_query,
             "answerinlinequery": self.answer_inline_query,
@@ -265,7 +261,7 @@ class BotApi:
         photo: str | None = None,
     ) -> dict[str, Any]:
         thread_id = self._thread(chat, params)
-        self._count(chat, paid=params.flag("allow_paid_broadcast"))
+        self.count(chat, paid=params.flag("allow_paid_broadcast"))
         message_id = self.state.new_message_id(chat)
         date = now()
         raw: dict[str, Any] = {"message_id": message_id, "chat": chat.json(), "date": date}
@@ -324,7 +320,7 @@ class BotApi:
             raise bad_request("message thread not found")
         return thread_id
 
-    def _count(self, chat: Chat, *, paid: bool = False, per_chat: bool = True) -> None:
+    def count(self, chat: Chat, *, paid: bool = False, per_chat: bool = True) -> None:
         """Count a send or an edit in the flood limits, or refuse it with 429."""
         retry_after = self.limiter.acquire(chat.id, chat.type, paid=paid, per_chat=per_chat)
         if retry_after:
@@ -335,7 +331,7 @@ class BotApi:
         chat = self.target(params)
         parsed = validate.message_text(params.text("text"), params.text("parse_mode"))
         markup = validate.reply_markup(params.obj("reply_markup"))
-        preview = validate.link_preview(params.obj("link_preview_options", LINK_PREVIEW))
+        preview = validate.link_preview(params.obj("link_preview_options", validate.LINK_PREVIEW))
         reply = self._reply_to(chat, params)
         return self._deliver(
             chat,
@@ -411,93 +407,6 @@ class BotApi:
             upload=stored,
             photo=given if kind == "photo" else None,
         )
-
-    # --- editing ---------------------------------------------------------------
-
-    def _editable(self, params: Params) -> tuple[Chat, SentMessage, dict[str, Any]]:
-        if "inline_message_id" in params:
-            raise bad_request("sandbox: editing inline messages is not supported")
-        chat = self.target(params)
-        message_id = params.integer("message_id")
-        if message_id is None:
-            raise bad_request("message identifier is not specified")
-        sent = self.state.find_sent(chat.id, message_id)
-        if sent is None or sent.deleted:
-            if (chat.id, message_id) in self.state.raw:
-                raise bad_request("message can't be edited")
-            raise bad_request("message to edit not found")
-        return chat, sent, self.state.raw[(chat.id, message_id)]
-
-    async def edit_message_text(self, params: Params) -> dict[str, Any]:
-        chat, sent, raw = self._editable(params)
-        if sent.kind != "text":
-            raise bad_request("there is no text in the message to edit")
-        parsed = validate.message_text(params.text("text"), params.text("parse_mode"))
-        # Leaving reply_markup out of an edit removes the keyboard, as on Telegram.
-        markup = validate.reply_markup(params.obj("reply_markup"))
-        preview = validate.link_preview(params.obj("link_preview_options", LINK_PREVIEW))
-        if (
-            raw.get("text") == parsed.text
-            and raw.get("entities", []) == parsed.entities
-            and raw.get("reply_markup") == markup
-        ):
-            raise bad_request(NOT_MODIFIED)
-        # Edits count like sends: in a group's or channel's 20 a minute and overall.
-        self._count(chat, per_chat=chat.type != "private")
-        if sent.text is not None:
-            sent.edits.append(sent.text)
-        sent.text = params.text("text")
-        sent.parse_mode = params.text("parse_mode")
-        sent.reply_markup = markup
-        sent.plain = parsed.text
-        sent.entity_count = len(parsed.entities)
-        sent.entities = list(parsed.entities)
-        sent.link_preview_options = preview
-        raw["text"] = parsed.text
-        raw.pop("entities", None)
-        if parsed.entities:
-            raw["entities"] = parsed.entities
-        self._set_markup(raw, markup)
-        return self._edited(raw)
-
-    async def edit_message_reply_markup(self, params: Params) -> dict[str, Any]:
-        _chat, sent, raw = self._editable(params)
-        markup = validate.reply_markup(params.obj("reply_markup"))
-        if raw.get("reply_markup") == markup:
-            raise bad_request(NOT_MODIFIED)
-        sent.reply_markup = markup
-        self._set_markup(raw, markup)
-        return self._edited(raw)
-
-    @staticmethod
-    def _set_markup(raw: dict[str, Any], markup: dict[str, Any] | None) -> None:
-        if markup is None:
-            raw.pop("reply_markup", None)
-        else:
-            raw["reply_markup"] = markup
-
-    def _edited(self, raw: dict[str, Any]) -> dict[str, Any]:
-        raw["edit_date"] = now()
-        self.state.changed.notify()
-        return raw
-
-    async def delete_message(self, params: Params) -> bool:
-        chat = self.target(params)
-        message_id = params.integer("message_id")
-        raw = None if message_id is None else self.state.raw.get((chat.id, message_id))
-        if message_id is None or raw is None:
-            raise bad_request("message to delete not found")
-        sent = self.state.find_sent(chat.id, message_id)
-        # Telegram: only within 48 h; someone else's message in a group only as an admin.
-        too_old = time.time() - float(raw.get("date", 0)) >= DELETE_WITHIN_S
-        foreign = sent is None and chat.type != "private" and chat.bot_status != "administrator"
-        if too_old or foreign or "forum_topic_created" in raw:
-            raise bad_request("message can't be deleted")
-        del self.state.raw[(chat.id, message_id)]
-        if sent is not None:
-            sent.deleted = True
-        self.state.changed.notify()
-        return True
 
     # --- queries ---------------------------------------------------------------
 

@@ -45,6 +45,7 @@ class SentMessage:
     sent_at: float = 0.0  # time.monotonic() when accepted, to check rates
     deleted: bool = False
     message_thread_id: int | None = None  # the forum topic it went to
+    edit_times: list[float] = field(default_factory=list)  # time.monotonic() of each edit
 
 
 @dataclass

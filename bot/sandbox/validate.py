@@ -31,6 +31,9 @@ _BUTTON_ACTIONS = (
 html_observers: list[Callable[[str, Parsed | HtmlError], None]] = []
 
 
+LINK_PREVIEW = "link preview options"  # how Telegram's errors name link_preview_options
+
+
 def parse_text(text: str, parse_mode: str | None) -> Parsed:
     mode = (parse_mode or "").lower()
     if mode == "html":

@@ -1,0 +1,110 @@
+"""Corrections of published stories: the messages each delivery left in Telegram, the
+story withdrawn or its title and summary changed."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from bot.domain import Analysis
+from storage import codec
+from storage.db import Database
+from storage.outbox import Delivery
+
+DELETED, NOTED = "deleted", "noted"  # what /unpublish did to a sent message
+
+
+@dataclass(frozen=True, slots=True)
+class SentCopy:
+    """One delivered message of a story, with what rendering it again needs."""
+
+    delivery: Delivery
+    message_id: int
+    sent_at: float
+    corrected: str | None
+
+
+async def sent_copies(db: Database, article_id: int) -> list[SentCopy]:
+    """The story's messages in Telegram (digests excluded: a digest message holds
+    several stories), oldest first."""
+    rows = await db.fetchall(
+        """
+        SELECT o.id, o.article_id, o.chat_id, c.type, o.reason_kind, o.reason_value, o.watch_id,
+               o.attempts, o.reply_to_message_id, o.is_update, c.language, c.telegram_language,
+               c.timezone, c.parent_id, c.thread_id, o.message_id, o.sent_at, o.corrected
+        FROM outbox o JOIN chats c ON c.id = o.chat_id
+        WHERE o.article_id = ? AND o.status = 'sent' AND o.message_id IS NOT NULL
+            AND o.in_digest = 0
+        ORDER BY o.sent_at, o.id
+        """,
+        (article_id,),
+    )
+    return [
+        SentCopy(
+            Delivery(
+                id=r[0],
+                article_id=r[1],
+                chat_id=r[2],
+                chat_type=r[3],
+                reason_kind=r[4],
+                reason_value=r[5],
+                watch_id=r[6],
+                attempts=r[7],
+                reply_to_message_id=r[8],
+                is_update=bool(r[9]),
+                language=r[10],
+                telegram_language=r[11],
+                timezone=r[12],
+                send_to=r[13],
+                thread_id=r[14],
+            ),
+            message_id=int(r[15]),
+            sent_at=float(r[16] or 0.0),
+            corrected=r[17],
+        )
+        for r in rows
+    ]
+
+
+async def withdraw(db: Database, article_id: int) -> tuple[bool, int]:
+    """Mark the story withdrawn and skip its waiting rows. (False if it was withdrawn
+    already, how many waiting rows were skipped)."""
+    now = time.time()
+    async with db.transaction() as conn:
+        first = await conn.execute(
+            "UPDATE articles SET withdrawn_at = ? WHERE id = ? AND withdrawn_at IS NULL",
+            (now, article_id),
+        )
+        skipped = await conn.execute(
+            "UPDATE outbox SET status = 'skipped', last_error = 'withdrawn' "
+            "WHERE article_id = ? AND status IN ('pending', 'failed')",
+            (article_id,),
+        )
+        return first > 0, skipped
+
+
+async def is_withdrawn(db: Database, article_id: int) -> bool:
+    row = await db.fetchone("SELECT withdrawn_at FROM articles WHERE id = ?", (article_id,))
+    return bool(row and row[0] is not None)
+
+
+async def mark_corrected(db: Database, results: list[tuple[int, str]]) -> None:
+    """(outbox row id, DELETED | NOTED) pairs."""
+    async with db.transaction() as conn:
+        await conn.executemany(
+            "UPDATE outbox SET corrected = ? WHERE id = ?",
+            [(what, row_id) for row_id, what in results],
+        )
+
+
+async def change_story(
+    db: Database, article_id: int, *, title: str | None, analysis: Analysis
+) -> None:
+    """A new title and/or summary (the analysis holds the summary)."""
+    async with db.transaction() as conn:
+        if title is not None:
+            await conn.execute("UPDATE articles SET title = ? WHERE id = ?", (title, article_id))
+        await conn.execute(
+            "UPDATE articles SET analysis = ? WHERE id = ?",
+            (codec.pack(codec.dumps(analysis)), article_id),
+        )
