@@ -12,11 +12,13 @@ from telegram import Bot, BotCommand, BotCommandScopeChat, Update
 from telegram.ext import Application, ApplicationBuilder, CallbackContext
 
 from bot import i18n, news
+from bot.cluster import new_holder, slot_booker
 from bot.config import Settings
 from bot.corrections import CorrectionService
 from bot.delivery import IN_FLIGHT, DeliveryWorker
 from bot.digest import send_digests
-from bot.jobs import schedule_jobs
+from bot.jobs import release_jobs, schedule_jobs
+from bot.pacing import Pacer, SharedSlots
 from bot.replies import ReplyLimiter
 from bot.sender_http import AiohttpRequest
 from bot.services import Services, build_services
@@ -93,6 +95,8 @@ def build_application(settings: Settings, *, start_delivery: bool = True) -> App
             ),
         )
         await sender.initialize()
+        # Processes sharing the database book their sends on one schedule there.
+        shared = SharedSlots(slot_booker(found.db), settings.send_rate) if found.db.shared else None
         delivery = DeliveryWorker(
             found.db,
             sender,
@@ -101,6 +105,9 @@ def build_application(settings: Settings, *, start_delivery: bool = True) -> App
             timezone=settings.timezone,
             topic_names=found.topics.names,
             paid_broadcast=settings.allow_paid_broadcast,
+            holder=holder,
+            lease_s=settings.lease_s,
+            pacer=Pacer(settings.send_rate, shared=shared),
         )
         delivery.sender.on_chat_migrated = found.watches.load
         delivery.sender.on_chat_removed = lambda chat_id: found.destinations.removed(
@@ -114,6 +121,8 @@ def build_application(settings: Settings, *, start_delivery: bool = True) -> App
         await schedule_jobs(
             application,
             found,
+            holder=holder,
+            rescue_updates=lambda: replay(application),
             digests=lambda: send_digests(
                 found.db,
                 delivery.sender,
@@ -129,10 +138,16 @@ def build_application(settings: Settings, *, start_delivery: bool = True) -> App
             application.bot_data[HTTP] = await HttpServer(lambda: db, host=host, port=port).start()
         # Updates a killed run had taken from Telegram but not handled: first in line.
         # One that took the process down MAX_ATTEMPTS times is dropped with an apology.
-        for update in await journal.pending(application.bot, on_failed=apologize):
-            await application.update_queue.put(update)
+        await replay(application, steal=not found.db.shared)
+
+    async def replay(application: App, *, steal: bool = False) -> None:
+        # Later calls (a job): the updates of a process that died, once their lease ran out.
+        for update in await journal.pending(application.bot, on_failed=apologize, steal=steal):
+            # Straight onto the queue: they are stored and claimed already.
+            await asyncio.Queue.put(application.update_queue, update)
 
     async def post_shutdown(application: App) -> None:
+        await release_jobs(application)
         journal.db = None
         http = application.bot_data.pop(HTTP, None)
         if isinstance(http, HttpServer):
@@ -145,7 +160,9 @@ def build_application(settings: Settings, *, start_delivery: bool = True) -> App
         if isinstance(found, Services):
             await found.close()
 
-    journal = UpdateJournal()
+    holder = new_holder("bot")
+    # An update's lease outlasts any handler; a dead process's updates replay after it.
+    journal = UpdateJournal(holder, lease_s=4 * settings.lease_s)
     limiter = ReplyLimiter(max_retries=REPLY_RETRIES)
 
     async def expire_button(update: Update) -> None:

@@ -26,7 +26,7 @@ from bot.digest import quiet_until
 from bot.domain import Article, Reason, ReasonKind
 from bot.markup import markup
 from bot.outcomes import Blocked, Flood, Gone, MediaRefused, Rejected, Transient
-from bot.pacing import Pacer, Ticket
+from bot.pacing import GROUP_INTERVAL_S, Pacer, Ticket
 from bot.render import render_story
 from bot.sender_http import SEND_PHOTO, prepare, prepare_photo
 from bot.sending import ChatSender, Result, Sent
@@ -47,6 +47,7 @@ IN_FLIGHT = 64
 FLUSH_S = 0.05
 IDLE_WAIT_S = 5.0
 STOP_GRACE_S = 30.0
+LEASE_S = 30.0
 PREPARED_MAX = 1024  # encoded message variants kept (a handful per story)
 REFUSED_MAX = 4096  # photo URLs Telegram refused, remembered so the rest go as text
 
@@ -86,10 +87,17 @@ class DeliveryWorker:
         timezone: str,
         topic_names: Callable[[str], dict[str, str]],
         paid_broadcast: bool = False,
+        holder: str = "local",
+        lease_s: float = LEASE_S,
+        pacer: Pacer | None = None,
     ) -> None:
         self.db = db
         self.bot = bot
-        self.pacer = Pacer(rate_per_s)
+        # Rows are claimed for `holder` with a lease, renewed while it lives: any number
+        # of workers share one outbox, and a dead one's rows return after lease_s.
+        self.holder = holder
+        self.lease_s = lease_s
+        self.pacer = pacer or Pacer(rate_per_s)
         self.sender = ChatSender(db, bot, self.pacer)
         self.default_language = default_language
         self.timezone = timezone
@@ -138,6 +146,10 @@ class DeliveryWorker:
         if self._flusher is not None and not self._flusher.done():
             await asyncio.wait({self._flusher}, timeout=STOP_GRACE_S)
         await self._flush()
+        try:
+            await outbox.release(self.db, self.holder)  # the rows left go to others now
+        except Exception as error:  # they return after the lease anyway
+            log.warning("outbox claims not released: %s", type(error).__name__)
 
     async def idle(self, within_s: float = 30.0) -> bool:
         """True once nothing is due or in flight (tests and the demo wait on this)."""
@@ -163,8 +175,17 @@ class DeliveryWorker:
     # -- the loop --------------------------------------------------------------------
 
     async def _run(self) -> None:
+        renewed = time.monotonic()
+        fresh = not self.db.shared
         while not self._stopping:
             try:
+                if fresh:
+                    # One process per SQLite file: every claim found belongs to a gone one.
+                    await outbox.release(self.db)
+                    fresh = False
+                if time.monotonic() - renewed > self.lease_s / 3:
+                    await outbox.renew(self.db, self.holder, lease_s=self.lease_s)
+                    renewed = time.monotonic()
                 dispatched = await self._dispatch_due()
             except asyncio.CancelledError:
                 raise
@@ -177,7 +198,9 @@ class DeliveryWorker:
             await self._sleep_until_due()
 
     async def _dispatch_due(self) -> int:
-        rows = await outbox.due(self.db, limit=BATCH, exclude=self._in_flight)
+        rows = await outbox.claim(
+            self.db, self.holder, lease_s=self.lease_s, limit=BATCH, exclude=self._in_flight
+        )
         dispatched = 0
         for row in rows:
             if self._stopping:
@@ -341,7 +364,8 @@ class DeliveryWorker:
         if self._sent_buffer:
             batch, self._sent_buffer = self._sent_buffer, []
             try:
-                await outbox.mark_sent(self.db, batch)
+                # The chat stays held that long: no other worker sends to it sooner.
+                await outbox.mark_sent(self.db, batch, hold_s=GROUP_INTERVAL_S)
             finally:
                 self._in_flight.difference_update(row_id for row_id, _ in batch)
 

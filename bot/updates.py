@@ -37,35 +37,69 @@ MAX_CONCURRENT_UPDATES = 256
 
 
 class UpdateJournal:
-    """The storage side; `db` is set in post_init, before polling starts."""
+    """The storage side; `db` is set in post_init, before polling starts.
 
-    def __init__(self) -> None:
+    Each update is claimed by this process (`holder`) for `lease_s` when stored; a
+    redelivery is taken only when no live lease holds it, so several processes behind
+    one webhook handle each update once. `live` are the ids queued here and not done."""
+
+    def __init__(self, holder: str = "local", lease_s: float = 120.0) -> None:
         self.db: Database | None = None
+        self.holder = holder
+        self.lease_s = lease_s
+        self.live: set[int] = set()
 
-    async def store(self, update: Update) -> None:
+    async def store(self, update: Update) -> bool:
+        """True when this process is to handle the update (stored now, or a redelivery
+        of one nobody else is handling and nobody handled)."""
         if self.db is None:
-            return
+            return True
         payload = json.dumps(update.to_dict(), ensure_ascii=False)
-        await journal_rows.store(self.db, update.update_id, payload, now=time.time())
+        now = time.time()
+        owned = await journal_rows.store(
+            self.db, update.update_id, payload, now=now, holder=self.holder, lease_s=self.lease_s
+        ) or await journal_rows.claim(
+            self.db, update.update_id, self.holder, now=now, lease_s=self.lease_s
+        )
+        if owned:
+            self.live.add(update.update_id)
+        return owned
 
     async def handled(self, update: Update) -> bool:
         return self.db is not None and await journal_rows.handled(self.db, update.update_id)
 
     async def done(self, update: Update) -> None:
+        self.live.discard(update.update_id)
         if self.db is not None:
             await journal_rows.mark_handled(self.db, update.update_id, now=time.time())
 
     async def pending(
-        self, bot: Bot, on_failed: Callable[[Update], Awaitable[None]] | None = None
+        self,
+        bot: Bot,
+        on_failed: Callable[[Update], Awaitable[None]] | None = None,
+        *,
+        steal: bool = False,
     ) -> list[Update]:
-        """Updates stored by an earlier run and never handled, oldest first, each replay
-        counted. One replayed MAX_ATTEMPTS times already (it took the process down each
-        time) is marked failed instead, logged once and passed to on_failed."""
+        """Updates stored and never handled whose lease ran out (an earlier run's, or a
+        dead process's; with steal every one: start-up on SQLite), oldest first, each
+        claimed and its replay counted. One replayed MAX_ATTEMPTS times already (it took
+        the process down each time) is marked failed instead, logged once and passed to
+        on_failed."""
         if self.db is None:
             return []
-        await journal_rows.prune(self.db, now=time.time())
+        now = time.time()
+        await journal_rows.prune(self.db, now=now)
+        if self.live:  # still queued here: keep them ours
+            await journal_rows.renew(
+                self.db, self.holder, sorted(self.live), now=now, lease_s=self.lease_s
+            )
+        rows = await journal_rows.claim_unhandled(
+            self.db, self.holder, now=now, lease_s=self.lease_s, steal=steal
+        )
         found = []
-        for update_id, payload, attempts in await journal_rows.unhandled(self.db):
+        for update_id, payload, attempts in rows:
+            if update_id in self.live:
+                continue
             try:
                 update = Update.de_json(json.loads(payload), bot)
             except (ValueError, TypeError, KeyError) as error:
@@ -84,6 +118,7 @@ class UpdateJournal:
                     await self._tell_failed(on_failed, update)
                 continue
             await journal_rows.count_attempt(self.db, update_id)
+            self.live.add(update_id)
             found.append(update)
         return found
 
@@ -147,15 +182,16 @@ class JournalQueue(asyncio.Queue[object]):
     async def put(self, item: object) -> None:
         if isinstance(item, Update):
             item = clean_update(item)
-            await self._store(item)
+            if not await self._store(item):
+                return  # handled already, or another process is handling it
         await super().put(item)
 
-    async def _store(self, update: Update) -> None:
+    async def _store(self, update: Update) -> bool:
         delay = self.retry_first_s
         failing = False
         while True:
             try:
-                await self.journal.store(update)
+                owned = await self.journal.store(update)
             except (sqlite3.Error, OSError) as error:
                 self.store_failures += 1
                 if not failing:  # one line per outage, not one per retry
@@ -171,7 +207,7 @@ class JournalQueue(asyncio.Queue[object]):
                 continue
             if failing:
                 log.warning("update %s stored after a failed attempt", update.update_id)
-            return
+            return owned
 
 
 def _chat_key(update: object) -> object:

@@ -121,6 +121,10 @@ class Database(Connection):
 
     # Shown in logs and errors: the file path, or the URL with its password masked.
     name: str
+    # Several processes use this database at once (PostgreSQL): claims another process
+    # holds are live. SQLite is one process per file (storage.lock), so claims found at
+    # start-up belong to a process that is gone.
+    shared: bool = False
 
     @abstractmethod
     def transaction(self) -> AbstractAsyncContextManager[Connection]:

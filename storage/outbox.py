@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from storage.db import POSTGRES, Database
 
@@ -41,6 +42,42 @@ class Delivery:
         return self.chat_id if self.send_to is None else self.send_to
 
 
+SELECT_DELIVERY = """
+    SELECT o.id, o.article_id, o.chat_id, c.type, o.reason_kind, o.reason_value, o.watch_id,
+           o.attempts, o.reply_to_message_id, o.is_update, c.language, c.telegram_language,
+           c.timezone, c.quiet_start, c.quiet_end, o.created_at, c.parent_id, c.thread_id
+    FROM outbox o JOIN chats c ON c.id = o.chat_id
+"""
+DUE = "o.status = 'pending' AND o.due_at <= ? AND c.status = 'active' AND c.mode = 'instant'"
+
+
+def _delivery(r: Any) -> Delivery:
+    return Delivery(
+        id=r[0],
+        article_id=r[1],
+        chat_id=r[2],
+        chat_type=r[3],
+        reason_kind=r[4],
+        reason_value=r[5],
+        watch_id=r[6],
+        attempts=r[7],
+        reply_to_message_id=r[8],
+        is_update=bool(r[9]),
+        language=r[10],
+        telegram_language=r[11],
+        timezone=r[12],
+        quiet_start=r[13],
+        quiet_end=r[14],
+        queued_at=float(r[15]),
+        send_to=r[16],
+        thread_id=r[17],
+    )
+
+
+def _not_in(skip: tuple[int, ...]) -> str:
+    return f"AND o.id NOT IN ({','.join('?' * len(skip))})" if skip else ""
+
+
 async def due(
     db: Database, *, now: float | None = None, limit: int = 500, exclude: Iterable[int] = ()
 ) -> list[Delivery]:
@@ -48,42 +85,77 @@ async def due(
     (a digest-mode chat's rows wait for its digest)."""
     now = time.time() if now is None else now
     skip = tuple(exclude)
-    not_in = f"AND o.id NOT IN ({','.join('?' * len(skip))})" if skip else ""
     rows = await db.fetchall(
-        f"""
-        SELECT o.id, o.article_id, o.chat_id, c.type, o.reason_kind, o.reason_value, o.watch_id,
-               o.attempts, o.reply_to_message_id, o.is_update, c.language, c.telegram_language,
-               c.timezone, c.quiet_start, c.quiet_end, o.created_at, c.parent_id, c.thread_id
-        FROM outbox o JOIN chats c ON c.id = o.chat_id
-        WHERE o.status = 'pending' AND o.due_at <= ? AND c.status = 'active'
-            AND c.mode = 'instant' {not_in}
-        ORDER BY o.due_at, o.id LIMIT ?
-        """,
+        f"{SELECT_DELIVERY} WHERE {DUE} {_not_in(skip)} ORDER BY o.due_at, o.id LIMIT ?",
         (now, *skip, limit),
     )
-    return [
-        Delivery(
-            id=r[0],
-            article_id=r[1],
-            chat_id=r[2],
-            chat_type=r[3],
-            reason_kind=r[4],
-            reason_value=r[5],
-            watch_id=r[6],
-            attempts=r[7],
-            reply_to_message_id=r[8],
-            is_update=bool(r[9]),
-            language=r[10],
-            telegram_language=r[11],
-            timezone=r[12],
-            quiet_start=r[13],
-            quiet_end=r[14],
-            queued_at=float(r[15]),
-            send_to=r[16],
-            thread_id=r[17],
+    return [_delivery(r) for r in rows]
+
+
+async def claim(
+    db: Database,
+    holder: str,
+    *,
+    lease_s: float,
+    now: float | None = None,
+    limit: int = 500,
+    exclude: Iterable[int] = (),
+) -> list[Delivery]:
+    """Due rows for `holder` to send, each leased to it until now + lease_s, oldest
+    first: rows nobody holds, rows whose lease ran out (their worker died) and its own.
+    A chat another worker holds (it has a live lease on one of the chat's rows, sent
+    ones included: the hold after a send) is left to that worker, so two workers never
+    send to one chat within Telegram's per-chat interval. On PostgreSQL the rows and
+    their chats are locked FOR UPDATE SKIP LOCKED: two claims at once never share a
+    row or a chat."""
+    now = time.time() if now is None else now
+    skip = tuple(exclude)
+    async with db.transaction() as conn:
+        lock = " FOR UPDATE OF o, c SKIP LOCKED" if conn.dialect == POSTGRES else ""
+        found = await conn.fetchall(
+            f"""{SELECT_DELIVERY}
+            WHERE {DUE} {_not_in(skip)}
+                AND (o.lease_until IS NULL OR o.lease_until <= ? OR o.claimed_by = ?)
+                AND NOT EXISTS (
+                    SELECT 1 FROM outbox h WHERE h.chat_id = o.chat_id
+                        AND h.lease_until > ? AND h.claimed_by <> ?)
+            ORDER BY o.due_at, o.id LIMIT ?{lock}""",
+            (now, *skip, now, holder, now, holder, limit),
         )
-        for r in rows
-    ]
+        rows = [_delivery(r) for r in found]
+        if rows:
+            await conn.executemany(
+                "UPDATE outbox SET claimed_by = ?, lease_until = ? WHERE id = ?",
+                [(holder, now + lease_s, row.id) for row in rows],
+            )
+    return rows
+
+
+async def renew(db: Database, holder: str, *, lease_s: float, now: float | None = None) -> int:
+    """Extend the holder's live leases on pending rows (it is alive and still has them)."""
+    now = time.time() if now is None else now
+    async with db.transaction() as conn:
+        return await conn.execute(
+            "UPDATE outbox SET lease_until = ? WHERE claimed_by = ? AND status = 'pending' "
+            "AND lease_until > ?",
+            (now + lease_s, holder, now),
+        )
+
+
+async def release(db: Database, holder: str | None = None) -> int:
+    """Give up claims: the holder's pending rows (a worker stopping), or with holder None
+    every claim and hold (one process per SQLite file: whoever held them is gone)."""
+    async with db.transaction() as conn:
+        if holder is None:
+            return await conn.execute(
+                "UPDATE outbox SET claimed_by = NULL, lease_until = NULL "
+                "WHERE lease_until IS NOT NULL"
+            )
+        return await conn.execute(
+            "UPDATE outbox SET claimed_by = NULL, lease_until = NULL "
+            "WHERE claimed_by = ? AND status = 'pending'",
+            (holder,),
+        )
 
 
 async def next_due_at(db: Database) -> float | None:
@@ -107,16 +179,27 @@ async def depth(db: Database, *, now: float) -> tuple[int, float | None]:
 
 
 async def mark_sent(
-    db: Database, results: Iterable[tuple[int, int]], *, in_digest: bool = False
+    db: Database,
+    results: Iterable[tuple[int, int]],
+    *,
+    in_digest: bool = False,
+    hold_s: float = 0.0,
 ) -> None:
     """(row id, Telegram message id) pairs, in one transaction. in_digest: the message
-    is a digest holding several stories (never edited or deleted for one of them)."""
+    is a digest holding several stories (never edited or deleted for one of them).
+    With hold_s, a row keeps its claim that long: its chat's hold against other
+    workers (see claim)."""
     now = time.time()
+    hold = now + hold_s if hold_s > 0 else None
     async with db.transaction() as conn:
         await conn.executemany(
             "UPDATE outbox SET status = 'sent', message_id = ?, sent_at = ?, "
-            "attempts = attempts + 1, last_error = NULL, in_digest = ? WHERE id = ?",
-            [(message_id, now, int(in_digest), row_id) for row_id, message_id in results],
+            "attempts = attempts + 1, last_error = NULL, in_digest = ?, lease_until = ? "
+            "WHERE id = ?",
+            [
+                (message_id, now, int(in_digest), hold, row_id)
+                for row_id, message_id in results
+            ],
         )
 
 
@@ -150,7 +233,8 @@ async def postpone_chat(db: Database, chat_id: int, *, due_at: float, error: str
 async def mark(db: Database, row_id: int, status: str, *, error: str | None = None) -> None:
     async with db.transaction() as conn:
         await conn.execute(
-            "UPDATE outbox SET status = ?, attempts = attempts + 1, last_error = ? WHERE id = ?",
+            "UPDATE outbox SET status = ?, attempts = attempts + 1, last_error = ?, "
+            "lease_until = NULL WHERE id = ?",
             (status, error[:500] if error else None, row_id),
         )
 

@@ -94,6 +94,8 @@ class PostgresConnection(Connection):
 
 
 class PostgresDatabase(PostgresConnection, Database):
+    shared = True  # a server: several bot and worker processes at once
+
     def __init__(self, pool: Any, url: str) -> None:
         super().__init__(pool)
         self.pool = pool

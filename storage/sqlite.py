@@ -8,6 +8,7 @@ are SQLite's too.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -117,11 +118,26 @@ class SqliteDatabase(SqliteConnection, Database):
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Connection]:
         async with self._write:
-            await self.conn.execute("BEGIN IMMEDIATE")
+            # aiosqlite runs a statement in its thread even when the awaiting task is
+            # cancelled: a BEGIN cancelled under way would leave the connection inside a
+            # transaction for good (every later BEGIN fails). So the BEGIN is shielded,
+            # and rolled back once it has run.
+            begin = asyncio.ensure_future(self.conn.execute("BEGIN IMMEDIATE"))
+            try:
+                await asyncio.shield(begin)
+            except asyncio.CancelledError:
+                with contextlib.suppress(Exception):
+                    await begin
+                    await self.conn.execute("ROLLBACK")
+                raise
             try:
                 yield SqliteConnection(self.conn)
             except BaseException:
                 await self.conn.execute("ROLLBACK")
                 raise
-            else:
+            try:
                 await self.conn.execute("COMMIT")
+            except Exception:
+                if self.conn.in_transaction:  # a COMMIT that failed keeps it open
+                    await self.conn.execute("ROLLBACK")
+                raise

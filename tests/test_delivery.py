@@ -262,10 +262,12 @@ async def test_stop_waits_for_a_flush_already_writing(
     writing = asyncio.Event()
     real_mark_sent = outbox.mark_sent
 
-    async def slow_mark_sent(db: Database, results: Iterable[tuple[int, int]]) -> None:
+    async def slow_mark_sent(
+        db: Database, results: Iterable[tuple[int, int]], *, hold_s: float = 0.0
+    ) -> None:
         writing.set()
         await asyncio.sleep(0.5)
-        await real_mark_sent(db, results)
+        await real_mark_sent(db, results, hold_s=hold_s)
 
     monkeypatch.setattr("bot.delivery.outbox.mark_sent", slow_mark_sent)
     await rig.readers([700, 701])

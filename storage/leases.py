@@ -1,0 +1,60 @@
+"""Leases shared by every process on one database: who runs a job (feed polls, digests),
+and the global send schedule all delivery workers draw their slots from.
+
+A lease is a row (name, holder, lease_until). The holder renews it; anyone may take it
+once it has expired, so work moves to a surviving process when its holder dies. The
+statements are plain SQL that SQLite and PostgreSQL both run (INSERT … ON CONFLICT …
+DO UPDATE … WHERE, RETURNING).
+"""
+
+from __future__ import annotations
+
+from storage.db import Database
+
+
+async def take(db: Database, name: str, holder: str, *, now: float, lease_s: float) -> bool:
+    """Take or renew the lease `name` for `holder`; False while another holds it."""
+    async with db.transaction() as conn:
+        await conn.execute(
+            "INSERT INTO leases (name, holder, lease_until) VALUES (?, ?, ?) "
+            "ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, "
+            "lease_until = excluded.lease_until "
+            "WHERE leases.holder = excluded.holder OR leases.lease_until <= ?",
+            (name, holder, now + lease_s, now),
+        )
+        found = await conn.fetchval("SELECT holder FROM leases WHERE name = ?", (name,))
+    return found == holder
+
+
+async def holder(db: Database, name: str, *, now: float) -> str | None:
+    """Who holds the lease now (None: nobody, or it expired)."""
+    found = await db.fetchval(
+        "SELECT holder FROM leases WHERE name = ? AND lease_until > ?", (name, now)
+    )
+    return str(found) if found is not None else None
+
+
+async def release(db: Database, name: str, holder: str) -> None:
+    async with db.transaction() as conn:
+        await conn.execute("DELETE FROM leases WHERE name = ? AND holder = ?", (name, holder))
+
+
+async def reserve_slots(
+    db: Database, name: str, *, count: int, interval_s: float, now: float
+) -> float:
+    """Book `count` send slots `interval_s` apart on the shared schedule `name`, after
+    every slot booked before (by any process) and not before `now`. Returns the first
+    slot's time (unix seconds); the others follow at `interval_s`.
+
+    Slots never overlap, so the sends of all workers together keep the schedule's rate
+    (a slot a worker does not use is lost, never given twice)."""
+    span = count * interval_s
+    async with db.transaction() as conn:
+        next_at = await conn.fetchval(
+            "INSERT INTO send_slots (name, next_at) VALUES (?, ?) "
+            "ON CONFLICT (name) DO UPDATE SET next_at = "
+            "CASE WHEN send_slots.next_at > ? THEN send_slots.next_at ELSE ? END + ? "
+            "RETURNING next_at",
+            (name, now + span, now, now, span),
+        )
+    return float(next_at) - span

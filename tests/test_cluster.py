@@ -1,0 +1,233 @@
+"""Several processes on one database (issue 16): outbox rows claimed with a lease, the
+global send schedule shared by every worker, jobs held by one process, updates claimed
+by the process that stored them. Here the "processes" are separate connections with
+their own holder ids on one SQLite file (`shared = True`, as a server database says);
+tests/test_scale_processes.py runs real processes."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from telegram import Bot, Update
+
+from bot import news
+from bot.cluster import JobLease, slot_booker
+from bot.delivery import DeliveryWorker
+from bot.pacing import Pacer, SharedSlots
+from bot.sandbox import Sandbox
+from bot.sender_http import AiohttpRequest
+from bot.topics import TopicCatalog
+from bot.updates import UpdateJournal
+from storage import articles, chats, leases, outbox
+from storage.articles import NewArticle
+from storage.db import Database
+from tests.e2e import STORY
+
+TOPIC = "us-russia-security"
+
+
+async def open_shared(path: Path) -> Database:
+    db = await Database.open(path)
+    db.shared = True  # like a server database: other processes' claims are live
+    return db
+
+
+async def publish(db: Database, analysis: news.Analysis, title: str = "Story") -> int:
+    article_id, _ = await articles.publish(
+        db,
+        NewArticle(title=title, text=STORY, language="uk", topics=(TOPIC,), analysis=analysis),
+    )
+    return article_id
+
+
+async def test_claims_leave_other_holders_rows_and_chats_alone(db: Database) -> None:
+    await chats.register_many(db, [1, 2, 3], topic=TOPIC)
+    analysis = news.analyze(STORY)
+    await publish(db, analysis, "one")
+    await publish(db, analysis, "two")  # every chat has two rows now
+    now = time.time()
+    mine = await outbox.claim(db, "a", lease_s=30, now=now, limit=3)
+    assert len(mine) == 3
+    theirs = await outbox.claim(db, "b", lease_s=30, now=now)
+    # b gets no row of a chat a holds, though each chat has a second, unclaimed row.
+    assert {r.chat_id for r in theirs}.isdisjoint({r.chat_id for r in mine})
+    assert {r.id for r in theirs}.isdisjoint({r.id for r in mine})
+    again = await outbox.claim(db, "a", lease_s=30, now=now, exclude=[r.id for r in mine])
+    assert {r.chat_id for r in again} <= {r.chat_id for r in mine}
+    # a dies: once its lease has run out, b takes everything that is left.
+    later = await outbox.claim(db, "b", lease_s=30, now=now + 31)
+    assert len(later) == 6 - len(theirs)
+    # A sent row holds its chat a while against other workers, not against its sender.
+    await outbox.mark_sent(db, [(later[0].id, 77)], hold_s=3.0)
+    await outbox.release(db, "b")
+    held = later[0].chat_id
+    assert held not in {r.chat_id for r in await outbox.claim(db, "c", lease_s=30)}
+
+
+async def test_renewed_leases_keep_rows_and_release_hands_them_on(db: Database) -> None:
+    await chats.register_many(db, [5, 6], topic=TOPIC)
+    await publish(db, news.analyze(STORY))
+    now = time.time()
+    assert len(await outbox.claim(db, "a", lease_s=10, now=now)) == 2
+    assert await outbox.renew(db, "a", lease_s=10, now=now + 5) == 2
+    assert await outbox.claim(db, "b", lease_s=10, now=now + 12) == []  # renewed to 15
+    assert await outbox.release(db, "a") == 2
+    assert len(await outbox.claim(db, "b", lease_s=10, now=now + 12)) == 2
+
+
+async def test_shared_schedule_never_books_a_slot_twice(tmp_path: Path) -> None:
+    path = tmp_path / "bot.db"
+    one, two = await open_shared(path), await open_shared(path)
+    try:
+        booked: list[float] = []
+        now = time.time()
+        for _ in range(20):
+            for db in (one, two):
+                first = await leases.reserve_slots(db, "global", count=5, interval_s=0.1, now=now)
+                booked += [first + i * 0.1 for i in range(5)]
+        booked.sort()
+        gaps = [b - a for a, b in itertools.pairwise(booked)]
+        assert len(booked) == 200 and min(gaps) > 0.099
+        assert booked[0] >= now - 1e-6
+    finally:
+        await one.close()
+        await two.close()
+
+
+async def test_job_lease_moves_to_a_survivor(db: Database) -> None:
+    a = JobLease(db, "feeds", "a", check_s=1.0, grace_s=1.0)
+    b = JobLease(db, "feeds", "b", check_s=1.0, grace_s=1.0)
+    ran: list[str] = []
+
+    async def job(name: str) -> str:
+        ran.append(name)
+        return name
+
+    assert await a.run(lambda: job("a")) == "a"
+    assert await b.run(lambda: job("b")) is None  # a holds it until its next tick
+    assert await a.run(lambda: job("a")) == "a"  # the holder keeps it from tick to tick
+    await asyncio.sleep(2.1)  # a died: missed its tick by the grace
+    assert await b.run(lambda: job("b")) == "b"
+    assert await a.run(lambda: job("a")) is None
+    await b.release()  # a clean stop hands it on at once
+    assert await a.run(lambda: job("a")) == "a"
+    assert ran == ["a", "a", "b", "a"]
+
+
+async def test_a_long_run_keeps_its_lease(db: Database) -> None:
+    a = JobLease(db, "digests", "a", check_s=0.5, grace_s=1.5)
+    b = JobLease(db, "digests", "b", check_s=0.5, grace_s=1.5)
+    started = asyncio.Event()
+
+    async def long_job() -> None:
+        started.set()
+        await asyncio.sleep(3.0)  # longer than the lease: renewed while it runs
+
+    running = asyncio.create_task(a.run(long_job))
+    await started.wait()
+    await asyncio.sleep(2.5)
+    assert await b.run(lambda: asyncio.sleep(0)) is None
+    await running
+
+
+def update_of(update_id: int, bot: Bot) -> Update:
+    message = {
+        "message_id": 1,
+        "date": 0,
+        "chat": {"id": 9, "type": "private", "first_name": "U"},
+        "from": {"id": 9, "is_bot": False, "first_name": "U"},
+        "text": "/start",
+    }
+    return Update.de_json({"update_id": update_id, "message": message}, bot)
+
+
+async def test_an_update_is_handled_by_one_process_and_rescued_after_its_lease(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "bot.db"
+    bot = Bot("123:abcdefghijkl")
+    first, second = UpdateJournal("a", lease_s=1.0), UpdateJournal("b", lease_s=1.0)
+    first.db, second.db = await open_shared(path), await open_shared(path)
+    try:
+        update = update_of(41, bot)
+        assert await first.store(update)  # stored and claimed by a
+        assert not await second.store(update)  # Telegram resent it to b: a has it
+        assert await second.pending(bot) == []  # a's lease is live
+        await asyncio.sleep(1.1)  # a died holding it
+        [rescued] = await second.pending(bot)
+        assert rescued.update_id == 41
+        assert await first.pending(bot) == []  # b holds it now
+        await second.done(rescued)
+        await asyncio.sleep(1.1)
+        assert not await first.store(update)  # handled: nobody takes it again
+        assert await first.pending(bot) == []
+    finally:
+        for journal in (first, second):
+            assert journal.db is not None
+            await journal.db.close()
+
+
+@pytest.fixture
+async def sandbox() -> AsyncIterator[Sandbox]:
+    async with Sandbox("123456:SANDBOX-cluster") as sb:
+        yield sb
+
+
+async def worker(sb: Sandbox, db: Database, holder: str, rate: float) -> DeliveryWorker:
+    bot = Bot(sb.token, base_url=sb.base_url, request=AiohttpRequest(read_timeout=5))
+    await bot.initialize()
+    found = DeliveryWorker(
+        db,
+        bot,
+        rate_per_s=rate,
+        default_language="en",
+        timezone="Europe/Kyiv",
+        topic_names=TopicCatalog.load().names,
+        holder=holder,
+        lease_s=2.0,
+        pacer=Pacer(rate, shared=SharedSlots(slot_booker(db), rate)),
+    )
+    found.start()
+    return found
+
+
+async def test_two_workers_keep_the_global_rate_together_and_survive_a_death(
+    sandbox: Sandbox, tmp_path: Path
+) -> None:
+    path = tmp_path / "bot.db"
+    db_a, db_b = await open_shared(path), await open_shared(path)
+    readers = list(range(1000, 1090))
+    await chats.register_many(db_a, readers, topic=TOPIC)
+    for chat_id in readers:
+        sandbox.register_chat(chat_id)
+    a = await worker(sandbox, db_a, "a", 30)
+    b = await worker(sandbox, db_b, "b", 30)
+    try:
+        await publish(db_a, news.analyze(STORY))
+        a.wake()
+        b.wake()
+        await sandbox.wait_until(lambda: len(sandbox.all_messages()) >= 30, timeout=30)
+        # a is killed: its task ends without a flush or a release; b inherits its rows.
+        assert a._task is not None
+        a._task.cancel()
+        assert await b.drained(60)
+        counts = {chat_id: len(sandbox.messages(chat_id)) for chat_id in readers}
+        assert min(counts.values()) == 1  # nobody lost
+        duplicates = sum(n - 1 for n in counts.values())
+        assert duplicates <= 64 + 1  # at most what a had in flight, never more
+        assert a.stats.sent > 0 and b.stats.sent > 0  # both worked
+        # Together at most 30 in any rolling second, as the sandbox counts them.
+        assert sandbox.stats()["rate_limited"] == 0
+        times = sorted(m.sent_at for m in sandbox.all_messages())
+        assert all(later - early >= 1.0 for early, later in zip(times, times[30:], strict=False))
+    finally:
+        for one in (a, b):
+            await one.stop()
+            await one.bot.shutdown()
+        await db_a.close()
+        await db_b.close()
