@@ -31,21 +31,37 @@ SUBSCRIBER_ID = 1001
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    """Production: long polling against BOT_API_BASE_URL with the token."""
+    """Production: long polling against BOT_API_BASE_URL with the token, or with --webhook
+    Telegram posting updates to --listen."""
+    if bool(args.webhook) != bool(args.listen):
+        print("newsbot: --webhook and --listen go together", file=sys.stderr)
+        return EXIT_CONFIG
+    return _serve(args, "run")
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    """Delivery only: drain the shared outbox (start any number, on any machine)."""
+    return _serve(args, "worker")
+
+
+def _serve(args: argparse.Namespace, command: str) -> int:
     from bot.config import ConfigError, load_settings
 
     try:
         settings = load_settings()
+        if getattr(args, "webhook", None):
+            _check_webhook(args.webhook, args.listen, settings.webhook_secret)
     except ConfigError as error:
         print(f"newsbot: configuration error: {error}", file=sys.stderr)
         return EXIT_CONFIG
     from bot import logs
 
-    logs.setup(settings.log_level, settings.token)
+    logs.setup(settings.log_level, settings.token, settings.webhook_secret)
     try:
-        return _run(settings)
-    except Exception as error:  # the last line of defence: one line, never the token
-        line = logs.Redactor(settings.token)(f"{type(error).__name__}: {error}")
+        return _run(settings, args, command)
+    except Exception as error:  # the last line of defence: one line, never a secret
+        redact = logs.Redactor(settings.token, settings.webhook_secret)
+        line = redact(f"{type(error).__name__}: {error}")
         logging.getLogger("newsbot").debug("start-up failed", exc_info=error)
         print(f"newsbot: stopped: {line.splitlines()[0] if line else ''}", file=sys.stderr)
         return EXIT_FAILED
@@ -68,7 +84,21 @@ def _check_server(url: str) -> int | None:
     return None
 
 
-def _run(settings: Any) -> int:
+def _check_webhook(url: str, listen: str, secret: str) -> None:
+    from bot.config import ConfigError
+    from bot.web import ListenError, parse_listen
+
+    if not url.startswith(("https://", "http://")):
+        raise ConfigError("--webhook must be the public https:// URL Telegram posts to")
+    try:
+        parse_listen(listen)
+    except ListenError as error:
+        raise ConfigError(f"--listen: {error}") from None
+    if not secret:
+        raise ConfigError("--webhook needs WEBHOOK_SECRET (Telegram sends it with each update)")
+
+
+def _run(settings: Any, args: argparse.Namespace, command: str) -> int:
     # The database is checked before the heavy imports (telegram, the bot): a broken one
     # is reported within a second or two, not after the whole application has loaded.
     if settings.database_url:
@@ -76,7 +106,7 @@ def _run(settings: Any) -> int:
         failed = _check_server(settings.database_url)
         if failed is not None:
             return failed
-        return _start(settings, None)
+        return _start(settings, None, args, command)
     from storage import preflight
     from storage.lock import AlreadyRunning, InstanceLock
 
@@ -98,20 +128,35 @@ def _run(settings: Any) -> int:
         lock.release()
         print(f"newsbot: database unusable: {error}", file=sys.stderr)
         return EXIT_DATABASE[error.kind]
-    return _start(settings, lock)
+    return _start(settings, lock, args, command)
 
 
-def _start(settings: Any, lock: Any) -> int:
+def _start(settings: Any, lock: Any, args: argparse.Namespace, command: str) -> int:
     from telegram import Update
     from telegram.error import InvalidToken
 
     from bot import logs
-    from bot.app import build_application
     from storage.db import DamagedDatabase, DatabaseUnavailable
 
     logs.reported_elsewhere(InvalidToken)
     try:
-        build_application(settings).run_polling(allowed_updates=Update.ALL_TYPES)
+        if command == "worker":
+            from bot.worker import run_worker
+
+            asyncio.run(run_worker(settings))
+        elif args.webhook:
+            from bot.app import build_application
+            from bot.webhook import run_webhook
+
+            application = build_application(settings)
+            secret = settings.webhook_secret
+            asyncio.run(
+                run_webhook(application, url=args.webhook, listen=args.listen, secret=secret)
+            )
+        else:
+            from bot.app import build_application
+
+            build_application(settings).run_polling(allowed_updates=Update.ALL_TYPES)
     except InvalidToken:
         print(
             "newsbot: the Bot API rejected TELEGRAM_BOT_TOKEN (check it with @BotFather)",
@@ -267,7 +312,16 @@ def parser(*, extensions: bool = True) -> argparse.ArgumentParser:
     sub = root.add_subparsers(dest="command", required=True)
 
     run = sub.add_parser("run", help="run the bot (long polling; settings from env / .env)")
+    run.add_argument(
+        "--webhook", metavar="URL", help="webhook mode: the public URL Telegram posts updates to"
+    )
+    run.add_argument(
+        "--listen", metavar="HOST:PORT", help="webhook mode: where this process listens"
+    )
     run.set_defaults(handler=cmd_run)
+
+    worker = sub.add_parser("worker", help="delivery only: drain the outbox (several may run)")
+    worker.set_defaults(handler=cmd_worker)
 
     migrate = sub.add_parser("migrate", help="apply database migrations and exit")
     migrate.set_defaults(handler=cmd_migrate)

@@ -66,7 +66,6 @@ from telegram.ext import AIORateLimiter, ExtBot  # noqa: E402
 from telegram.request import HTTPXRequest  # noqa: E402
 
 from bot import news  # noqa: E402
-from bot.app import SEND_TIMEOUT_S  # noqa: E402
 from bot.delivery import IN_FLIGHT, DeliveryWorker  # noqa: E402
 from bot.domain import Analysis, Article, Reason, ReasonKind  # noqa: E402
 from bot.markup import markup  # noqa: E402
@@ -74,6 +73,7 @@ from bot.render import render_story  # noqa: E402
 from bot.search.index import new_article  # noqa: E402
 from bot.sender_http import AiohttpRequest  # noqa: E402
 from bot.topics import TopicCatalog  # noqa: E402
+from bot.worker import SEND_TIMEOUT_S  # noqa: E402
 from storage import articles, chats  # noqa: E402
 from storage.articles import NewArticle  # noqa: E402
 from storage.backends import open_database  # noqa: E402

@@ -8,22 +8,21 @@ import asyncio
 import logging
 from typing import Any
 
-from telegram import Bot, BotCommand, BotCommandScopeChat, Update
+from telegram import BotCommand, BotCommandScopeChat, Update
 from telegram.ext import Application, ApplicationBuilder, CallbackContext
 
 from bot import i18n, news
-from bot.cluster import new_holder, slot_booker
+from bot.cluster import new_holder
 from bot.config import Settings
 from bot.corrections import CorrectionService
-from bot.delivery import IN_FLIGHT, DeliveryWorker
+from bot.delivery import DeliveryWorker
 from bot.digest import send_digests
 from bot.jobs import release_jobs, schedule_jobs
-from bot.pacing import Pacer, SharedSlots
 from bot.replies import ReplyLimiter
-from bot.sender_http import AiohttpRequest
 from bot.services import Services, build_services
 from bot.updates import ChatOrderedProcessor, JournalQueue, UpdateJournal
 from bot.web import HttpServer, parse_listen
+from bot.worker import make_delivery
 from handlers import register
 
 log = logging.getLogger(__name__)
@@ -32,7 +31,6 @@ App = Application[Any, Any, Any, Any, Any, Any]
 DELIVERY = "delivery"  # bot_data key of the DeliveryWorker
 HTTP = "http"  # bot_data key of the HttpServer (healthz, metrics), when one runs
 REPLY_RETRIES = 3
-SEND_TIMEOUT_S = 20.0
 
 # (command, description msgid) for the menu; admins get the admin ones in their chats.
 USER_COMMANDS = (
@@ -82,34 +80,9 @@ def build_application(settings: Settings, *, start_delivery: bool = True) -> App
 
     async def wire(application: App, found: Services) -> None:
         journal.db = found.db
-        # Broadcasts pace themselves (bot.pacing) on their own connection pool; the
+        # Broadcasts go through the delivery worker's own pool (bot.worker); the
         # application's bot, used for replies, retries a 429 through AIORateLimiter.
-        sender = Bot(
-            settings.token,
-            base_url=settings.bot_api_base_url,
-            base_file_url=settings.base_file_url,
-            request=AiohttpRequest(
-                connection_pool_size=IN_FLIGHT + 4,
-                read_timeout=SEND_TIMEOUT_S,
-                write_timeout=SEND_TIMEOUT_S,
-            ),
-        )
-        await sender.initialize()
-        # Processes sharing the database book their sends on one schedule there.
-        shared = SharedSlots(slot_booker(found.db), settings.send_rate) if found.db.shared else None
-        delivery = DeliveryWorker(
-            found.db,
-            sender,
-            rate_per_s=settings.send_rate,
-            default_language=settings.default_language,
-            timezone=settings.timezone,
-            topic_names=found.topics.names,
-            paid_broadcast=settings.allow_paid_broadcast,
-            holder=holder,
-            lease_s=settings.lease_s,
-            pacer=Pacer(settings.send_rate, shared=shared),
-        )
-        delivery.sender.on_chat_migrated = found.watches.load
+        delivery = await make_delivery(settings, found, holder)
         delivery.sender.on_chat_removed = lambda chat_id: found.destinations.removed(
             application.bot, chat_id
         )

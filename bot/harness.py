@@ -19,10 +19,12 @@ from bot.config import Settings
 from bot.delivery import DeliveryWorker
 from bot.sandbox import Sandbox
 from bot.services import Services
+from bot.webhook import WebhookEndpoint
 
 SANDBOX_TOKEN = "123456:SANDBOX-local-token"
 ADMIN_ID = 1
 POLL_TIMEOUT_S = 1
+WEBHOOK_SECRET = "sandbox-webhook-secret_0123456789"
 
 
 def sandbox_settings(sandbox: Sandbox, database_path: Path, **overrides: Any) -> Settings:
@@ -50,6 +52,7 @@ class LocalBot:
         *,
         sandbox: Sandbox | None = None,
         start_delivery: bool = True,
+        webhook: bool = False,
         **settings: Any,
     ) -> None:
         os.environ.setdefault("PTB_TIMEDELTA", "true")
@@ -57,8 +60,13 @@ class LocalBot:
         self._own_sandbox = sandbox is None
         self.sandbox = sandbox or Sandbox(SANDBOX_TOKEN)
         self.start_delivery = start_delivery
+        # Webhook mode: the sandbox posts updates to this process (bot.webhook).
+        self.webhook = webhook
+        if webhook:
+            settings.setdefault("webhook_secret", WEBHOOK_SECRET)
         self.overrides = settings
         self.app: App | None = None
+        self.endpoint: WebhookEndpoint | None = None
 
     @property
     def services(self) -> Services:
@@ -81,11 +89,19 @@ class LocalBot:
         if self.app.post_init:
             await self.app.post_init(self.app)
         await self.app.start()
+        if self.webhook:
+            self.endpoint = await WebhookEndpoint(
+                self.app, listen="127.0.0.1:0", secret=settings.webhook_secret, url=None
+            ).start()
+            return self
         assert self.app.updater is not None
         await self.app.updater.start_polling(poll_interval=0, timeout=POLL_TIMEOUT_S)
         return self
 
     async def stop(self) -> None:
+        if self.endpoint is not None:
+            await self.endpoint.stop()
+            self.endpoint = None
         if self.app is not None:
             app, self.app = self.app, None
             if app.updater is not None and app.updater.running:

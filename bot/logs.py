@@ -25,8 +25,9 @@ class Redactor:
     """Every spelling of the secret that can reach text: as is, URL-quoted, and its
     part after the colon alone (the part that is the secret)."""
 
-    def __init__(self, secret: str) -> None:
+    def __init__(self, secret: str, *others: str) -> None:
         forms = {secret, quote(secret, safe=""), secret.partition(":")[2]} if secret else set()
+        forms.update(other for other in others if other)  # the webhook secret, ...
         # Longest first, so the whole token goes before its tail.
         self.forms = sorted((f for f in forms if len(f) >= 8), key=len, reverse=True)
 
@@ -40,9 +41,9 @@ class Redactor:
 
 
 class RedactingFormatter(logging.Formatter):
-    def __init__(self, secret: str, fmt: str | None = None) -> None:
+    def __init__(self, secret: str, fmt: str | None = None, *others: str) -> None:
         super().__init__(fmt)
-        self.redact = Redactor(secret)
+        self.redact = Redactor(secret, *others)
 
     def format(self, record: logging.LogRecord) -> str:
         return self.redact(super().format(record))
@@ -51,9 +52,9 @@ class RedactingFormatter(logging.Formatter):
 class RedactToken(logging.Filter):
     """Kept for handlers other code adds: cleans the message before formatting."""
 
-    def __init__(self, secret: str) -> None:
+    def __init__(self, secret: str, *others: str) -> None:
         super().__init__()
-        self.redact = Redactor(secret)
+        self.redact = Redactor(secret, *others)
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
@@ -70,8 +71,8 @@ def format_exception(error: BaseException, secret: str) -> str:
     return Redactor(secret)("".join(traceback.format_exception(error)))
 
 
-def _excepthooks(secret: str) -> None:
-    redact = Redactor(secret)
+def _excepthooks(secret: str, *others: str) -> None:
+    redact = Redactor(secret, *others)
 
     def hook(kind: type[BaseException], error: BaseException, tb: TracebackType | None) -> None:
         sys.stderr.write(redact("".join(traceback.format_exception(kind, error, tb))))
@@ -103,14 +104,15 @@ def reported_elsewhere(kind: type[BaseException]) -> None:
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
-def setup(level: str, secret: str) -> None:
+def setup(level: str, secret: str, *others: str) -> None:
+    """Log at `level` with `secret` (the token) and `others` (the webhook secret) masked."""
     handler = logging.StreamHandler()
-    handler.setFormatter(RedactingFormatter(secret, FORMAT))
-    handler.addFilter(RedactToken(secret))
+    handler.setFormatter(RedactingFormatter(secret, FORMAT, *others))
+    handler.addFilter(RedactToken(secret, *others))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    _excepthooks(secret)
+    _excepthooks(secret, *others)
     # httpx logs every request URL at INFO, token included: keep it quiet.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)

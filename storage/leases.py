@@ -23,7 +23,7 @@ async def take(db: Database, name: str, holder: str, *, now: float, lease_s: flo
             (name, holder, now + lease_s, now),
         )
         found = await conn.fetchval("SELECT holder FROM leases WHERE name = ?", (name,))
-    return found == holder
+    return bool(found == holder)
 
 
 async def holder(db: Database, name: str, *, now: float) -> str | None:

@@ -21,7 +21,9 @@ In a test (the bot runs in-process)::
         assert "Вітаю" in reply.text
 
 Bot API (POST or GET /bot<token>/<method>, form, multipart or JSON): getMe,
-getUpdates (long poll; offset confirms), deleteWebhook, getWebhookInfo,
+getUpdates (long poll; offset confirms), setWebhook / deleteWebhook / getWebhookInfo
+(`webhook.py`: updates POSTed to the URL with the secret-token header, retried until
+answered 2xx; getUpdates answers 409 meanwhile; http:// URLs allowed),
 set/get/deleteMyCommands, sendMessage, sendPhoto, sendDocument, editMessageText,
 editMessageCaption, editMessageReplyMarkup, deleteMessage (editing.py), sendChatAction,
 answerCallbackQuery, answerInlineQuery, getFile (+ GET /file/bot<token>/<file_path>),

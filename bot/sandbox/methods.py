@@ -44,6 +44,7 @@ class BotApi:
         self.bot_user = bot_user
         self.sleep = sleep  # returns False when the sandbox is stopping
         self.closing = False
+        self.webhook_active: Callable[[], bool] = lambda: False  # set by the server
         self._poll_generation = 0
         self.handlers: dict[str, Handler] = {
             "getme": self.get_me,
@@ -99,6 +100,12 @@ class BotApi:
         return {"url": "", "has_custom_certificate": False, "pending_update_count": 0}
 
     async def get_updates(self, params: Params) -> list[dict[str, Any]]:
+        if self.webhook_active():
+            raise ApiError(
+                409,
+                "Conflict: can't use getUpdates method while webhook is active; "
+                "use deleteWebhook to delete the webhook first",
+            )
         offset = params.integer("offset", 0) or 0
         limit = min(max(params.integer("limit", 100) or 100, 1), 100)
         timeout = max(params.number("timeout", 0.0) or 0.0, 0.0)

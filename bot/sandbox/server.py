@@ -22,6 +22,7 @@ from bot.sandbox.limits import RateLimiter
 from bot.sandbox.methods import WRONG_TYPE, BotApi, closing_sleep
 from bot.sandbox.params import Params, Upload
 from bot.sandbox.state import Chat, SentMessage, State, chat_type_for
+from bot.sandbox.webhook import WebhookPusher
 
 T = TypeVar("T")
 
@@ -72,6 +73,13 @@ class Sandbox:
         }
         self._stopping = asyncio.Event()
         self.api = BotApi(self.state, self.limiter, self.faults, self.bot_user, self._sleep)
+        self.webhook = WebhookPusher(self.state)  # setWebhook: updates are posted to the bot
+        self.api.handlers.update(
+            setwebhook=self.webhook.set_webhook,
+            deletewebhook=self.webhook.delete_webhook,
+            getwebhookinfo=self.webhook.get_webhook_info,
+        )
+        self.api.webhook_active = lambda: self.webhook.active
         self._runner: web.AppRunner | None = None
 
     # --- lifecycle -------------------------------------------------------------
@@ -102,6 +110,7 @@ class Sandbox:
         if self._runner is None:
             return
         self.api.closing = True
+        await self.webhook.stop()
         self._stopping.set()
         self.state.changed.notify()  # ends pending long polls at once
         await self._runner.cleanup()
@@ -441,6 +450,8 @@ class Sandbox:
             "methods": dict(self.state.methods),
             "errors": dict(self.state.errors),
             "chats": len(self.state.chats),
+            "webhook_delivered": self.webhook.delivered,
+            "webhook_failed": self.webhook.failed_posts,
             "cpu_s": time.process_time(),  # this process's CPU (benchmarks run it alone)
         }
 
