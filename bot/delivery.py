@@ -43,6 +43,7 @@ MAX_ATTEMPTS = 5
 BACKOFF_BASE_S = 2.0
 BACKOFF_MAX_S = 300.0
 BATCH = 200
+CLAIM_S = 2.0
 IN_FLIGHT = 64
 FLUSH_S = 0.05
 IDLE_WAIT_S = 5.0
@@ -98,6 +99,8 @@ class DeliveryWorker:
         self.holder = holder
         self.lease_s = lease_s
         self.pacer = pacer or Pacer(rate_per_s)
+        # About CLAIM_S of sends at a time: other workers find rows left to claim.
+        self.batch = max(1, min(BATCH, int(rate_per_s * CLAIM_S)))
         self.sender = ChatSender(db, bot, self.pacer)
         self.default_language = default_language
         self.timezone = timezone
@@ -199,7 +202,7 @@ class DeliveryWorker:
 
     async def _dispatch_due(self) -> int:
         rows = await outbox.claim(
-            self.db, self.holder, lease_s=self.lease_s, limit=BATCH, exclude=self._in_flight
+            self.db, self.holder, lease_s=self.lease_s, limit=self.batch, exclude=self._in_flight
         )
         dispatched = 0
         for row in rows:
