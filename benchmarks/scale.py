@@ -1,0 +1,167 @@
+"""Outbox across workers: one story for N readers, two delivery workers with their own
+holder ids and the shared send schedule draining it against the sandbox (its own
+process, paid-broadcast limits), one worker killed mid-run.
+
+Prints one JSON line: enqueue_s (one story to N readers, one transaction), msgs_per_s,
+over_limit (429s the sandbox answered: sends over Telegram's limits), lost (readers
+without the story), duplicates (extra copies), in_flight_max (what the killed worker
+had on the wire or sent but unrecorded: the bound on duplicates), workers.
+
+What this runs on today: the SQLite backend, both workers in this process on one
+connection (SQLite is one process per file; several processes need the PostgreSQL
+backend, not on main when this was written). The kill cancels the worker's loop and
+its sends without a flush or a release, as a kill -9 would leave them; its rows return
+after the lease. `--quick`: 3,000 readers (CI); default 100,000.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from delivery import STORY, TOKEN, TOPIC, RemoteSandbox, story  # noqa: E402
+from telegram import Bot  # noqa: E402
+
+from bot import news  # noqa: E402
+from bot.cluster import slot_booker  # noqa: E402
+from bot.delivery import IN_FLIGHT, DeliveryWorker  # noqa: E402
+from bot.pacing import Pacer, SharedSlots  # noqa: E402
+from bot.sender_http import AiohttpRequest  # noqa: E402
+from bot.topics import TopicCatalog  # noqa: E402
+from storage import articles, chats  # noqa: E402
+from storage.db import Database  # noqa: E402
+
+RATE = 1000.0  # paid broadcasts: Telegram's ceiling
+LEASE_S = 3.0
+
+
+async def make_worker(db: Database, sandbox: RemoteSandbox, holder: str) -> DeliveryWorker:
+    bot = Bot(
+        TOKEN,
+        base_url=sandbox.base_url,
+        request=AiohttpRequest(connection_pool_size=IN_FLIGHT + 4, read_timeout=20),
+    )
+    await bot.initialize()
+    worker = DeliveryWorker(
+        db,
+        bot,
+        rate_per_s=RATE,
+        default_language="uk",
+        timezone="Europe/Kyiv",
+        topic_names=TopicCatalog.load().names,
+        paid_broadcast=True,
+        holder=holder,
+        lease_s=LEASE_S,
+        pacer=Pacer(RATE, shared=SharedSlots(slot_booker(db), RATE)),
+    )
+    worker.backoff_base_s = 0.25
+    return worker
+
+
+def kill(worker: DeliveryWorker) -> int:
+    """Stop the worker as kill -9 would: nothing flushed, nothing released. Returns how
+    many of its messages were on the wire or sent but not yet recorded."""
+    at_risk = len(worker._in_flight)
+    if worker._task is not None:
+        worker._task.cancel()
+    for task in list(worker._tasks):
+        task.cancel()
+    if worker._flusher is not None:
+        worker._flusher.cancel()
+    worker._sent_buffer.clear()
+    return at_risk
+
+
+async def run(readers: int, tmp: Path) -> dict[str, object]:
+    analysis = news.analyze(STORY)
+    chat_ids = list(range(10_000, 10_000 + readers))
+    async with RemoteSandbox(limits=True) as sandbox:
+        await sandbox.control("register_chats", chat_ids=chat_ids)
+        db = await Database.open(tmp / "scale.db")
+        db.shared = True  # two holders: each other's claims are live
+        await chats.register_many(db, chat_ids, topic=TOPIC)
+        first = await make_worker(db, sandbox, "worker-1")
+        second = await make_worker(db, sandbox, "worker-2")
+        try:
+            started = time.perf_counter()
+            await articles.publish(db, story(analysis, 1))
+            enqueue_s = time.perf_counter() - started
+            drain_start = time.perf_counter()
+            first.start()
+            second.start()
+            for _ in range(30_000):  # at most 10 min: kill the first a third of the way
+                if first.stats.sent >= readers // 3:
+                    break
+                await asyncio.sleep(0.02)
+            in_flight_max = kill(first) + 1  # + a flush that may have been writing
+            if not await second.drained(600):
+                raise TimeoutError("outbox not drained")
+            seconds = time.perf_counter() - drain_start
+            counts = await sandbox.counts()
+            stats = await sandbox.control("stats")
+        finally:
+            await second.stop()
+            for worker in (first, second):
+                await worker.bot.shutdown()
+            await db.close()
+    got = [counts.get(chat_id, 0) for chat_id in chat_ids]
+    return {
+        "readers": readers,
+        "workers": 2,
+        "killed": 1,
+        "enqueue_s": round(enqueue_s, 3),
+        "msgs_per_s": round(sum(got) / seconds, 1),
+        "over_limit": int(stats["rate_limited"]),
+        "lost": sum(1 for n in got if n == 0),
+        "duplicates": sum(n - 1 for n in got if n > 1),
+        "in_flight_max": in_flight_max,
+        "backend": "sqlite, both workers in one process",
+    }
+
+
+async def enqueue_only(readers: int, tmp: Path) -> dict[str, object]:
+    """Just the enqueue: one story to `readers` readers in one transaction."""
+    db = await Database.open(tmp / "enqueue.db")
+    try:
+        await chats.register_many(db, list(range(10_000, 10_000 + readers)), topic=TOPIC)
+        started = time.perf_counter()
+        _, queued = await articles.publish(db, story(news.analyze(STORY), 1))
+        seconds = time.perf_counter() - started
+    finally:
+        await db.close()
+    return {"readers": readers, "queued": queued, "enqueue_s": round(seconds, 3)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="3,000 readers (CI)")
+    parser.add_argument("--readers", type=int, default=None)
+    parser.add_argument(
+        "--enqueue-only", action="store_true", help="time the enqueue alone (e.g. 1,000,000)"
+    )
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.ERROR)
+    readers = args.readers or (3_000 if args.quick else 100_000)
+    with tempfile.TemporaryDirectory(prefix="newsbot-scale-") as tmp:
+        if args.enqueue_only:
+            print(json.dumps(asyncio.run(enqueue_only(readers, Path(tmp)))))
+            return
+        figures = asyncio.run(run(readers, Path(tmp)))
+    print(json.dumps(figures))
+    bad = figures["lost"] or figures["over_limit"]
+    if bad or int(str(figures["duplicates"])) > int(str(figures["in_flight_max"])):
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
