@@ -39,6 +39,7 @@ from bot.pacing import Pacer, SharedSlots  # noqa: E402
 from bot.sender_http import AiohttpRequest  # noqa: E402
 from bot.topics import TopicCatalog  # noqa: E402
 from storage import articles, chats  # noqa: E402
+from storage.backends import open_database  # noqa: E402
 from storage.db import Database  # noqa: E402
 
 RATE = 1000.0  # paid broadcasts: Telegram's ceiling
@@ -87,7 +88,7 @@ async def run(readers: int, tmp: Path) -> dict[str, object]:
     chat_ids = list(range(10_000, 10_000 + readers))
     async with RemoteSandbox(limits=True) as sandbox:
         await sandbox.control("register_chats", chat_ids=chat_ids)
-        db = await Database.open(tmp / "scale.db")
+        db = await open_database(tmp / "scale.db")
         db.shared = True  # two holders: each other's claims are live
         await chats.register_many(db, chat_ids, topic=TOPIC)
         first = await make_worker(db, sandbox, "worker-1")
@@ -131,7 +132,7 @@ async def run(readers: int, tmp: Path) -> dict[str, object]:
 
 async def enqueue_only(readers: int, tmp: Path) -> dict[str, object]:
     """Just the enqueue: one story to `readers` readers in one transaction."""
-    db = await Database.open(tmp / "enqueue.db")
+    db = await open_database(tmp / "enqueue.db")
     try:
         await chats.register_many(db, list(range(10_000, 10_000 + readers)), topic=TOPIC)
         started = time.perf_counter()

@@ -25,6 +25,7 @@ from bot.topics import TopicCatalog
 from bot.updates import UpdateJournal
 from storage import articles, chats, leases, outbox
 from storage.articles import NewArticle
+from storage.backends import open_database
 from storage.db import Database
 from tests.e2e import STORY
 
@@ -32,7 +33,7 @@ TOPIC = "us-russia-security"
 
 
 async def open_shared(path: Path) -> Database:
-    db = await Database.open(path)
+    db = await open_database(path)
     db.shared = True  # like a server database: other processes' claims are live
     return db
 

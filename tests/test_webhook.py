@@ -168,11 +168,11 @@ async def test_main_worker_delivers_the_outbox_and_stops_on_sigterm(tmp_path: Pa
     from bot import news
     from storage import articles, chats, outbox
     from storage.articles import NewArticle
-    from storage.db import Database
+    from storage.backends import open_database
     from tests.e2e import STORY
 
     readers = list(range(600, 640))
-    db = await Database.open(tmp_path / "bot.db")
+    db = await open_database(tmp_path / "bot.db")
     await chats.register_many(db, readers, topic="us-russia-security")
     article = NewArticle(
         title="Story",
@@ -222,7 +222,7 @@ async def test_main_worker_delivers_the_outbox_and_stops_on_sigterm(tmp_path: Pa
         assert process.returncode == 0, log_path.read_text(encoding="utf-8")
         assert all(len(sb.messages(r)) == 1 for r in readers)
         assert sb.stats()["rate_limited"] == 0
-    db = await Database.open(tmp_path / "bot.db")
+    db = await open_database(tmp_path / "bot.db")
     try:
         assert await outbox.status_counts(db, article_id) == {"sent": len(readers)}
     finally:
