@@ -148,7 +148,7 @@ def _start(settings: Any, lock: Any, args: argparse.Namespace, command: str) -> 
             from bot.app import build_application
             from bot.webhook import run_webhook
 
-            application = build_application(settings)
+            application = build_application(settings, webhook=True)
             secret = settings.webhook_secret
             asyncio.run(
                 run_webhook(application, url=args.webhook, listen=args.listen, secret=secret)

@@ -62,7 +62,9 @@ ADMIN_COMMANDS = (
 )
 
 
-def build_application(settings: Settings, *, start_delivery: bool = True) -> App:
+def build_application(
+    settings: Settings, *, start_delivery: bool = True, webhook: bool = False
+) -> App:
     """The bot, ready for run_polling() or for tests to drive with initialize()/start()."""
 
     async def post_init(application: App) -> None:
@@ -111,7 +113,10 @@ def build_application(settings: Settings, *, start_delivery: bool = True) -> App
             application.bot_data[HTTP] = await HttpServer(lambda: db, host=host, port=port).start()
         # Updates a killed run had taken from Telegram but not handled: first in line.
         # One that took the process down MAX_ATTEMPTS times is dropped with an apology.
-        await replay(application, steal=not found.db.shared)
+        # Polling: Telegram serves getUpdates to one process only, so whatever an earlier
+        # run claimed is this one's. Webhook mode on a shared database: only the claims
+        # whose lease ran out (another live process may be handling the rest).
+        await replay(application, steal=not (webhook and found.db.shared))
 
     async def replay(application: App, *, steal: bool = False) -> None:
         # Later calls (a job): the updates of a process that died, once their lease ran out.

@@ -84,7 +84,9 @@ class LocalBot:
         if self._own_sandbox:
             await self.sandbox.start()
         settings = sandbox_settings(self.sandbox, self.database_path, **self.overrides)
-        self.app = build_application(settings, start_delivery=self.start_delivery)
+        self.app = build_application(
+            settings, start_delivery=self.start_delivery, webhook=self.webhook
+        )
         await self.app.initialize()
         if self.app.post_init:
             await self.app.post_init(self.app)

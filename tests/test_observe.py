@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import httpx
+import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from bot.harness import LocalBot
@@ -36,6 +37,7 @@ def migrate(path: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.sqlite_only("reads the SQLite file's user_version and tables")
 def test_migrate_applies_every_migration_once_and_exits(tmp_path: Path) -> None:
     path = tmp_path / "fresh.db"
     first = migrate(path)
@@ -53,6 +55,7 @@ def test_migrate_applies_every_migration_once_and_exits(tmp_path: Path) -> None:
         assert conn.execute("SELECT COUNT(*) FROM chats").fetchone()[0] == 1
 
 
+@pytest.mark.sqlite_only("a database file's folder")
 def test_migrate_reports_a_missing_folder(tmp_path: Path) -> None:
     done = migrate(tmp_path / "nowhere" / "bot.db")
     assert done.returncode == 8

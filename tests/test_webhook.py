@@ -20,6 +20,7 @@ import pytest
 from bot.harness import WEBHOOK_SECRET, LocalBot
 from bot.sandbox import Sandbox
 from bot.web import SECRET_HEADER
+from tests.backends import database_env
 from tests.e2e import say
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -79,7 +80,7 @@ def _env(tmp_path: Path, sandbox: Sandbox, **extra: str) -> dict[str, str]:
         "PATH": "/usr/bin:/bin",
         "TELEGRAM_BOT_TOKEN": sandbox.token,
         "BOT_API_BASE_URL": sandbox.base_url,
-        "DATABASE_PATH": str(tmp_path / "bot.db"),
+        **database_env(tmp_path / "bot.db"),  # and DATABASE_URL when on PostgreSQL
         "ADMIN_IDS": "1",
         "LOG_LEVEL": "INFO",
         "PTB_TIMEDELTA": "true",
@@ -206,16 +207,17 @@ async def test_main_worker_delivers_the_outbox_and_stops_on_sigterm(tmp_path: Pa
                     assert health.json() == {"ok": True}
                     text = (await client.get(f"http://127.0.0.1:{port}/metrics")).text
                     assert "newsbot_messages_sent_total 40.0" in text
-                second = await asyncio.to_thread(
-                    subprocess.run,
-                    [sys.executable, str(ROOT / "main.py"), "worker"],
-                    cwd=ROOT,
-                    env={**env, "HTTP_LISTEN": ""},
-                    capture_output=True,
-                    text=True,
-                    timeout=60,
-                )
-                assert second.returncode == 3, second.stderr
+                if "DATABASE_URL" not in env:  # SQLite: one process per file
+                    second = await asyncio.to_thread(
+                        subprocess.run,
+                        [sys.executable, str(ROOT / "main.py"), "worker"],
+                        cwd=ROOT,
+                        env={**env, "HTTP_LISTEN": ""},
+                        capture_output=True,
+                        text=True,
+                        timeout=60,
+                    )
+                    assert second.returncode == 3, second.stderr
             finally:
                 process.send_signal(signal.SIGTERM)
                 await asyncio.wait_for(process.wait(), 60)
