@@ -19,6 +19,7 @@ import pytest
 
 from bot.harness import WEBHOOK_SECRET, LocalBot
 from bot.sandbox import Sandbox
+from bot.sandbox.params import Params
 from bot.web import SECRET_HEADER
 from tests.backends import database_env
 from tests.e2e import say
@@ -69,9 +70,7 @@ async def test_updates_arrive_by_webhook_with_the_secret_and_get_answers(
     assert WEBHOOK_SECRET not in caplog.text
 
 
-def _no_params():  # type: ignore[no-untyped-def]
-    from bot.sandbox.params import Params
-
+def _no_params() -> Params:
     return Params({}, {})
 
 
