@@ -7,11 +7,12 @@ over_limit (429s the sandbox answered: sends over Telegram's limits), lost (read
 without the story), duplicates (extra copies), in_flight_max (what the killed worker
 had on the wire or sent but unrecorded: the bound on duplicates), workers.
 
-What this runs on today: the SQLite backend, both workers in this process on one
-connection (SQLite is one process per file; several processes need the PostgreSQL
-backend, not on main when this was written). The kill cancels the worker's loop and
-its sends without a flush or a release, as a kill -9 would leave them; its rows return
-after the lease. `--quick`: 3,000 readers (CI); default 100,000.
+Default (and `--quick`, 3,000 readers, in CI): the SQLite backend, both workers in this
+process on one connection (SQLite is one process per file); the kill cancels the
+worker's loop and its sends without a flush or a release, as a kill -9 would leave
+them; its rows return after the lease. `--database-url postgresql://…/EMPTY_DB`: the
+deployment's way, two `main.py worker` processes on PostgreSQL, one sent SIGKILL.
+Default size 100,000 readers; `--enqueue-only` times the enqueue alone.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from telegram import Bot  # noqa: E402
 
 from bot import news  # noqa: E402
 from bot.cluster import slot_booker  # noqa: E402
-from bot.delivery import IN_FLIGHT, DeliveryWorker  # noqa: E402
+from bot.delivery import FLUSH_S, IN_FLIGHT, DeliveryWorker  # noqa: E402
 from bot.pacing import Pacer, SharedSlots  # noqa: E402
 from bot.sender_http import AiohttpRequest  # noqa: E402
 from bot.topics import TopicCatalog  # noqa: E402
@@ -143,6 +144,80 @@ async def enqueue_only(readers: int, tmp: Path) -> dict[str, object]:
     return {"readers": readers, "queued": queued, "enqueue_s": round(seconds, 3)}
 
 
+async def run_processes(readers: int, url: str) -> dict[str, object]:
+    """The deployment's way: two `main.py worker` processes on PostgreSQL (DATABASE_URL),
+    one killed with SIGKILL a third of the way."""
+    import os
+    import signal
+
+    analysis = news.analyze(STORY)
+    chat_ids = list(range(10_000, 10_000 + readers))
+    async with RemoteSandbox(limits=True) as sandbox:
+        await sandbox.control("register_chats", chat_ids=chat_ids)
+        db = await open_database(url)
+        try:
+            await chats.register_many(db, chat_ids, topic=TOPIC)
+            started = time.perf_counter()
+            await articles.publish(db, story(analysis, 1))
+            enqueue_s = time.perf_counter() - started
+        finally:
+            await db.close()
+        env = {
+            **os.environ,
+            "DATABASE_URL": url,
+            "TELEGRAM_BOT_TOKEN": TOKEN,
+            "BOT_API_BASE_URL": sandbox.base_url,
+            "SEND_RATE": str(int(RATE)),
+            "ALLOW_PAID_BROADCAST": "true",
+            "LEASE_S": str(LEASE_S),
+            "LOG_LEVEL": "WARNING",
+        }
+        workers = [
+            await asyncio.create_subprocess_exec(
+                sys.executable, str(ROOT / "main.py"), "worker", cwd=ROOT, env=env
+            )
+            for _ in range(2)
+        ]
+        drain_start = time.perf_counter()
+        try:
+            total = 0
+            for _ in range(30_000):
+                total = sum((await sandbox.counts()).values())
+                if total >= readers // 3:
+                    break
+                await asyncio.sleep(0.05)
+            workers[0].send_signal(signal.SIGKILL)
+            for _ in range(12_000):
+                counts = await sandbox.counts()
+                if all(counts.get(c, 0) for c in chat_ids):
+                    break
+                await asyncio.sleep(0.05)
+            seconds = time.perf_counter() - drain_start
+            await asyncio.sleep(LEASE_S + 1)  # late duplicates, if any, arrive now
+            counts = await sandbox.counts()
+            stats = await sandbox.control("stats")
+        finally:
+            for worker in workers:
+                if worker.returncode is None:
+                    worker.send_signal(signal.SIGTERM)
+                await asyncio.wait_for(worker.wait(), 60)
+    got = [counts.get(chat_id, 0) for chat_id in chat_ids]
+    return {
+        "readers": readers,
+        "workers": 2,
+        "killed": 1,
+        "enqueue_s": round(enqueue_s, 3),
+        "msgs_per_s": round(sum(got) / seconds, 1),
+        "over_limit": int(stats["rate_limited"]),
+        "lost": sum(1 for n in got if n == 0),
+        "duplicates": sum(n - 1 for n in got if n > 1),
+        # One worker's sends on the wire, plus those accepted and waiting for the next
+        # flush (FLUSH_S at the rate), plus a flush under way.
+        "in_flight_max": IN_FLIGHT + int(RATE * FLUSH_S) + 1,
+        "backend": "postgresql, main.py worker processes, one SIGKILLed",
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="3,000 readers (CI)")
@@ -150,14 +225,20 @@ def main() -> None:
     parser.add_argument(
         "--enqueue-only", action="store_true", help="time the enqueue alone (e.g. 1,000,000)"
     )
+    parser.add_argument(
+        "--database-url", help="PostgreSQL (an empty database): worker processes, kill -9"
+    )
     args = parser.parse_args()
     logging.basicConfig(level=logging.ERROR)
     readers = args.readers or (3_000 if args.quick else 100_000)
     with tempfile.TemporaryDirectory(prefix="newsbot-scale-") as tmp:
-        if args.enqueue_only:
+        if args.database_url:
+            figures = asyncio.run(run_processes(readers, args.database_url))
+        elif args.enqueue_only:
             print(json.dumps(asyncio.run(enqueue_only(readers, Path(tmp)))))
             return
-        figures = asyncio.run(run(readers, Path(tmp)))
+        else:
+            figures = asyncio.run(run(readers, Path(tmp)))
     print(json.dumps(figures))
     bad = figures["lost"] or figures["over_limit"]
     if bad or int(str(figures["duplicates"])) > int(str(figures["in_flight_max"])):
