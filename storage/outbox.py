@@ -196,10 +196,7 @@ async def mark_sent(
             "UPDATE outbox SET status = 'sent', message_id = ?, sent_at = ?, "
             "attempts = attempts + 1, last_error = NULL, in_digest = ?, lease_until = ? "
             "WHERE id = ?",
-            [
-                (message_id, now, int(in_digest), hold, row_id)
-                for row_id, message_id in results
-            ],
+            [(message_id, now, int(in_digest), hold, row_id) for row_id, message_id in results],
         )
 
 
