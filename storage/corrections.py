@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from bot.domain import Analysis
 from storage import codec
 from storage.db import Database
-from storage.outbox import Delivery
+from storage.outbox import DELIVERY_COLUMNS, DELIVERY_FROM, Delivery, delivery_of
 
 DELETED, NOTED = "deleted", "noted"  # what /unpublish did to a sent message
 
@@ -28,11 +28,9 @@ async def sent_copies(db: Database, article_id: int) -> list[SentCopy]:
     """The story's messages in Telegram (digests excluded: a digest message holds
     several stories), oldest first."""
     rows = await db.fetchall(
-        """
-        SELECT o.id, o.article_id, o.chat_id, c.type, o.reason_kind, o.reason_value, o.watch_id,
-               o.attempts, o.reply_to_message_id, o.is_update, c.language, c.telegram_language,
-               c.timezone, c.parent_id, c.thread_id, o.message_id, o.sent_at, o.corrected
-        FROM outbox o JOIN chats c ON c.id = o.chat_id
+        f"""
+        SELECT {DELIVERY_COLUMNS}, o.message_id, o.sent_at, o.corrected
+        {DELIVERY_FROM}
         WHERE o.article_id = ? AND o.status = 'sent' AND o.message_id IS NOT NULL
             AND o.in_digest = 0
         ORDER BY o.sent_at, o.id
@@ -41,26 +39,10 @@ async def sent_copies(db: Database, article_id: int) -> list[SentCopy]:
     )
     return [
         SentCopy(
-            Delivery(
-                id=r[0],
-                article_id=r[1],
-                chat_id=r[2],
-                chat_type=r[3],
-                reason_kind=r[4],
-                reason_value=r[5],
-                watch_id=r[6],
-                attempts=r[7],
-                reply_to_message_id=r[8],
-                is_update=bool(r[9]),
-                language=r[10],
-                telegram_language=r[11],
-                timezone=r[12],
-                send_to=r[13],
-                thread_id=r[14],
-            ),
-            message_id=int(r[15]),
-            sent_at=float(r[16] or 0.0),
-            corrected=r[17],
+            delivery_of(r),
+            message_id=int(r[18]),
+            sent_at=float(r[19] or 0.0),
+            corrected=r[20],
         )
         for r in rows
     ]

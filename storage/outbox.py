@@ -42,16 +42,17 @@ class Delivery:
         return self.chat_id if self.send_to is None else self.send_to
 
 
-SELECT_DELIVERY = """
-    SELECT o.id, o.article_id, o.chat_id, c.type, o.reason_kind, o.reason_value, o.watch_id,
-           o.attempts, o.reply_to_message_id, o.is_update, c.language, c.telegram_language,
-           c.timezone, c.quiet_start, c.quiet_end, o.created_at, c.parent_id, c.thread_id
-    FROM outbox o JOIN chats c ON c.id = o.chat_id
-"""
+# A Delivery's columns, in delivery_of's order; other queries may select more after them.
+DELIVERY_COLUMNS = """
+    o.id, o.article_id, o.chat_id, c.type, o.reason_kind, o.reason_value, o.watch_id,
+    o.attempts, o.reply_to_message_id, o.is_update, c.language, c.telegram_language,
+    c.timezone, c.quiet_start, c.quiet_end, o.created_at, c.parent_id, c.thread_id"""
+DELIVERY_FROM = "FROM outbox o JOIN chats c ON c.id = o.chat_id"
+SELECT_DELIVERY = f"SELECT {DELIVERY_COLUMNS}\n{DELIVERY_FROM}\n"
 DUE = "o.status = 'pending' AND o.due_at <= ? AND c.status = 'active' AND c.mode = 'instant'"
 
 
-def _delivery(r: Any) -> Delivery:
+def delivery_of(r: Any) -> Delivery:
     return Delivery(
         id=r[0],
         article_id=r[1],
@@ -89,7 +90,7 @@ async def due(
         f"{SELECT_DELIVERY} WHERE {DUE} {_not_in(skip)} ORDER BY o.due_at, o.id LIMIT ?",
         (now, *skip, limit),
     )
-    return [_delivery(r) for r in rows]
+    return [delivery_of(r) for r in rows]
 
 
 async def claim(
@@ -122,7 +123,7 @@ async def claim(
             ORDER BY o.due_at, o.id LIMIT ?{lock}""",
             (now, *skip, now, holder, now, holder, limit),
         )
-        rows = [_delivery(r) for r in found]
+        rows = [delivery_of(r) for r in found]
         if rows:
             await conn.executemany(
                 "UPDATE outbox SET claimed_by = ?, lease_until = ? WHERE id = ?",
