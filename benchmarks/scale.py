@@ -25,6 +25,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -45,6 +46,33 @@ from storage.db import Database  # noqa: E402
 
 RATE = 1000.0  # paid broadcasts: Telegram's ceiling
 LEASE_S = 3.0
+
+
+def report(
+    *,
+    readers: int,
+    chat_ids: list[int],
+    counts: dict[int, int],
+    stats: dict[str, Any],
+    enqueue_s: float,
+    seconds: float,
+    in_flight_max: int,
+    backend: str,
+) -> dict[str, object]:
+    """The JSON line: every reader's count of the story, and the sandbox's 429s."""
+    got = [counts.get(chat_id, 0) for chat_id in chat_ids]
+    return {
+        "readers": readers,
+        "workers": 2,
+        "killed": 1,
+        "enqueue_s": round(enqueue_s, 3),
+        "msgs_per_s": round(sum(got) / seconds, 1),
+        "over_limit": int(stats["rate_limited"]),
+        "lost": sum(1 for n in got if n == 0),
+        "duplicates": sum(n - 1 for n in got if n > 1),
+        "in_flight_max": in_flight_max,
+        "backend": backend,
+    }
 
 
 async def make_worker(db: Database, sandbox: RemoteSandbox, holder: str) -> DeliveryWorker:
@@ -116,19 +144,16 @@ async def run(readers: int, tmp: Path) -> dict[str, object]:
             for worker in (first, second):
                 await worker.bot.shutdown()
             await db.close()
-    got = [counts.get(chat_id, 0) for chat_id in chat_ids]
-    return {
-        "readers": readers,
-        "workers": 2,
-        "killed": 1,
-        "enqueue_s": round(enqueue_s, 3),
-        "msgs_per_s": round(sum(got) / seconds, 1),
-        "over_limit": int(stats["rate_limited"]),
-        "lost": sum(1 for n in got if n == 0),
-        "duplicates": sum(n - 1 for n in got if n > 1),
-        "in_flight_max": in_flight_max,
-        "backend": "sqlite, both workers in one process",
-    }
+    return report(
+        readers=readers,
+        chat_ids=chat_ids,
+        counts=counts,
+        stats=stats,
+        enqueue_s=enqueue_s,
+        seconds=seconds,
+        in_flight_max=in_flight_max,
+        backend="sqlite, both workers in one process",
+    )
 
 
 async def enqueue_only(readers: int, tmp: Path) -> dict[str, object]:
@@ -201,21 +226,18 @@ async def run_processes(readers: int, url: str) -> dict[str, object]:
                 if worker.returncode is None:
                     worker.send_signal(signal.SIGTERM)
                 await asyncio.wait_for(worker.wait(), 60)
-    got = [counts.get(chat_id, 0) for chat_id in chat_ids]
-    return {
-        "readers": readers,
-        "workers": 2,
-        "killed": 1,
-        "enqueue_s": round(enqueue_s, 3),
-        "msgs_per_s": round(sum(got) / seconds, 1),
-        "over_limit": int(stats["rate_limited"]),
-        "lost": sum(1 for n in got if n == 0),
-        "duplicates": sum(n - 1 for n in got if n > 1),
+    return report(
+        readers=readers,
+        chat_ids=chat_ids,
+        counts=counts,
+        stats=stats,
+        enqueue_s=enqueue_s,
+        seconds=seconds,
         # One worker's sends on the wire, plus those accepted and waiting for the next
         # flush (FLUSH_S at the rate), plus a flush under way.
-        "in_flight_max": IN_FLIGHT + int(RATE * FLUSH_S) + 1,
-        "backend": "postgresql, main.py worker processes, one SIGKILLed",
-    }
+        in_flight_max=IN_FLIGHT + int(RATE * FLUSH_S) + 1,
+        backend="postgresql, main.py worker processes, one SIGKILLed",
+    )
 
 
 def main() -> None:
