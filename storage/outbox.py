@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from storage.db import POSTGRES, Database
+from storage.db import POSTGRES, Connection, Database
 
 PENDING, SENT, FAILED, BLOCKED, SKIPPED = "pending", "sent", "failed", "blocked", "skipped"
 
@@ -93,6 +93,14 @@ async def due(
     return [delivery_of(r) for r in rows]
 
 
+# A chat's family: a forum topic's group (c.parent_id), else the chat itself. Telegram's
+# per-group limit counts every topic of a group, so holds and claim locks are per family.
+FAMILY_HELD = """
+    SELECT 1 FROM chats hc JOIN outbox h ON h.chat_id = hc.id
+    WHERE (hc.id = COALESCE(c.parent_id, c.id) OR hc.parent_id = COALESCE(c.parent_id, c.id))
+        AND h.lease_until > ? AND h.claimed_by <> ?"""
+
+
 async def claim(
     db: Database,
     holder: str,
@@ -104,32 +112,61 @@ async def claim(
 ) -> list[Delivery]:
     """Due rows for `holder` to send, each leased to it until now + lease_s, oldest
     first: rows nobody holds, rows whose lease ran out (their worker died) and its own.
-    A chat another worker holds (it has a live lease on one of the chat's rows, sent
-    ones included: the hold after a send) is left to that worker, so two workers never
-    send to one chat within Telegram's per-chat interval. On PostgreSQL the rows and
-    their chats are locked FOR UPDATE SKIP LOCKED: two claims at once never share a
-    row or a chat."""
+    A chat another worker holds (a live lease on one of its rows, sent ones included: the
+    hold after a send) is left to that worker, and so is every chat of its family (a forum
+    group and its topics), so two workers never send to one group within Telegram's
+    per-chat or per-group interval. On PostgreSQL the rows are locked FOR UPDATE SKIP
+    LOCKED and each family by an advisory lock (`_lock_families`): two claims at once
+    never share a row or a family."""
     now = time.time() if now is None else now
     skip = tuple(exclude)
     async with db.transaction() as conn:
-        lock = " FOR UPDATE OF o, c SKIP LOCKED" if conn.dialect == POSTGRES else ""
+        lock = " FOR UPDATE OF o SKIP LOCKED" if conn.dialect == POSTGRES else ""
         found = await conn.fetchall(
             f"""{SELECT_DELIVERY}
             WHERE {DUE} {_not_in(skip)}
                 AND (o.lease_until IS NULL OR o.lease_until <= ? OR o.claimed_by = ?)
-                AND NOT EXISTS (
-                    SELECT 1 FROM outbox h WHERE h.chat_id = o.chat_id
-                        AND h.lease_until > ? AND h.claimed_by <> ?)
+                AND NOT EXISTS ({FAMILY_HELD})
             ORDER BY o.due_at, o.id LIMIT ?{lock}""",
             (now, *skip, now, holder, now, holder, limit),
         )
         rows = [delivery_of(r) for r in found]
+        if rows and conn.dialect == POSTGRES:
+            free = await _lock_families(conn, {row.target for row in rows}, holder, now)
+            rows = [row for row in rows if row.target in free]
         if rows:
             await conn.executemany(
                 "UPDATE outbox SET claimed_by = ?, lease_until = ? WHERE id = ?",
                 [(holder, now + lease_s, row.id) for row in rows],
             )
     return rows
+
+
+async def _lock_families(conn: Connection, families: set[int], holder: str, now: float) -> set[int]:
+    """PostgreSQL: the families (Telegram chat ids) this claim may take. Each is locked
+    for the transaction (pg_try_advisory_xact_lock, in the two-int key space, apart from
+    the migrations' one-key lock; a family another claim is locking is skipped), then
+    checked again in a new statement: a claim that committed a hold on it after this
+    claim's first snapshot is seen now, and no other can commit one until this one ends."""
+    keys = sorted(families)
+    his = [key >> 32 for key in keys]  # a 64-bit id as two signed 32-bit halves
+    los = [(key & 0xFFFFFFFF) - ((key & 0x80000000) << 1) for key in keys]
+    locked = await conn.fetchall(
+        "SELECT k.f FROM unnest(?::bigint[], ?::int[], ?::int[]) AS k(f, hi, lo) "
+        "WHERE pg_try_advisory_xact_lock(k.hi, k.lo)",
+        (keys, his, los),
+    )
+    mine = [int(r[0]) for r in locked]
+    if not mine:
+        return set()
+    held = await conn.fetchall(
+        "SELECT DISTINCT COALESCE(hc.parent_id, hc.id) FROM chats hc "
+        "JOIN outbox h ON h.chat_id = hc.id "
+        "WHERE (hc.id = ANY(?::bigint[]) OR hc.parent_id = ANY(?::bigint[])) "
+        "AND h.lease_until > ? AND h.claimed_by <> ?",
+        (mine, mine, now, holder),
+    )
+    return set(mine) - {int(r[0]) for r in held}
 
 
 async def renew(db: Database, holder: str, *, lease_s: float, now: float | None = None) -> int:

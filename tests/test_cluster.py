@@ -23,7 +23,7 @@ from bot.sandbox import Sandbox
 from bot.sender_http import AiohttpRequest
 from bot.topics import TopicCatalog
 from bot.updates import UpdateJournal
-from storage import articles, chats, leases, outbox
+from storage import articles, chats, destinations, leases, outbox, subscriptions
 from storage.articles import NewArticle
 from storage.backends import open_database
 from storage.db import Database
@@ -68,6 +68,75 @@ async def test_claims_leave_other_holders_rows_and_chats_alone(db: Database) -> 
     await outbox.release(db, "b")
     held = later[0].chat_id
     assert held not in {r.chat_id for r in await outbox.claim(db, "c", lease_s=30)}
+
+
+async def forum_with_topics(db: Database, group: int, threads: list[int]) -> list[int]:
+    """A forum group whose topics each subscribe to TOPIC (the topics' own chat ids)."""
+    ids = []
+    for thread in threads:
+        found = await destinations.topic(db, group, thread, title=f"t{thread}")
+        await subscriptions.add(db, found.id, TOPIC)
+        ids.append(found.id)
+    return ids
+
+
+async def test_topics_of_one_forum_group_share_its_hold_across_workers(any_db: Database) -> None:
+    """Telegram's 20/min is per group: a worker holding (or having just sent to) one topic
+    of a forum group keeps every other worker off all the group's topics and the group."""
+    db = any_db
+    group = -100_777
+    await chats.register_many(db, [group, 8], topic=TOPIC)  # the group itself, a reader
+    topic_ids = await forum_with_topics(db, group, [11, 12, 13])
+    await publish(db, news.analyze(STORY))
+    now = time.time()
+    first = await outbox.claim(db, "a", lease_s=30, now=now, limit=1)
+    assert [r.target for r in first] == [group]
+    theirs = await outbox.claim(db, "b", lease_s=30, now=now)
+    # b gets the private reader only: the group and its other topics wait for a.
+    assert [r.chat_id for r in theirs] == [8]
+    mine = await outbox.claim(db, "a", lease_s=30, now=now, exclude=[first[0].id])
+    assert {r.chat_id for r in first + mine} == {group, *topic_ids}
+    # Sent, the rows keep the group's hold: b still finds nothing of it to claim.
+    await outbox.mark_sent(db, [(r.id, 1) for r in first + mine], hold_s=3.0)
+    await outbox.release(db, "a")
+    await publish(db, news.analyze(STORY), "two")
+    later = await outbox.claim(db, "b", lease_s=30)
+    assert {r.chat_id for r in later} == {8}
+    # Once the hold has run out the group's rows are anyone's.
+    free = await outbox.claim(db, "b", lease_s=30, now=time.time() + 4)
+    assert {r.chat_id for r in free} == {8, group, *topic_ids}
+
+
+async def test_claims_at_once_on_postgres_never_share_a_forum_group(pg_url: str) -> None:
+    """Four "processes" (pools of their own) claiming at the same moment, over and over:
+    no family (a group and its topics) ever has live leases of two holders. A claim's
+    snapshot may predate another claim's commit; the family's advisory lock and the
+    second look after it are what keep them apart."""
+    from storage.postgres import PostgresDatabase
+
+    dbs = [await PostgresDatabase.connect(pg_url, pool_size=2) for _ in range(4)]
+    try:
+        db = dbs[0]
+        groups = [-100_000 - n for n in range(12)]
+        for group in groups:
+            await forum_with_topics(db, group, [1, 2, 3])
+        analysis = news.analyze(STORY)
+        for n in range(3):
+            await publish(db, analysis, f"story {n}")
+        for _ in range(15):
+            await asyncio.gather(
+                *(outbox.claim(one, f"h{i}", lease_s=30, limit=4) for i, one in enumerate(dbs))
+            )
+            rows = await db.fetchall(
+                "SELECT c.parent_id, COUNT(DISTINCT o.claimed_by) FROM outbox o "
+                "JOIN chats c ON c.id = o.chat_id WHERE o.lease_until > ? GROUP BY c.parent_id",
+                (time.time(),),
+            )
+            assert rows and all(int(r[1]) == 1 for r in rows), rows
+            await db.execute("UPDATE outbox SET claimed_by = NULL, lease_until = NULL")
+    finally:
+        for one in dbs:
+            await one.close()
 
 
 async def test_renewed_leases_keep_rows_and_release_hands_them_on(db: Database) -> None:
