@@ -1,6 +1,7 @@
 """deploy/: the compose file's and the systemd unit's commands are the ones the tests run
 as processes (tests/test_webhook.py: `run --webhook … --listen …`, `worker`;
-tests/test_observe.py: `migrate`), and main.py's parser takes each of them."""
+tests/test_observe.py: `migrate`; tests/test_scale_processes.py: all of the compose
+file's, together), and main.py's parser takes each of them."""
 
 from __future__ import annotations
 
@@ -13,10 +14,12 @@ import main
 DEPLOY = Path(__file__).resolve().parents[1] / "deploy"
 
 
-def commands(text: str) -> list[list[str]]:
+def commands(text: str, public_url: str = "https://bot.example.org/tg") -> list[list[str]]:
+    """The arguments of every `python main.py …` in a deploy file, in file order
+    (tests/test_scale_processes.py starts the compose file's as processes)."""
     found = []
     for line in re.findall(r"python main\.py ([^\"\n]+)", text):
-        found.append(shlex.split(line.replace("$${PUBLIC_URL}", "https://bot.example.org/tg")))
+        found.append(shlex.split(line.replace("$${PUBLIC_URL}", public_url)))
     return found
 
 
