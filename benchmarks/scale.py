@@ -10,9 +10,15 @@ had on the wire or sent but unrecorded: the bound on duplicates), workers.
 Default (and `--quick`, 3,000 readers, in CI): the SQLite backend, both workers in this
 process on one connection (SQLite is one process per file); the kill cancels the
 worker's loop and its sends without a flush or a release, as a kill -9 would leave
-them; its rows return after the lease. `--database-url postgresql://…/EMPTY_DB`: the
-deployment's way, two `main.py worker` processes on PostgreSQL, one sent SIGKILL.
-Default size 100,000 readers; `--enqueue-only` times the enqueue alone.
+them; its rows return after the lease. Default size 100,000 readers; `--enqueue-only`
+times the enqueue alone.
+
+`--backend postgres` (PostgreSQL at `--database-url` or DATABASE_URL, an empty
+database; else a throwaway cluster started with tests.pg_cluster): the deployment's
+way, three `main.py worker` processes drain `--readers` (default 20,000) readers, one
+sent SIGKILL a third of the way; then, with the workers gone, one more story is queued
+for `--enqueue-readers` (default 1,000,000) other readers: enqueue_s is that publish
+(the story and its rows in one transaction, into an outbox that holds the drained rows).
 """
 
 from __future__ import annotations
@@ -21,9 +27,12 @@ import argparse
 import asyncio
 import json
 import logging
+import os
+import signal
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +55,7 @@ from storage.db import Database  # noqa: E402
 
 RATE = 1000.0  # paid broadcasts: Telegram's ceiling
 LEASE_S = 3.0
+ENQUEUE_FROM = 50_000_000  # chat ids of the big enqueue's readers (never the drain's)
 
 
 def report(
@@ -58,12 +68,13 @@ def report(
     seconds: float,
     in_flight_max: int,
     backend: str,
+    workers: int = 2,
 ) -> dict[str, object]:
     """The JSON line: every reader's count of the story, and the sandbox's 429s."""
     got = [counts.get(chat_id, 0) for chat_id in chat_ids]
     return {
         "readers": readers,
-        "workers": 2,
+        "workers": workers,
         "killed": 1,
         "enqueue_s": round(enqueue_s, 3),
         "msgs_per_s": round(sum(got) / seconds, 1),
@@ -169,11 +180,25 @@ async def enqueue_only(readers: int, tmp: Path) -> dict[str, object]:
     return {"readers": readers, "queued": queued, "enqueue_s": round(seconds, 3)}
 
 
-async def run_processes(readers: int, url: str) -> dict[str, object]:
-    """The deployment's way: two `main.py worker` processes on PostgreSQL (DATABASE_URL),
-    one killed with SIGKILL a third of the way."""
-    import os
-    import signal
+async def enqueue_many(db: Database, readers: int) -> float:
+    """Seconds to publish one story to `readers` new readers of a topic of their own."""
+    topic = "scale-enqueue"
+    await chats.register_many(db, list(range(ENQUEUE_FROM, ENQUEUE_FROM + readers)), topic=topic)
+    await db.execute("ANALYZE")  # as autovacuum would after a bulk load
+    new = replace(story(news.analyze(STORY), 2), topics=(topic,))
+    started = time.perf_counter()
+    _, queued = await articles.publish(db, new)
+    seconds = time.perf_counter() - started
+    if queued != readers:
+        raise RuntimeError(f"queued {queued} rows for {readers} readers")
+    return seconds
+
+
+async def run_processes(
+    readers: int, url: str, *, workers: int = 3, enqueue_readers: int = 0
+) -> dict[str, object]:
+    """The deployment's way: `workers` `main.py worker` processes on PostgreSQL, one
+    killed with SIGKILL a third of the way; then the big enqueue, if asked for."""
 
     analysis = news.analyze(STORY)
     chat_ids = list(range(10_000, 10_000 + readers))
@@ -197,11 +222,11 @@ async def run_processes(readers: int, url: str) -> dict[str, object]:
             "LEASE_S": str(LEASE_S),
             "LOG_LEVEL": "WARNING",
         }
-        workers = [
+        procs = [
             await asyncio.create_subprocess_exec(
                 sys.executable, str(ROOT / "main.py"), "worker", cwd=ROOT, env=env
             )
-            for _ in range(2)
+            for _ in range(workers)
         ]
         drain_start = time.perf_counter()
         try:
@@ -211,7 +236,7 @@ async def run_processes(readers: int, url: str) -> dict[str, object]:
                 if total >= readers // 3:
                     break
                 await asyncio.sleep(0.05)
-            workers[0].send_signal(signal.SIGKILL)
+            procs[0].send_signal(signal.SIGKILL)
             for _ in range(12_000):
                 counts = await sandbox.counts()
                 if all(counts.get(c, 0) for c in chat_ids):
@@ -222,11 +247,18 @@ async def run_processes(readers: int, url: str) -> dict[str, object]:
             counts = await sandbox.counts()
             stats = await sandbox.control("stats")
         finally:
-            for worker in workers:
-                if worker.returncode is None:
-                    worker.send_signal(signal.SIGTERM)
-                await asyncio.wait_for(worker.wait(), 60)
-    return report(
+            for proc in procs:
+                if proc.returncode is None:
+                    proc.send_signal(signal.SIGTERM)
+                await asyncio.wait_for(proc.wait(), 60)
+    drain_enqueue_s = enqueue_s
+    if enqueue_readers:
+        db = await open_database(url)
+        try:
+            enqueue_s = await enqueue_many(db, enqueue_readers)
+        finally:
+            await db.close()
+    figures = report(
         readers=readers,
         chat_ids=chat_ids,
         counts=counts,
@@ -237,7 +269,11 @@ async def run_processes(readers: int, url: str) -> dict[str, object]:
         # flush (FLUSH_S at the rate), plus a flush under way.
         in_flight_max=IN_FLIGHT + int(RATE * FLUSH_S) + 1,
         backend="postgresql, main.py worker processes, one SIGKILLed",
+        workers=workers,
     )
+    figures["enqueue_readers"] = enqueue_readers or readers
+    figures["drain_enqueue_s"] = round(drain_enqueue_s, 3)
+    return figures
 
 
 def main() -> None:
@@ -247,15 +283,46 @@ def main() -> None:
     parser.add_argument(
         "--enqueue-only", action="store_true", help="time the enqueue alone (e.g. 1,000,000)"
     )
+    parser.add_argument("--backend", choices=("sqlite", "postgres"), default="sqlite")
     parser.add_argument(
-        "--database-url", help="PostgreSQL (an empty database): worker processes, kill -9"
+        "--database-url", help="PostgreSQL (an empty database); implies --backend postgres"
+    )
+    parser.add_argument("--workers", type=int, default=3, help="worker processes (postgres)")
+    parser.add_argument(
+        "--enqueue-readers",
+        type=int,
+        default=None,
+        help="postgres: readers of the story queued after the drain (default 1,000,000)",
     )
     args = parser.parse_args()
     logging.basicConfig(level=logging.ERROR)
-    readers = args.readers or (3_000 if args.quick else 100_000)
+    postgres = args.backend == "postgres" or bool(args.database_url)
+    if postgres:
+        readers = args.readers or (3_000 if args.quick else 20_000)
+        enqueue_readers = args.enqueue_readers
+        if enqueue_readers is None:
+            enqueue_readers = 0 if args.quick else 1_000_000
+    else:
+        readers = args.readers or (3_000 if args.quick else 100_000)
     with tempfile.TemporaryDirectory(prefix="newsbot-scale-") as tmp:
-        if args.database_url:
-            figures = asyncio.run(run_processes(readers, args.database_url))
+        if postgres:
+            url = args.database_url or os.environ.get("DATABASE_URL") or None
+            cluster = None
+            if url is None:
+                from tests import pg_cluster
+
+                os.chmod(tmp, 0o755)  # as root the cluster's plain user must reach it
+                cluster = Path(tmp) / "pg"
+                url = pg_cluster.start(cluster)
+            try:
+                figures = asyncio.run(
+                    run_processes(
+                        readers, url, workers=args.workers, enqueue_readers=enqueue_readers
+                    )
+                )
+            finally:
+                if cluster is not None:
+                    pg_cluster.stop(cluster)
         elif args.enqueue_only:
             print(json.dumps(asyncio.run(enqueue_only(readers, Path(tmp)))))
             return

@@ -135,21 +135,37 @@ async def publish(
         else:
             exclude = ""
         # Topics strongest first: the first topic a chat follows is the reason it gets.
-        for topic in new.topics:
-            params: tuple[object, ...] = (article_id, topic, now, now, topic)
-            if followup is not None:
-                params += (followup.article_id,)
+        earlier = (followup.article_id,) if followup is not None else ()
+        if conn.dialect == POSTGRES and new.topics:
+            # One statement for every topic, each chat once, in chat order (the indexes
+            # fill in order), with no per-row conflict check: the story is new, and the
+            # chats that had the earlier one are excluded.
             await conn.execute(
                 f"""
                 INSERT INTO outbox (article_id, chat_id, reason_kind, reason_value,
                     due_at, created_at)
-                SELECT ?, s.chat_id, 'topic', ?, ?, ?
-                FROM subscriptions s JOIN chats c ON c.id = s.chat_id
-                WHERE s.topic_id = ? AND c.status = 'active' {exclude}
-                ON CONFLICT DO NOTHING
+                SELECT DISTINCT ON (s.chat_id) ?, s.chat_id, 'topic', t.topic, ?, ?
+                FROM unnest(CAST(? AS text[])) WITH ORDINALITY t (topic, strength)
+                    JOIN subscriptions s ON s.topic_id = t.topic
+                    JOIN chats c ON c.id = s.chat_id
+                WHERE c.status = 'active' {exclude}
+                ORDER BY s.chat_id, t.strength
                 """,
-                params,
+                (article_id, now, now, list(new.topics), *earlier),
             )
+        elif new.topics:
+            for topic in new.topics:
+                await conn.execute(
+                    f"""
+                    INSERT INTO outbox (article_id, chat_id, reason_kind, reason_value,
+                        due_at, created_at)
+                    SELECT ?, s.chat_id, 'topic', ?, ?, ?
+                    FROM subscriptions s JOIN chats c ON c.id = s.chat_id
+                    WHERE s.topic_id = ? AND c.status = 'active' {exclude}
+                    ON CONFLICT DO NOTHING
+                    """,
+                    (article_id, topic, now, now, topic, *earlier),
+                )
         if watchers:
             already = set()
             if followup is not None:
