@@ -174,6 +174,25 @@ async def test_group_migration_moves_everything(any_db: Database) -> None:
     assert [w.query for w in await watches.of_chat(db, -1006)] == ["мир"]
 
 
+async def test_each_reader_once_with_the_strongest_topic_it_follows(any_db: Database) -> None:
+    db = any_db
+    await chats.register_many(db, [1, 2], topic="war")
+    await chats.register_many(db, [2, 3], topic="nato")
+    await chats.register_many(db, [4], topic="sport")
+    await chats.set_status(db, 3, "blocked")
+    article_id, queued = await articles.publish(db, story("Two", "nato", "war"))
+    assert queued == 2
+    rows = {r.chat_id: r.reason_value for r in await outbox.due(db)}
+    assert rows == {1: "war", 2: "nato"}
+    # Deleting the story or a chat takes its rows along (a cascade on both backends).
+    other, _ = await articles.publish(db, story("Three", "war"))
+    left = "SELECT article_id, chat_id FROM outbox ORDER BY article_id, chat_id"
+    await db.execute("DELETE FROM chats WHERE id = ?", (1,))
+    assert [tuple(r) for r in await db.fetchall(left)] == [(article_id, 2), (other, 2)]
+    await db.execute("DELETE FROM articles WHERE id = ?", (article_id,))
+    assert [tuple(r) for r in await db.fetchall(left)] == [(other, 2)]
+
+
 async def test_subscriptions_and_watches(any_db: Database) -> None:
     db = any_db
     await chats.touch(db, 1, telegram_language="uk")
