@@ -154,3 +154,56 @@ def test_first_section_heading_under_the_lead_is_not_the_headline() -> None:
         ]
     )
     assert clean_text(text).title == LEAD
+
+
+def test_a_picture_caption_printed_twice_above_the_headline_is_not_the_headline() -> None:
+    caption = "Посол Іван Петренко дякує делегаціям після переговорів у Відні"
+    text = f"{caption}\n{caption}\n\n{HEADLINE}\n\n{LEAD}\n{BODY}"
+    cleaned = clean_text(text)
+    assert cleaned.title == HEADLINE
+    assert caption not in cleaned.paragraphs
+
+
+def test_a_headline_printed_twice_with_no_other_headline_stays_the_headline() -> None:
+    text = f"{HEADLINE}\n{HEADLINE}\n\n{LEAD}\n{BODY}"
+    assert clean_text(text).title == HEADLINE
+
+
+def test_a_header_glued_into_one_line_gives_its_headline_part() -> None:
+    line = (
+        "date 2022-01 Home World Europe "
+        '"Talks were frank and useful": delegations of two countries opened security talks '
+        "Two deputy ministers opened the security talks in Vienna on Monday. "
+        "©Agency John Smith Reporter"
+    )
+    found = find_headline(
+        [
+            line,
+            "The deputy ministers of two countries met for seven hours in Vienna and "
+            "called the security talks frank and useful.",
+        ]
+    )
+    assert found.title == (
+        '"Talks were frank and useful": delegations of two countries opened security talks'
+    )
+    assert not any("©" in line for line in found.lines)  # the caption and credit go
+
+
+def test_a_photo_caption_with_its_credit_is_not_cut_into_a_headline() -> None:
+    caption = (
+        "The deputy minister arrives for a meeting with Foreign Minister John Smith at the "
+        "palace in Vienna, 3 September 2025. Photo: Agency/Name"
+    )
+    found = find_headline([caption, HEADLINE, LEAD, BODY])
+    assert found.title == HEADLINE
+
+
+def test_a_section_name_printed_before_the_headline_is_cut() -> None:
+    cleaned = clean_text(f"Новини світу - {HEADLINE}\n{LEAD}\n{BODY}")
+    assert cleaned.title == HEADLINE
+
+
+def test_a_headline_glued_to_its_copy_after_a_one_letter_word_is_cut() -> None:
+    title = "У Відні завершився перший раунд переговорів про обмін"
+    cleaned = clean_text(f"{title}{title}\n{LEAD}\n{BODY}")
+    assert cleaned.title == title

@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.news.headline import find_headline
+from bot.news.headline import doubled_lines, find_headline
 
 # Whole-line UI strings, compared lower-cased without trailing punctuation.
 _UI_LINES = frozenset(
@@ -208,9 +208,10 @@ def clean_lines(lines: Sequence[str]) -> list[str]:
 def clean_text(text: str, title: str | None = None) -> Cleaned:
     """Split into title and cleaned paragraphs. Without a title, the headline is found
     among the first lines (bot.news.headline: page furniture above it is skipped)."""
-    lines = clean_lines(text.splitlines())
+    raw = text.splitlines()
+    lines = clean_lines(raw)
     if title is None:
-        found = find_headline(lines)
+        found = find_headline(lines, doubled_lines(raw))
         return Cleaned(title=_normal(found.title), paragraphs=found.lines)
     else:
         title = _normal(title)

@@ -18,6 +18,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 
 from bot.news.sentences import split_paragraph
 from bot.news.summary import needs_antecedent, without_dateline
@@ -81,12 +82,19 @@ _DATE_IN_LINE = re.compile(
 # "date 2022-01-19 Headline": the page's date printed before its headline
 _DATE_PREFIX = re.compile(r"^\s*(?:date|дата)?\s*\d{4}-\d{2}(?:-\d{2})?\s+(?=\D)", re.I)
 _HASHTAG = re.compile(r"(?:^|\s)#[\w-]+")
+# "Новини світу - Headline", "World | Headline": a section name printed before it
+_RUBRIC = re.compile(r"^(.{2,40}?)\s[-–—|:]\s(?=\S)")
 # "…гарантиях безопасности УкраинеЛидеры стран…": a headline glued to the next line
-_GLUED = re.compile(r"(?<=[а-яіїєґё])(?=[А-ЯІЇЄҐЁ][а-яіїєґё])")
+_GLUED = re.compile(r"(?<=[а-яіїєґё])(?=[А-ЯІЇЄҐЁ](?:[а-яіїєґё]|\s))")  # "…візитаУ Кремлі"
 _ENDS_WITH_DATE = re.compile(
     rf"(?:{_DATE_IN_LINE.pattern}|\s\d{{4}})\W*(?:року|года|р|г)?\W*$", re.I
 )
 _ABBREVIATION_END = re.compile(r"(?:\b[A-ZА-ЯІЇЄҐ]\.)+$")
+# A photo credit inside a line: "… à Genève. ©AFP Name Surname", "… (Photo: Agency)"
+_CREDIT_MARK = re.compile(r"\s(?:©|\(?(?:фото|photo|foto)\s*:)", re.IGNORECASE)
+_TOKEN = re.compile(r"\S+")
+_OPEN_QUOTES = tuple('«"“„')
+_MIN_CAPTION_WORDS = 5
 _FULL_STOP_PENALTY = 0.3  # a line ending in a full stop is more often a lead or caption
 _SHORT_WORDS = 4  # shorter words are too common to show that the text repeats a line
 
@@ -179,6 +187,9 @@ def _candidates(lines: Sequence[str]) -> list[tuple[int, str]]:
         if prefix:
             line = line[prefix.end() :]
         line = _HASHTAG.sub("", line).strip()
+        rubric = _RUBRIC.match(line)
+        if rubric and _is_navigation(rubric.group(1)):
+            line = line[rubric.end() :]
         glued = _GLUED.search(line)
         if glued and len(line[: glued.start()].split()) >= _MIN_WORDS:
             line = line[: glued.start()]
@@ -186,16 +197,56 @@ def _candidates(lines: Sequence[str]) -> list[tuple[int, str]]:
         if headline_shaped(line) and not needs_antecedent(line, roles=False):
             if _enough_words(line):
                 out.append((i, line))
-        elif i == 0 and len(line.split()) > _MAX_WORDS:
-            date = _DATE_IN_LINE.search(line)
+        elif i == 0:
+            date = _DATE_IN_LINE.search(line) if len(line.split()) > _MAX_WORDS else None
             head = line[: date.start()].strip() if date else ""
-            if head and headline_shaped(head) and len(head.split()) >= 4:
+            if not (head and headline_shaped(head) and len(head.split()) >= 4):
+                head = _glued_head(line)
+            if head:
                 out.append((i, head))
         if is_prose(line):
             prose += 1
             if prose >= _PROSE_BEFORE:
                 break
     return out
+
+
+def _glued_head(line: str) -> str:
+    """The headline of a page header flattened into one line: breadcrumbs, the headline,
+    a photo caption (the sentence before the credit) and the credit and byline ('Home
+    World "Headline": words Caption sentence. ©Agency Name'); '' when the line is not
+    shaped so. The caption starts where a capitalised word follows a lower-case one
+    that is not a short joining word ('Russia and America', 'Russie et Etats-Unis')."""
+    credit = _CREDIT_MARK.search(line)
+    before = line[: credit.start()].rstrip() if credit else ""
+    if not before.endswith("."):
+        return ""  # no caption sentence closed before a credit
+    tokens = list(_TOKEN.finditer(before))
+    start = _after_breadcrumbs([t.group() for t in tokens])
+    if not start:
+        return ""  # a caption line with its credit, no header before it
+    for k in range(start + 4, len(tokens) - _MIN_CAPTION_WORDS + 1):
+        word, prev = tokens[k].group(), tokens[k - 1].group()
+        if not (word[:1].isupper() and prev[:1].islower() and prev[-1:].isalnum()):
+            continue
+        if len(prev) <= 3:
+            continue  # a joining word inside the headline
+        head = before[tokens[start].start() : tokens[k - 1].end()]
+        if headline_shaped(head) and _enough_words(head):
+            return head
+    return ""
+
+
+def _after_breadcrumbs(words: Sequence[str]) -> int:
+    """Index of the first word after breadcrumbs opening a line: section names
+    ('Home World Europe') before a quoted headline, or navigation words; 0 if none."""
+    quoted = next((k for k, w in enumerate(words) if w.startswith(_OPEN_QUOTES)), None)
+    if quoted and quoted >= 2 and all(w[:1].isupper() and w.isalpha() for w in words[:quoted]):
+        return quoted
+    k = 0
+    while k < len(words) - 1 and _is_navigation(words[k]):
+        k += 1
+    return k
 
 
 def _context(lines: Sequence[str], index: int, title: str) -> set[str]:
@@ -260,8 +311,8 @@ def _rest(lines: Sequence[str], index: int, title: str) -> tuple[str, ...]:
     line = lines[index]
     at = line.find(title)
     tail = line[at + len(title) :].strip() if at >= 0 else ""
-    if _WORD.search(tail):
-        kept.append(tail)
+    if _WORD.search(tail) and not _CREDIT_MARK.search(tail):
+        kept.append(tail)  # a photo caption with its credit is not story text
     for line in lines[index + 1 :]:
         if line.strip() == title:
             continue
@@ -285,11 +336,42 @@ def _about(line: str, story: frozenset[str] | set[str]) -> bool:
     return common >= 2 and common >= _ABOUT_SHARE * len(stems)
 
 
-def find_headline(lines: Sequence[str]) -> Headline:
-    """The headline of cleaned story lines and the lines that remain the story."""
+def doubled_lines(raw: Sequence[str]) -> frozenset[str]:
+    """Lines of the top of a page printed twice in a row (no blank line between): an
+    image's alt text, then its caption."""
+    top = [" ".join(line.split()) for line in raw[: 2 * HEAD_LINES]]
+    return frozenset(a for a, b in pairwise(top) if a and a == b)
+
+
+def _unpictured(
+    scored: list[tuple[float, int, str]], lines: Sequence[str], doubled: frozenset[str]
+) -> list[tuple[float, int, str]]:
+    """Without the candidates printed twice in a row (see doubled_lines) when a headline
+    follows them: a line below, printed once, that the text repeats and that does not end
+    like a sentence. A headline printed twice with no such line after it stays."""
+
+    def pictured(index: int) -> bool:
+        return " ".join(lines[index].split()) in doubled
+
+    kept = []
+    for k, (score, index, title) in enumerate(scored):
+        if pictured(index) and any(
+            s >= _MIN_OVERLAP and not pictured(i) and not _full_stop(t)
+            for s, i, t in scored[k + 1 :]
+        ):
+            continue
+        kept.append((score, index, title))
+    return kept
+
+
+def find_headline(lines: Sequence[str], doubled: frozenset[str] = frozenset()) -> Headline:
+    """The headline of cleaned story lines and the lines that remain the story;
+    `doubled`: lines the page printed twice in a row (doubled_lines of the raw text)."""
     if not lines:
         return Headline("", ())
     scored = [(_score(lines, i, title), i, title) for i, title in _candidates(lines)]
+    if doubled:
+        scored = _unpictured(scored, lines, doubled)
     top = max((score for score, _, _ in scored), default=0.0)
     for score, index, title in scored:  # reading order: the first good one
         if score >= _MIN_OVERLAP and score >= top - _MARGIN:
