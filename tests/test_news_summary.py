@@ -233,3 +233,10 @@ def test_time_phrases_are_standalone_and_possessives_lean() -> None:
     assert not needs_antecedent("Цього року сторони зустрілися двічі.")
     assert not needs_antecedent("This week the delegations met twice.")
     assert needs_antecedent("Їх площа відповідає вимогам проєкту.")
+
+
+def test_a_russian_such_opener_needs_its_antecedent() -> None:
+    from bot.news.summary import needs_antecedent
+
+    assert needs_antecedent("Такое решение делегации приняли после долгих переговоров.")
+    assert needs_antecedent("Такая встреча нужна обеим сторонам.")

@@ -298,3 +298,26 @@ def test_a_third_party_in_the_sentence_is_not_the_two_sides_meeting() -> None:
     )
     assert US_RU in topics_of("Трамп і Путін", two)
     assert US_RU not in topics_of("Трамп і Путін", three)
+
+
+# A story about a third party's meeting that mentions the two sides' call in passing.
+ZELENSKY_VISIT = (
+    "Zelensky meets Trump at the White House",
+    "Ukrainian President Volodymyr Zelensky met President Donald Trump at the White House "
+    "on Monday. Zelensky brought a map of the front and asked for more air defence. "
+    "European leaders joined Zelensky for the second session. Zelensky said the meeting "
+    "was the best he had had with Trump. Trump later held a phone call with Russian "
+    "President Vladimir Putin. Zelensky will return to Kyiv on Tuesday.",
+)
+# The call itself as the story, with the third party named in one line.
+PUTIN_CALL = (
+    "Trump and Putin hold a phone call",
+    "US President Donald Trump held a phone call with Russian President Vladimir Putin on "
+    "Monday. Trump and Putin discussed a summit and the peace talks. The Kremlin said the "
+    "call lasted two hours. Zelensky was told about the call later.",
+)
+
+
+def test_a_passing_call_in_a_story_about_a_third_partys_meeting_does_not_match() -> None:
+    assert US_RU not in topics_of(*ZELENSKY_VISIT)
+    assert US_RU in topics_of(*PUTIN_CALL)

@@ -49,6 +49,8 @@ _GAP = 2  # words allowed between the words of a phrase ("гарантій на�
 _WIDE = 6  # words allowed at " … " in a phrase
 _ELLIPSIS = ("…", "...")
 TITLE = 0  # sentence index of the title; body sentences start at 1
+_THIRD_SHARE = 0.5  # of a story's sentences naming a third party: a story about it …
+_THIRD_RATIO = 3  # … when it names it more than this many times as often as the two sides meet
 
 
 @dataclass(frozen=True, slots=True)
@@ -325,13 +327,27 @@ def _required(rule: Rule, index: _Index) -> list[_Hits]:
                 found = [s for s in found if s in named[carry.within]]
             for name in carry.stands_for:
                 hits[name].add(term.weight, found, term.label)
+    encounters: dict[str, list[tuple[float, list[int], str]]] = {}
     for pair in rule.pairs:
         sides = [named[name] for name in pair.sides]
         others = third if pair.unless else set()
         for term in pair.terms:
             found = [s for s in index.find(term) if s not in others and all(s in g for g in sides)]
-            hits[pair.stands_for].add(term.weight, found, term.label)
+            encounters.setdefault(pair.stands_for, []).append((term.weight, found, term.label))
+    for name, found_terms in encounters.items():
+        met = {s for _, found, _ in found_terms for s in found}
+        if not hits[name].sentences and _about_third(third, met, len(index.sentences)):
+            continue  # the two sides' call in passing, in a story about a third party's talks
+        for weight, found, label in found_terms:
+            hits[name].add(weight, found, label)
     return list(hits.values())
+
+
+def _about_third(third: set[int], met: set[int], sentences: int) -> bool:
+    """A story about a third party's meeting ('Trump met Zelensky …'): the third party is
+    named in half its sentences or more and in more than _THIRD_RATIO times as many as the two
+    sides' encounter, which is then a passing mention, not the subject."""
+    return len(third) >= _THIRD_SHARE * sentences and len(third) > _THIRD_RATIO * len(met)
 
 
 def match_topics(
