@@ -235,3 +235,26 @@ def test_surname_spelled_another_way_takes_the_full_name() -> None:
         "«Ми дуже близькі до угоди щодо головних пунктів», - сказав Выткофф.",
     ]
     assert all(s not in ("Стів Віткофф", "Анна Виткофф") for s, _ in quotes(rivals, "uk"))
+
+
+def test_his_words_inside_a_sentence_point_back_from_where_they_stand() -> None:
+    # 'За його словами' opens the sentence: the spokesman named before, not the minister
+    # the reported clause is about
+    paragraphs = [
+        "Про розмову розповів речник міністерства Петро Коваленко.",
+        "За його словами, міністр Іван Петренко наголосив на потребі "
+        "«продовжувати консультації щотижня і без попередніх умов».",
+    ]
+    got = quotes(paragraphs, "uk")
+    assert [speaker for speaker, _ in got] == ["Петро Коваленко"]
+
+
+def test_his_words_after_two_people_in_the_sentence_are_shown_without_a_name() -> None:
+    paragraphs = [
+        "Пресс-секретарь Иван Петров встретился с журналистами.",
+        "Он отказался назвать документы, которые привез Сергей Смирнов, поскольку, по его "
+        "словам, «эти сведения могут помешать ходу переговоров сторон».",
+    ]
+    got = quotes(paragraphs, "ru")
+    assert got == [("", "эти сведения могут помешать ходу переговоров сторон")]
+

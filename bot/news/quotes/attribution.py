@@ -40,6 +40,7 @@ from bot.news.quotes.people import (
     after_preposition,
     last_person_chunk,
     name_gender,
+    resolve_speaker,
     resolve_surname,
 )
 from bot.news.quotes.spans import SENTENCE_END, Token, tokenize
@@ -528,7 +529,24 @@ def intro_speaker_before(start: int, end: int, doc: Document) -> Speaker | None:
     comma = rest.find(",")
     if comma < 0:
         return None
-    return _intro_person(intro.group(), tokenize(rest[:comma], start + intro.end()), doc)
+    found = _intro_person(intro.group(), tokenize(rest[:comma], start + intro.end()), doc)
+    if found is None or found.kind != "pronoun":
+        return found
+    return _pronoun_at(found, start, start + intro.start(), doc)
+
+
+def _pronoun_at(pronoun: Speaker, start: int, at: int, doc: Document) -> Speaker | None:
+    """'По его словам' inside a sentence: 'his' points back from where it stands, not
+    from the quote ('За його словами, Рубіо наголосив … «…»' are the spokesman's words,
+    named before it); with two people named in the sentence before it, whose words
+    they are is not certain."""
+    named: set[str] = {m.name for m in doc.mentions if start <= m.start < at}
+    pronouns = speech_lexicon(doc.language).pronouns
+    if any(t.text.lower() in pronouns for t in tokenize(doc.text[start:at], start)):
+        named.add("")  # 'Он отказался …, поскольку, по его словам': he, or the one named?
+    if len(named) > 1:
+        return None
+    return resolve_speaker(pronoun, at, doc)
 
 
 def _speech_gerund(word: str, language: str) -> bool:
