@@ -257,4 +257,3 @@ def test_his_words_after_two_people_in_the_sentence_are_shown_without_a_name() -
     ]
     got = quotes(paragraphs, "ru")
     assert got == [("", "эти сведения могут помешать ходу переговоров сторон")]
-
