@@ -94,7 +94,7 @@ class StoryService:
         watchers = self.match_watches(analysis) if self.match_watches and deliver else []
         article_id, queued = await articles.publish(
             self.db,
-            _new_article(draft, analysis),
+            article_to_store(draft, analysis),
             watchers=watchers,
             followup=followup,
             deliver=deliver,
@@ -117,7 +117,7 @@ class StoryService:
         return await articles.store_many(
             self.db,
             [
-                (_new_article(without_surrogates(draft), analysis), keys)
+                (article_to_store(without_surrogates(draft), analysis), keys)
                 for draft, analysis, keys in items
             ],
         )
@@ -162,7 +162,8 @@ def without_surrogates(draft: Draft) -> Draft:
     )
 
 
-def _new_article(draft: Draft, analysis: Analysis) -> NewArticle:
+def article_to_store(draft: Draft, analysis: Analysis) -> NewArticle:
+    """What storage keeps of an analysed story, with its search document."""
     return new_article(
         title=analysis.title,
         text=analysis.text,

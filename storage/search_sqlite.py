@@ -142,3 +142,42 @@ async def match(
         return None
     ranked = tuple((int(r[0]), float(r[1])) for r in rows)
     return Matches(ranked, int(rows[0][2]) if rows else 0)
+
+
+async def index_many(
+    conn: Connection, documents: list[tuple[int, SearchDocument, bytes, float]]
+) -> None:
+    """index_document for a batch of new stories, a statement per table: (article id,
+    document, its kept form packed (storage.backfill.packed), day). Postings of deleted
+    stories, whose ids a new story may reuse, are taken out first, as one at a time."""
+    if not documents:
+        return
+    ids = [article_id for article_id, _, _, _ in documents]
+    marks = ",".join("?" * len(ids))
+    old = await conn.fetchall(
+        "SELECT id, doc FROM search_docs"
+        f" WHERE id IN (SELECT id FROM search_gone) OR id IN ({marks})",
+        ids,
+    )
+    if old:
+        await conn.executemany(
+            f"INSERT INTO search_index (search_index, rowid, {COLUMNS})"
+            " VALUES ('delete', ?, ?, ?, ?, ?, ?, ?)",
+            [(row_id, *unpack(doc).split(SEPARATOR)) for row_id, doc in old],
+        )
+        gone = ",".join("?" * len(old))
+        await conn.execute(f"DELETE FROM search_docs WHERE id IN ({gone})", [r[0] for r in old])
+        await conn.execute("DELETE FROM search_gone")
+    await conn.executemany(
+        f"INSERT INTO search_index (rowid, {COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [(article_id, *document.fields()) for article_id, document, _, _ in documents],
+    )
+    await conn.executemany(
+        "INSERT INTO search_docs (id, doc) VALUES (?, ?)",
+        [(article_id, doc) for article_id, _, doc, _ in documents],
+    )
+    await conn.executemany(
+        "INSERT INTO search_meta (id, day) VALUES (?, ?)"
+        " ON CONFLICT (id) DO UPDATE SET day = excluded.day",
+        [(article_id, day) for article_id, _, _, day in documents],
+    )

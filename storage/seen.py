@@ -72,3 +72,21 @@ async def mark_in(
 async def count(db: Database) -> int:
     row = await db.fetchone("SELECT COUNT(*) FROM seen")
     return int(row[0]) if row else 0
+
+
+async def known(db: Database, keys: Sequence[Key], *, chunk: int = 500) -> set[Key]:
+    """Which of `keys` are known already: find() for a whole file, a query per kind and
+    chunk (kind first, so the (kind, key) primary key serves it)."""
+    by_kind: dict[str, list[str]] = {}
+    for kind, key in dict.fromkeys(keys):
+        by_kind.setdefault(kind, []).append(key)
+    found: set[Key] = set()
+    for kind, wanted in by_kind.items():
+        for start in range(0, len(wanted), chunk):
+            part = wanted[start : start + chunk]
+            marks = ",".join("?" * len(part))
+            rows = await db.fetchall(
+                f"SELECT key FROM seen WHERE kind = ? AND key IN ({marks})", [kind, *part]
+            )
+            found.update((kind, str(row[0])) for row in rows)
+    return found

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
 from collections.abc import Iterator
 
 import httpx
@@ -12,6 +14,7 @@ from bot.ingest.extract import ExtractError, extract
 from bot.ingest.fetch import FetchError, fetch
 from bot.ingest.files import FileError, read_file
 from bot.ingest.guard import http_client
+from bot.ingest.keys import text_hash
 from bot.ingest.urls import normalize_url
 from tests.fixtures.site.server import Site, article_page
 from tests.shared_data import seed_text
@@ -233,3 +236,12 @@ def test_file_errors(name: str, data: bytes, code: str) -> None:
     with pytest.raises(FileError) as caught:
         read_file(name, data)
     assert caught.value.code == code
+
+
+def test_text_hash_keeps_the_keys_stored_before() -> None:
+    """Seen keys already in databases were hashed with re.sub(r"\\s+", " ", t).strip():
+    the faster split-and-join must give the same key for every kind of whitespace."""
+    spaces = "".join(chr(c) for c in range(0x3100) if chr(c).isspace())
+    for text in (f" Київ{spaces}Мінськ \u2028 NATO\u00a0США\t\n", "один", f"{spaces}ab{spaces}"):
+        before = re.sub(r"\s+", " ", text).strip().casefold()
+        assert text_hash(text) == hashlib.sha1(before.encode()).hexdigest()

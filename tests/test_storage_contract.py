@@ -15,6 +15,7 @@ from bot.search import engine
 from bot.search.index import new_article, reindex
 from storage import (
     articles,
+    backfill,
     chats,
     feeds,
     outbox,
@@ -364,6 +365,54 @@ async def test_search_same_hits_and_order_on_both(any_db: Database) -> None:
     assert await search.unindexed(db) == []
     assert await reindex(db, rebuild=True) == 3
     assert [h.article_id for h in (await engine.search(db, "ракета", now=NOW)).hits] == [3]
+
+
+async def test_backfill_batches_store_as_one_at_a_time(any_db: Database) -> None:
+    """storage.backfill writes a batch in one go: the same rows, search hits and ranking
+    as articles.insert one story at a time, ids in the order given, keys with them."""
+    db = any_db
+    when = datetime(2026, 11, 30, 8, tzinfo=UTC)
+    stories = [
+        new_article(title=t, text=x, language="uk", topics=(c,), source=s, published=when)
+        for t, x, c, s in STORIES
+    ]
+    for new in stories:  # the reference: one story a transaction
+        async with db.transaction() as conn:
+            await articles.insert(conn, new, now=NOW)
+    keys = [[("url", f"https://x/{n}"), ("text", f"h{n}")] for n in range(len(stories))]
+    assert await seen.known(db, [k for ks in keys for k in ks]) == set()
+    ids = await backfill.store_packed(
+        db, [(backfill.packed(new), k) for new, k in zip(stories, keys, strict=True)], now=NOW
+    )
+    assert ids == sorted(ids) and len(set(ids)) == len(stories) and min(ids) > len(stories)
+    for old_id, new_id, new in zip(range(1, len(stories) + 1), ids, stories, strict=True):
+        one, batched = await articles.get(db, old_id), await articles.get(db, new_id)
+        assert one is not None and batched is not None and batched.title == new.title
+        assert (batched.text, batched.topics, batched.source, batched.published) == (
+            one.text,
+            one.topics,
+            one.source,
+            one.published,
+        )
+    for query in ("ракета", "гарантія безпеки", "безпека", "ракета topic:war"):
+        hits = [h.article_id for h in (await engine.search(db, query, now=NOW)).hits]
+        # Twins score alike (same text, same day): each batched story ranks with its twin.
+        twin = {new_id: old_id for old_id, new_id in enumerate(ids, 1)}
+        paired = [twin[h] for h in hits if h in twin]
+        assert paired and paired == [h for h in hits if h not in twin], query
+    wanted = [("url", "https://x/1"), ("text", "h3"), ("url", "https://x/9"), ("guid", "h3")]
+    assert await seen.known(db, wanted) == {("url", "https://x/1"), ("text", "h3")}
+    found = await seen.find(db, [("text", "h2")])
+    assert found is not None and found.article_id == ids[2]
+    # A deleted story's id may be taken again (SQLite): the index then holds the new one.
+    async with db.transaction() as conn:
+        await conn.execute("DELETE FROM articles WHERE id = ?", (ids[-1],))
+    again = new_article(title="Зернова угода", text="Порти знову працюють.", language="uk")
+    [new_id] = await backfill.store_packed(db, [(backfill.packed(again), [])], now=NOW)
+    assert [h.article_id for h in (await engine.search(db, "порт", now=NOW)).hits] == [new_id]
+    assert (await engine.search(db, "енергія", now=NOW)).hits[0].article_id == len(stories)
+    assert await search.unindexed(db) == []
+    assert await backfill.store_packed(db, [], now=NOW) == []
 
 
 def test_passwords_never_shown() -> None:

@@ -1,10 +1,12 @@
-"""Bulk import: stories analysed in a pool of processes, stored a batch per transaction.
+"""Bulk import: stories analysed and packed in a pool of processes, stored a batch per
+transaction.
 
 Analysis is CPU work (~10 ms a story), so a backfill of thousands spreads it over every
-core; the event loop only reads results in order and writes each batch in one
-transaction (articles, search index and seen keys together). Small imports analyse in
-this process: starting a pool (each worker loads its dictionaries) costs more than it
-saves below POOL_MIN stories.
+core. A worker does everything pure for its stories — the analysis, the search
+document, compression, JSON — and sends back the row values (storage.backfill.packed),
+so the importing process only dedupes, binds and writes: its CPU per story, not the
+workers', is what bounds the import once there are enough cores. Small imports analyse
+in this process: starting a pool costs more than it saves below POOL_MIN stories.
 """
 
 from __future__ import annotations
@@ -12,18 +14,23 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import os
+import time
 from collections import deque
 from collections.abc import AsyncIterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot import news
-from bot.news.model import Analysis
-from bot.stories import Draft, StoryError, analyze_draft
+from bot.stories import Draft, StoryError, analyze_draft, article_to_store, without_surrogates
+from storage.backfill import PackedArticle, packed
 from storage.seen import Key
 
-BATCH = 64  # stories per analysis task and per write transaction
+CHUNK = 16  # stories per task sent to a worker: small tails, little IPC per story
+BATCH = 64  # stories per write transaction
 POOL_MIN = 200
+# Imported by the forkserver before it forks the workers: each starts with the code
+# (and what importing it loads) in place instead of importing it again.
+PRELOAD = ["bot.news", "bot.stories", "bot.search.index", "storage.backfill"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,19 +43,41 @@ class Item:
 @dataclass(frozen=True, slots=True)
 class Outcome:
     item: Item
-    analysis: Analysis | None
+    article: PackedArticle | None
     error: str | None  # StoryError code when the story cannot be stored
 
 
-def analyze_batch(drafts: Sequence[Draft]) -> list[Analysis | str]:
-    """Runs in a worker process: the analysis of each draft, or its StoryError code."""
-    out: list[Analysis | str] = []
+@dataclass(slots=True)
+class Stats:
+    """CPU seconds the workers spent on their stories (their own clocks), and how many
+    stories they took: the import's CPU per story apart from the importing process."""
+
+    worker_cpu_s: float = 0.0
+    analysed: int = 0
+    workers: int = 0
+    started_s: float = field(default=0.0)  # wall seconds until every worker was ready
+
+
+def prepare(draft: Draft) -> PackedArticle:
+    """One story, ready to store; StoryError when it cannot be."""
+    draft = without_surrogates(draft)
+    return packed(article_to_store(draft, analyze_draft(draft)))
+
+
+def prepare_chunk(drafts: Sequence[Draft]) -> tuple[list[PackedArticle | str], float]:
+    """Runs in a worker: each draft packed, or its StoryError code; and the CPU it took."""
+    started = time.process_time()
+    out: list[PackedArticle | str] = []
     for draft in drafts:
         try:
-            out.append(analyze_draft(draft))
+            out.append(prepare(draft))
         except StoryError as error:
             out.append(error.code)
-    return out
+    return out, time.process_time() - started
+
+
+def _ready() -> int:
+    return os.getpid()
 
 
 def workers_for(count: int, workers: int | None = None) -> int:
@@ -64,31 +93,65 @@ def _executor(workers: int) -> Executor:
         return ThreadPoolExecutor(max_workers=1)  # off the event loop, one core
     # forkserver: a clean process per worker (forking this one would copy its threads).
     context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(PRELOAD)
     return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=news.warm_up)
 
 
-async def analysed(items: Sequence[Item], *, workers: int) -> AsyncIterator[list[Outcome]]:
-    """Batches of outcomes in file order, analysis running ahead on `workers` processes."""
-    loop = asyncio.get_running_loop()
-    batches = [items[i : i + BATCH] for i in range(0, len(items), BATCH)]
-    ahead = max(2, 2 * workers)  # tasks in flight: every worker busy, results not piling up
-    with _executor(workers) as pool:
-        pending: deque[tuple[Sequence[Item], asyncio.Future[list[Analysis | str]]]] = deque()
-        for batch in batches:
-            pending.append(
-                (batch, loop.run_in_executor(pool, analyze_batch, [i.draft for i in batch]))
-            )
-            if len(pending) >= ahead:
-                yield await _collect(*pending.popleft())
+class Pool:
+    """The analysis processes, started once and warmed before the file is read."""
+
+    def __init__(self, workers: int, stats: Stats | None = None) -> None:
+        self.workers = workers
+        self.stats = stats if stats is not None else Stats()
+        self.stats.workers = workers
+        self._executor = _executor(workers)
+        self._warming: list[asyncio.Future[int]] = []
+
+    def start(self) -> None:
+        """Start every worker now (the pool starts them on demand otherwise)."""
+        loop = asyncio.get_running_loop()
+        self._warming = [
+            loop.run_in_executor(self._executor, _ready) for _ in range(max(1, self.workers))
+        ]
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=True, cancel_futures=True)
+
+    async def analysed(self, items: Sequence[Item]) -> AsyncIterator[list[Outcome]]:
+        """Batches of up to BATCH outcomes in file order, the workers running ahead."""
+        loop = asyncio.get_running_loop()
+        started = time.perf_counter()
+        await asyncio.gather(*self._warming)
+        self.stats.started_s = time.perf_counter() - started
+        chunks = [items[i : i + CHUNK] for i in range(0, len(items), CHUNK)]
+        ahead = max(4, 4 * self.workers)  # every worker busy, results not piling up
+        pending: deque[
+            tuple[Sequence[Item], asyncio.Future[tuple[list[PackedArticle | str], float]]]
+        ] = deque()
+        batch: list[Outcome] = []
+        for chunk in chunks:
+            drafts = [i.draft for i in chunk]
+            pending.append((chunk, loop.run_in_executor(self._executor, prepare_chunk, drafts)))
+            while len(pending) >= ahead or (pending and pending[0][1].done()):
+                batch += await self._collect(*pending.popleft())
+                if len(batch) >= BATCH:
+                    yield batch
+                    batch = []
         while pending:
-            yield await _collect(*pending.popleft())
+            batch += await self._collect(*pending.popleft())
+            if len(batch) >= BATCH or not pending:
+                yield batch
+                batch = []
 
-
-async def _collect(
-    batch: Sequence[Item], future: asyncio.Future[list[Analysis | str]]
-) -> list[Outcome]:
-    results = await future
-    return [
-        Outcome(item, None, result) if isinstance(result, str) else Outcome(item, result, None)
-        for item, result in zip(batch, results, strict=True)
-    ]
+    async def _collect(
+        self,
+        chunk: Sequence[Item],
+        future: asyncio.Future[tuple[list[PackedArticle | str], float]],
+    ) -> list[Outcome]:
+        results, cpu_s = await future
+        self.stats.worker_cpu_s += cpu_s
+        self.stats.analysed += len(chunk)
+        return [
+            Outcome(item, None, result) if isinstance(result, str) else Outcome(item, result, None)
+            for item, result in zip(chunk, results, strict=True)
+        ]

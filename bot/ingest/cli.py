@@ -36,7 +36,7 @@ from bot.ingest.opml import OpmlError
 from bot.ingest.review import FeedDraftReview, ReviewStatus
 from bot.services import build_services
 from bot.stories import Draft, StoryError, StoryService
-from storage import feeds
+from storage import backfill, feeds, seen
 from storage.db import Database
 from storage.seen import Key
 
@@ -185,58 +185,69 @@ async def import_jsonl(
     out: TextIO = sys.stdout,
     progress: bool = True,
     workers: int | None = None,
+    stats: bulk.Stats | None = None,
 ) -> int:
     """Backfill from JSON lines (title, text, url, published, source). Stories are stored
     without alerting anyone; a re-run stores nothing twice (URL, else text hash).
-    Analysis runs on every core (bot.ingest.bulk), writes go a batch per transaction."""
+    Analysis runs on every core (bot.ingest.bulk), writes go a batch per transaction,
+    the seen keys with their stories, so an interrupted import re-run loses nothing."""
     data = _read(path)
     if data is None:
         _say(out, f"import: no such file: {path}")
         return EXIT_FAILED
     lines = data.decode("utf-8", errors="replace").splitlines()
     stored = known = failed = 0
-    async with _context(database) as ctx:
-        bar = tqdm(
-            total=len(lines), desc="import", unit="story", file=sys.stderr, disable=not progress
-        )
-        items: list[bulk.Item] = []
-        taken: set[Key] = set()  # keys of this file's stories: a repeat inside it is known
-        for number, line in enumerate(lines, 1):
-            if not line.strip():
-                bar.update(1)
-                continue
-            try:
-                record = json.loads(line)
-                if not isinstance(record, dict):
-                    raise ValueError("not an object")
-                draft = _record_draft(record, topics)
-                keys = item_keys(urls=[draft.url], text=f"{draft.title}\n{draft.text}")
-            except ValueError as error:  # JSONDecodeError is a ValueError
-                failed += 1
-                bar.write(f"import: line {number}: {error}", file=sys.stderr)
-                bar.update(1)
-                continue
-            if taken.intersection(keys) or await store.already(ctx.db, keys):
-                known += 1
-                bar.update(1)
-                continue
-            taken.update(keys)
-            items.append(bulk.Item(number, draft, tuple(keys)))
-        async for outcomes in bulk.analysed(items, workers=bulk.workers_for(len(items), workers)):
-            batch = []
-            for outcome in outcomes:
-                if outcome.analysis is None:
+    # Started first: the workers load their dictionaries while this process reads.
+    pool = bulk.Pool(bulk.workers_for(len(lines), workers), stats)
+    try:
+        async with _context(database) as ctx:
+            pool.start()
+            bar = tqdm(
+                total=len(lines), desc="import", unit="story", file=sys.stderr, disable=not progress
+            )
+            read: list[bulk.Item] = []
+            for number, line in enumerate(lines, 1):
+                if not line.strip():
+                    bar.update(1)
+                    continue
+                try:
+                    record = json.loads(line)
+                    if not isinstance(record, dict):
+                        raise ValueError("not an object")
+                    draft = _record_draft(record, topics)
+                    keys = item_keys(urls=[draft.url], text=f"{draft.title}\n{draft.text}")
+                except ValueError as error:  # JSONDecodeError is a ValueError
                     failed += 1
-                    bar.write(
-                        f"import: line {outcome.item.number}: {outcome.error}", file=sys.stderr
-                    )
-                else:
-                    batch.append((outcome.item.draft, outcome.analysis, outcome.item.keys))
-            if batch:
-                await ctx.service.store_many(batch)
+                    bar.write(f"import: line {number}: {error}", file=sys.stderr)
+                    bar.update(1)
+                    continue
+                read.append(bulk.Item(number, draft, tuple(keys)))
+            before = await seen.known(ctx.db, [key for item in read for key in item.keys])
+            items: list[bulk.Item] = []
+            taken: set[Key] = set()  # keys of this file's stories: a repeat inside it is known
+            for item in read:
+                if before.intersection(item.keys) or taken.intersection(item.keys):
+                    known += 1
+                    bar.update(1)
+                    continue
+                taken.update(item.keys)
+                items.append(item)
+            async for outcomes in pool.analysed(items):
+                batch = []
+                for outcome in outcomes:
+                    if outcome.article is None:
+                        failed += 1
+                        bar.write(
+                            f"import: line {outcome.item.number}: {outcome.error}", file=sys.stderr
+                        )
+                    else:
+                        batch.append((outcome.article, outcome.item.keys))
+                await backfill.store_packed(ctx.db, batch, now=time.time())
                 stored += len(batch)
-            bar.update(len(outcomes))
-        bar.close()
+                bar.update(len(outcomes))
+            bar.close()
+    finally:
+        pool.close()
     _say(out, f"import: {stored} stored, {known} already there, {failed} failed ({path.name})")
     return EXIT_OK if not failed else EXIT_FAILED
 
