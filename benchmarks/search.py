@@ -323,11 +323,12 @@ async def run(n: int, path: Path, pg_url: str | None = None) -> dict[str, object
     queries = make_queries(rng, words, sentences, sources)
     for q in queries[:10]:  # warm the page cache and lemma caches like a running bot
         await search.search(db, q)
-    times, found = [], 0
+    times, cpu, found = [], [], 0
     for q in queries:
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         page = await search.search(db, q)
         times.append((time.perf_counter() - t) * 1000)
+        cpu.append((time.process_time() - c) * 1000)  # every thread: aiosqlite's too
         found += bool(page.hits)
 
     probe_words = recall_probes(by_lemma, random.Random(7))
@@ -349,11 +350,12 @@ async def run(n: int, path: Path, pg_url: str | None = None) -> dict[str, object
     plain.index(stories)
     for q in queries[:10]:
         plain.search(q)
-    base_times = []
+    base_times, base_cpu = [], []
     for q in queries:
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         plain.search(q)
         base_times.append((time.perf_counter() - t) * 1000)
+        base_cpu.append((time.process_time() - c) * 1000)
     base_found = [set(plain.search(probe[0], RECALL_AT)) for probe in probe_words]
     base_mb = plain.mb()
     plain.conn.close()
@@ -372,6 +374,7 @@ async def run(n: int, path: Path, pg_url: str | None = None) -> dict[str, object
         "bench": "search",
         "vs_baseline_p50": round(p50 / base50, 2),
         "vs_baseline_p99": round(p99 / base99, 2),
+        "vs_baseline_cpu_p50": round(statistics.median(cpu) / statistics.median(base_cpu), 2),
         "recall": recall(ours_found, relevant),
         "baseline_recall": recall(base_found, relevant),
         "vs_baseline_db_mb": round(db_mb / base_mb, 2),
@@ -381,7 +384,10 @@ async def run(n: int, path: Path, pg_url: str | None = None) -> dict[str, object
         "db_mb_per_100k": round(db_mb * 100_000 / n, 1),
         "query_ms_p50": round(p50, 2),
         "query_ms_p99": round(p99, 2),
+        "query_cpu_ms_p50": round(statistics.median(cpu), 2),
+        "query_cpu_ms_p99": round(pct(cpu, 0.99), 2),
         "baseline_ms_p50": round(base50, 2),
+        "baseline_cpu_ms_p50": round(statistics.median(base_cpu), 2),
         "baseline_ms_p99": round(base99, 2),
         "baseline_db_mb": round(base_mb, 1),
         "queries_with_hits": found,
