@@ -114,6 +114,8 @@ class DeliveryWorker:
         self._wake = asyncio.Event()
         self._stopping = False
         self._task: asyncio.Task[None] | None = None
+        self._renewed = 0.0  # monotonic time of the last lease renewal
+        self._lease_live_until = 0.0  # wall time the current round's claims last till
         self._in_flight: set[int] = set()
         self._tasks: set[asyncio.Task[None]] = set()
         self._slots = asyncio.Semaphore(IN_FLIGHT)
@@ -178,7 +180,7 @@ class DeliveryWorker:
     # -- the loop --------------------------------------------------------------------
 
     async def _run(self) -> None:
-        renewed = time.monotonic()
+        self._renewed = time.monotonic()
         fresh = not self.db.shared
         while not self._stopping:
             try:
@@ -186,9 +188,7 @@ class DeliveryWorker:
                     # One process per SQLite file: every claim found belongs to a gone one.
                     await outbox.release(self.db)
                     fresh = False
-                if time.monotonic() - renewed > self.lease_s / 3:
-                    await outbox.renew(self.db, self.holder, lease_s=self.lease_s)
-                    renewed = time.monotonic()
+                await self._keep_leases()
                 dispatched = await self._dispatch_due()
             except asyncio.CancelledError:
                 raise
@@ -200,10 +200,28 @@ class DeliveryWorker:
                 continue
             await self._sleep_until_due()
 
+    async def _keep_leases(self) -> None:
+        """Renew this worker's leases every third of lease_s, between rounds and within
+        one (a round sharing the send schedule with other workers can outlast a lease)."""
+        if time.monotonic() - self._renewed <= self.lease_s / 3:
+            return
+        now = time.time()
+        await outbox.renew(self.db, self.holder, lease_s=self.lease_s, now=now)
+        self._renewed = time.monotonic()
+        if now < self._lease_live_until:  # renewed while live: the round's rows go on
+            self._lease_live_until = now + self.lease_s
+
     async def _dispatch_due(self) -> int:
+        claimed_at = time.time()
         rows = await outbox.claim(
-            self.db, self.holder, lease_s=self.lease_s, limit=self.batch, exclude=self._in_flight
+            self.db,
+            self.holder,
+            lease_s=self.lease_s,
+            now=claimed_at,
+            limit=self.batch,
+            exclude=self._in_flight,
         )
+        self._lease_live_until = claimed_at + self.lease_s
         dispatched = 0
         for row in rows:
             if self._stopping:
@@ -215,9 +233,14 @@ class DeliveryWorker:
             await self._slots.acquire()
             try:
                 ticket = await self.pacer.acquire(row.target, row.chat_type)
+                await self._keep_leases()
             except BaseException:
                 self._slots.release()
                 raise
+            if time.time() > self._lease_live_until - self.lease_s / 3:
+                # The claims ran out (renewal stalled): another worker may have the rest.
+                self._slots.release()
+                break
             self._in_flight.add(row.id)
             task = asyncio.create_task(self._deliver(row, ticket))
             self._tasks.add(task)

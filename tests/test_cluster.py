@@ -305,3 +305,31 @@ async def test_two_workers_keep_the_global_rate_together_and_survive_a_death(
             await one.stop()
             await one.bot.shutdown()
         await db_a.close()
+
+
+async def test_a_round_longer_than_the_lease_keeps_its_rows(
+    sandbox: Sandbox, tmp_path: Path
+) -> None:
+    """Two live workers sharing the send schedule: each claims 2 s of sends at the full
+    rate but gets half the slots, so a round outlasts the 2 s lease. The lease is renewed
+    during the round, so neither takes rows the other still holds: nobody gets a copy
+    twice."""
+    db = await open_shared(tmp_path / "bot.db")
+    readers = list(range(2000, 2090))
+    await chats.register_many(db, readers, topic=TOPIC)
+    for chat_id in readers:
+        sandbox.register_chat(chat_id)
+    a = await worker(sandbox, db, "a", 30)
+    b = await worker(sandbox, db, "b", 30)
+    try:
+        await publish(db, news.analyze(STORY))
+        a.wake()
+        b.wake()
+        assert await a.drained(60) and await b.drained(60)
+        counts = {chat_id: len(sandbox.messages(chat_id)) for chat_id in readers}
+        assert set(counts.values()) == {1}, sum(n - 1 for n in counts.values())
+    finally:
+        for one in (a, b):
+            await one.stop()
+            await one.bot.shutdown()
+        await db.close()
