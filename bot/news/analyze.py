@@ -10,7 +10,7 @@ from datetime import datetime
 
 from bot.news import morph
 from bot.news.clean import clean_text
-from bot.news.fingerprint import entities, sketch
+from bot.news.fingerprint import entities, key_tokens, sketch
 from bot.news.language import detect_language
 from bot.news.lemmas import apply_aliases, content, token_lemmas, words
 from bot.news.model import Analysis, Quote
@@ -22,15 +22,22 @@ from bot.news.topics import match_topics, rules
 MAX_QUOTES = 5
 
 
-def _lemmas_of(sentence: str, language: str) -> tuple[list[str], list[tuple[str, str, bool]]]:
-    """Lemmas of a sentence (aliases applied) and (surface, raw lemma, first) per word."""
+def _lemmas_of(sentence: str, language: str) -> tuple[list[str], list[str], list[str], int]:
+    """Lemmas of a sentence (aliases applied), the surface word of each raw lemma, the
+    raw lemmas, and how many of them the first word gave."""
+    tokens = words(sentence)
     raw: list[str] = []
-    marks: list[tuple[str, str, bool]] = []
-    for i, word in enumerate(words(sentence)):
-        for lemma in token_lemmas(word, language):
-            raw.append(lemma)
-            marks.append((word, lemma, i == 0))
-    return apply_aliases(raw, language), marks
+    surfaces: list[str] = []
+    for word in tokens:
+        found = token_lemmas(word, language)
+        if len(found) == 1:
+            raw.append(found[0])
+            surfaces.append(word)
+        else:  # a compound split in parts: each part keeps the word as written
+            raw.extend(found)
+            surfaces.extend([word] * len(found))
+    first = len(token_lemmas(tokens[0], language)) if tokens else 0
+    return apply_aliases(raw, language), surfaces, raw, first
 
 
 def _quotes(paragraphs: tuple[str, ...], language: str, title: str) -> tuple[Quote, ...]:
@@ -48,15 +55,15 @@ def analyze(
     language = detect_language(cleaned.title + "\n" + "\n".join(cleaned.paragraphs))
     sentences = split_sentences(cleaned.paragraphs, language)
 
-    title_lemmas, title_marks = _lemmas_of(cleaned.title, language)
-    per_sentence: list[list[str]] = [title_lemmas]
-    surfaces = [[m[0] for m in title_marks]]  # names match on what is written too
-    marks = list(title_marks)
-    for sentence in sentences:
-        lemmas, sentence_marks = _lemmas_of(sentence, language)
+    per_sentence: list[list[str]] = []
+    surfaces: list[list[str]] = []  # names match on what is written too
+    marks: list[tuple[str, str, bool]] = []  # (surface, raw lemma, opens its sentence)
+    for sentence in (cleaned.title, *sentences):
+        lemmas, written, raw, first = _lemmas_of(sentence, language)
         per_sentence.append(lemmas)
-        surfaces.append([m[0] for m in sentence_marks])
-        marks.extend(sentence_marks)
+        surfaces.append(written)
+        marks.extend(key_tokens(written, raw, first))
+    title_lemmas = per_sentence[0]
     body = [lem for lemmas in per_sentence[1:] for lem in lemmas]
 
     candidates = [

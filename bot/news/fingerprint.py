@@ -95,6 +95,18 @@ def same_story(a: Analysis, b: Analysis) -> bool:
     return title >= _TITLE_PARAPHRASE and words >= _WORDS_PARAPHRASE * 0.7 and keys >= 0.4
 
 
+def key_tokens(
+    surfaces: Sequence[str], lemmas: Sequence[str], first: int
+) -> list[tuple[str, str, bool]]:
+    """(surface, lemma, sentence_start) of a sentence's tokens that can be key tokens
+    (capitalised or numbers): entities() needs no others, and most words are neither."""
+    return [
+        (surface, lemma, k < first)
+        for k, (surface, lemma) in enumerate(zip(surfaces, lemmas, strict=True))
+        if surface[0].isdigit() or surface[0].isupper()
+    ]
+
+
 def entities(tokens: Iterable[tuple[str, str, bool]]) -> tuple[str, ...]:
     """Key tokens: lemmas of capitalised words not opening a sentence, and numbers.
     Input: (surface, lemma, sentence_start) per token."""

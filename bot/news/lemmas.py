@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from bot.news import morph
 from bot.news.data_files import load
@@ -27,8 +27,10 @@ def words(text: str) -> list[str]:
     return _TOKEN.findall(text)
 
 
+@lru_cache(maxsize=200_000)
 def word_lemma(word: str, language: str) -> str:
-    """Lemma of one surface token, before aliases."""
+    """Lemma of one surface token, before aliases (memoised per word form: the same
+    forms recur in every story, and analysis, topics and search all ask)."""
     form = _forms().get(word)
     if form is not None:
         return form
@@ -68,6 +70,9 @@ def _aliases(language: str) -> _Aliases:
 def apply_aliases(lemmas: Sequence[str], language: str) -> list[str]:
     """Replace alias words and phrases by their target lemma."""
     table = _aliases(language)
+    if table.phrases.keys().isdisjoint(lemmas):  # most sentences: one lookup per lemma
+        single = table.single
+        return [single.get(lemma, lemma) for lemma in lemmas]
     out: list[str] = []
     i, n = 0, len(lemmas)
     while i < n:
@@ -98,11 +103,12 @@ def _splits(word: str, language: str) -> bool:
     return any(len(part) > 1 and part.isupper() for part in word.split("-"))
 
 
-def token_lemmas(word: str, language: str) -> list[str]:
+@lru_cache(maxsize=200_000)
+def token_lemmas(word: str, language: str) -> tuple[str, ...]:
     """Lemmas of one surface token before aliases: one, or one per compound part."""
     if _splits(word, language):
-        return [word_lemma(part, language) for part in word.split("-") if part]
-    return [word_lemma(word, language)]
+        return tuple(word_lemma(part, language) for part in word.split("-") if part)
+    return (word_lemma(word, language),)
 
 
 def lemmatize_words(tokens: Iterable[str], language: str) -> list[str]:
