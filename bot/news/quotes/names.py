@@ -100,6 +100,13 @@ CASES = ("nomn", "gent", "datv", "accs", "ablt", "loct")
 
 
 def to_nominative(words: Sequence[str], language: str, case: str | None) -> str | None:
+    """Nominative of a name sequence; see _to_nominative (memoised: a story names the
+    same people again and again, and pymorphy3's inflect() is slow)."""
+    return _to_nominative(tuple(words), language, case)
+
+
+@lru_cache(maxsize=50_000)
+def _to_nominative(words: tuple[str, ...], language: str, case: str | None) -> str | None:
     """Nominative of a name sequence ('Олександра Грабаря' → 'Олександр Грабар').
 
     `case` is the case the context demands (None: any, nominative preferred). A token the
