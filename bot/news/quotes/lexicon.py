@@ -93,8 +93,10 @@ def _grams_cached(word: str, language: str) -> tuple[frozenset[str], ...]:
     return tuple(out)
 
 
-def grams_of(word: str, language: str) -> list[set[str]]:
-    return [set(g) for g in _grams_cached(word, language)]
+def grams_of(word: str, language: str) -> tuple[frozenset[str], ...]:
+    """Grammemes of each parse (shared, read-only: a copy per call cost more than the rest
+    of the lookup)."""
+    return _grams_cached(word, language)
 
 
 @lru_cache(maxsize=50_000)

@@ -32,8 +32,14 @@ class Token(NamedTuple):  # a tuple: texts are tokenized whole, and often
     end: int
 
 
+_TUPLE = tuple.__new__  # builds a Token without NamedTuple's Python-level __new__
+
+
 def tokenize(text: str, offset: int = 0) -> list[Token]:
-    return [Token(m.group(), m.start() + offset, m.end() + offset) for m in WORD.finditer(text)]
+    new, cls = _TUPLE, Token
+    return [
+        new(cls, (m.group(), m.start() + offset, m.end() + offset)) for m in WORD.finditer(text)
+    ]
 
 
 def quote_spans(paragraph: str) -> list[tuple[int, int]]:
