@@ -15,6 +15,11 @@ import re
 from collections.abc import Iterable
 
 from razdel import sentenize
+from razdel.segmenters.sentenize import DELIMITER
+
+# razdel splits only after a delimiter followed by a space and more text: a paragraph
+# without one is a single sentence, and razdel's rule pass over it can be skipped.
+_MAY_SPLIT = re.compile(DELIMITER + r"\s+\S")
 
 # Abbreviations that are followed by a capitalised name or a number, lower-cased,
 # without the dot. razdel splits after them; we join back.
@@ -143,7 +148,10 @@ def _unglue(part: str) -> list[str]:
 
 def split_paragraph(paragraph: str, language: str) -> list[str]:
     """Sentences of one paragraph, whitespace-trimmed, each a substring of it."""
-    parts = [s.text.strip() for s in sentenize(paragraph)]
+    if _MAY_SPLIT.search(paragraph):
+        parts = [s.text.strip() for s in sentenize(paragraph)]
+    else:
+        parts = [paragraph.strip()]
     parts = [piece for p in parts if p for piece in _unglue(p)]
     if len(parts) < 2:
         return parts
