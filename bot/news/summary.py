@@ -19,6 +19,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from operator import mul
 
 _BACKGROUND = re.compile(
     r"^\W*(?:нагадаємо|нагадуємо|раніше|як повідомлялося|як відомо|як ми писали|"
@@ -110,14 +111,6 @@ class Candidate:
     lemmas: frozenset[str]  # content lemmas
 
 
-def _similarity(a: frozenset[str], b: frozenset[str]) -> float:
-    """TextRank overlap, normalised by length so long sentences do not win by size."""
-    common = len(a & b)
-    if not common or len(a) < 2 or len(b) < 2:
-        return 0.0
-    return common / (math.log(len(a)) + math.log(len(b)))
-
-
 def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     union = len(a | b)
     return len(a & b) / union if union else 0.0
@@ -127,19 +120,31 @@ def _centrality(items: Sequence[Candidate]) -> list[float]:
     """PageRank over the sentence-similarity graph, scaled so the top sentence is 1."""
     n = len(items)
     links: list[list[tuple[int, float]]] = [[] for _ in range(n)]
-    for i in range(n):
-        for j in range(i + 1, n):
-            w = _similarity(items[i].lemmas, items[j].lemmas)
-            if w:
-                links[i].append((j, w))
+    sets = [item.lemmas for item in items]
+    # TextRank overlap, normalised by length so long sentences do not win by size:
+    # common / (log |a| + log |b|); the logs once per sentence, not once per pair
+    logs = [math.log(len(a)) if len(a) >= 2 else 0.0 for a in sets]
+    linked = [i for i in range(n) if len(sets[i]) >= 2]  # shorter ones have no edges
+    for k, i in enumerate(linked):
+        a, log_a, row = sets[i], logs[i], links[i]
+        for j in linked[k + 1 :]:
+            common = len(a & sets[j])
+            if common:
+                w = common / (log_a + logs[j])
+                row.append((j, w))
                 links[j].append((i, w))
     totals = [sum(w for _, w in row) or 1.0 for row in links]
     # Incoming share of each neighbour, computed once for all rounds.
-    inbound = [[(j, w / totals[j]) for j, w in row] for row in links]
+    sources = [[j for j, _ in row] for row in links]
+    shares = [[w / totals[j] for j, w in row] for row in links]
     rank = [1.0 / n] * n
     base = (1 - _DAMPING) / n
     for _ in range(_ROUNDS):
-        rank = [base + _DAMPING * sum(share * rank[j] for j, share in row) for row in inbound]
+        pick = rank.__getitem__
+        rank = [
+            base + _DAMPING * sum(map(mul, share, map(pick, source)))
+            for source, share in zip(sources, shares, strict=True)
+        ]
     top = max(rank) or 1.0
     return [r / top for r in rank]
 
