@@ -4,7 +4,7 @@ resolving a pronoun, a role noun or a bare surname to one named person."""
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -86,6 +86,34 @@ class Document:
         i = bisect_left(self._starts, pos) - 1
         return i >= 0 and self._reach[i] > pos
 
+    def outside_quotes(self, tokens: list[Token]) -> list[Token]:
+        """The tokens (in text order) not inside_quote(): slices between the quoted
+        stretches, found by bisection instead of a test per token."""
+        if not self._starts:
+            return tokens
+        starts = [t.start for t in tokens]
+        out: list[Token] = []
+        kept = 0  # tokens before this index are decided
+        lo_span, hi_span = self._starts[0], self._reach[0]
+        for a, b in zip(self._starts[1:], self._reach[1:], strict=True):
+            if a < hi_span:  # overlaps the stretch so far (open intervals)
+                hi_span = max(hi_span, b)
+                continue
+            kept = self._cut(starts, tokens, out, kept, lo_span, hi_span)
+            lo_span, hi_span = a, b
+        kept = self._cut(starts, tokens, out, kept, lo_span, hi_span)
+        out.extend(tokens[kept:])
+        return out
+
+    @staticmethod
+    def _cut(
+        starts: list[int], tokens: list[Token], out: list[Token], kept: int, a: int, b: int
+    ) -> int:
+        """Keep tokens up to the stretch (a, b), skip those strictly inside it."""
+        inside_from = bisect_right(starts, a, kept)
+        out.extend(tokens[kept:inside_from])
+        return max(inside_from, bisect_left(starts, b, inside_from))
+
     def add_full_name(self, at: int, full: str) -> None:
         parts = full.split()
         self.full_names.setdefault(parts[-1].lower(), []).append((at, full))
@@ -150,18 +178,21 @@ def _name_sequences(tokens: list[Token], text: str) -> list[list[Token]]:
     """Runs of capitalised words separated by single spaces only."""
     runs: list[list[Token]] = []
     current: list[Token] = []
-    for tok in tokens:
-        gap = text[current[-1].end : tok.start] if current else ""
-        # 'U.S. President': initials joined by dots stay in the run
-        joined = bool(current) and (
-            gap == " " or (len(current[-1].text) == 1 and gap in (".", ". "))
-        )
-        if capitalized(tok.text) and (joined or not current):
-            current.append(tok)
-            continue
+    last = -2  # index of current[-1] in tokens
+    # only capitalised tokens start or extend a run: the loop visits those alone
+    for k in [k for k, tok in enumerate(tokens) if tok.text[:1].isupper()]:
+        tok = tokens[k]
+        if current and k == last + 1:
+            prev = current[-1]
+            gap = text[prev.end : tok.start]
+            # 'U.S. President': initials joined by dots stay in the run
+            if gap == " " or (len(prev.text) == 1 and gap in (".", ". ")):
+                current.append(tok)
+                last = k
+                continue
         if current:
             runs.append(current)
-        current = [tok] if capitalized(tok.text) else []
+        current, last = [tok], k
     if current:
         runs.append(current)
     return runs
@@ -241,7 +272,7 @@ def _unknown_first_name(run: list[Token], i: int, doc: Document) -> bool:
 def collect_names(doc: Document, tokens: list[Token]) -> None:
     """Full names, the roles that introduce them, and every person mention outside quotes."""
     lang = doc.language
-    outside = [t for t in tokens if not doc.inside_quote(t.start)]
+    outside = doc.outside_quotes(tokens)
     runs = _name_sequences(outside, doc.text)
     if lang != "en":
         runs = [chunk for run in runs for chunk in _agreeing_chunks(run, lang)]
