@@ -7,6 +7,7 @@ tests/test_scale_processes.py runs real processes."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import time
 from collections.abc import AsyncIterator
@@ -270,22 +271,37 @@ async def worker(sb: Sandbox, db: Database, holder: str, rate: float) -> Deliver
     return found
 
 
+@contextlib.asynccontextmanager
+async def broadcast(
+    sandbox: Sandbox, tmp_path: Path, readers: list[int]
+) -> AsyncIterator[tuple[DeliveryWorker, DeliveryWorker]]:
+    """Two workers "a" and "b" at 30/s on one shared database, woken after one story
+    was queued for `readers`; stopped and closed on the way out."""
+    # One connection for both "processes" (two SQLite connections writing at once lock
+    # each other out; the server database is where several processes really share).
+    db = await open_shared(tmp_path / "bot.db")
+    await chats.register_many(db, readers, topic=TOPIC)
+    for chat_id in readers:
+        sandbox.register_chat(chat_id)
+    a = await worker(sandbox, db, "a", 30)
+    b = await worker(sandbox, db, "b", 30)
+    try:
+        await publish(db, news.analyze(STORY))
+        a.wake()
+        b.wake()
+        yield a, b
+    finally:
+        for one in (a, b):
+            await one.stop()
+            await one.bot.shutdown()
+        await db.close()
+
+
 async def test_two_workers_keep_the_global_rate_together_and_survive_a_death(
     sandbox: Sandbox, tmp_path: Path
 ) -> None:
-    # One connection for both "processes" (two SQLite connections writing at once lock
-    # each other out; the server database is where several processes really share).
-    db_a = db_b = await open_shared(tmp_path / "bot.db")
     readers = list(range(1000, 1090))
-    await chats.register_many(db_a, readers, topic=TOPIC)
-    for chat_id in readers:
-        sandbox.register_chat(chat_id)
-    a = await worker(sandbox, db_a, "a", 30)
-    b = await worker(sandbox, db_b, "b", 30)
-    try:
-        await publish(db_a, news.analyze(STORY))
-        a.wake()
-        b.wake()
+    async with broadcast(sandbox, tmp_path, readers) as (a, b):
         await sandbox.wait_until(lambda: len(sandbox.all_messages()) >= 30, timeout=30)
         # a is killed: its task ends without a flush or a release; b inherits its rows.
         assert a._task is not None
@@ -300,11 +316,6 @@ async def test_two_workers_keep_the_global_rate_together_and_survive_a_death(
         assert sandbox.stats()["rate_limited"] == 0
         times = sorted(m.sent_at for m in sandbox.all_messages())
         assert all(later - early >= 1.0 for early, later in zip(times, times[30:], strict=False))
-    finally:
-        for one in (a, b):
-            await one.stop()
-            await one.bot.shutdown()
-        await db_a.close()
 
 
 async def test_a_round_longer_than_the_lease_keeps_its_rows(
@@ -314,22 +325,8 @@ async def test_a_round_longer_than_the_lease_keeps_its_rows(
     rate but gets half the slots, so a round outlasts the 2 s lease. The lease is renewed
     during the round, so neither takes rows the other still holds: nobody gets a copy
     twice."""
-    db = await open_shared(tmp_path / "bot.db")
     readers = list(range(2000, 2090))
-    await chats.register_many(db, readers, topic=TOPIC)
-    for chat_id in readers:
-        sandbox.register_chat(chat_id)
-    a = await worker(sandbox, db, "a", 30)
-    b = await worker(sandbox, db, "b", 30)
-    try:
-        await publish(db, news.analyze(STORY))
-        a.wake()
-        b.wake()
+    async with broadcast(sandbox, tmp_path, readers) as (a, b):
         assert await a.drained(60) and await b.drained(60)
         counts = {chat_id: len(sandbox.messages(chat_id)) for chat_id in readers}
         assert set(counts.values()) == {1}, sum(n - 1 for n in counts.values())
-    finally:
-        for one in (a, b):
-            await one.stop()
-            await one.bot.shutdown()
-        await db.close()
