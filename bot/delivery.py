@@ -239,6 +239,7 @@ class DeliveryWorker:
                 raise
             if time.time() > self._lease_live_until - self.lease_s / 3:
                 # The claims ran out (renewal stalled): another worker may have the rest.
+                self.pacer.answered(ticket)  # the slot went unused: not a send to wait for
                 self._slots.release()
                 break
             self._in_flight.add(row.id)
