@@ -70,15 +70,10 @@ async def store_packed(
                 await search_pg.index_document(conn, article_id, document, day=day)
         else:
             await search_sqlite.index_many(conn, indexed)
-        await conn.executemany(
-            """
-            INSERT INTO seen (kind, key, article_id, feed_id, created_at)
-            VALUES (?, ?, ?, NULL, ?)
-            ON CONFLICT (kind, key) DO UPDATE SET
-                article_id = COALESCE(seen.article_id, excluded.article_id)
-            """,
+        await seen.mark_rows_in(
+            conn,
             [
-                (kind, key, article_id, now)
+                (kind, key, article_id, None, now)
                 for article_id, (_, keys) in zip(ids, items, strict=True)
                 for kind, key in dict.fromkeys(keys)
             ],

@@ -58,14 +58,24 @@ async def mark_in(
     feed_id: int | None = None,
     now: float,
 ) -> None:
-    """mark() inside the caller's transaction (a bulk import marks a batch at once)."""
+    """mark() inside the caller's transaction."""
+    await mark_rows_in(
+        conn, [(kind, key, article_id, feed_id, now) for kind, key in dict.fromkeys(keys)]
+    )
+
+
+async def mark_rows_in(
+    conn: Connection, rows: Sequence[tuple[str, str, int | None, int | None, float]]
+) -> None:
+    """(kind, key, article_id, feed_id, now) rows in one executemany: a bulk import marks
+    a batch of stories' keys at once. A key seen before keeps its story."""
     await conn.executemany(
         """
         INSERT INTO seen (kind, key, article_id, feed_id, created_at) VALUES (?, ?, ?, ?, ?)
         ON CONFLICT (kind, key) DO UPDATE SET
             article_id = COALESCE(seen.article_id, excluded.article_id)
         """,
-        [(kind, key, article_id, feed_id, now) for kind, key in dict.fromkeys(keys)],
+        rows,
     )
 
 
