@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import hashlib
 import json
 import re
 import statistics
@@ -35,6 +36,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DEVSET = ROOT / "tests" / "editorial" / "devset.jsonl"
+# sha256 of each annotated excerpt: a re-pulled text that differs (the corpus can hold
+# several excerpts of one url) is named, not silently measured.
+DEFAULT_HASHES = ROOT / "tests" / "editorial" / "pages.sha256"
 TOPIC = "us-russia-security"
 MAIN_LANGUAGES = ("uk", "ru", "en")
 # An annotated quote's first words may sit this far into an extracted quote (an
@@ -354,6 +358,17 @@ def load_devset(paths: Sequence[Path]) -> list[dict[str, Any]]:
     return records
 
 
+def load_hashes(path: Path) -> dict[str, str]:
+    if not path.is_file():
+        return {}
+    hashes: dict[str, str] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        digest, _, page = line.partition("  ")
+        if page:
+            hashes[page.strip()] = digest.strip()
+    return hashes
+
+
 def check_page(record: dict[str, Any], text: str, report: Report, analyze: Any) -> None:
     page = str(record["id"])
     language = str(record.get("language") or "")
@@ -475,6 +490,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="extend",
         help=f"annotation files (JSONL); default {DEFAULT_DEVSET.relative_to(ROOT)}",
     )
+    parser.add_argument(
+        "--hashes",
+        type=Path,
+        default=DEFAULT_HASHES,
+        help="sha256 of each page text, '<hex>  <id>' per line (default: %(default)s)",
+    )
     parser.add_argument("--errors", action="store_true", help="print errors in full")
     args = parser.parse_args(argv)
 
@@ -496,6 +517,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     warm_up()
     report = Report()
+    hashes = load_hashes(args.hashes)
     pages = 0
     for record in records:
         text_path = args.dir / f"{record['id']}.txt"
@@ -503,7 +525,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"{record['id']}: no text at {text_path}, skipped", file=sys.stderr)
             continue
         pages += 1
-        check_page(record, text_path.read_text(encoding="utf-8"), report, analyze)
+        raw = text_path.read_bytes()
+        wanted = hashes.get(str(record["id"]))
+        if wanted and hashlib.sha256(raw).hexdigest() != wanted:
+            report.error(
+                str(record["id"]),
+                "devset-check",
+                "text differs from the annotated excerpt (sha256): another excerpt of the url?",
+            )
+        check_page(record, raw.decode("utf-8"), report, analyze)
     if not pages:
         print(f"none of the annotated pages has a text in {args.dir}", file=sys.stderr)
         return 2

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -142,3 +143,20 @@ def test_a_tiny_run_prints_errors_and_one_json_line(
     for line in lines[:-1]:
         page, kind, _ = line.split("\t", 2)
         assert page == "uk-900" and kind
+
+
+def test_a_text_that_is_not_the_annotated_excerpt_is_named(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = "Посли зустрілися у Відні\n\nПерший абзац новини про зустріч послів у Відні.\n"
+    (tmp_path / "uk-901.txt").write_text(text, encoding="utf-8")
+    devset = tmp_path / "devset.jsonl"
+    devset.write_text(json.dumps({"id": "uk-901", "language": "uk", "label": "off-topic"}) + "\n")
+    hashes = tmp_path / "pages.sha256"
+    same = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    for digest, flagged in ((same, False), ("0" * 64, True)):
+        hashes.write_text(f"{digest}  uk-901\n", encoding="utf-8")
+        args = [str(tmp_path), "--devset", str(devset), "--hashes", str(hashes)]
+        assert bench.main(args) == 0
+        out = capsys.readouterr().out
+        assert ("uk-901\tdevset-check\ttext differs" in out) is flagged
