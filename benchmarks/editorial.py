@@ -365,7 +365,7 @@ def load_hashes(path: Path) -> dict[str, str]:
     for line in path.read_text(encoding="utf-8").splitlines():
         digest, _, page = line.partition("  ")
         if page:
-            hashes[page.strip()] = digest.strip()
+            hashes[page.strip().removesuffix(".txt")] = digest.strip()  # sha256sum's own lines too
     return hashes
 
 
