@@ -24,6 +24,7 @@ from bot import i18n
 from bot.delivery import DeliveryWorker
 from bot.outcomes import Blocked, Flood, Gone, Rejected, classify, retry_seconds
 from bot.render.correction import render_withdrawn
+from bot.search import index as search_index
 from storage import articles, corrections
 from storage.corrections import DELETED, NOTED, SentCopy
 from storage.db import Database
@@ -107,7 +108,18 @@ class CorrectionService:
             analysis = replace(analysis, summary=(summary,))
         if title is not None:
             analysis = replace(analysis, title=title)
-        await corrections.change_story(self.db, article_id, title=title, analysis=analysis)
+        document = search_index.document(
+            title=title if title is not None else article.title,
+            text=article.text,
+            language=article.language,
+            source=article.source,
+            topics=article.topics,
+            analysis=analysis,
+        )
+        day = (article.published or article.created_at).timestamp()
+        await corrections.change_story(
+            self.db, article_id, title=title, analysis=analysis, search=document, day=day
+        )
         self.delivery.forget(article_id)
         changed = await articles.get(self.db, article_id)
         assert changed is not None

@@ -10,6 +10,7 @@ from bot.domain import Analysis
 from storage import codec
 from storage.db import Database
 from storage.outbox import DELIVERY_COLUMNS, DELIVERY_FROM, Delivery, delivery_of
+from storage.search import SearchDocument, index_document
 
 DELETED, NOTED = "deleted", "noted"  # what /unpublish did to a sent message
 
@@ -80,9 +81,16 @@ async def mark_corrected(db: Database, results: list[tuple[int, str]]) -> None:
 
 
 async def change_story(
-    db: Database, article_id: int, *, title: str | None, analysis: Analysis
+    db: Database,
+    article_id: int,
+    *,
+    title: str | None,
+    analysis: Analysis,
+    search: SearchDocument,
+    day: float,
 ) -> None:
-    """A new title and/or summary (the analysis holds the summary)."""
+    """A new title and/or summary (the analysis holds the summary), re-indexed in the
+    same transaction so search finds the story by the words readers now see."""
     async with db.transaction() as conn:
         if title is not None:
             await conn.execute("UPDATE articles SET title = ? WHERE id = ?", (title, article_id))
@@ -90,3 +98,4 @@ async def change_story(
             "UPDATE articles SET analysis = ? WHERE id = ?",
             (codec.pack(codec.dumps(analysis)), article_id),
         )
+        await index_document(conn, article_id, search, day=day)

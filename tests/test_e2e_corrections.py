@@ -77,6 +77,9 @@ async def test_push_preview_publish_edit_unpublish(local: LocalBot) -> None:
         sb, ADMIN_ID, f"/edit {article_id} title Переговори у Женеві тривають", language_code="en"
     )
     assert "already showing it: 3" in again.plain
+    # Search finds the story by the title readers now see (a word only the new title has).
+    found = await say(sb, READER, "/search тривають")
+    assert "Переговори у Женеві тривають" in found.plain, found.plain
     summary = await say(
         sb,
         ADMIN_ID,
