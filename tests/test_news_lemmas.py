@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.news import lemmatize_text
+from bot.news import lemmatize_text, morph
 from bot.news.lemmas import content, words
 
 
@@ -78,3 +78,27 @@ def test_hyphenated_actor_pairs_are_two_words() -> None:
 
 def test_letters_without_unicode_name_do_not_raise() -> None:
     assert lemmatize_text("слово \U00017000 тут", "uk")[0] == lemmatize_text("слово", "uk")[0]
+
+
+def _dictionary_sample(language: str) -> list[str]:
+    """Every 1000th word form of the analyzer's own dictionary under a spread of first
+    letters, as written and capitalised, with е for ё (the dictionary's substitution)."""
+    keys = morph.analyzer(language).dictionary.words.keys
+    sample = [w for first in "абвгдекмнопрстуфхцчшщяіїєґ" for w in keys(first)[::1000]]
+    return [*sample, *(w.capitalize() for w in sample), *(w.replace("ё", "е") for w in sample)]
+
+
+def test_dictionary_lemma_is_the_first_parse_lemma() -> None:
+    # the shortcut stands for pymorphy3's parse(word)[0].normal_form: one divergent word
+    # would change a story's lemmas, topics and fingerprint
+    for language in morph.MORPH_LANGUAGES:
+        analyzer = morph.analyzer(language)
+        sample = _dictionary_sample(language)
+        unknown = ["Віткофф", "Рябкова", "zelensky", "І", "А", "qwertyщ", "Ушакову", "м'яч"]
+        for word in [*sample, *unknown]:
+            quick = morph.dictionary_lemma(word, language)
+            parsed = analyzer.parse(word)
+            if quick is not None:
+                assert quick == parsed[0].normal_form, (language, word)
+        taken = sum(morph.dictionary_lemma(w, language) is not None for w in sample)
+        assert taken >= 0.99 * len(sample)  # the dictionary's own words take the shortcut
