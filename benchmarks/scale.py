@@ -18,7 +18,11 @@ database; else a throwaway cluster started with tests.pg_cluster): the deploymen
 way, three `main.py worker` processes drain `--readers` (default 20,000) readers, one
 sent SIGKILL a third of the way; then, with the workers gone, one more story is queued
 for `--enqueue-readers` (default 1,000,000) other readers: enqueue_s is that publish
-(the story and its rows in one transaction, into an outbox that holds the drained rows).
+(the story and its first batch of rows in one transaction, into an outbox that holds
+the drained rows; queued_at_publish says how many), expand_s the time one process then
+takes to queue the rest a batch at a time as the workers do (storage.fanout;
+expand_batches of them). The drain's story goes the same way: the workers queue its
+readers past the first batch while they send.
 """
 
 from __future__ import annotations
@@ -49,7 +53,7 @@ from bot.delivery import FLUSH_S, IN_FLIGHT, DeliveryWorker  # noqa: E402
 from bot.pacing import Pacer, SharedSlots  # noqa: E402
 from bot.sender_http import AiohttpRequest  # noqa: E402
 from bot.topics import TopicCatalog  # noqa: E402
-from storage import articles, chats  # noqa: E402
+from storage import articles, chats, fanout  # noqa: E402
 from storage.backends import open_database  # noqa: E402
 from storage.db import Database  # noqa: E402
 
@@ -119,6 +123,8 @@ def kill(worker: DeliveryWorker) -> int:
         task.cancel()
     if worker._flusher is not None:
         worker._flusher.cancel()
+    if worker._expander is not None:
+        worker._expander.cancel()
     worker._sent_buffer.clear()
     return at_risk
 
@@ -180,18 +186,35 @@ async def enqueue_only(readers: int, tmp: Path) -> dict[str, object]:
     return {"readers": readers, "queued": queued, "enqueue_s": round(seconds, 3)}
 
 
-async def enqueue_many(db: Database, readers: int) -> float:
-    """Seconds to publish one story to `readers` new readers of a topic of their own."""
+async def enqueue_many(db: Database, readers: int) -> dict[str, float]:
+    """Seconds to publish one story to `readers` new readers of a topic of their own
+    (enqueue_s), then to queue the readers the publish left to the workers as one
+    worker would, a batch at a time (expand_s, PostgreSQL's fan-out; 0 on SQLite)."""
     topic = "scale-enqueue"
     await chats.register_many(db, list(range(ENQUEUE_FROM, ENQUEUE_FROM + readers)), topic=topic)
     await db.execute("ANALYZE")  # as autovacuum would after a bulk load
     new = replace(story(news.analyze(STORY), 2), topics=(topic,))
     started = time.perf_counter()
-    _, queued = await articles.publish(db, new)
+    article_id, queued = await articles.publish(db, new)
     seconds = time.perf_counter() - started
     if queued != readers:
         raise RuntimeError(f"queued {queued} rows for {readers} readers")
-    return seconds
+    count = "SELECT COUNT(*) FROM outbox WHERE article_id = ?"
+    at_publish = await db.fetchval(count, (article_id,))
+    started = time.perf_counter()
+    batches = 0
+    while await fanout.expand(db, batch=db.fanout_batch) is not None:
+        batches += 1
+    expand_s = time.perf_counter() - started
+    rows = await db.fetchval(count, (article_id,))
+    if rows != readers:
+        raise RuntimeError(f"{rows} rows for {readers} readers")
+    return {
+        "enqueue_s": seconds,
+        "queued_at_publish": int(at_publish),
+        "expand_s": round(expand_s, 3),
+        "expand_batches": batches,
+    }
 
 
 async def run_processes(
@@ -252,10 +275,12 @@ async def run_processes(
                     proc.send_signal(signal.SIGTERM)
                 await asyncio.wait_for(proc.wait(), 60)
     drain_enqueue_s = enqueue_s
+    big: dict[str, float] = {}
     if enqueue_readers:
         db = await open_database(url)
         try:
-            enqueue_s = await enqueue_many(db, enqueue_readers)
+            big = await enqueue_many(db, enqueue_readers)
+            enqueue_s = big.pop("enqueue_s")
         finally:
             await db.close()
     figures = report(
@@ -273,6 +298,7 @@ async def run_processes(
     )
     figures["enqueue_readers"] = enqueue_readers or readers
     figures["drain_enqueue_s"] = round(drain_enqueue_s, 3)
+    figures.update(big)
     return figures
 
 

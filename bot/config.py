@@ -55,6 +55,9 @@ class Settings:
     lease_s: float = 30.0
     # How often the jobs (feed polls, digests) look for work.
     job_check_s: float = 60.0
+    # PostgreSQL: chats per topic a publish queues at once; delivery workers queue the
+    # rest of a larger audience in batches of this size (storage.fanout).
+    fanout_batch: int = 5000
     # postgresql://…: PostgreSQL instead of the SQLite file (repr masks the password).
     database_url: str | None = field(default=None, repr=False)
 
@@ -145,6 +148,7 @@ def load_settings(
         delivery_in_process=_flag(env, "DELIVERY_IN_PROCESS", default=True),
         lease_s=_number(env, "LEASE_S", 30, low=2, high=3600),
         job_check_s=_number(env, "JOB_CHECK_S", 60, low=1, high=3600),
+        fanout_batch=int(_number(env, "FANOUT_BATCH", 5000, low=1, high=1_000_000)),
         database_url=database_url,
     )
 

@@ -30,7 +30,7 @@ from bot.pacing import GROUP_INTERVAL_S, Pacer, Ticket
 from bot.render import render_story
 from bot.sender_http import SEND_PHOTO, prepare, prepare_photo
 from bot.sending import ChatSender, Result, Sent
-from storage import articles, outbox
+from storage import articles, fanout, outbox
 from storage.db import Database
 from storage.outbox import Delivery
 
@@ -121,6 +121,12 @@ class DeliveryWorker:
         self._slots = asyncio.Semaphore(IN_FLIGHT)
         self._sent_buffer: list[tuple[int, int]] = []
         self._flusher: asyncio.Task[None] | None = None
+        # A claim found fewer rows than it wanted: queue the next batch of a story's
+        # fan-out (storage.fanout; PostgreSQL), in a task of its own so that the
+        # round goes on (and renews its leases) while the batch is written.
+        self._expand_wanted = asyncio.Event()
+        self._expander: asyncio.Task[None] | None = None
+        self._newest_claimed = 0.0  # when the newest row of the last round was queued
         self._articles: dict[int, Article | None] = {}
         self._prepared: dict[tuple[object, ...], Prepared] = {}
         self._refused_photos: set[str] = set()
@@ -131,6 +137,7 @@ class DeliveryWorker:
         if self._task is None:
             self._stopping = False
             self._task = asyncio.create_task(self._run(), name="delivery")
+            self._expander = asyncio.create_task(self._expand(), name="fan-out")
 
     def wake(self) -> None:
         self._wake.set()
@@ -138,11 +145,12 @@ class DeliveryWorker:
     async def stop(self) -> None:
         self._stopping = True
         self._wake.set()
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        for task in (self._task, self._expander):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+        self._task = self._expander = None
         # Let sends already on the wire finish and be recorded: nothing sent goes unmarked.
         if self._tasks:
             await asyncio.wait(set(self._tasks), timeout=STOP_GRACE_S)
@@ -222,6 +230,9 @@ class DeliveryWorker:
             exclude=self._in_flight,
         )
         self._lease_live_until = claimed_at + self.lease_s
+        if len(rows) < self.batch:
+            self._expand_wanted.set()
+        self._newest_claimed = max((row.queued_at for row in rows), default=0.0)
         dispatched = 0
         for row in rows:
             if self._stopping:
@@ -249,6 +260,30 @@ class DeliveryWorker:
             dispatched += 1
         self.pacer.forget_idle()
         return dispatched
+
+    async def _expand(self) -> None:
+        while not self._stopping:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._expand_wanted.wait(), CLAIM_S)
+            wanted = self._expand_wanted.is_set()
+            self._expand_wanted.clear()
+            try:
+                if not wanted:
+                    # Claims are full, of rows queued after a story still being fanned
+                    # out: its readers go first (rows are claimed oldest first).
+                    since = await fanout.oldest(self.db)
+                    if since is None or since >= self._newest_claimed:
+                        continue
+                queued = await fanout.expand(self.db, batch=self.db.fanout_batch)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("fan-out batch not queued; retrying in a second")
+                await asyncio.sleep(1.0)
+                self._expand_wanted.set()
+                continue
+            if queued is not None:
+                self._wake.set()  # new rows to claim
 
     async def _hold_for_quiet_hours(self, row: Delivery) -> bool:
         ends = quiet_until(

@@ -75,6 +75,7 @@ async def build_services(settings: Settings) -> Services:
     """Open (and migrate) the database and wire topics, watches and the story service
     with keyword matching. The caller closes it (`await services.close()`)."""
     db = await open_database(settings.database_url or settings.database_path)
+    db.fanout_batch = settings.fanout_batch
     try:
         await reindex(db)  # stories stored before search existed become searchable
         watches = WatchService(db)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.domain import Analysis, Article, Story
-from storage import seen
+from storage import fanout, seen
 from storage.article_rows import article_of
 from storage.codec import decode, dumps, pack
 from storage.db import POSTGRES, Connection, Database
@@ -104,7 +104,9 @@ async def publish(
     now: float | None = None,
 ) -> tuple[int, int]:
     """Store the story and, when `deliver`, queue one message per matching active chat
-    (a backfill stores without alerting anyone). Returns (article id, rows queued)."""
+    (a backfill stores without alerting anyone). Returns (article id, readers queued):
+    on PostgreSQL a large audience's rows past the first batch are queued by the
+    delivery workers (storage.fanout) and counted here."""
     now = time.time() if now is None else now
     async with db.transaction() as conn:
         article_id = await insert(conn, new, now=now, followup=followup)
@@ -134,38 +136,37 @@ async def publish(
             exclude = f"AND s.chat_id NOT IN ({HAD_EARLIER})"
         else:
             exclude = ""
-        # Topics strongest first: the first topic a chat follows is the reason it gets.
         earlier = (followup.article_id,) if followup is not None else ()
-        if conn.dialect == POSTGRES and new.topics:
-            # One statement for every topic, each chat once, in chat order (the indexes
-            # fill in order), with no per-row conflict check: the story is new, and the
-            # chats that had the earlier one are excluded.
+        if conn.dialect == POSTGRES:
+            # The first batch of chats now, the rest by the delivery workers (a story for
+            # 1,000,000 readers would write them all in this transaction).
+            fan = fanout.Fanout(
+                article_id,
+                tuple(new.topics),
+                now,
+                earlier_id=followup.article_id if followup is not None else None,
+                watchers=tuple((w.chat_id, w.watch_id, w.terms) for w in watchers),
+            )
+            rest = await fanout.start(conn, fan, batch=db.fanout_batch)
+            queued = await conn.fetchval(
+                "SELECT COUNT(*) FROM outbox WHERE article_id = ?", (article_id,)
+            )
+            if rest is not None:
+                queued += await fanout.left(conn, rest)
+            return article_id, int(queued)
+        # Topics strongest first: the first topic a chat follows is the reason it gets.
+        for topic in new.topics:
             await conn.execute(
                 f"""
                 INSERT INTO outbox (article_id, chat_id, reason_kind, reason_value,
                     due_at, created_at)
-                SELECT DISTINCT ON (s.chat_id) ?, s.chat_id, 'topic', t.topic, ?, ?
-                FROM unnest(CAST(? AS text[])) WITH ORDINALITY t (topic, strength)
-                    JOIN subscriptions s ON s.topic_id = t.topic
-                    JOIN chats c ON c.id = s.chat_id
-                WHERE c.status = 'active' {exclude}
-                ORDER BY s.chat_id, t.strength
+                SELECT ?, s.chat_id, 'topic', ?, ?, ?
+                FROM subscriptions s JOIN chats c ON c.id = s.chat_id
+                WHERE s.topic_id = ? AND c.status = 'active' {exclude}
+                ON CONFLICT DO NOTHING
                 """,
-                (article_id, now, now, list(new.topics), *earlier),
+                (article_id, topic, now, now, topic, *earlier),
             )
-        elif new.topics:
-            for topic in new.topics:
-                await conn.execute(
-                    f"""
-                    INSERT INTO outbox (article_id, chat_id, reason_kind, reason_value,
-                        due_at, created_at)
-                    SELECT ?, s.chat_id, 'topic', ?, ?, ?
-                    FROM subscriptions s JOIN chats c ON c.id = s.chat_id
-                    WHERE s.topic_id = ? AND c.status = 'active' {exclude}
-                    ON CONFLICT DO NOTHING
-                    """,
-                    (article_id, topic, now, now, topic, *earlier),
-                )
         if watchers:
             already = set()
             if followup is not None:

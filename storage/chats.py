@@ -9,7 +9,8 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from storage.db import Database, Row
+from storage import fanout
+from storage.db import POSTGRES, Database, Row
 
 ACTIVE, BLOCKED, GONE = "active", "blocked", "gone"
 
@@ -181,6 +182,8 @@ async def migrate(db: Database, old_id: int, new_id: int) -> None:
                 "UPDATE chats SET id = ?, type = 'supergroup', updated_at = ? WHERE id = ?",
                 (new_id, time.time(), old_id),
             )
+        if conn.dialect == POSTGRES:
+            await fanout.moved(conn, old_id, new_id)  # a story being queued reaches it
 
 
 async def update_settings(db: Database, chat_id: int, **values: str | None) -> None:

@@ -7,8 +7,8 @@ import time
 from dataclasses import dataclass
 
 from bot.domain import Analysis
-from storage import codec
-from storage.db import Database
+from storage import codec, fanout
+from storage.db import POSTGRES, Database
 from storage.outbox import DELIVERY_COLUMNS, DELIVERY_FROM, Delivery, delivery_of
 from storage.search import SearchDocument, index_document
 
@@ -63,6 +63,8 @@ async def withdraw(db: Database, article_id: int) -> tuple[bool, int]:
             "WHERE article_id = ? AND status IN ('pending', 'failed')",
             (article_id,),
         )
+        if conn.dialect == POSTGRES:
+            await fanout.cancel(conn, article_id)  # readers not queued yet: never
         return first > 0, skipped
 
 

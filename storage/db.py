@@ -125,6 +125,9 @@ class Database(Connection):
     # holds are live. SQLite is one process per file (storage.lock), so claims found at
     # start-up belong to a process that is gone.
     shared: bool = False
+    # Chats per topic one batch of a story's fan-out queues (storage.fanout, PostgreSQL):
+    # a publish writes that many rows at most, delivery workers the rest.
+    fanout_batch: int = 5000
 
     @abstractmethod
     def transaction(self) -> AbstractAsyncContextManager[Connection]:

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from storage import fanout
 from storage.db import POSTGRES, Connection, Database
 
 PENDING, SENT, FAILED, BLOCKED, SKIPPED = "pending", "sent", "failed", "blocked", "skipped"
@@ -197,11 +198,16 @@ async def release(db: Database, holder: str | None = None) -> int:
 
 
 async def next_due_at(db: Database) -> float | None:
+    """When the next row is due; a story's fan-out still to queue is due since its
+    publish (PostgreSQL, storage.fanout)."""
     row = await db.fetchone(
         "SELECT MIN(o.due_at) FROM outbox o JOIN chats c ON c.id = o.chat_id "
         "WHERE o.status = 'pending' AND c.status = 'active' AND c.mode = 'instant'"
     )
-    return float(row[0]) if row and row[0] is not None else None
+    found = [float(row[0])] if row and row[0] is not None else []
+    fanned = await fanout.oldest(db)
+    found += [fanned] if fanned is not None else []
+    return min(found, default=None)
 
 
 async def depth(db: Database, *, now: float) -> tuple[int, float | None]:

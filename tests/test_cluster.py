@@ -276,10 +276,13 @@ async def broadcast(
     sandbox: Sandbox, tmp_path: Path, readers: list[int]
 ) -> AsyncIterator[tuple[DeliveryWorker, DeliveryWorker]]:
     """Two workers "a" and "b" at 30/s on one shared database, woken after one story
-    was queued for `readers`; stopped and closed on the way out."""
+    was published for `readers`; stopped and closed on the way out."""
     # One connection for both "processes" (two SQLite connections writing at once lock
     # each other out; the server database is where several processes really share).
     db = await open_shared(tmp_path / "bot.db")
+    # On PostgreSQL the publish queues 7 readers and the workers queue the rest in
+    # batches of 7 while they send (storage.fanout); SQLite queues them all at once.
+    db.fanout_batch = 7
     await chats.register_many(db, readers, topic=TOPIC)
     for chat_id in readers:
         sandbox.register_chat(chat_id)

@@ -128,6 +128,9 @@ class Deployment:
             "WEBHOOK_SECRET": SECRET,
             "SEND_RATE": str(RATE),
             "LOG_LEVEL": "INFO",
+            # A story's readers past the first 7 are queued by the workers, in batches
+            # of 7, while they deliver (storage.fanout): a kill can come mid-way.
+            "FANOUT_BATCH": "7",
             **extra,
         }
 
