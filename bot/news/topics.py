@@ -25,6 +25,12 @@ whose actors and subject are paragraphs apart matches while a passing mention
   stands for the group `for` (the subject), unless the sentence names a third party
   to the talks (`[topic.third]`: "Trump wants Putin to meet Zelensky").
 - `[[topic.any]]` boosters add, `[[topic.exclude]]` groups subtract (each its weight).
+- `[topic.focus]`: the two sides must be the story's main actors. Of the sentences that
+  name the two sides together or the first side with another party (a `[topic.third]`
+  party, or a `party` such as Ukraine without the second side), the two sides' share —
+  the title and the lead weighing more — must reach `min`: a story about Zelensky's
+  visit or the US–Ukraine minerals deal that names the Trump–Putin call in one line is
+  about the other party, however often Trump is named.
 
 Score of a group = Σ over its matched terms of min(occurrences, 3) × weight, plus
 one weight for each term also in the title. Topic score = Σ groups + boosters −
@@ -86,6 +92,16 @@ class Carry:
 
 
 @dataclass(frozen=True, slots=True)
+class Focus:
+    sides: tuple[str, str]  # the groups of the two sides ("us", "russia")
+    party: tuple[Term, ...] = ()  # another party the first side deals with (Ukraine)
+    minimum: float = 0.0
+    title: float = 1.0  # weight of the title's sentence
+    lead: int = 0  # body sentences after the title that weigh `lead_weight`
+    lead_weight: float = 1.0
+
+
+@dataclass(frozen=True, slots=True)
 class Rule:
     topic_id: str
     required: tuple[Group, ...]
@@ -98,6 +114,7 @@ class Rule:
     carries: tuple[Carry, ...] = ()
     third: tuple[Term, ...] = ()
     apart_from_third: frozenset[str] = frozenset()  # groups a third party's sentence does not feed
+    focus: Focus | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,6 +190,20 @@ def _listed(value: Any) -> list[dict[str, Any]]:
     return [value] if isinstance(value, dict) else list(value)
 
 
+def _focus(entry: dict[str, Any] | None, language: str) -> Focus | None:
+    if not entry:
+        return None
+    first, second = (str(s) for s in entry["sides"])
+    return Focus(
+        (first, second),
+        _terms(entry, language),
+        float(entry.get("min", 0.0)),
+        float(entry.get("title", 1.0)),
+        int(entry.get("lead", 0)),
+        float(entry.get("lead_weight", 1.0)),
+    )
+
+
 @cache
 def rules(language: str) -> tuple[Rule, ...]:
     """Rules with terms lemmatized for one language (once per process)."""
@@ -192,6 +223,7 @@ def rules(language: str) -> tuple[Rule, ...]:
         )
         out.append(
             Rule(
+                focus=_focus(entry.get("focus"), language),
                 topic_id=str(entry["id"]),
                 required=required,
                 boosters=tuple(_group(g, language) for g in entry.get("any", [])),
@@ -307,7 +339,8 @@ def _meet(groups: Sequence[set[int]], window: int) -> bool:
     return False
 
 
-def _required(rule: Rule, index: _Index) -> list[_Hits]:
+def _required(rule: Rule, index: _Index) -> tuple[list[_Hits], float]:
+    """The required groups' hits, and the two sides' share of the story (_focus_share)."""
     third = {s for term in rule.third for s in index.find(term)}
     hits: dict[str, _Hits] = {}
     for i, g in enumerate(rule.required):
@@ -327,6 +360,7 @@ def _required(rule: Rule, index: _Index) -> list[_Hits]:
                 found = [s for s in found if s in named[carry.within]]
             for name in carry.stands_for:
                 hits[name].add(term.weight, found, term.label)
+    share = _focus_share(rule.focus, hits, third, index) if rule.focus else 1.0
     encounters: dict[str, list[tuple[float, list[int], str]]] = {}
     for pair in rule.pairs:
         sides = [named[name] for name in pair.sides]
@@ -340,7 +374,26 @@ def _required(rule: Rule, index: _Index) -> list[_Hits]:
             continue  # the two sides' call in passing, in a story about a third party's talks
         for weight, found, label in found_terms:
             hits[name].add(weight, found, label)
-    return list(hits.values())
+    return list(hits.values()), share
+
+
+def _focus_share(focus: Focus, hits: dict[str, _Hits], third: set[int], index: _Index) -> float:
+    """Weighted share of the two sides among the story's actor pairings: sentences naming
+    both sides, against sentences naming a third party or the first side with another
+    party and not the second side (a Trump–Zelensky meeting, a US–Ukraine deal)."""
+    first, second = (hits[name].sentences for name in focus.sides)
+    party = {s for term in focus.party for s in index.find(term)}
+    ours = first & second
+    theirs = third | ((first & party) - second)
+
+    def weight(s: int) -> float:
+        if s == TITLE:
+            return focus.title
+        return focus.lead_weight if s <= focus.lead else 1.0
+
+    mine = sum(weight(s) for s in ours)
+    other = sum(weight(s) for s in theirs)
+    return mine / (mine + other) if mine + other else 1.0
 
 
 def _about_third(third: set[int], met: set[int], sentences: int) -> bool:
@@ -363,7 +416,9 @@ def match_topics(
     index = _Index(sentences, words, language)
     found: list[TopicMatch] = []
     for rule in rules(language):
-        required = _required(rule, index)
+        required, share = _required(rule, index)
+        if rule.focus and share < rule.focus.minimum:
+            continue  # the two sides are not the story's main actors
         pairs = zip(required, rule.required, strict=True)
         if any(not h.sentences or h.score < g.minimum for h, g in pairs):
             continue
