@@ -26,8 +26,9 @@ whose actors and subject are paragraphs apart matches while a passing mention
   to the talks (`[topic.third]`: "Trump wants Putin to meet Zelensky").
 - `[[topic.any]]` boosters add, `[[topic.exclude]]` groups subtract (each its weight).
 - `[topic.focus]`: the two sides must be the story's main actors. Of the sentences that
-  name the two sides together or the first side with another party (a `[topic.third]`
-  party, or a `party` such as Ukraine without the second side), the two sides' share —
+  name the two sides together, a `[topic.third]` party, a `rival` subject (the minerals
+  deal), or the first side with a `party` (Ukraine) without the second side, the two
+  sides' share —
   the title and the lead weighing more — must reach `min`: a story about Zelensky's
   visit or the US–Ukraine minerals deal that names the Trump–Putin call in one line is
   about the other party, however often Trump is named.
@@ -95,6 +96,7 @@ class Carry:
 class Focus:
     sides: tuple[str, str]  # the groups of the two sides ("us", "russia")
     party: tuple[Term, ...] = ()  # another party the first side deals with (Ukraine)
+    rival: tuple[Term, ...] = ()  # another main subject (the minerals deal), in any sentence
     minimum: float = 0.0
     title: float = 1.0  # weight of the title's sentence
     lead: int = 0  # body sentences after the title that weigh `lead_weight`
@@ -197,6 +199,7 @@ def _focus(entry: dict[str, Any] | None, language: str) -> Focus | None:
     return Focus(
         (first, second),
         _terms(entry, language),
+        _terms(entry.get("rival", {}), language),
         float(entry.get("min", 0.0)),
         float(entry.get("title", 1.0)),
         int(entry.get("lead", 0)),
@@ -379,12 +382,14 @@ def _required(rule: Rule, index: _Index) -> tuple[list[_Hits], float]:
 
 def _focus_share(focus: Focus, hits: dict[str, _Hits], third: set[int], index: _Index) -> float:
     """Weighted share of the two sides among the story's actor pairings: sentences naming
-    both sides, against sentences naming a third party or the first side with another
-    party and not the second side (a Trump–Zelensky meeting, a US–Ukraine deal)."""
+    both sides, against sentences naming a third party, a rival subject, or the first side
+    with another party and not the second side (a Trump–Zelensky meeting, a US–Ukraine
+    deal)."""
     first, second = (hits[name].sentences for name in focus.sides)
     party = {s for term in focus.party for s in index.find(term)}
+    rival = {s for term in focus.rival for s in index.find(term)}
     ours = first & second
-    theirs = third | ((first & party) - second)
+    theirs = third | rival | ((first & party) - second)
 
     def weight(s: int) -> float:
         if s == TITLE:
