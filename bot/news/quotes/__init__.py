@@ -8,8 +8,9 @@ nobody certain (a statement, a body, an unresolved 'he', a quoted paragraph) is 
 without a name, never with a guessed one; titles and terms in quote marks are not quotes.
 
 Modules, each depending only on those before it: spans (quote marks), lexicon
-(words), names (name forms), people (who is named where), attribution (the speaker
-of one quote), assembly (candidates and extract_quotes).
+(words), names (name forms), people (who is named where), resolve (a pronoun or a
+role to the one person it stands for), attribution (the speaker of one quote),
+assembly (candidates and extract_quotes).
 """
 
 from bot.news.quotes.assembly import MIN_WORDS, extract_quotes

@@ -18,7 +18,8 @@ from bot.news.quotes.attribution import (
     label_speaker,
     reported,
 )
-from bot.news.quotes.people import Document, Mention, Speaker, collect_names, resolve_speaker
+from bot.news.quotes.people import Document, Mention, Speaker, collect_names
+from bot.news.quotes.resolve import resolve_speaker
 from bot.news.quotes.spans import (
     AFTER_DASH,
     CLAUSE_END,
@@ -168,7 +169,9 @@ def _candidates(
             found.append(inner)
             continue
         last = found[-1] if found and index and found[-1].start == spans[index - 1][0] else None
-        if standalone and last and _continues(text[max(last.end, 0) : open_]):
+        # an attribution after it that names nobody we can read ('— вторил ей X'): not
+        # the previous speaker's words for certain
+        if standalone and last and clause is None and _continues(text[max(last.end, 0) : open_]):
             # '«…,» Blinken said. «We have made clear…»': the same speaker goes on
             found.append(_Candidate(open_, _clean(content), last.speaker, close))
             continue

@@ -11,12 +11,15 @@ from bot.news.quotes.lexicon import (
     EN_ORG_WORDS,
     INTRO,
     PREPOSITIONS,
+    after_thing,
     capitalized,
     grams_of,
     is_abbreviation,
     is_document_verb,
     latin,
     namelike,
+    portfolio_cut,
+    relay_verb,
     speech_lexicon,
     speech_verb,
     word_parses,
@@ -40,9 +43,9 @@ from bot.news.quotes.people import (
     after_preposition,
     last_person_chunk,
     name_gender,
-    resolve_speaker,
     resolve_surname,
 )
+from bot.news.quotes.resolve import resolve_speaker
 from bot.news.quotes.spans import SENTENCE_END, Token, tokenize
 
 
@@ -155,9 +158,20 @@ def _subject_after(tokens: list[Token], start: int, doc: Document) -> Speaker | 
         if capitalized(word) and re.search(r"[«„“\"]", gap):
             i += len(_take_run(tokens, i, text))  # 'ТОВ «Компанія Федорченко»': a company
             continue
+        if capitalized(word) and after_prep and lang == "en":
+            run = _take_run(tokens, i, text)
+            named = portfolio_cut(run, text)  # 'said Minister of Economy Olena Marchuk'
+            speaker = person_speaker([t.text for t in named], doc, "nomn") if named else None
+            if len(named) < len(run) and speaker and speaker.kind == "person":
+                return speaker
+            i += len(run)
+            continue
         if capitalized(word) and not after_prep:
             run = _take_run(tokens, i, text)
-            words = [t.text for t in run]
+            if after_thing(text, tok.start, lang):
+                i += len(run)  # 'заявил на авиабазе Рамштайн': a place's name
+                continue
+            words = [t.text for t in (portfolio_cut(run, text) if lang == "en" else run)]
             if lang == "en":
                 while words and words[0].lower() in EN_ARTICLES:
                     words = words[1:]
@@ -165,6 +179,11 @@ def _subject_after(tokens: list[Token], start: int, doc: Document) -> Speaker | 
                     i += len(run)
                     continue
             speaker = person_speaker(words, doc, "nomn")
+            follows = tokens[i + len(run)].text.lower() if i + len(run) < len(tokens) else ""
+            if speaker and speaker.kind == "role" and lang == "en" and follows in ("of", "for"):
+                role = role or speaker  # 'the Minister of Economy X': the name may follow
+                i += len(run)
+                continue
             if speaker and (role is None or speaker.kind == "person"):
                 return speaker
             i += len(run)
@@ -239,6 +258,8 @@ def attribution_after(clause_start: int, clause_end: int, doc: Document) -> Spea
     for vi, tok in enumerate(tokens[:window]):
         if is_document_verb(tok.text, lang) and vi <= 1:
             return _document_owner(tokens, vi + 1, doc)
+        if vi <= 1 and relay_verb(tok.text, lang):
+            return _relayed(tokens, vi + 1, doc)
         gender = speech_verb(tok.text, lang)
         if gender is None:
             continue
@@ -250,11 +271,71 @@ def attribution_after(clause_start: int, clause_end: int, doc: Document) -> Spea
             speaker = _institution(tokens, vi + 1, doc) if gender == "plur" else None
         if speaker is None:
             speaker = _subject_after(tokens, vi + 1, doc)
+        if speaker is None and not before and gender in ("masc", "femn"):
+            speaker = _zero_subject(tokens, vi, doc, gender)
         return _check_gender(speaker, gender)
     return None
 
 
+def _zero_subject(tokens: list[Token], vi: int, doc: Document, gender: str) -> Speaker | None:
+    """'— сказал, обращаясь к странам …': the verb has no subject of its own; it is the
+    person just spoken of (resolved like 'he'), unless a name follows that we could not
+    read (then whose words these are is not certain)."""
+    if doc.language == "en":
+        return None
+    for tok in tokens[vi + 1 : vi + 8]:
+        if re.search(r"[,;:()—–]", doc.text[tokens[vi].end : tok.start]):
+            break
+        if capitalized(tok.text):
+            return None
+    return Speaker("", "pronoun", gender)
+
+
+_WORDS_OF = frozenset(
+    {"слова", "слів", "цитату", "цитати", "заявление", "заяву", "высказывание", "коментар"}
+)
+
+
+def _relayed(tokens: list[Token], i: int, doc: Document) -> Speaker | None:
+    """'— приводит слова Пескова РИА Новости', '— цитирует Знарка сайт клуба', '— передає
+    слова тренера sportarena.com': the person whose words are relayed (not the relayer)."""
+    lang = doc.language
+    case = "accs"
+    for k in range(i, min(len(tokens), i + 4)):
+        if tokens[k].text.lower() in _WORDS_OF:
+            if k > i and tokens[k - 1].text.lower() in _HIS | _HER:
+                i = k - 1  # 'привел его слова ТАСС'
+            else:
+                i, case = k + 1, "gent"
+            break
+    if i >= len(tokens):
+        return None
+    word = tokens[i].text
+    if word.lower() in _HIS | _HER:
+        return Speaker("pronoun", "pronoun", "femn" if word.lower() in _HER else "masc")
+    if capitalized(word) and namelike(word, lang) and not latin(word):
+        words = [t.text for t in _take_run(tokens, i, doc.text)]
+        # the name ends where the relayer begins ('цитує Коноплю Суспільне Спорт')
+        name = [w for w in words if person_grams(w, lang) or not in_dictionary(w, lang)]
+        cut = next((k for k, w in enumerate(words) if k and (w not in name or w.isupper())), 0)
+        words = words[:cut] if cut else words
+        found = person_speaker(words, doc, case)
+        if found is None or found.kind != "person":
+            full = resolve_surname(words[-1:], doc, doc.cursor)
+            found = Speaker(full, "person", name_gender(full, doc)) if full else None
+        return found
+    if role_key(word.lower(), lang) and not person_grams(word, lang):
+        key = role_key(word.lower(), lang)  # 'слова тренера': the post
+        return Speaker(key, "role", role_gender(word.lower(), lang)) if key else None
+    return None
+
+
 def _only_adverbs(tokens: list[Token], language: str) -> bool:
+    """Nothing but 'так', 'також', 'then' or an adverb ('метафорично') before the verb."""
+    return all(_adverb(t.text, language) for t in tokens)
+
+
+def _adverb(word: str, language: str) -> bool:
     allowed = {
         "так",
         "як",
@@ -272,7 +353,10 @@ def _only_adverbs(tokens: list[Token], language: str) -> bool:
         "then",
         "also",
     }
-    return all(t.text.lower() in allowed for t in tokens)
+    if word.lower() in allowed:
+        return True
+    grams = grams_of(word, language) if language != "en" and word.islower() else ()
+    return bool(grams) and all("ADVB" in g or {"ADJS", "neut"} <= g for g in grams)
 
 
 def _subject_before(tokens: list[Token], doc: Document) -> Speaker | None:
@@ -289,6 +373,10 @@ def _subject_before(tokens: list[Token], doc: Document) -> Speaker | None:
         return Speaker(word.lower(), "pronoun", lex.pronouns[word.lower()])
     if capitalized(word) and namelike(word, lang):
         run = _take_run_back(tokens, i, text)
+        if lang == "en":
+            run = portfolio_cut(run, text)  # 'Minister of Economy said'
+        elif len(run) == 1 and after_thing(text, run[0].start, lang):
+            return None  # 'на авиабазе Рамштайн заявил': the place is not the subject
         words = [t.text for t in run]
         if lang == "en":
             while words and words[0].lower() in EN_ARTICLES:
@@ -479,7 +567,9 @@ def attributed_after(start: int, end: int, doc: Document) -> bool:
     # English puts long subjects first: '…," spokesperson for the ruling party X Y said'
     reach = 12 if doc.language == "en" else 4
     return any(
-        speech_verb(t.text, doc.language) is not None or is_document_verb(t.text, doc.language)
+        speech_verb(t.text, doc.language) is not None
+        or is_document_verb(t.text, doc.language)
+        or relay_verb(t.text, doc.language)
         for t in tokens[:reach]
     )
 

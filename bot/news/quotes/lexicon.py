@@ -10,6 +10,7 @@ from typing import Any
 
 from bot.news import data_files
 from bot.news.morph import parses
+from bot.news.quotes.spans import WORD, Token
 
 
 def _wordset(words: str) -> frozenset[str]:
@@ -59,6 +60,8 @@ class Lexicon:
     titles: frozenset[str]  # en: words before a name that are not part of it
     roles: frozenset[str]  # en: title words that name a post ('the minister said')
     places: frozenset[str]  # en: words that make a capitalised phrase a place or a body
+    relay_verbs: frozenset[str]  # 'приводит слова X': X speaks, not the verb's subject
+    name_heads: frozenset[str]  # 'авиабаза Рамштайн': the apposition names a thing
 
 
 @cache
@@ -73,6 +76,8 @@ def speech_lexicon(language: str) -> Lexicon:
         frozenset(data.get("titles", ())),
         frozenset(data.get("roles", ())),
         frozenset(data.get("places", ())),
+        frozenset(data.get("relay_verbs", ())),
+        frozenset(data.get("name_heads", ())),
     )
 
 
@@ -116,6 +121,27 @@ def speech_verb(word: str, language: str) -> str | None:
                     return gender
             return ""
     return None
+
+
+@lru_cache(maxsize=50_000)
+def relay_verb(word: str, language: str) -> bool:
+    """'приводит', 'цитирует', 'передає': a verb that relays someone else's words."""
+    lex = speech_lexicon(language)
+    return language != "en" and any(
+        p.normal_form in lex.relay_verbs and "VERB" in str(p.tag)
+        for p in word_parses(word.lower(), language)
+    )
+
+
+@lru_cache(maxsize=50_000)
+def names_a_thing(word: str, language: str) -> bool:
+    """'авиабазе', 'формате', 'місті': a noun whose capitalised apposition is the name of
+    a place, a format or a body ('на авиабазе Рамштайн'), never a person."""
+    lex = speech_lexicon(language)
+    return language != "en" and any(
+        p.normal_form in lex.name_heads and "NOUN" in str(p.tag)
+        for p in word_parses(word.lower(), language)
+    )
 
 
 def tag_parts(tag: Any) -> list[str]:
@@ -166,3 +192,27 @@ def past_verb_gender(word: str, language: str) -> str | None:
         if gender in grams
     }
     return genders.pop() if len(genders) == 1 else None
+
+
+def after_thing(text: str, start: int, language: str) -> bool:
+    """The word right before `start` (spaces or an opening quote mark between) is a noun
+    whose apposition names a thing: 'на авиабазе Рамштайн', 'у форматі «Рамштайн»'."""
+    if language == "en":
+        return False
+    before = text[max(0, start - 40) : start]
+    words = list(WORD.finditer(before))
+    if not words or before[words[-1].end() :].strip(' «„“"') or "\n" in before[words[-1].end() :]:
+        return False
+    return names_a_thing(words[-1].group(), language)
+
+
+_OF_TITLE = re.compile(r"([A-Za-z]+)\s+(?:of|for)\s+(?:the\s+)?$")
+
+
+def portfolio_cut(run: list[Token], text: str) -> list[Token]:
+    """'Minister of Economy Yulia …', 'Minister for Foreign Affairs Ann Linde': the first
+    word after '<title> of|for' names the portfolio, not the person."""
+    found = _OF_TITLE.search(text[max(0, run[0].start - 40) : run[0].start]) if run else None
+    if found and found.group(1).lower() in speech_lexicon("en").titles:
+        return run[1:]
+    return run

@@ -37,13 +37,21 @@ def _stem(nominative: str) -> str:
     return lower
 
 
+def _fleeting(nom: str) -> str:
+    """'знарок' → 'знарк' (Знарка), 'ковалець' stays: a vowel that drops in other cases."""
+    if len(nom) >= 5 and nom[-2] in "оеє" and nom[-1] in "кцнрл":
+        return nom[:-2] + nom[-1]
+    return nom
+
+
 @lru_cache(maxsize=100_000)
 def same_name(form: str, nominative: str) -> bool:
-    """Прайса ~ Прайс, Іжевської ~ Іжевська, Бондаренка ~ Бондаренко (suffix rules)."""
+    """Прайса ~ Прайс, Іжевської ~ Іжевська, Бондаренка ~ Бондаренко, Знарка ~ Знарок
+    (suffix rules)."""
     form, nom = form.lower(), nominative.lower()
     if form == nom:
         return True
-    for stem in {nom, _stem(nom)}:
+    for stem in {nom, _stem(nom), _fleeting(nom)}:
         if len(stem) >= 3 and form.startswith(stem) and form[len(stem) :] in _ENDINGS:
             return True
     return False
@@ -54,7 +62,7 @@ def name_keys(nominative: str) -> frozenset[str]:
     """Keys under which a name is filed so that same_name(form, it) holds exactly when
     one of form_keys(form) is among them (an index instead of a scan of every name)."""
     nom = nominative.lower()
-    return frozenset({nom, *(s for s in (nom, _stem(nom)) if len(s) >= 3)})
+    return frozenset({nom, *(s for s in (nom, _stem(nom), _fleeting(nom)) if len(s) >= 3)})
 
 
 @lru_cache(maxsize=50_000)

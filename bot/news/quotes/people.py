@@ -13,11 +13,13 @@ from bot.news.quotes.lexicon import (
     EN_ARTICLES,
     EN_ORG_WORDS,
     PREPOSITIONS,
+    after_thing,
     capitalized,
     grams_of,
     is_abbreviation,
     latin,
     past_verb_gender,
+    portfolio_cut,
     speech_lexicon,
     speech_verb,
     word_parses,
@@ -144,6 +146,15 @@ def resolve_surname(
         # 'Выткофф' for 'Стів Віткофф': the same surname spelled another way, when it is
         # the only one with that spelling-tolerant key
         same = doc.spellings.get(name_key(word), set()) if len(word) >= 4 else set()
+        if not same and len(word) >= 5 and capitalized(word):
+            # 'Драпенко' for 'Елена Драпеко', 'Ryabov' for 'Sergei Ryabkov': the text's own
+            # typo, a letter dropped or added in the one full name it resembles
+            same = {
+                full
+                for entries in doc.full_names.values()
+                for _, full in entries
+                if _letter_apart(word.lower(), full.split()[-1].lower())
+            }
         return next(iter(same)) if len(same) == 1 and capitalized(word) else None
     names = {full for _, full in found}
     if len(names) == 1:
@@ -152,6 +163,15 @@ def resolve_surname(
     if not earlier:
         return None
     return _nominative_full(earlier[-1][1], word, doc) if nominative else earlier[-1][1]
+
+
+def _letter_apart(a: str, b: str) -> bool:
+    """One letter dropped or added (not changed), the first three letters the same."""
+    if abs(len(a) - len(b)) != 1 or a[:3] != b[:3]:
+        return False
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    cut = next((k for k in range(len(short)) if short[k] != long_[k]), len(short))
+    return short[cut:] == long_[cut + 1 :]
 
 
 def _nominative_full(full: str, seen: str, doc: Document) -> str:
@@ -202,6 +222,7 @@ def _person_run(run: list[Token], doc: Document) -> list[Token] | None:
     """The person-name part of a run of capitalised words ('США Джо Байден' → 'Джо Байден')."""
     lang = doc.language
     if lang == "en":
+        run = portfolio_cut(run, doc.text)
         words, _ = english_name([t.text for t in run])
         run = run[len(run) - len(words) :]
         if not run or english_place(words) or EN_ORG_WORDS & set(words):
@@ -214,6 +235,8 @@ def _person_run(run: list[Token], doc: Document) -> list[Token] | None:
         ):
             return run  # a known surname, or a lone name that speaks ('Ryabkov announced')
         return None
+    if len(run) == 1 and after_thing(doc.text, run[0].start, lang):
+        return None  # 'на авиабазе Рамштайн': the name of a place, not a person
     for i, tok in enumerate(run):
         if person_grams(tok.text, lang) and not is_abbreviation(tok.text):
             # 'Владимир' also reads as a city: a first-name reading before a surname wins
@@ -513,6 +536,14 @@ def _role_before(
         sentence_start = j == 0 or bool(
             re.search(r"[.!?\n]", doc.text[tokens[j - 1].end : tokens[j].start])
         )
+        if (
+            capitalized(word)
+            and doc.language != "en"
+            and not person_grams(word, doc.language)
+            and _role_in(word.lower(), doc.language, cases)
+            and (key := role_key(word.lower(), doc.language))
+        ):
+            return key, tokens[j].start  # 'Экран Министр иностранных дел Сергей Лавров'
         if capitalized(word) and (person_grams(word, doc.language) or not sentence_start):
             continue
         if word.lower() in PREPOSITIONS[doc.language] and doc.language != "en":
@@ -548,51 +579,3 @@ def _role_in(word: str, language: str, cases: set[str]) -> bool:
         for g in grams_of(word, language)
         if not {"Name", "Surn", "Patr"} & g
     )
-
-
-def resolve_speaker(speaker: Speaker, pos: int, doc: Document) -> Speaker | None:
-    """Pronouns and role nouns → the named person they stand for, or None when unsure."""
-    if speaker.kind == "pronoun":
-        return _antecedent(speaker.gender, pos, doc)
-    if speaker.kind == "role":
-        named = {full for at, role, full in doc.roles if at < pos and role == speaker.name}
-        if len(named) == 1:  # one person with that post in view
-            full = named.pop()
-            return Speaker(full, "person", name_gender(full, doc))
-        if not named and speaker.name in speech_lexicon(doc.language).generic_roles:
-            return _antecedent(speaker.gender, pos, doc, strict=True)  # 'додав політик'
-        # several holders ('президент … зустрівся з президентом США'): the only one who
-        # was ever the subject (where case shows it)
-        holders = [m for m in doc.mentions if m.start < pos and m.subject and m.name in named]
-        if doc.language != "en" and len({m.name for m in holders}) == 1:
-            return Speaker(holders[-1].name, "person", holders[-1].gender)
-        return None
-    return speaker
-
-
-def _antecedent(
-    gender: str | None, pos: int, doc: Document, strict: bool = False
-) -> Speaker | None:
-    """The person 'he'/'she' stands for: the last subject of that gender before `pos`,
-    unless another subject of that gender was named after it (then it is ambiguous).
-
-    strict (a generic role: 'дипломат', 'the official'): the person was named in this
-    paragraph or the one before, and nobody else was named since, in any case.
-    """
-    subjects = [
-        m
-        for m in doc.mentions
-        if m.start < pos and m.subject and not (gender and m.gender and m.gender != gender)
-    ]
-    if not subjects:
-        return None
-    candidate = subjects[-1]
-    if any(m.name != candidate.name for m in subjects if m.start > candidate.start):
-        return None
-    if strict:
-        since = [m for m in doc.mentions if candidate.start < m.start < pos]
-        if any(m.name != candidate.name for m in since):
-            return None
-        if doc.text.count("\n", candidate.start, pos) > 1:
-            return None
-    return Speaker(candidate.name, "person", candidate.gender)
