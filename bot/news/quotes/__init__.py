@@ -9,7 +9,8 @@ without a name, never with a guessed one; titles and terms in quote marks are no
 
 Modules, each depending only on those before it: spans (quote marks), lexicon
 (words), names (name forms), people (who is named where), resolve (a pronoun or a
-role to the one person it stands for), attribution (the speaker of one quote),
+role to the one person it stands for), speakers (who a run of words names; relayed
+words, institutions), attribution (the speaker of one quote),
 assembly (candidates and extract_quotes).
 """
 

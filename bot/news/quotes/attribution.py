@@ -8,7 +8,6 @@ from dataclasses import replace
 
 from bot.news.quotes.lexicon import (
     EN_ARTICLES,
-    EN_ORG_WORDS,
     INTRO,
     PREPOSITIONS,
     after_thing,
@@ -25,116 +24,30 @@ from bot.news.quotes.lexicon import (
     word_parses,
 )
 from bot.news.quotes.names import (
-    english_name,
-    english_place,
-    gender_of_name,
-    in_dictionary,
     person_grams,
     role_gender,
     role_key,
     role_nominative,
-    same_name,
-    to_nominative,
 )
 from bot.news.quotes.people import (
-    EN_NOT_NAMES,
     Document,
     Speaker,
     after_preposition,
-    last_person_chunk,
     name_gender,
     resolve_surname,
 )
 from bot.news.quotes.resolve import resolve_speaker
 from bot.news.quotes.spans import SENTENCE_END, Token, tokenize
-
-
-def person_speaker(words: list[str], doc: Document, case: str | None) -> Speaker | None:
-    """The person a run of capitalised words names, or the post it names ('Президент',
-    'the Prime Minister'); None for places, countries, bodies and anything uncertain."""
-    lang = doc.language
-    if lang == "en":
-        return _english_speaker(words, doc)
-    if case == "nomn" and len(words) > 2:
-        words = last_person_chunk(words, lang)
-    # 'Міністр Дмитро Кулеба' at a sentence start: the title is not part of the name
-    while (
-        len(words) > 1
-        and not person_grams(words[0], lang)
-        and in_dictionary(words[0].lower(), lang)
-        and any(person_grams(w, lang) for w in words[1:])
-    ):
-        words = words[1:]
-    # 'Путина Юрий Ушаков': a genitive before the subject's own name belongs to a title
-    while (
-        case == "nomn"
-        and len(words) > 1
-        and not any("nomn" in g for g in grams_of(words[0], lang))
-        and any(person_grams(w, lang) for w in words[1:])
-    ):
-        words = words[1:]
-    full = resolve_surname(words, doc, doc.cursor, nominative=case == "nomn")
-    if full:
-        return Speaker(full, "person", name_gender(full, doc))
-    if len(words) >= 2:
-        match = doc.full_names.get(words[-1].lower())
-        if match and same_name(words[0], match[-1][1].split()[0]):
-            full = match[-1][1]
-            return Speaker(full, "person", name_gender(full, doc))
-    if len(words) == 1 and any("Patr" in g for g in grams_of(words[0], lang)):
-        return None  # a lone patronymic ('Іванович') names nobody in particular
-    if (
-        case == "nomn"
-        and not person_grams(words[0], lang)
-        and role_nominative(words[0].lower(), lang)
-    ):
-        key = role_key(words[0].lower(), lang)  # 'Радник Кремля наголосив', '— сказав Президент'
-        return Speaker(key, "role", role_gender(words[0].lower(), lang)) if key else None
-    name = to_nominative(words, lang, case)
-    if not name:
-        return None
-    personish = any(person_grams(w, lang) for w in words) or any(
-        not in_dictionary(w, lang) and not is_abbreviation(w) for w in words
-    )
-    if not personish or any("Geox" in g or "Orgn" in g for w in words for g in grams_of(w, lang)):
-        return None  # a body or a place is never shown as the speaker
-    gender = gender_of_name(words, lang) or doc.genders.get(name)
-    return Speaker(name, "person", gender)
-
-
-def _english_speaker(words: list[str], doc: Document) -> Speaker | None:
-    name, role = english_name(words)
-    if not name:
-        return Speaker(role, "role", None) if role else None
-    if english_place(name) or EN_ORG_WORDS & set(name) or all(is_abbreviation(w) for w in name):
-        return None
-    if len(name[-1]) < 2:
-        return None  # 'posted on X': a letter is not a name
-    if len(name) == 1 and name[0].lower() in EN_NOT_NAMES:
-        return None  # 'Officials said' opening a sentence
-    full = resolve_surname(name[-1:], doc, doc.cursor) if len(name) <= 2 else None
-    if full and (len(name) == 1 or full.split()[0] == name[0]):
-        return Speaker(full, "person", None)  # 'Mr Boyle', 'Stoltenberg' → the full name
-    return Speaker(" ".join(name[-3:]), "person", None)
-
-
-def _take_run(tokens: list[Token], i: int, text: str, limit: int = 6) -> list[Token]:
-    run = [tokens[i]]
-    for tok in tokens[i + 1 : i + limit]:
-        if not capitalized(tok.text) or text[run[-1].end : tok.start] != " ":
-            break
-        run.append(tok)
-    return run
-
-
-def _take_run_back(tokens: list[Token], i: int, text: str, limit: int = 6) -> list[Token]:
-    run = [tokens[i]]
-    for k in range(i - 1, max(-1, i - limit), -1):
-        tok = tokens[k]
-        if not capitalized(tok.text) or text[tok.end : run[0].start] != " ":
-            break
-        run.insert(0, tok)
-    return run
+from bot.news.quotes.speakers import (
+    HER,
+    HIS,
+    document_owner,
+    institution,
+    person_speaker,
+    relayed,
+    take_run,
+    take_run_back,
+)
 
 
 def _subject_after(tokens: list[Token], start: int, doc: Document) -> Speaker | None:
@@ -156,10 +69,10 @@ def _subject_after(tokens: list[Token], start: int, doc: Document) -> Speaker | 
             i += 1  # 'розповів NovaKahovka.City …' — a Latin name here is an addressee
             continue
         if capitalized(word) and re.search(r"[«„“\"]", gap):
-            i += len(_take_run(tokens, i, text))  # 'ТОВ «Компанія Федорченко»': a company
+            i += len(take_run(tokens, i, text))  # 'ТОВ «Компанія Федорченко»': a company
             continue
         if capitalized(word) and after_prep and lang == "en":
-            run = _take_run(tokens, i, text)
+            run = take_run(tokens, i, text)
             named = portfolio_cut(run, text)  # 'said Minister of Economy Olena Marchuk'
             speaker = person_speaker([t.text for t in named], doc, "nomn") if named else None
             if len(named) < len(run) and speaker and speaker.kind == "person":
@@ -167,7 +80,7 @@ def _subject_after(tokens: list[Token], start: int, doc: Document) -> Speaker | 
             i += len(run)
             continue
         if capitalized(word) and not after_prep:
-            run = _take_run(tokens, i, text)
+            run = take_run(tokens, i, text)
             if after_thing(text, tok.start, lang):
                 i += len(run)  # 'заявил на авиабазе Рамштайн': a place's name
                 continue
@@ -189,7 +102,7 @@ def _subject_after(tokens: list[Token], start: int, doc: Document) -> Speaker | 
             i += len(run)
             continue
         if capitalized(word):  # inside a prepositional phrase: skip its name
-            i += len(_take_run(tokens, i, text))
+            i += len(take_run(tokens, i, text))
             continue
         if role is None and lang == "en" and word.lower() in lex.roles:
             role = Speaker(word.lower(), "role", None)  # 'said the senior diplomat'
@@ -201,55 +114,6 @@ def _subject_after(tokens: list[Token], start: int, doc: Document) -> Speaker | 
     return role
 
 
-def _institution(tokens: list[Token], i: int, doc: Document) -> Speaker | None:
-    """'повідомили в МЗС' / 'у пресслужбі Ощадбанку' → 'МЗС' / 'пресслужба Ощадбанку'."""
-    lang, text = doc.language, doc.text
-    if i >= len(tokens) or tokens[i].text.lower() not in {"в", "у", "во", "in"}:
-        return None
-    words: list[str] = []
-    for k in range(i + 1, min(len(tokens), i + 5)):
-        if k > i + 1 and re.search(r"[^\s]", text[tokens[k - 1].end : tokens[k].start]):
-            break
-        if tokens[k].text.lower() in PREPOSITIONS[lang] or speech_verb(tokens[k].text, lang):
-            break
-        words.append(tokens[k].text)
-    if not words or not any(capitalized(w) for w in words):
-        return None
-    if lang == "en":
-        return Speaker(" ".join(w for w in words if w.lower() not in EN_ARTICLES), "org")
-    if capitalized(words[0]) and not in_dictionary(words[0], lang):
-        return Speaker(" ".join(words), "org")
-    head = to_nominative(words[:1], lang, "loct")
-    if head is None:
-        return None
-    if not capitalized(words[0]):
-        head = head.lower()
-    return Speaker(" ".join([head, *words[1:]]), "org")
-
-
-def _document_owner(tokens: list[Token], i: int, doc: Document) -> Speaker | None:
-    """'йдеться у повідомленні пресслужби МВС' → 'пресслужба МВС'."""
-    if i + 2 >= len(tokens) or tokens[i].text.lower() not in {"в", "у", "во"}:
-        return None
-    owner = [t.text for t in tokens[i + 2 : i + 5]]
-    if not owner or not any(capitalized(w) for w in owner):
-        return None
-    gap = doc.text[tokens[i + 1].end : tokens[i + 2].start]
-    if gap != " ":
-        return None
-    if capitalized(owner[0]) and (
-        is_abbreviation(owner[0]) or not in_dictionary(owner[0], doc.language)
-    ):
-        return Speaker(" ".join(owner), "org")
-    head = to_nominative(owner[:1], doc.language, "gent")
-    if head is None:
-        return None
-    if not capitalized(owner[0]):
-        head = head.lower()
-    rest = [w for w in owner[1:] if capitalized(w) or w.isupper()]
-    return Speaker(" ".join([head, *rest[: len(owner) - 1]]), "org")
-
-
 def attribution_after(clause_start: int, clause_end: int, doc: Document) -> Speaker | None:
     """Speaker in '— сказав X' / '— X сказав' / 'Price said' / 'said Price'."""
     lang = doc.language
@@ -257,9 +121,9 @@ def attribution_after(clause_start: int, clause_end: int, doc: Document) -> Spea
     window = 7 if lang == "en" else 5
     for vi, tok in enumerate(tokens[:window]):
         if is_document_verb(tok.text, lang) and vi <= 1:
-            return _document_owner(tokens, vi + 1, doc)
+            return document_owner(tokens, vi + 1, doc)
         if vi <= 1 and relay_verb(tok.text, lang):
-            return _relayed(tokens, vi + 1, doc)
+            return relayed(tokens, vi + 1, doc)
         gender = speech_verb(tok.text, lang)
         if gender is None:
             continue
@@ -268,7 +132,7 @@ def attribution_after(clause_start: int, clause_end: int, doc: Document) -> Spea
         if speaker is None and before and not _only_adverbs(before, lang):
             return None  # something else stands before the verb: not a plain attribution
         if speaker is None:
-            speaker = _institution(tokens, vi + 1, doc) if gender == "plur" else None
+            speaker = institution(tokens, vi + 1, doc) if gender == "plur" else None
         if speaker is None:
             speaker = _subject_after(tokens, vi + 1, doc)
         if speaker is None and not before and gender in ("masc", "femn"):
@@ -289,45 +153,6 @@ def _zero_subject(tokens: list[Token], vi: int, doc: Document, gender: str) -> S
         if capitalized(tok.text):
             return None
     return Speaker("", "pronoun", gender)
-
-
-_WORDS_OF = frozenset(
-    {"слова", "слів", "цитату", "цитати", "заявление", "заяву", "высказывание", "коментар"}
-)
-
-
-def _relayed(tokens: list[Token], i: int, doc: Document) -> Speaker | None:
-    """'— приводит слова Пескова РИА Новости', '— цитирует Знарка сайт клуба', '— передає
-    слова тренера sportarena.com': the person whose words are relayed (not the relayer)."""
-    lang = doc.language
-    case = "accs"
-    for k in range(i, min(len(tokens), i + 4)):
-        if tokens[k].text.lower() in _WORDS_OF:
-            if k > i and tokens[k - 1].text.lower() in _HIS | _HER:
-                i = k - 1  # 'привел его слова ТАСС'
-            else:
-                i, case = k + 1, "gent"
-            break
-    if i >= len(tokens):
-        return None
-    word = tokens[i].text
-    if word.lower() in _HIS | _HER:
-        return Speaker("pronoun", "pronoun", "femn" if word.lower() in _HER else "masc")
-    if capitalized(word) and namelike(word, lang) and not latin(word):
-        words = [t.text for t in _take_run(tokens, i, doc.text)]
-        # the name ends where the relayer begins ('цитує Коноплю Суспільне Спорт')
-        name = [w for w in words if person_grams(w, lang) or not in_dictionary(w, lang)]
-        cut = next((k for k, w in enumerate(words) if k and (w not in name or w.isupper())), 0)
-        words = words[:cut] if cut else words
-        found = person_speaker(words, doc, case)
-        if found is None or found.kind != "person":
-            full = resolve_surname(words[-1:], doc, doc.cursor)
-            found = Speaker(full, "person", name_gender(full, doc)) if full else None
-        return found
-    if role_key(word.lower(), lang) and not person_grams(word, lang):
-        key = role_key(word.lower(), lang)  # 'слова тренера': the post
-        return Speaker(key, "role", role_gender(word.lower(), lang)) if key else None
-    return None
 
 
 def _only_adverbs(tokens: list[Token], language: str) -> bool:
@@ -372,7 +197,7 @@ def _subject_before(tokens: list[Token], doc: Document) -> Speaker | None:
     if word.lower() in lex.pronouns:
         return Speaker(word.lower(), "pronoun", lex.pronouns[word.lower()])
     if capitalized(word) and namelike(word, lang):
-        run = _take_run_back(tokens, i, text)
+        run = take_run_back(tokens, i, text)
         if lang == "en":
             run = portfolio_cut(run, text)  # 'Minister of Economy said'
         elif len(run) == 1 and after_thing(text, run[0].start, lang):
@@ -416,22 +241,18 @@ def _check_gender(speaker: Speaker | None, verb_gender: str) -> Speaker | None:
     return speaker
 
 
-_HER = frozenset({"її", "her", "ее", "её"})
-_HIS = frozenset({"його", "his", "его"})
-
-
 def _intro_person(intro: str, tokens: list[Token], doc: Document) -> Speaker | None:
     """The X after 'За словами' / 'По словам' / 'According to' (a name, or 'його')."""
     lang = doc.language
     said = set(intro.lower().split())
-    if said & (_HIS | _HER):  # 'По его словам, …'
-        return Speaker("pronoun", "pronoun", "femn" if said & _HER else "masc")
+    if said & (HIS | HER):  # 'По его словам, …'
+        return Speaker("pronoun", "pronoun", "femn" if said & HER else "masc")
     if not tokens or not capitalized(tokens[0].text):
         if tokens and tokens[0].text.lower() in {"його", "її", "his", "her", "его", "ее", "её"}:
             gender = "femn" if tokens[0].text.lower() in {"її", "her", "ее", "её"} else "masc"
             return Speaker("pronoun", "pronoun", gender)
         return None
-    run = _take_run(tokens, 0, doc.text)
+    run = take_run(tokens, 0, doc.text)
     words = [t.text for t in run]
     found = person_speaker(words, doc, None if lang == "en" else "gent")
     if found is None and lang != "en":
