@@ -6,6 +6,7 @@ call warm_up() at start-up to pay that cost before the first story.
 
 from __future__ import annotations
 
+import gc
 from datetime import datetime
 
 from bot.news import morph
@@ -101,7 +102,14 @@ def analyze(
 
 
 def warm_up(languages: tuple[str, ...] = ("uk", "ru", "en")) -> None:
-    """Load dictionaries and rules now instead of on the first story."""
+    """Load dictionaries and rules now instead of on the first story.
+
+    Then everything loaded so far is moved out of the garbage collector's reach
+    (gc.freeze): it lives as long as the process, and without this every full
+    collection walks the ~50,000 objects of the dictionaries and rules again, which
+    was a third of a fresh process's analysis time."""
     morph.warm_up(languages)
     for language in languages:
         rules(language)
+    gc.collect()  # garbage made so far is freed, not frozen with the rest
+    gc.freeze()
