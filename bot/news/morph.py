@@ -31,9 +31,14 @@ def _stemmer() -> Any:
 
 def parses(word: str, language: str) -> list[Any]:
     """All pymorphy3 parses of a word (uk/ru); empty for English."""
+    return list(parsed(word, language))
+
+
+def parsed(word: str, language: str) -> tuple[Any, ...]:
+    """parses() as a shared tuple (memoised: read it, never change it)."""
     if language not in MORPH_LANGUAGES:
-        return []
-    return list(_parsed(word, language))
+        return ()
+    return _parsed(word, language)
 
 
 @lru_cache(maxsize=200_000)
