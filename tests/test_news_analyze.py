@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 
-from bot.news import Analysis, analyze
+from bot.news import Analysis, analyze, warm_up
 from bot.news.clean import html_to_text
 from tests.shared_data import corpus_records, seed_text
 from tests.test_news_clean import SEED_LEFTOVERS
@@ -88,3 +90,9 @@ def test_a_story_told_inside_one_unnamed_quote_keeps_its_summary() -> None:
     analysis = analyze(text)
     assert analysis.summary  # the summary wins over a quote shown without a name
     assert all(q.speaker for q in analysis.quotes)
+
+
+def test_warm_up_freezes_what_it_loaded() -> None:
+    # a fresh process's full collections would walk the dictionaries and rules again
+    warm_up(("uk",))
+    assert gc.get_freeze_count() > 0
