@@ -40,6 +40,7 @@ exclusions (− `apart` when the groups never meet in one window).
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -97,6 +98,7 @@ class Focus:
     sides: tuple[str, str]  # the groups of the two sides ("us", "russia")
     party: tuple[Term, ...] = ()  # another party the first side deals with (Ukraine)
     rival: tuple[Term, ...] = ()  # another main subject (the minerals deal), in any sentence
+    context: tuple[Term, ...] = ()  # the second side as the war's party, not at the table
     minimum: float = 0.0
     title: float = 1.0  # weight of the title's sentence
     lead: int = 0  # body sentences after the title that weigh `lead_weight`
@@ -200,6 +202,7 @@ def _focus(entry: dict[str, Any] | None, language: str) -> Focus | None:
         (first, second),
         _terms(entry, language),
         _terms(entry.get("rival", {}), language),
+        _terms(entry.get("context", {}), language),
         float(entry.get("min", 0.0)),
         float(entry.get("title", 1.0)),
         int(entry.get("lead", 0)),
@@ -363,7 +366,7 @@ def _required(rule: Rule, index: _Index) -> tuple[list[_Hits], float]:
                 found = [s for s in found if s in named[carry.within]]
             for name in carry.stands_for:
                 hits[name].add(term.weight, found, term.label)
-    share = _focus_share(rule.focus, hits, third, index) if rule.focus else 1.0
+    share = _focus_share(rule, hits, third, index) if rule.focus else 1.0
     encounters: dict[str, list[tuple[float, list[int], str]]] = {}
     for pair in rule.pairs:
         sides = [named[name] for name in pair.sides]
@@ -380,12 +383,20 @@ def _required(rule: Rule, index: _Index) -> tuple[list[_Hits], float]:
     return list(hits.values()), share
 
 
-def _focus_share(focus: Focus, hits: dict[str, _Hits], third: set[int], index: _Index) -> float:
+def _focus_share(rule: Rule, hits: dict[str, _Hits], third: set[int], index: _Index) -> float:
     """Weighted share of the two sides among the story's actor pairings: sentences naming
     both sides, against sentences naming a third party, a rival subject, or the first side
     with another party and not the second side (a Trump–Zelensky meeting, a US–Ukraine
-    deal)."""
+    deal). The second side named only as the war's party ("the war of Russia against
+    Ukraine") is not at the table."""
+    focus = rule.focus
+    assert focus is not None
     first, second = (hits[name].sentences for name in focus.sides)
+    context = Counter(s for term in focus.context for s in index.find(term))
+    if context:
+        group = next(g for g in rule.required if g.name == focus.sides[1])
+        own = Counter(s for term in group.terms for s in index.find(term))
+        second = {s for s in second if not context[s] or own[s] > context[s]}
     party = {s for term in focus.party for s in index.find(term)}
     rival = {s for term in focus.rival for s in index.find(term)}
     ours = first & second
