@@ -52,6 +52,7 @@ _FURNITURE = re.compile(
 # Lines that open like archive pages, copyright notes, tag lists, dates of the page.
 # "Home › World › Europe", "UA | RU | EN": two separators make a breadcrumb or a switcher
 _SEPARATOR = re.compile(r"\s[|›»>/•·]\s")
+_DIALOGUE = re.compile(r"\s*[—–-]\s+\w")
 _FURNITURE_START = re.compile(
     r"^\W*(?:tag archives?|archives?|category|categories|tags?|рубрика|розділ|раздел|"
     r"copyright|date\s+\d|дата\s+\d|updated|оновлено|обновлено|\d{1,2}[.:/]\d{2}|"
@@ -152,6 +153,9 @@ def headline_shaped(line: str) -> bool:
         return False  # tickers, counters, dates with numbers
     if _FURNITURE_START.match(line) or len(_SEPARATOR.findall(line)) >= 2:
         return False
+    first = _WORD.search(line)
+    if _DIALOGUE.match(line) or (first and first.group()[:1].islower()) or line.endswith(","):
+        return False  # '— Поздравляю команду …', 'подопечные создавали …,': not a headline
     if _FURNITURE.search(line) or _is_navigation(line):
         return False
     if _ENDS_WITH_DATE.search(line[-40:]):
@@ -380,7 +384,9 @@ def find_headline(lines: Sequence[str], doubled: frozenset[str] = frozenset()) -
     first_prose = next((i for i, line in enumerate(lines) if is_prose(line)), len(lines))
     above = [c for c in scored if c[1] < first_prose and not _full_stop(c[2])]
     if above:
-        _, index, title = max(above, key=lambda c: (c[0], c[1]))
+        # the last one, but a headline before two- or three-word furniture ('Перейти в
+        # Дзен', 'Есть новость?') rather than the furniture
+        _, index, title = max(above, key=lambda c: (c[0], len(_words(c[2])) > 3, c[1]))
         return Headline(title, _rest(lines, index, title))
     if headline_shaped(lines[0]):
         return Headline(lines[0], tuple(lines[1:]))

@@ -18,6 +18,7 @@ from bot.news.quotes.attribution import (
     label_speaker,
     reported,
 )
+from bot.news.quotes.lexicon import grams_of
 from bot.news.quotes.people import Document, Mention, Speaker, collect_names
 from bot.news.quotes.resolve import resolve_speaker
 from bot.news.quotes.spans import (
@@ -261,27 +262,51 @@ def _labelled(
 def _dialogues(doc: Document, lines: list[tuple[int, str]]) -> list[_Candidate]:
     """Dash-introduced speech: attributed inside ('— …, — сказав X'), or a run of dash
     paragraphs right after a line that introduces the speaker ('X рассказал журналистам
-    об итогах.' then '— …'); a question is somebody else's (an interview)."""
+    об итогах.', 'Главный тренер «Y» X:' then '— …'). A question is somebody else's (an
+    interview); in a run that has questions, a paragraph answers only after one (a
+    journalist's remark or request — 'Оцените игру.' — is not the speaker's). Before the
+    first question, every paragraph is the speaker's."""
     found: list[_Candidate] = []
     carry: Speaker | None = None
     previous_end = -2
+    asked = True  # the first paragraph after the introducing line answers
+    interview = False  # a question came in this run of paragraphs: answers alternate
     for start, line in lines:
         candidate = _dialogue(doc, start, line)
         follows = start == previous_end + 1
-        if candidate is None and doc.language != "en" and not line.rstrip().endswith("?"):
-            if not follows:
-                intro_end = start - 1
-                intro_start = doc.text.rfind("\n", 0, intro_end) + 1
-                carry = intro_speaker(intro_start, intro_end, doc)
-            if carry is not None:
+        asking = _asks(line, doc.language)
+        if candidate is None and doc.language != "en" and not follows:
+            intro_end = start - 1
+            intro_start = doc.text.rfind("\n", 0, intro_end) + 1
+            carry = intro_speaker(intro_start, intro_end, doc)
+            asked, interview = True, False
+        if candidate is None and doc.language != "en" and not asking:
+            answers = asked or not interview
+            if carry is not None and answers:
                 body = start + len(line) - len(line.lstrip(" —–-"))
                 candidate = _Candidate(body, _clean(line.lstrip(" —–-")), carry, start + len(line))
+            asked = not answers  # a remark out of turn is the interviewer's: an answer follows
         elif candidate is not None:
             carry = None
+        if asking:
+            asked = interview = True
         if candidate:
             found.append(candidate)
         previous_end = start + len(line)
     return found
+
+
+def _asks(line: str, language: str) -> bool:
+    """An interviewer's line: a question, or a request ('— Оцените игру.')."""
+    if line.rstrip().endswith("?"):
+        return True
+    first = WORD.search(line)
+    return first is not None and language != "en" and _request(first.group(), language)
+
+
+def _request(word: str, language: str) -> bool:
+    """'Оцените', 'Охарактеризуйте', 'Розкажіть': an imperative addressed to 'you'."""
+    return any({"VERB", "impr", "plur"} <= g for g in grams_of(word.lower(), language))
 
 
 ATTRIBUTION_WORDS = 7  # '– додав він.', '– йдеться у повідомленні Білого дому.'
@@ -372,6 +397,29 @@ def _unnamed(
     return out
 
 
+def _headline_quote(doc: Document, head: str, lines: list[str]) -> list[_Candidate]:
+    """'Владимир ШАРАН: «Получим премиальные за этот матч»': a headline that gives a
+    person's words the story does not repeat is a quote of that person."""
+    label = _LABELLED.match(head)
+    span = next((s for s in quote_spans(head) if label and s[0] == label.end()), None)
+    if label is None or span is None:
+        return []
+    speaker = label_speaker(0, len(label.group(1)), doc)
+    content = _clean(head[span[0] + 1 : span[1]])
+    body = " ".join(" ".join(lines).casefold().split())
+    if speaker is None or " ".join(content.casefold().split()) in body:
+        return []
+    return [_Candidate(span[0], content, speaker, span[1])]
+
+
+def _display(name: str) -> str:
+    """'Андрей ДМИТРИЕВ' (a surname set in capitals) → 'Андрей Дмитриев'."""
+    return " ".join(
+        "-".join(p.capitalize() for p in w.split("-")) if w.isupper() and len(w) > 2 else w
+        for w in name.split()
+    )
+
+
 def extract_quotes(
     paragraphs: Sequence[str], language: str, *, headline: str | None = None
 ) -> list[Quote]:
@@ -435,6 +483,8 @@ def extract_quotes(
     found.extend(_attributed_paragraphs(doc, list(zip(line_starts, lines, strict=True))))
     found.extend(_labelled(doc, zip(line_starts, lines, strict=True), spans))
     found.extend(_unnamed(doc, spans, found, consumed))
+    if head:
+        found.extend(_headline_quote(doc, head, lines))
     found.sort(key=lambda c: c.start)
     quotes: list[tuple[int, int, Quote]] = []
     seen: set[str] = set()
@@ -454,6 +504,7 @@ def extract_quotes(
         seen.add(candidate.text)
         tier = 2 if speaker.kind == "person" else 1 if speaker.kind == "org" else 0
         role = doc.posts.get(speaker.name, "") if speaker.kind == "person" else ""
-        quotes.append((tier, words, Quote(candidate.text, speaker.name, role)))
+        name = _display(speaker.name) if speaker.kind == "person" else speaker.name
+        quotes.append((tier, words, Quote(candidate.text, name, role)))
     quotes.sort(key=lambda item: (-item[0], -item[1]))
     return [quote for _, _, quote in quotes]

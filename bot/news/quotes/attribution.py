@@ -361,8 +361,20 @@ def intro_speaker(start: int, end: int, doc: Document) -> Speaker | None:
         if speech_verb(tok.text, doc.language) is None:
             continue
         speaker = _subject_before(tokens[:vi], doc) if vi else None
-        return speaker if speaker is not None and speaker.kind == "person" else None
-    return None
+        if speaker is not None and speaker.kind == "person":
+            return speaker
+        break
+    return _one_person(start, start + len(line), doc) if line.endswith(":") else None
+
+
+def _one_person(start: int, end: int, doc: Document) -> Speaker | None:
+    """A line that hands over to the dash paragraphs after it ('Главный тренер «X» Name
+    Surname:', 'Name Surname, главный тренер «X»:', 'Следом вышел Name Surname, …:'):
+    the one person it names, as its subject; nobody when it names two."""
+    named = [m for m in doc.mentions if start <= m.start < end]
+    if len({m.name for m in named}) != 1 or not named[0].subject:
+        return None
+    return Speaker(named[0].name, "person", named[0].gender)
 
 
 def label_speaker(start: int, end: int, doc: Document) -> Speaker | None:

@@ -14,6 +14,7 @@ from bot.news.quotes.lexicon import (
     tag_parts,
     word_parses,
 )
+from bot.news.quotes.spans import Token
 
 
 def restore_case(new: str, original: str) -> str:
@@ -267,3 +268,52 @@ def english_place(words: Sequence[str]) -> bool:
 def known_word(parse: Any) -> bool:
     """A pymorphy3 parse from the dictionary itself, not guessed from the word's ending."""
     return any(type(step[0]).__name__ == "DictionaryAnalyzer" for step in parse.methods_stack)
+
+
+@lru_cache(maxsize=50_000)
+def name_readings(word: str, language: str) -> frozenset[tuple[str, str]]:
+    """(case, gender) pairs of a word's name readings; empty when it has none or the
+    dictionary does not know the word (a guessed gender would split 'Василий Небензя')."""
+    out: set[tuple[str, str]] = set()
+    if not any(known_word(p) for p in word_parses(word, language)):
+        return frozenset()
+    for g in grams_of(word, language):
+        if {"Name", "Surn", "Patr"} & g:
+            gender = "femn" if "femn" in g else "masc" if "masc" in g else "*"
+            out.update((case, gender) for case in CASES if case in g)
+    return frozenset(out)
+
+
+def surname_pair(first: str, second: str, language: str) -> bool:
+    """'Кіт Келлог': a foreign first name the dictionary files only as a surname, right
+    before a surname in the same case and gender (a full name, not two people)."""
+    return (
+        not any("Name" in g for g in grams_of(first, language))
+        and all(any("Surn" in g for g in grams_of(w, language)) for w in (first, second))
+        and bool(name_readings(first, language) & name_readings(second, language))
+    )
+
+
+def last_person_chunk(words: list[str], language: str) -> list[str]:
+    """'Путина Дмитрий Песков' → ['Дмитрий', 'Песков']: the last of the names a run of
+    capitalised words holds (words that share no case and gender are two names)."""
+    tokens = [Token(w, 0, 0) for w in words]
+    return [t.text for t in agreeing_chunks(tokens, language)[-1]] if tokens else words
+
+
+def agreeing_chunks(run: list[Token], language: str) -> list[list[Token]]:
+    """'Владимира Путина Юрий Ушаков' → two people: name words that share no case and
+    gender belong to different names."""
+    chunks = [[run[0]]]
+    last = name_readings(run[0].text, language)
+    for tok in run[1:]:
+        now = name_readings(tok.text, language)
+        shared = any(
+            c1 == c2 and (g1 == g2 or "*" in (g1, g2)) for c1, g1 in now for c2, g2 in last
+        )
+        if now and last and not shared:
+            chunks.append([tok])
+        else:
+            chunks[-1].append(tok)
+        last = now or last
+    return chunks

@@ -3,10 +3,10 @@ resolving a pronoun, a role noun or a bare surname to one named person."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from bot.news.names import name_key
 from bot.news.quotes.lexicon import (
@@ -22,20 +22,20 @@ from bot.news.quotes.lexicon import (
     portfolio_cut,
     speech_lexicon,
     speech_verb,
-    word_parses,
 )
 from bot.news.quotes.names import (
-    CASES,
+    agreeing_chunks,
     english_name,
     english_place,
     form_keys,
     gender_of_name,
-    known_word,
     name_keys,
+    name_readings,
     person_grams,
     role_key,
     role_nominative,
     same_name,
+    surname_pair,
     to_nominative,
 )
 from bot.news.quotes.spans import WORD, Token
@@ -237,6 +237,9 @@ def _person_run(run: list[Token], doc: Document) -> list[Token] | None:
         return None
     if len(run) == 1 and after_thing(doc.text, run[0].start, lang):
         return None  # 'на авиабазе Рамштайн': the name of a place, not a person
+    pair = _first_name_pair(run, lang)
+    if pair:
+        return pair
     for i, tok in enumerate(run):
         if person_grams(tok.text, lang) and not is_abbreviation(tok.text):
             # 'Владимир' also reads as a city: a first-name reading before a surname wins
@@ -250,6 +253,26 @@ def _person_run(run: list[Token], doc: Document) -> list[Token] | None:
             return rest[:3]
         if resolve_surname([tok.text], doc):
             return [tok]
+    return None
+
+
+def _first_name_pair(run: list[Token], language: str) -> list[Token] | None:
+    """'Владимир Шаран' (a city and a company read too), 'Сергей КОВАЛЕЦ' (a village): a
+    first name, then a capitalised word agreeing with it, or a place-only word in the
+    nominative after a nominative first name, is one person's name."""
+    for a, b in itertools.pairwise(run):
+        first = [g for g in grams_of(a.text, language) if "Name" in g]
+        if not first or is_abbreviation(a.text) or len(b.text) < 3:
+            continue
+        second = name_readings(b.text, language)
+        agree = any(
+            c1 == c2 and (g1 == g2 or "*" in (g1, g2))
+            for c1, g1 in name_readings(a.text, language)
+            for c2, g2 in second
+        )
+        place = _place_only(b.text, language) and any("nomn" in g for g in first)
+        if agree or (place and any("nomn" in g for g in grams_of(b.text, language))):
+            return [a, b]
     return None
 
 
@@ -298,7 +321,7 @@ def collect_names(doc: Document, tokens: list[Token]) -> None:
     outside = doc.outside_quotes(tokens)
     runs = _name_sequences(outside, doc.text)
     if lang != "en":
-        runs = [chunk for run in runs for chunk in _agreeing_chunks(run, lang)]
+        runs = [chunk for run in runs for chunk in agreeing_chunks(run, lang)]
     index = {t.start: i for i, t in enumerate(outside)}
     # pass 1: full names (first name + surname) → surname map
     for run in runs:
@@ -309,7 +332,7 @@ def collect_names(doc: Document, tokens: list[Token]) -> None:
             lang != "en"
             and person_grams(person[0].text, lang)
             and not any("Name" in g for g in grams_of(person[0].text, lang))
-            and not _surname_pair(person[0].text, person[1].text, lang)
+            and not surname_pair(person[0].text, person[1].text, lang)
         ):  # a full name starts with a first name (or an unknown one, see _person_run)
             continue
         full = to_nominative([t.text for t in person], lang, None)
@@ -377,55 +400,6 @@ def collect_names(doc: Document, tokens: list[Token]) -> None:
     if lang != "en" and doc.roles:
         _role_mentions(doc, outside)
     doc.mentions.sort(key=lambda m: m.start)
-
-
-@lru_cache(maxsize=50_000)
-def _readings(word: str, language: str) -> frozenset[tuple[str, str]]:
-    """(case, gender) pairs of a word's name readings; empty when it has none or the
-    dictionary does not know the word (a guessed gender would split 'Василий Небензя')."""
-    out: set[tuple[str, str]] = set()
-    if not any(known_word(p) for p in word_parses(word, language)):
-        return frozenset()
-    for g in grams_of(word, language):
-        if {"Name", "Surn", "Patr"} & g:
-            gender = "femn" if "femn" in g else "masc" if "masc" in g else "*"
-            out.update((case, gender) for case in CASES if case in g)
-    return frozenset(out)
-
-
-def _surname_pair(first: str, second: str, language: str) -> bool:
-    """'Кіт Келлог': a foreign first name the dictionary files only as a surname, right
-    before a surname in the same case and gender (a full name, not two people)."""
-    return (
-        not any("Name" in g for g in grams_of(first, language))
-        and all(any("Surn" in g for g in grams_of(w, language)) for w in (first, second))
-        and bool(_readings(first, language) & _readings(second, language))
-    )
-
-
-def last_person_chunk(words: list[str], language: str) -> list[str]:
-    """'Путина Дмитрий Песков' → ['Дмитрий', 'Песков']: the last of the names a run of
-    capitalised words holds (words that share no case and gender are two names)."""
-    tokens = [Token(w, 0, 0) for w in words]
-    return [t.text for t in _agreeing_chunks(tokens, language)[-1]] if tokens else words
-
-
-def _agreeing_chunks(run: list[Token], language: str) -> list[list[Token]]:
-    """'Владимира Путина Юрий Ушаков' → two people: name words that share no case and
-    gender belong to different names."""
-    chunks = [[run[0]]]
-    last = _readings(run[0].text, language)
-    for tok in run[1:]:
-        now = _readings(tok.text, language)
-        shared = any(
-            c1 == c2 and (g1 == g2 or "*" in (g1, g2)) for c1, g1 in now for c2, g2 in last
-        )
-        if now and last and not shared:
-            chunks.append([tok])
-        else:
-            chunks[-1].append(tok)
-        last = now or last
-    return chunks
 
 
 EN_NOT_NAMES = frozenset(
@@ -564,7 +538,7 @@ def _shared_cases(person: list[Token], language: str) -> set[str]:
     """The cases every word of a name can be in ('Тарас Бойко' → nominative only)."""
     shared: set[str] | None = None
     for tok in person:
-        cases = {c for c, _ in _readings(tok.text, language)}
+        cases = {c for c, _ in name_readings(tok.text, language)}
         if cases:
             shared = cases if shared is None else shared & cases
     return shared or set()

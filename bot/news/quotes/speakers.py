@@ -22,6 +22,7 @@ from bot.news.quotes.names import (
     english_place,
     gender_of_name,
     in_dictionary,
+    last_person_chunk,
     person_grams,
     role_gender,
     role_key,
@@ -33,7 +34,6 @@ from bot.news.quotes.people import (
     EN_NOT_NAMES,
     Document,
     Speaker,
-    last_person_chunk,
     name_gender,
     resolve_surname,
 )

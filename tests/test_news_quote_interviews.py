@@ -1,0 +1,90 @@
+"""Press conferences and interviews: a label line hands the dash paragraphs after it to
+one person, questions and requests are the interviewer's, a headline gives its person's
+words (short examples written for the tests, issue 18)."""
+
+from __future__ import annotations
+
+from bot.news.quotes import extract_quotes
+
+
+def quotes(
+    paragraphs: list[str], language: str, headline: str | None = None
+) -> list[tuple[str, str]]:
+    found = extract_quotes(paragraphs, language, headline=headline)
+    return sorted((q.speaker, q.text) for q in found)
+
+
+def test_ru_label_lines_hand_the_answers_to_each_coach() -> None:
+    paragraphs = [
+        "«Сокол» - «Метеор» 2:0. Пресс-конференция",
+        "Главный тренер «Метеора» Олег Лужин:",
+        "- Хочу поздравить соперника и болельщиков с победой. Они заслужили её.",
+        "- Оцените игру в нападении.",
+        "- А в защите оценить не хотите? Команда сегодня была не в лучшем состоянии.",
+        "- Впечатление сложилось, что ваши игроки не знали, что делать с мячом.",
+        "- Да знали. Просто соперник сыграл хорошо в защите.",
+        "Павел Зимин, главный тренер «Сокола»:",
+        "- Ребята ответственно готовились к матчу и выполнили установку.",
+    ]
+    got = quotes(paragraphs, "ru")
+    assert [s for s, _ in got].count("Олег Лужин") == 3
+    assert ("Павел Зимин", "Ребята ответственно готовились к матчу и выполнили установку.") in got
+    assert not any("Оцените" in t or "Впечатление сложилось" in t for _, t in got)
+
+
+def test_ru_narrative_line_ending_with_a_colon_names_the_speaker() -> None:
+    paragraphs = [
+        "Первым к журналистам вышел Анатолий Чернов, наставник «Зари», который был немногословен:",
+        "- Игра была сложная. Мы пытались показать свои лучшие качества.",
+        "Следом вышел Сергей Коваль, которого журналисты встретили аплодисментами:",
+        "- В первую очередь хотел бы поблагодарить наших болельщиков.",
+    ]
+    got = dict((t, s) for s, t in quotes(paragraphs, "ru"))
+    assert got["Игра была сложная. Мы пытались показать свои лучшие качества."] == "Анатолий Чернов"
+    assert got["В первую очередь хотел бы поблагодарить наших болельщиков."] == "Сергей Коваль"
+
+
+def test_ru_a_line_that_names_two_people_hands_over_to_nobody() -> None:
+    paragraphs = [
+        "Олег Лужин и Павел Зимин после матча ответили на вопросы:",
+        "- Игра была сложная, но мы довольны результатом.",
+    ]
+    assert all(not speaker for speaker, _ in quotes(paragraphs, "ru"))
+
+
+def test_ru_surname_in_capitals_is_shown_in_ordinary_case() -> None:
+    paragraphs = [
+        "Андрей ДМИТРИЕНКО (тренер ФК «Сокол»):",
+        "– Проиграли команде, которая была нам по силам. Не хватило скорости.",
+    ]
+    assert quotes(paragraphs, "ru") == [
+        ("Андрей Дмитриенко", "Проиграли команде, которая была нам по силам. Не хватило скорости.")
+    ]
+
+
+def test_ru_headline_quote_the_story_does_not_repeat_is_its_persons() -> None:
+    paragraphs = [
+        "Главный тренер «Сокола» Владимир Шаров прокомментировал поражение.",
+        "– Впечатления позитивные, ребята проявили характер до конца.",
+    ]
+    got = quotes(paragraphs, "ru", headline="Владимир ШАРОВ: «Получим премиальные за этот матч»")
+    assert ("Владимир Шаров", "Получим премиальные за этот матч") in got
+    repeated = quotes(
+        ["«Ребята проявили характер до конца», — сказал Владимир Шаров."],
+        "ru",
+        headline="Владимир Шаров: «Ребята проявили характер до конца»",
+    )
+    assert len(repeated) == 1
+
+
+def test_dash_speech_is_not_taken_for_the_headline() -> None:
+    from bot.news import analyze
+
+    text = (
+        "Главный тренер «Сокола» Дмитрий Чернышов прокомментировал матч против «Метеора».\n"
+        "— Поздравляю команду соперника с победой. Игра шла до гола. Все\n"
+        "старались, была огромная самоотдача во втором тайме."
+    )
+    found = analyze(text)
+    assert not found.title.startswith("—")
+    assert [q.speaker for q in found.quotes] == ["Дмитрий Чернышов"]
