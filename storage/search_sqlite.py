@@ -125,14 +125,17 @@ async def match(
     params += [search_doc.SCAN_CAP, limit, offset]  # read now: tests lower it
     weights = ", ".join(str(w) for w in (*WEIGHTS, 0.0, 0.0, 0.0))
     # Inner: the newest SCAN_CAP matches (FTS5 walks rowids backwards and stops).
-    # Outer: best first. Placeholders bind in text order: `now`, MATCH, dates, limits.
+    # Outer: best first, with how many matched (a count over the kept rows costs less
+    # than count(*) OVER (), which sorts them once more). Placeholders bind in text
+    # order: `now`, MATCH, dates, limits.
     sql = (
         "WITH recent AS ("
         f" SELECT f.rowid AS id, bm25(search_index, {weights})"
         f" * (1.0 + {LIFT} / (1.0 + max(0.0, ? - m.day) / {RECENCY_S}.0)) AS score"
         " FROM search_index f JOIN search_meta m ON m.id = f.rowid"
         f" WHERE {' AND '.join(where)} ORDER BY f.rowid DESC LIMIT ?)"
-        " SELECT id, score, count(*) OVER () FROM recent ORDER BY score, id DESC LIMIT ? OFFSET ?"
+        " SELECT id, score, (SELECT count(*) FROM recent) FROM recent"
+        " ORDER BY score, id DESC LIMIT ? OFFSET ?"
     )
     try:
         rows = await db.fetchall(sql, params)

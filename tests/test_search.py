@@ -175,6 +175,27 @@ async def test_paging(db: Database) -> None:
     assert beyond.status is Status.OK and beyond.hits == () and not beyond.has_more
 
 
+async def test_total_counts_the_matches_on_every_page(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stored = [
+        await put(db, f"Санкції {i}", f"Нові санкції, день {i}.", now=NOW - i * DAY)
+        for i in range(6)
+    ]
+    await put(db, "Інше", "Нічого спільного.")
+    async with db.transaction() as conn:  # a deleted story is no longer counted
+        await conn.execute("DELETE FROM articles WHERE id = ?", (stored[0],))
+    pages = [await search.search(db, "санкції", limit=2, offset=o, now=NOW) for o in (0, 2, 4)]
+    assert [len(p.hits) for p in pages] == [2, 2, 1]
+    assert [p.total for p in pages] == [5, 5, 5]
+    recent = await search.search(db, "санкції from:2025-02-27", now=NOW)  # days 1 and 2
+    assert recent.total == 2 and len(recent.hits) == 2
+    assert (await search.search(db, "дрони", now=NOW)).total == 0
+    monkeypatch.setattr(search_doc, "SCAN_CAP", 3)
+    capped = await search.search(db, "санкції", limit=2, now=NOW)
+    assert capped.capped and capped.total == 3
+
+
 async def test_nothing_to_search_is_a_structured_outcome(db: Database) -> None:
     await put(db, "Санкції", "Санкції.")
     for query in ("", "   ", "topic:nato", "-санкції", "*** ( ) ^", "😀😀"):

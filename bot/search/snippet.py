@@ -43,8 +43,11 @@ class Snippet:
 
 
 @lru_cache(maxsize=1024)
-def _finder(prefixes: frozenset[str]) -> re.Pattern[str]:
-    alternatives = "|".join(re.escape(p) for p in sorted(prefixes, key=len, reverse=True))
+def _finder(lemmas: frozenset[str]) -> re.Pattern[str]:
+    """Candidates for a query's lemmas (built once per query, not per hit): tokens
+    sharing their first two letters with a lemma, case-insensitively."""
+    prefixes = sorted(_prefixes(lemmas), key=len, reverse=True)
+    alternatives = "|".join(re.escape(p) for p in prefixes)
     return re.compile(rf"(?<![\w'’ʼ\-])(?:{alternatives})", re.IGNORECASE)
 
 
@@ -58,7 +61,7 @@ def matches(text: str, language: str, lemmas: frozenset[str]) -> list[tuple[int,
     if not lemmas or not text:
         return []
     found: list[tuple[int, int, str]] = []
-    for candidate in _finder(_prefixes(lemmas)).finditer(text):
+    for candidate in _finder(lemmas).finditer(text):
         token = TOKEN.match(text, candidate.start())
         if token is None:
             continue
@@ -81,15 +84,43 @@ def snippet(text: str, language: str, lemmas: frozenset[str], *, width: int = WI
         return Snippet(text, tuple((s, e) for s, e, _ in found))
     if not found:
         return _cut(text, 0, width, ())
-    # Most distinct query lemmas in the window, then most matches.
+    start = max(0, found[best_window(found, width - LEAD)][0] - LEAD)
+    return _cut(text, start, start + width, found)
+
+
+def best_window(found: list[tuple[int, int, str]], reach: int) -> int:
+    """The match that opens the best window: the window of match i holds the matches
+    j ≥ i ending within `reach` of i's start; best is most distinct lemmas, then most
+    matches, the first such i. One pass with running counts (the window's limit only
+    grows with i), matches added in order of their ends: a token found inside a
+    longer one (С.Ш.А. → А) can end before the one found ahead of it."""
+    n = len(found)
+    by_end = sorted(range(n), key=lambda j: found[j][1])
+    counts: dict[str, int] = {}
+    inside = [False] * n
+    total = added = 0
     best, best_score = 0, (-1, -1)
-    for i, (start, _, _) in enumerate(found):
-        inside = [lem for _, e, lem in found[i:] if e <= start + width - LEAD]
-        score = (len(set(inside)), len(inside))
+    for i in range(n):
+        limit = found[i][0] + reach
+        while added < n and found[by_end[added]][1] <= limit:
+            j = by_end[added]
+            added += 1
+            if j >= i:  # a match before i never enters a later window
+                inside[j] = True
+                lem = found[j][2]
+                counts[lem] = counts.get(lem, 0) + 1
+                total += 1
+        score = (len(counts), total)
         if score > best_score:
             best, best_score = i, score
-    start = max(0, found[best][0] - LEAD)
-    return _cut(text, start, start + width, found)
+        if inside[i]:  # i leaves: the next windows start after it
+            lem = found[i][2]
+            total -= 1
+            if counts[lem] == 1:
+                del counts[lem]
+            else:
+                counts[lem] -= 1
+    return best
 
 
 def _cut(text: str, start: int, end: int, found: list[tuple[int, int, str]] | tuple[()]) -> Snippet:
