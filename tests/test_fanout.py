@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 
+import asyncpg
 import pytest
 
 from storage import articles, chats, corrections, fanout, outbox, subscriptions
@@ -176,3 +177,35 @@ async def test_workers_expanding_at_once_queue_each_reader_once(pg_url: str) -> 
     finally:
         for one in dbs:
             await one.close()
+
+
+async def test_a_worker_gone_mid_batch_leaves_the_fan_out_to_others(pg_url: str) -> None:
+    """A worker's connection dies (kill -9) while its batch waits in the server: the
+    batch rolls back, its hold on the fan-out goes with it, another worker queues
+    everyone once."""
+    dying = await PostgresDatabase.connect(pg_url, pool_size=1)
+    other = await PostgresDatabase.connect(pg_url, pool_size=2)  # the lock, and a look
+    try:
+        other.fanout_batch = BATCH
+        await chats.register_many(other, list(range(1, 11)), topic="nato")
+        article_id, _ = await articles.publish(other, story("S"))
+        async with other.transaction() as conn:
+            # The batch reads the subscriptions after taking the fan-out: it waits here.
+            await conn.execute("LOCK TABLE subscriptions IN ACCESS EXCLUSIVE MODE")
+            batch = asyncio.create_task(fanout.expand(dying, batch=BATCH))
+            pid = None
+            while pid is None:
+                await asyncio.sleep(0.05)
+                pid = await other.fetchval(
+                    "SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                    "AND query LIKE '%subscriptions%'"
+                )
+            assert await other.fetchval("SELECT pg_terminate_backend(?)", (pid,))
+            with pytest.raises((asyncpg.InterfaceError, asyncpg.PostgresError)):
+                await batch  # its connection is gone
+        assert set(await rows(other, article_id)) == {1, 2, 3}
+        await expand_all(other)
+        assert set(await rows(other, article_id)) == set(range(1, 11))
+    finally:
+        await dying.close()
+        await other.close()
