@@ -129,3 +129,12 @@ def test_ru_capitalised_role_inside_a_line_introduces_the_name() -> None:
         "Заседание пройдет в Вене. «Скажу сразу: ситуация плачевная», — написал министр.",
     ]
     assert speakers(paragraphs, "ru") == ["Иван Петров"]
+
+
+def test_ru_name_in_a_reported_clause_after_its_title_is_not_the_antecedent() -> None:
+    paragraphs = [
+        "Министр финансов Джон Миллер заявил, что санкции введены из-за того, что "
+        "президент РФ Иван Петров не был откровенен на переговорах.",
+        "«Он не подошёл к переговорам честно и открыто», — сказал он в эфире телеканала.",
+    ]
+    assert speakers(paragraphs, "ru") == ["Джон Миллер"]

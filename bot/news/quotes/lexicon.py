@@ -10,7 +10,7 @@ from typing import Any
 
 from bot.news import data_files
 from bot.news.morph import parsed
-from bot.news.quotes.spans import WORD, Token
+from bot.news.quotes.spans import Token
 
 
 def _wordset(words: str) -> frozenset[str]:
@@ -208,11 +208,16 @@ def after_thing(text: str, start: int, language: str) -> bool:
     whose apposition names a thing: 'на авиабазе Рамштайн', 'у форматі «Рамштайн»'."""
     if language == "en":
         return False
-    before = text[max(0, start - 40) : start]
-    words = list(WORD.finditer(before))
-    if not words or before[words[-1].end() :].strip(' «„“"') or "\n" in before[words[-1].end() :]:
+    end = start
+    while end > 0 and start - end < 3 and text[end - 1] in ' «„“"':
+        end -= 1
+    if end == start or end == 0 or not text[end - 1].isalpha():
         return False
-    return names_a_thing(words[-1].group(), language)
+    begin = end - 1
+    while begin > 0 and (text[begin - 1].isalpha() or text[begin - 1] in "-'’ʼ"):
+        begin -= 1
+    word = text[begin:end]
+    return word[:1].islower() and names_a_thing(word, language)
 
 
 _OF_TITLE = re.compile(r"([A-Za-z]+)\s+(?:of|for)\s+(?:the\s+)?$")
@@ -221,7 +226,8 @@ _OF_TITLE = re.compile(r"([A-Za-z]+)\s+(?:of|for)\s+(?:the\s+)?$")
 def portfolio_cut(run: list[Token], text: str) -> list[Token]:
     """'Minister of Economy Yulia …', 'Minister for Foreign Affairs Ann Linde': the first
     word after '<title> of|for' names the portfolio, not the person."""
-    found = _OF_TITLE.search(text[max(0, run[0].start - 40) : run[0].start]) if run else None
+    before = text[max(0, run[0].start - 40) : run[0].start] if run else ""
+    found = _OF_TITLE.search(before) if before.endswith(("of ", "for ", "the ")) else None
     if found and found.group(1).lower() in speech_lexicon("en").titles:
         return run[1:]
     return run

@@ -131,12 +131,17 @@ def name_gender(name: str, doc: Document) -> str | None:
 
 
 def resolve_surname(
-    words: list[str], doc: Document, pos: int | None = None, nominative: bool = False
+    words: list[str],
+    doc: Document,
+    pos: int | None = None,
+    nominative: bool = False,
+    typo: bool = False,
 ) -> str | None:
     """A lone surname or first name (any case) → the full name given in the text.
 
     With several people of that name, the one named most recently before `pos` wins
     (journalists re-introduce the person they mean); none before it → ambiguous.
+    `typo`: a speaker's surname may be the text's misspelling of a full name in it.
     """
     if len(words) != 1 or len(words[0]) < 2:
         return None
@@ -146,7 +151,7 @@ def resolve_surname(
         # 'Выткофф' for 'Стів Віткофф': the same surname spelled another way, when it is
         # the only one with that spelling-tolerant key
         same = doc.spellings.get(name_key(word), set()) if len(word) >= 4 else set()
-        if not same and len(word) >= 5 and capitalized(word):
+        if typo and not same and len(word) >= 5 and capitalized(word):
             # 'Драпенко' for 'Елена Драпеко', 'Ryabov' for 'Sergei Ryabkov': the text's own
             # typo, a letter dropped or added in the one full name it resembles
             same = {
@@ -219,6 +224,13 @@ def _name_sequences(tokens: list[Token], text: str) -> list[list[Token]]:
 
 
 def _person_run(run: list[Token], doc: Document) -> list[Token] | None:
+    person = _person_part(run, doc)
+    if person and len(person) == 1 and after_thing(doc.text, person[0].start, doc.language):
+        return None  # 'на авиабазе Рамштайн': the name of a place, not a person
+    return person
+
+
+def _person_part(run: list[Token], doc: Document) -> list[Token] | None:
     """The person-name part of a run of capitalised words ('США Джо Байден' → 'Джо Байден')."""
     lang = doc.language
     if lang == "en":
@@ -235,9 +247,7 @@ def _person_run(run: list[Token], doc: Document) -> list[Token] | None:
         ):
             return run  # a known surname, or a lone name that speaks ('Ryabkov announced')
         return None
-    if len(run) == 1 and after_thing(doc.text, run[0].start, lang):
-        return None  # 'на авиабазе Рамштайн': the name of a place, not a person
-    pair = _first_name_pair(run, lang)
+    pair = _first_name_pair(run, lang) if len(run) > 1 else None
     if pair:
         return pair
     for i, tok in enumerate(run):
@@ -369,7 +379,7 @@ def collect_names(doc: Document, tokens: list[Token]) -> None:
         if not person:
             continue
         words = [t.text for t in person]
-        full = resolve_surname(words, doc, person[0].start) if len(words) == 1 else None
+        full = resolve_surname(words, doc, person[0].start, typo=True) if len(words) == 1 else None
         nominative = to_nominative(words, lang, "nomn")
         name = full or to_nominative(words, lang, None) or " ".join(words)
         if full is None and len(words) >= 2:
@@ -381,7 +391,7 @@ def collect_names(doc: Document, tokens: list[Token]) -> None:
             subject = speaks or (opens and not _possessed(run, doc))
         else:
             subject = nominative is not None and not after_preposition(outside, first, doc)
-            if subject and first and outside[first - 1].text.lower() in _SUBORDINATE:
+            if subject and first and _reported_clause(outside, first, doc.text):
                 subject = False  # 'вірить, що Путін …': the subject of a reported clause
         gender = gender_of_name(name.split(), lang)
         doc.mentions.append(Mention(person[0].start, name, gender, subject))
@@ -406,6 +416,20 @@ EN_NOT_NAMES = frozenset(
     ["he", "she", "it", "they", "we", "you", "this", "that", "there", "who", "which", "officials"]
 )
 _SUBORDINATE = frozenset({"що", "щоб", "что", "чтобы", "нібито", "будто"})
+
+
+def _reported_clause(tokens: list[Token], first: int, text: str) -> bool:
+    """'… заявил, что президент РФ Владимир Путин не был …': 'что' before the name, with
+    only its title (lower-case words, abbreviations) between them."""
+    for k in range(first - 1, max(-1, first - 5), -1):
+        word = tokens[k].text
+        if word.lower() in _SUBORDINATE:
+            return True
+        if not (word.islower() or is_abbreviation(word)) or re.search(
+            r"[.!?;:\n]", text[tokens[k].end : tokens[k + 1].start]
+        ):
+            return False
+    return False
 
 
 def _english_subject(run: list[Token], doc: Document) -> tuple[bool, bool]:

@@ -64,7 +64,7 @@ def person_speaker(words: list[str], doc: Document, case: str | None) -> Speaker
         and any(person_grams(w, lang) for w in words[1:])
     ):
         words = words[1:]
-    full = resolve_surname(words, doc, doc.cursor, nominative=case == "nomn")
+    full = resolve_surname(words, doc, doc.cursor, nominative=case == "nomn", typo=True)
     if full:
         return Speaker(full, "person", name_gender(full, doc))
     if len(words) >= 2:
@@ -103,7 +103,7 @@ def _english_speaker(words: list[str], doc: Document) -> Speaker | None:
         return None  # 'posted on X': a letter is not a name
     if len(name) == 1 and name[0].lower() in EN_NOT_NAMES:
         return None  # 'Officials said' opening a sentence
-    full = resolve_surname(name[-1:], doc, doc.cursor) if len(name) <= 2 else None
+    full = resolve_surname(name[-1:], doc, doc.cursor, typo=True) if len(name) <= 2 else None
     if full and (len(name) == 1 or full.split()[0] == name[0]):
         return Speaker(full, "person", None)  # 'Mr Boyle', 'Stoltenberg' → the full name
     return Speaker(" ".join(name[-3:]), "person", None)
