@@ -366,7 +366,9 @@ def _required(rule: Rule, index: _Index) -> tuple[list[_Hits], float]:
                 found = [s for s in found if s in named[carry.within]]
             for name in carry.stands_for:
                 hits[name].add(term.weight, found, term.label)
-    share = _focus_share(rule, hits, third, index) if rule.focus else 1.0
+    share = 1.0
+    if rule.focus and all(hits[name].sentences for name in rule.focus.sides):
+        share = _focus_share(rule, hits, third, index)  # only when both sides are named
     encounters: dict[str, list[tuple[float, list[int], str]]] = {}
     for pair in rule.pairs:
         sides = [named[name] for name in pair.sides]
