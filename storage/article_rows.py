@@ -10,6 +10,20 @@ from bot.domain import Article
 from storage.codec import decode, unpack
 from storage.db import Row
 
+# What a search hit shows of a story (no analysis, no image): storage.search reads these.
+HIT_COLUMNS = (
+    "id",
+    "title",
+    "text",
+    "url",
+    "source",
+    "published",
+    "language",
+    "topics",
+    "created_at",
+    "followup_of",
+)
+
 
 def article_of(row: Row) -> Article:
     published = row["published"]

@@ -14,11 +14,19 @@ from __future__ import annotations
 
 from bot.domain import Article
 from storage import search_pg, search_sqlite
-from storage.article_rows import article_of
+from storage.article_rows import HIT_COLUMNS, article_of
 from storage.db import POSTGRES, Connection, Database
 from storage.search_doc import SCAN_CAP, Matches, SearchDocument, SearchPlan
 
-__all__ = ["SCAN_CAP", "Matches", "SearchDocument", "SearchPlan", "index_document", "match"]
+__all__ = [
+    "SCAN_CAP",
+    "Matches",
+    "SearchDocument",
+    "SearchPlan",
+    "index_document",
+    "match",
+    "match_page",
+]
 
 
 async def index_document(
@@ -64,14 +72,35 @@ async def match(
     return await run(db, plan, now=now, since=since, until=until, limit=limit, offset=offset)
 
 
+async def match_page(
+    db: Database,
+    plan: SearchPlan,
+    *,
+    now: float,
+    since: float | None = None,
+    until: float | None = None,
+    limit: int,
+    offset: int,
+) -> tuple[Matches, dict[int, Article]] | None:
+    """match() and stories() of its matches (SQLite: in one statement)."""
+    if db.dialect != POSTGRES:
+        return await search_sqlite.match_page(
+            db, plan, now=now, since=since, until=until, limit=limit, offset=offset
+        )
+    matches = await search_pg.match(
+        db, plan, now=now, since=since, until=until, limit=limit, offset=offset
+    )
+    if matches is None:
+        return None
+    return matches, await stories(db, [article_id for article_id, _ in matches.ranked])
+
+
 async def stories(db: Database, ids: list[int]) -> dict[int, Article]:
     """The stories behind search hits, without their analysis (hits need only text)."""
     if not ids:
         return {}
     marks = ",".join("?" * len(ids))
     rows = await db.fetchall(
-        "SELECT id, title, text, url, source, published, language, topics, created_at,"
-        f" followup_of FROM articles WHERE id IN ({marks})",
-        ids,
+        f"SELECT {', '.join(HIT_COLUMNS)} FROM articles WHERE id IN ({marks})", ids
     )
     return {row["id"]: article_of(row) for row in rows}

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import sqlite3
 
+from bot.domain import Article
 from storage import search_doc
+from storage.article_rows import HIT_COLUMNS, article_of
 from storage.codec import pack, unpack
 from storage.db import Connection, Database
 from storage.search_doc import (
@@ -114,6 +116,36 @@ async def match(
     limit: int,
     offset: int,
 ) -> Matches | None:
+    found = await _page(db, plan, now, since, until, limit, offset, with_stories=False)
+    return None if found is None else found[0]
+
+
+async def match_page(
+    db: Database,
+    plan: SearchPlan,
+    *,
+    now: float,
+    since: float | None,
+    until: float | None,
+    limit: int,
+    offset: int,
+) -> tuple[Matches, dict[int, Article]] | None:
+    """match() and the page's stories (storage.search.stories) in one statement: one
+    trip to aiosqlite's thread, not two."""
+    return await _page(db, plan, now, since, until, limit, offset, with_stories=True)
+
+
+async def _page(
+    db: Database,
+    plan: SearchPlan,
+    now: float,
+    since: float | None,
+    until: float | None,
+    limit: int,
+    offset: int,
+    *,
+    with_stories: bool,
+) -> tuple[Matches, dict[int, Article]] | None:
     where = ["search_index MATCH ?"]
     params: list[object] = [now, match_expression(plan)]
     if since is not None:
@@ -124,18 +156,22 @@ async def match(
         params.append(until)
     params += [search_doc.SCAN_CAP, limit, offset]  # read now: tests lower it
     weights = ", ".join(str(w) for w in (*WEIGHTS, 0.0, 0.0, 0.0))
-    # Inner: the newest SCAN_CAP matches (FTS5 walks rowids backwards and stops).
-    # Outer: best first, with how many matched (a count over the kept rows costs less
-    # than count(*) OVER (), which sorts them once more). Placeholders bind in text
-    # order: `now`, MATCH, dates, limits.
+    stories = "".join(f", a.{c} AS {c}" for c in HIT_COLUMNS[1:]) if with_stories else ""
+    # recent: the newest SCAN_CAP matches (FTS5 walks rowids backwards and stops).
+    # page: best first, with how many matched (a count over the kept rows costs less
+    # than count(*) OVER (), which sorts them once more); then the page's stories.
+    # Placeholders bind in text order: `now`, MATCH, dates, limits.
     sql = (
         "WITH recent AS ("
         f" SELECT f.rowid AS id, bm25(search_index, {weights})"
         f" * (1.0 + {LIFT} / (1.0 + max(0.0, ? - m.day) / {RECENCY_S}.0)) AS score"
         " FROM search_index f JOIN search_meta m ON m.id = f.rowid"
-        f" WHERE {' AND '.join(where)} ORDER BY f.rowid DESC LIMIT ?)"
-        " SELECT id, score, (SELECT count(*) FROM recent) FROM recent"
-        " ORDER BY score, id DESC LIMIT ? OFFSET ?"
+        f" WHERE {' AND '.join(where)} ORDER BY f.rowid DESC LIMIT ?),"
+        " page AS (SELECT id, score, (SELECT count(*) FROM recent) AS total FROM recent"
+        " ORDER BY score, id DESC LIMIT ? OFFSET ?)"
+        f" SELECT page.id AS id, score, total{stories} FROM page"
+        + (" LEFT JOIN articles a ON a.id = page.id" if with_stories else "")
+        + " ORDER BY score, page.id DESC"
     )
     try:
         rows = await db.fetchall(sql, params)
@@ -143,8 +179,9 @@ async def match(
         if "fts5" not in str(error):
             raise
         return None
-    ranked = tuple((int(r[0]), float(r[1])) for r in rows)
-    return Matches(ranked, int(rows[0][2]) if rows else 0)
+    ranked = tuple((int(r["id"]), float(r["score"])) for r in rows)
+    found = {r["id"]: article_of(r) for r in rows if with_stories and r["title"] is not None}
+    return Matches(ranked, int(rows[0]["total"]) if rows else 0), found
 
 
 async def index_many(

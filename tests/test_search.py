@@ -13,6 +13,7 @@ from bot.search import engine as search
 from bot.search.engine import Status
 from bot.search.index import new_article, reindex
 from bot.search.query import NoteKind, parse
+from bot.search.terms import readings
 from storage import articles, search_doc
 from storage import search as stored_index
 from storage.backends import open_database
@@ -194,6 +195,28 @@ async def test_total_counts_the_matches_on_every_page(
     monkeypatch.setattr(search_doc, "SCAN_CAP", 3)
     capped = await search.search(db, "санкції", limit=2, now=NOW)
     assert capped.capped and capped.total == 3
+
+
+async def test_a_page_and_its_stories_are_what_match_and_stories_give(db: Database) -> None:
+    for i in range(4):
+        await put(db, f"Санкції {i}", f"Нові санкції проти агресора, день {i}.", now=NOW - i * DAY)
+    await put(db, "Ракети", "Удар ракетами по місту.", topics=("war",), source="Укрінформ")
+    for text in ("санкції", "ракета topic:war", "агресор from:2025-02-27", "дрони"):
+        query = parse(text)
+        plan = search.search_plan(query, readings(query))
+        assert plan is not None
+        since, until = search._bounds(query)
+        for offset in (0, 2):
+            page = await stored_index.match_page(
+                db, plan, now=NOW, since=since, until=until, limit=3, offset=offset
+            )
+            matches = await stored_index.match(
+                db, plan, now=NOW, since=since, until=until, limit=3, offset=offset
+            )
+            assert page is not None and matches is not None
+            assert page[0] == matches, text
+            ids = [article_id for article_id, _ in matches.ranked]
+            assert page[1] == await stored_index.stories(db, ids), text
 
 
 async def test_nothing_to_search_is_a_structured_outcome(db: Database) -> None:

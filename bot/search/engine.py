@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 
+from bot.domain import Article
 from bot.search import glossary
 from bot.search.index import topic_token
 from bot.search.lemmas import TOKEN
@@ -113,7 +114,7 @@ async def search(
     if offset > MAX_OFFSET:  # past the last page: nothing more (never the same page again)
         return SearchPage(query, Status.OK, offset=offset)
     since, until = _bounds(query)
-    matches = await index.match(
+    page = await index.match_page(
         db,
         plan,
         now=time.time() if now is None else now,
@@ -122,19 +123,19 @@ async def search(
         limit=limit + 1,
         offset=offset,
     )
-    if matches is None:
+    if page is None:
         return SearchPage(query, Status.INVALID, offset=offset)
+    matches, stories = page
     ranked = list(matches.ranked)
     capped = matches.total >= search_doc.SCAN_CAP
     has_more = len(ranked) > limit and offset + limit <= MAX_OFFSET
-    hits = await _hits(db, ranked[:limit], highlight_lemmas(found))
+    hits = _hits(stories, ranked[:limit], highlight_lemmas(found))
     return SearchPage(query, Status.OK, hits, offset, has_more, capped, matches.total)
 
 
-async def _hits(
-    db: Database, ranked: list[tuple[int, float]], lemmas: frozenset[str]
+def _hits(
+    stories: dict[int, Article], ranked: list[tuple[int, float]], lemmas: frozenset[str]
 ) -> tuple[SearchHit, ...]:
-    stories = await index.stories(db, [article_id for article_id, _ in ranked])
     hits = []
     told: set[int] = set()  # a story's tellings fold into its best-ranked one
     for article_id, score in ranked:
