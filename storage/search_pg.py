@@ -1,17 +1,22 @@
-"""Search on PostgreSQL (migration 0002): a `simple` tsvector of the lemma columns under
-a GIN index finds the stories; bm25 computed as SQLite's FTS5 computes it ranks them,
-so both backends order the same stories the same way.
+"""Search on PostgreSQL (migrations 0002, 0007): a `simple` tsvector of the lemma
+columns under a GIN index finds the stories; bm25 computed as SQLite's FTS5 computes it
+ranks them, so both backends order the same stories the same way.
 
 Text is cut into tokens here as FTS5's unicode61 tokenizer cuts it (lower-cased runs of
 letters and digits), so the `simple` parser sees only plain words and both indexes hold
 the same terms. Every lemma reaches SQL as a parameter (phraseto_tsquery, tf keys),
 never as tsquery syntax or SQL text. One approximation: a phrase's frequency in a
 story is that of its rarest word (FTS5 counts the phrase itself); finding it is exact.
+
+What a query reads (issue 16, 100k stories): each word's document frequency from
+search_df (kept by a trigger), a phrase's by a count; the newest SCAN_CAP matches from
+the GIN index, inside a window of the newest ids sized from those frequencies (widened
+when it holds too few); per candidate its lemma counts from two arrays in the row.
 """
 
 from __future__ import annotations
 
-import json
+import hashlib
 import math
 import re
 from collections import Counter
@@ -29,6 +34,7 @@ from storage.search_doc import (
 
 TOKEN = re.compile(r"[^\W_]+")
 K1, B = 1.2, 0.75  # FTS5's bm25 constants
+MAX_COUNT = 32767  # a lemma's weighted count in a story, as stored (SMALLINT)
 PHRASE = "phraseto_tsquery('simple', ?)"
 
 
@@ -40,12 +46,22 @@ def _words(text: str) -> str:
     return " ".join(tokens(text))
 
 
+def term_key(lemma: str) -> int:
+    """A lemma's key in tf_keys: its SHA-256's first 4 bytes as a signed 32-bit number,
+    as migration 0007 computes it in SQL. A story holding another lemma with the same
+    key (~150 lemmas a story: about 1 in 30 million lookups) would lend it its count."""
+    return int.from_bytes(hashlib.sha256(lemma.encode()).digest()[:4], "big", signed=True)
+
+
 INDEXED = "search_index"  # a story is indexed when it has a row here
 
 
 async def clear(conn: Connection) -> None:
-    """Empty the index (a rebuild). DELETE, not TRUNCATE: the totals trigger follows."""
-    await conn.execute("DELETE FROM search_index")
+    """Empty the index (a rebuild). TRUNCATE skips the per-row trigger (a DELETE would
+    move ~150 lemma counts a story), so the totals and frequencies are reset here."""
+    await conn.execute("TRUNCATE search_index")
+    await conn.execute("UPDATE search_totals SET docs = 0, tokens = 0 WHERE id = 1")
+    await conn.execute("DELETE FROM search_df")
 
 
 async def index_document(
@@ -58,16 +74,23 @@ async def index_document(
             tf[word] += int(weight)
     filters = [tokens(document.language), tokens(document.source), tokens(document.topics)]
     length = sum(len(c) for c in columns) + sum(len(f) for f in filters)
+    # Each text column ends with a word taken out again ('0.0.0', a token the `simple`
+    # parser makes and `tokens` never does), leaving a gap: a phrase never runs from
+    # the title into the summary or body (FTS5 matches phrases within a column).
+    counts = sorted((term_key(word), min(n, MAX_COUNT)) for word, n in tf.items())
     await conn.execute(
         """
-        INSERT INTO search_index (id, day, language, source, topics, doc, tf, length)
+        INSERT INTO search_index
+            (id, day, language, source, topics, doc, tf_keys, tf_counts, length)
         VALUES (?, ?, ?, to_tsvector('simple', ?), to_tsvector('simple', ?),
-            setweight(to_tsvector('simple', ?), 'A') || setweight(to_tsvector('simple', ?), 'B')
-                || setweight(to_tsvector('simple', ?), 'C'),
-            CAST(? AS jsonb), ?)
+            ts_delete(setweight(to_tsvector('simple', ? || ' 0.0.0'), 'A')
+                || setweight(to_tsvector('simple', ? || ' 0.0.0'), 'B')
+                || setweight(to_tsvector('simple', ?), 'C'), '0.0.0'),
+            ?, ?, ?)
         ON CONFLICT (id) DO UPDATE SET day = excluded.day, language = excluded.language,
             source = excluded.source, topics = excluded.topics, doc = excluded.doc,
-            tf = excluded.tf, length = excluded.length
+            tf_keys = excluded.tf_keys, tf_counts = excluded.tf_counts,
+            length = excluded.length
         """,
         (
             article_id,
@@ -76,7 +99,8 @@ async def index_document(
             " ".join(filters[1]),
             " ".join(filters[2]),
             *(" ".join(c) for c in columns),
-            json.dumps(tf, ensure_ascii=False),
+            [k for k, _ in counts],
+            [n for _, n in counts],
             length,
         ),
     )
@@ -97,24 +121,61 @@ def _text_query(plan: SearchPlan, params: list[object]) -> str:
     return query
 
 
-async def _idf(db: Database, phrases: list[str], docs: int) -> dict[str, float]:
-    """FTS5's idf per phrase: log((N - hits + 0.5) / (hits + 0.5)), at least 1e-6."""
+async def _frequencies(conn: Connection, phrases: list[str]) -> dict[str, int]:
+    """How many stories hold each phrase: a word's from search_df, a longer phrase's
+    counted (its words' frequencies cannot tell how often they stand together)."""
+    words = list(dict.fromkeys(w for p in phrases for w in p.split()))
+    rows = await conn.fetchall(
+        "SELECT lemma, docs FROM search_df WHERE lemma = ANY (CAST(? AS text[]))", (words,)
+    )
+    df = {str(r[0]): int(r[1]) for r in rows}
     out = {}
     for phrase in dict.fromkeys(phrases):
-        hits = int(
-            await db.fetchval(f"SELECT COUNT(*) FROM search_index WHERE doc @@ {PHRASE}", (phrase,))
-        )
-        idf = math.log((docs - hits + 0.5) / (hits + 0.5))
-        out[phrase] = idf if idf > 0 else 1e-6
+        if " " not in phrase:
+            out[phrase] = df.get(phrase, 0)
+        elif all(df.get(w) for w in phrase.split()):
+            out[phrase] = int(
+                await conn.fetchval(
+                    f"SELECT COUNT(*) FROM search_index WHERE doc @@ {PHRASE}", (phrase,)
+                )
+            )
+        else:
+            out[phrase] = 0  # a word no story holds
     return out
+
+
+def _idf(hits: int, docs: int) -> float:
+    """FTS5's idf: log((N - hits + 0.5) / (hits + 0.5)), at least 1e-6."""
+    idf = math.log((docs - hits + 0.5) / (hits + 0.5))
+    return idf if idf > 0 else 1e-6
 
 
 def _freq(phrase: str, params: list[object]) -> str:
     """SQL: the phrase's weighted frequency in row r (its rarest word's, for a phrase)."""
     words = list(dict.fromkeys(phrase.split())) or [""]
-    params.extend(words)
-    parts = ["COALESCE(CAST(r.tf ->> CAST(? AS text) AS float8), 0)" for _ in words]
+    params.extend(term_key(w) for w in words)
+    parts = [
+        "CAST(COALESCE(r.tf_counts[idx(r.tf_keys, CAST(? AS integer))], 0) AS float8)"
+        for _ in words
+    ]
     return parts[0] if len(parts) == 1 else f"LEAST({', '.join(parts)})"
+
+
+def _share(plan: SearchPlan, hits: dict[str, int], docs: int) -> float:
+    """The share of stories expected to match the readings, taking words as
+    independent (words of one sentence go together more often: the estimate errs low,
+    which only widens the window)."""
+    if not docs:
+        return 1.0
+    share = 0.0
+    for reading in plan.readings:
+        part = 1.0
+        for group in reading:
+            part *= hits[_words(" ".join(group))] / docs
+        share += part
+    for group in plan.excluded:
+        share *= 1.0 - min(docs, hits.get(_words(" ".join(group)), 0)) / docs
+    return min(1.0, share)
 
 
 async def match(
@@ -127,7 +188,62 @@ async def match(
     limit: int,
     offset: int,
 ) -> Matches | None:
+    # bm25 as FTS5 computes it: every phrase of every reading that matches the story
+    # (FTS5 counts no instances in a branch that does not match), repeats included.
+    readings = [[_words(" ".join(g)) for g in reading] for reading in plan.readings]
+    distinct = list(dict.fromkeys(p for reading in readings for p in reading))
+    # Excluded words narrow the window's estimate (a phrase's count is not worth it).
+    excluded = [w for w in (_words(" ".join(g)) for g in plan.excluded) if " " not in w]
+    cap = search_doc.SCAN_CAP  # read now: tests lower it
+    async with db.transaction() as conn:
+        totals = await conn.fetchone(
+            "SELECT docs, tokens, (SELECT max(id) FROM search_index),"
+            " (SELECT min(id) FROM search_index) FROM search_totals WHERE id = 1"
+        )
+        docs, total_tokens = (int(totals[0]), int(totals[1])) if totals else (0, 0)
+        newest, oldest = (int(totals[2]), int(totals[3])) if totals and totals[2] else (0, 0)
+        hits = await _frequencies(conn, distinct + excluded) if distinct else {}
+        idf = {p: _idf(hits[p], docs) for p in distinct}
+        avgdl = max(total_tokens / docs if docs else 1.0, 1e-9)
+        window = 0  # how many of the newest ids are read; 0: all of them
+        if plan.readings:
+            # Candidates come from the GIN index, never from walking the primary key
+            # backwards and testing each story's tsvector (~10 µs each, 35k of them
+            # for a word in 5 % of 100k stories).
+            await conn.execute("SET LOCAL enable_indexscan = off")
+            expected = _share(plan, hits, docs) * docs
+            if expected > 3 * cap:  # a window under half the ids (its bitmap costs too)
+                window = math.ceil(1.5 * cap * (newest - oldest + 1) / expected)
+        while True:
+            lowest = newest - window + 1 if window else None
+            sql, params = _ranking(plan, readings, idf, avgdl, since, until, lowest)
+            rows = await conn.fetchall(sql, [*params, cap, now, limit, offset])
+            total = int(rows[0][2])  # matches in the window, at most cap
+            if lowest is None or lowest <= oldest or total >= cap:
+                break  # the newest cap matches, or every match
+            # Too few in the window (a filter the estimate left out): size it again
+            # from the matches found in it.
+            window = math.ceil(1.5 * cap * window / total) if total else 0
+    ranked = tuple((int(r[0]), float(r[1])) for r in rows if r[0] is not None)
+    return Matches(ranked, total if ranked else 0)  # as SQLite: a page past the end has none
+
+
+def _ranking(
+    plan: SearchPlan,
+    readings: list[list[str]],
+    idf: dict[str, float],
+    avgdl: float,
+    since: float | None,
+    until: float | None,
+    lowest: int | None,
+) -> tuple[str, list[object]]:
+    """The ranking query and its parameters up to the cap (cap, now, limit and offset
+    follow)."""
+    distinct = list(idf)
     params: list[object] = []
+    # Each candidate's counts are read in the scan, so that the sort for the newest
+    # carries a few numbers a row, never the arrays.
+    freqs = "".join(f", {_freq(p, params)} AS f{i}" for i, p in enumerate(distinct))
     where = []
     if plan.readings:
         where.append(f"doc @@ {_text_query(plan, params)}")
@@ -146,18 +262,11 @@ async def match(
     if until is not None:
         where.append("day < ?")
         params.append(until)
-    # bm25 as FTS5 computes it: every phrase of every reading that matches the story
-    # (FTS5 counts no instances in a branch that does not match), repeats included.
-    readings = [[_words(" ".join(g)) for g in reading] for reading in plan.readings]
-    distinct = list(dict.fromkeys(p for reading in readings for p in reading))
-    totals = await db.fetchone("SELECT docs, tokens FROM search_totals WHERE id = 1")
-    docs, total_tokens = (int(totals[0]), int(totals[1])) if totals else (0, 0)
-    avgdl = max(total_tokens / docs if docs else 1.0, 1e-9)
-    idf = await _idf(db, distinct, docs) if distinct else {}
-    params.append(search_doc.SCAN_CAP)
-    freqs = "".join(f", {_freq(p, params)} AS f{i}" for i, p in enumerate(distinct))
+    if lowest is not None:
+        where.append("id >= ?")
+        params.append(lowest)
     # Computed numbers go into the SQL as literals; lemmas only as parameters.
-    norm = f"{K1!r} * (1 - {B!r} + {B!r} * r.length / {avgdl!r})"
+    norm = f"{K1!r} * (1 - {B!r} + {B!r} * CAST(r.length AS float8) / {avgdl!r})"
     parts = []
     for reading in readings:
         names = [f"r.f{distinct.index(p)}" for p in reading]
@@ -168,21 +277,22 @@ async def match(
         matched = " AND ".join(f"{n} > 0" for n in names)
         parts.append(f"CASE WHEN {matched} THEN {terms} ELSE 0.0 END")
     bm25 = " + ".join(parts) if parts else "0.0"
-    params += [now, limit, offset]
+    # Placeholders bind in text order: frequency keys, filters, cap, now, limit, offset.
+    # The page is joined to the count so that a page past the end still tells it.
     sql = f"""
-        WITH recent AS (
-            SELECT id, day, length, tf FROM search_index
+        WITH recent AS MATERIALIZED (
+            SELECT id, day, length{freqs} FROM search_index r
             WHERE {" AND ".join(where) or "TRUE"} ORDER BY id DESC LIMIT ?
-        ), counted AS (
-            SELECT r.id, r.day, r.length{freqs} FROM recent r
-        )
-        SELECT id, score, count(*) OVER () FROM (
+        ), scored AS (
             SELECT r.id, -({bm25})
                 * (1.0 + {LIFT!r} / (1.0 + GREATEST(0.0, ? - r.day) / {float(RECENCY_S)!r}))
                 AS score
-            FROM counted r
-        ) s ORDER BY score, id DESC LIMIT ? OFFSET ?
+            FROM recent r
+        )
+        SELECT s.id, s.score, c.n FROM (SELECT count(*) AS n FROM recent) c
+        LEFT JOIN LATERAL (
+            SELECT id, score FROM scored ORDER BY score, id DESC LIMIT ? OFFSET ?
+        ) s ON TRUE
+        ORDER BY s.score, s.id DESC
     """
-    rows = await db.fetchall(sql, params)
-    ranked = tuple((int(r[0]), float(r[1])) for r in rows)
-    return Matches(ranked, int(rows[0][2]) if rows else 0)
+    return sql, params
