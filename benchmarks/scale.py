@@ -23,6 +23,12 @@ the drained rows; queued_at_publish says how many), expand_s the time one proces
 takes to queue the rest a batch at a time as the workers do (storage.fanout;
 expand_batches of them). The drain's story goes the same way: the workers queue its
 readers past the first batch while they send.
+
+Search at scale (issue 16), on the run's backend after the outbox part:
+`--search-stories` (default 100,000; 10,000 with `--quick`; 0: none) stories from
+benchmarks/search.py's generator are stored and indexed, then its 200 queries are timed
+one by one: search_p50_ms, search_p99_ms (with search_stories, search_index_docs_per_s).
+`--search-only` runs that part alone.
 """
 
 from __future__ import annotations
@@ -32,7 +38,9 @@ import asyncio
 import json
 import logging
 import os
+import random
 import signal
+import statistics
 import sys
 import tempfile
 import time
@@ -45,12 +53,16 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from delivery import STORY, TOKEN, TOPIC, RemoteSandbox, story  # noqa: E402
+from search import BATCH, CORPUS, load_corpus, make_articles, make_queries, pct  # noqa: E402
+from search import vocabulary as search_vocabulary  # noqa: E402
 from telegram import Bot  # noqa: E402
 
 from bot import news  # noqa: E402
 from bot.cluster import slot_booker  # noqa: E402
 from bot.delivery import FLUSH_S, IN_FLIGHT, DeliveryWorker  # noqa: E402
 from bot.pacing import Pacer, SharedSlots  # noqa: E402
+from bot.search import engine as search_engine  # noqa: E402
+from bot.search.index import new_article  # noqa: E402
 from bot.sender_http import AiohttpRequest  # noqa: E402
 from bot.topics import TopicCatalog  # noqa: E402
 from storage import articles, chats, fanout  # noqa: E402
@@ -302,6 +314,42 @@ async def run_processes(
     return figures
 
 
+async def search_at_scale(target: Path | str, stories: int) -> dict[str, object]:
+    """Store `stories` stories (benchmarks/search.py's, indexed as they are stored) in
+    the database at `target`, then time benchmarks/search.py's queries one at a time."""
+    rng = random.Random(6)  # the search benchmark's seed: the same stories and queries
+    sentences, titles, sources = load_corpus()
+    fields = make_articles(stories, rng, sentences, titles, sources)
+    words, _ = search_vocabulary(sentences)
+    news.warm_up()
+    db = await open_database(target)
+    try:
+        now = time.time()
+        started = time.perf_counter()
+        for i in range(0, stories, BATCH):
+            async with db.transaction() as conn:
+                for one in fields[i : i + BATCH]:
+                    await articles.insert(conn, new_article(**one), now=now)
+        index_s = time.perf_counter() - started
+        await db.execute("ANALYZE")  # as autovacuum would after a bulk load
+        queries = make_queries(rng, words, sentences, sources)
+        for query in queries[:10]:  # caches warm, as in a running bot
+            await search_engine.search(db, query, now=now)
+        times = []
+        for query in queries:
+            started = time.perf_counter()
+            await search_engine.search(db, query, now=now)
+            times.append((time.perf_counter() - started) * 1000)
+    finally:
+        await db.close()
+    return {
+        "search_stories": stories,
+        "search_p50_ms": round(statistics.median(times), 2),
+        "search_p99_ms": round(pct(times, 0.99), 2),
+        "search_index_docs_per_s": round(stories / index_s, 1),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="3,000 readers (CI)")
@@ -320,8 +368,20 @@ def main() -> None:
         default=None,
         help="postgres: readers of the story queued after the drain (default 1,000,000)",
     )
+    parser.add_argument(
+        "--search-stories",
+        type=int,
+        default=None,
+        help="stories indexed for the search timing (default 100,000; --quick 10,000; 0: none)",
+    )
+    parser.add_argument("--search-only", action="store_true", help="the search timing alone")
     args = parser.parse_args()
     logging.basicConfig(level=logging.ERROR)
+    searched = args.search_stories
+    if searched is None:
+        searched = 10_000 if args.quick else 100_000
+    if searched and not CORPUS.exists():
+        sys.exit(f"{CORPUS} is absent: the search timing needs ../shared (or --search-stories 0)")
     postgres = args.backend == "postgres" or bool(args.database_url)
     if postgres:
         readers = args.readers or (3_000 if args.quick else 20_000)
@@ -341,11 +401,15 @@ def main() -> None:
                 cluster = Path(tmp) / "pg"
                 url = pg_cluster.start(cluster)
             try:
-                figures = asyncio.run(
-                    run_processes(
-                        readers, url, workers=args.workers, enqueue_readers=enqueue_readers
+                figures = {}
+                if not args.search_only:
+                    figures = asyncio.run(
+                        run_processes(
+                            readers, url, workers=args.workers, enqueue_readers=enqueue_readers
+                        )
                     )
-                )
+                if searched:
+                    figures.update(asyncio.run(search_at_scale(url, searched)))
             finally:
                 if cluster is not None:
                     pg_cluster.stop(cluster)
@@ -353,8 +417,12 @@ def main() -> None:
             print(json.dumps(asyncio.run(enqueue_only(readers, Path(tmp)))))
             return
         else:
-            figures = asyncio.run(run(readers, Path(tmp)))
+            figures = {} if args.search_only else asyncio.run(run(readers, Path(tmp)))
+            if searched:
+                figures.update(asyncio.run(search_at_scale(Path(tmp) / "search.db", searched)))
     print(json.dumps(figures))
+    if args.search_only:
+        return
     bad = figures["lost"] or figures["over_limit"]
     if bad or int(str(figures["duplicates"])) > int(str(figures["in_flight_max"])):
         sys.exit(1)
