@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
+import random
+import re
+
 import pytest
 
+from bot.news import sentences
 from bot.news.sentences import split_paragraph, split_sentences
 
 
@@ -89,3 +94,40 @@ def test_sentences_are_exact_substrings() -> None:
     paragraph = "Перше  речення в м.  Київ. Друге\u00a0речення."
     for sentence in split_paragraph(paragraph, "uk"):
         assert sentence in paragraph
+
+
+def _strings() -> list[str]:
+    """Short strings over the characters the helpers look at (letters, digits, "_",
+    "-", stops, closing quotes, spaces, a newline, non-decimal numerals), every one of
+    lengths 0–4 over a small alphabet and longer ones from a fixed seed."""
+    alphabet = "вст1_-.!”» \nV²аК"
+    out = ["".join(p) for n in range(5) for p in itertools.product("вс1-.\n", repeat=n)]
+    rnd = random.Random(15)
+    out += ["".join(rnd.choice(alphabet) for _ in range(rnd.randrange(30))) for _ in range(20_000)]
+    out += ["Він живе в м. Київ", "вул.Хрещатик", "сказав він.Прайс додав", "5 тис.Людей"]
+    return out
+
+
+def test_abbreviation_end_reads_like_its_regex() -> None:
+    # _ends_with_abbreviation reads the last word from the end; it stands for this regex
+    last_word = re.compile(r"([^\W\d_][\w-]*)\.$")
+    for text in _strings():
+        found = last_word.search(text)
+        expected = found is not None and found.group(1).lower() in sentences._ABBREVIATIONS
+        assert sentences._ends_with_abbreviation(text) == expected, repr(text)
+
+
+def test_glued_stops_cut_where_the_lookbehind_regex_does() -> None:
+    # _GLUED consumes the stop to skip to stops; it must cut at the same places as the
+    # zero-width form that tests every position
+    zero_width = re.compile(
+        r"(?<=[^\W\d_]{2}[.!?…])(?=[A-ZА-ЯІЇЄҐЁ][a-zа-яіїєґё]{2})"
+        r"|(?<=[^\W\d_]{2}[.!?…][\"»”])(?=[A-ZА-ЯІЇЄҐЁ][a-zа-яіїєґё]{2})"
+    )
+    alphabet = "абПрвс.!”» A-"
+    rnd = random.Random(18)
+    texts = ["".join(rnd.choice(alphabet) for _ in range(rnd.randrange(40))) for _ in range(20_000)]
+    texts += ["сказав він.Прайс додав", "заявив він.»Прайс додав", "U.S.Army", "News.Az"]
+    for text in texts:
+        expected = [m.start() for m in zero_width.finditer(text)]
+        assert [m.end() for m in sentences._GLUED.finditer(text)] == expected, repr(text)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import random
+import re
+
 import pytest
 
-from bot.news import analyze
+from bot.news import analyze, summary
 from tests.shared_data import seed_text
 
 STORY = """Уряд ухвалив нову програму підтримки фермерів
@@ -240,3 +243,17 @@ def test_a_russian_such_opener_needs_its_antecedent() -> None:
 
     assert needs_antecedent("Такое решение делегации приняли после долгих переговоров.")
     assert needs_antecedent("Такая встреча нужна обеим сторонам.")
+
+
+def test_furniture_reads_like_its_regexes() -> None:
+    # _furniture runs the caption regex at the start only when the line has no colon,
+    # "©" or "photo"; it must agree with a search over the whole line
+    label_end = re.compile(r":\s*$")
+    words = ["Фото", "фото:", "photo", "PHOTO by", "©", ":", "на фото", "Pictured", "ok", " ", "("]
+    rnd = random.Random(15)
+    lines = [" ".join(rnd.choice(words) for _ in range(rnd.randrange(6))) for _ in range(5_000)]
+    lines += ["Фото: Reuters", "Деталі:", "On the photo a man", "Photograph by AP", "Текст."]
+    for line in lines:
+        bare = line.strip()
+        expected = bool(label_end.search(bare) or summary._CAPTION.search(bare))
+        assert summary._furniture(line) == expected, repr(line)

@@ -91,12 +91,25 @@ _ABBREVIATIONS = frozenset(
         "гг",
     ]
 )
-_LAST_WORD = re.compile(r"([^\W\d_][\w-]*)\.$")
 
 
 def _ends_with_abbreviation(sentence: str) -> bool:
-    found = _LAST_WORD.search(sentence)
-    return found is not None and found.group(1).lower() in _ABBREVIATIONS
+    r"""The word before a final stop is one of _ABBREVIATIONS: the regex
+    `([^\W\d_][\w-]*)\.$`, read from the end instead of tried at every position."""
+    end = len(sentence) - 1
+    if sentence.endswith(".\n"):
+        end -= 1  # `$` also matches before a final newline
+    if end < 1 or sentence[end] != ".":
+        return False
+    start = end  # the run of word characters and hyphens before the stop
+    while start > 0 and (sentence[start - 1].isalnum() or sentence[start - 1] in "_-"):
+        start -= 1
+    # the match opens at the run's first letter (not a digit, "_" or "-")
+    for k in range(start, end):
+        ch = sentence[k]
+        if ch.isalnum() and not ch.isdecimal():
+            return sentence[k:end].lower() in _ABBREVIATIONS
+    return False
 
 
 def _open_quote(sentence: str) -> bool:
@@ -127,21 +140,21 @@ def _join(parts: list[str]) -> list[str]:
 # Scraped text glues sentences together: "— сказал он.Прайс добавил". A stop between a
 # word and a capitalised one, with no space, ends a sentence (initials "В.Зеленський"
 # and "U.S.Army" have one letter before the stop; "News.Az" is a name).
-_GLUED = re.compile(
-    r"(?<=[^\W\d_]{2}[.!?…])(?=[A-ZА-ЯІЇЄҐЁ][a-zа-яіїєґё]{2})"
-    r"|(?<=[^\W\d_]{2}[.!?…][\"»”])(?=[A-ZА-ЯІЇЄҐЁ][a-zа-яіїєґё]{2})"
-)
+# The match is the stop (and a closing quote after it); the cut falls at its end. It
+# opens with the stop so that the regex engine skips to stops instead of testing the
+# look-behind at every character.
+_GLUED = re.compile(r"[.!?…](?<=[^\W\d_]{2}[.!?…])[\"»”]?(?=[A-ZА-ЯІЇЄҐЁ][a-zа-яіїєґё]{2})")
 
 
 def _unglue(part: str) -> list[str]:
     pieces: list[str] = []
     start = 0
     for glued in _GLUED.finditer(part):
-        head = part[start : glued.start()]
+        head = part[start : glued.end()]
         if _ends_with_abbreviation(head):
             continue  # "вул.Хрещатик"
         pieces.append(head)
-        start = glued.start()
+        start = glued.end()
     pieces.append(part[start:])
     return pieces
 

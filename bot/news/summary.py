@@ -91,7 +91,6 @@ _DATELINE = re.compile(
     r"|^\s*(?-i:[A-ZА-ЯІЇЄҐ]{2,}(?:[ -][A-ZА-ЯІЇЄҐ]{2,})*)\s*\([^)]{2,60}\)\s*[-—–]?\s*",
     re.IGNORECASE,
 )
-_LABEL_END = re.compile(r":\s*$")
 _NORMAL = re.compile(r"[\W_]+")
 _QUOTE_RUN = 5  # words in a row shared with a shown quote make a repeat
 _HEADLINE_SHARE = 0.7  # content lemmas shared with the headline, both ways
@@ -167,22 +166,20 @@ def _quote_runs(quotes: Sequence[str]) -> tuple[set[str], set[str]]:
     return runs, short
 
 
-def _repeats_quote(sentence: str, runs: set[str], short: set[str]) -> bool:
-    """Five words in a row (or a whole short quote) of a quote shown below it."""
-    text = _normal(sentence)
+def _repeats_quote(text: str, runs: set[str], short: set[str]) -> bool:
+    """Five words in a row (or a whole short quote) of a quote shown below it; `text`:
+    the sentence, normalised."""
     words = text.split()
     if any(" ".join(words[k : k + _QUOTE_RUN]) in runs for k in range(len(words) - _QUOTE_RUN + 1)):
         return True
     return any(f" {q} " in text for q in short)
 
 
-def _repeats_headline(item: Candidate, head: str, title_lemmas: frozenset[str]) -> bool:
-    """`head`: the headline, normalised."""
-    if head.strip():
-        text = _normal(item.text)
-        # the headline's own sentence (a story that opens with it, a dated copy)
-        if head in text and len(head.split()) >= _HEADLINE_SHARE * len(text.split()):
-            return True
+def _repeats_headline(item: Candidate, text: str, head: str, title_lemmas: frozenset[str]) -> bool:
+    """`head`: the headline, `text` the sentence, both normalised."""
+    # the headline's own sentence (a story that opens with it, a dated copy)
+    if head.strip() and head in text and len(head.split()) >= _HEADLINE_SHARE * len(text.split()):
+        return True
     common = len(item.lemmas & title_lemmas)
     return bool(common) and (
         common >= _HEADLINE_SHARE * len(item.lemmas)
@@ -224,7 +221,13 @@ def without_dateline(sentence: str) -> str:
 def _furniture(text: str) -> bool:
     """Labels and photo captions: never in a summary."""
     bare = text.strip()
-    return bool(_LABEL_END.search(bare) or _CAPTION.search(bare))
+    if bare.endswith(":"):  # _LABEL_END on a stripped line
+        return True
+    # _CAPTION inside a line needs a colon, "©" or "photo"; without them only its
+    # opening alternative can match, at the start (no scan of every position)
+    if ":" in bare or "©" in bare or "photo" in bare.lower():
+        return bool(_CAPTION.search(bare))
+    return bool(_CAPTION.match(bare))
 
 
 def _is_prose(sentence: str) -> bool:
@@ -263,10 +266,11 @@ def summarize(
             opening, any_prose = i, True
         if not item.lemmas or _furniture(item.text):
             continue
-        if _repeats_headline(item, head, title_lemmas):
+        text = _normal(item.text) if head.strip() or runs or short else ""
+        if _repeats_headline(item, text, head, title_lemmas):
             headline.add(i)
             blocked.add(i)
-        elif (runs or short) and _repeats_quote(item.text, runs, short):
+        elif (runs or short) and _repeats_quote(text, runs, short):
             blocked.add(i)
         (graph if prose else others).append(i)
     # The story's opening sentence when it is the headline again: the headline is
