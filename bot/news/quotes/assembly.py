@@ -151,7 +151,9 @@ def _candidates(
             if nxt and clause and not text[clause[1] : nxt[0]].strip(" ,.:;—–-"):
                 between = text[clause[0] : nxt[0]]
                 second = text[nxt[0] + 1 : nxt[1]]
-                if _ADDING.search(between) and second[:1].isupper():
+                own = AFTER_DASH.match(text, nxt[1] + 1)  # '«…», — подчеркнул X': its own
+                ended = re.search(r"[.!?]\s*$", between)  # '— добавил он. «…»': a new one
+                if _ADDING.search(between) and second[:1].isupper() and not (own or ended):
                     # '“…,” he said, adding, “It is …”': a second quote of the same speaker
                     found.append(_Candidate(nxt[0], _clean(second), speaker, nxt[1]))
                     consumed.add(nxt[0])

@@ -24,6 +24,7 @@ from bot.news.quotes.lexicon import (
     word_parses,
 )
 from bot.news.quotes.names import (
+    last_person_chunk,
     person_grams,
     role_gender,
     role_key,
@@ -181,7 +182,10 @@ def _adverb(word: str, language: str) -> bool:
     if word.lower() in allowed:
         return True
     grams = grams_of(word, language) if language != "en" and word.islower() else ()
-    return bool(grams) and all("ADVB" in g or {"ADJS", "neut"} <= g for g in grams)
+    # 'прямо' also reads as a particle or a short adjective: an adverb for all that
+    return any("ADVB" in g for g in grams) or (
+        bool(grams) and all({"ADJS", "neut"} <= g for g in grams)
+    )
 
 
 def _subject_before(tokens: list[Token], doc: Document) -> Speaker | None:
@@ -189,8 +193,11 @@ def _subject_before(tokens: list[Token], doc: Document) -> Speaker | None:
     lang, text = doc.language, doc.text
     lex = speech_lexicon(lang)
     i = len(tokens) - 1
-    while i >= 0 and tokens[i].text.lower() in {"також", "ще", "теж", "также", "also", "then"}:
-        i -= 1
+    while i >= 0 and (
+        tokens[i].text.lower() in {"також", "ще", "теж", "также", "also", "then"}
+        or (i and _adverb(tokens[i].text, lang) and tokens[i].text.islower())
+    ):
+        i -= 1  # 'Трамп прямо указал
     if i < 0:
         return None
     word = tokens[i].text
@@ -206,8 +213,12 @@ def _subject_before(tokens: list[Token], doc: Document) -> Speaker | None:
         if lang == "en":
             while words and words[0].lower() in EN_ARTICLES:
                 words = words[1:]
-        elif run[0] is not tokens[0] and after_preposition(tokens, tokens.index(run[0]), doc):
-            return None
+        elif (
+            run[0] is not tokens[0]
+            and len(last_person_chunk(words, lang)) == len(words)
+            and after_preposition(tokens, tokens.index(run[0]), doc)
+        ):
+            return None  # 'с Путиным Песков ответил': the subject's name starts after it
         return person_speaker(words, doc, "nomn") if words else None
     if lang == "en" and word.islower() and i > 0 and tokens[i - 1].text.lower() in EN_ARTICLES:
         return Speaker(word.lower(), "role", None)

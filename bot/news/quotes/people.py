@@ -372,9 +372,13 @@ def collect_names(doc: Document, tokens: list[Token]) -> None:
             post = _tidy_post(post, lang)
             if post:
                 doc.posts.setdefault(full, post)
-    # pass 2: mentions, now that surnames are known
+    # pass 2: mentions, now that surnames are known (not in teasers for other stories)
     agreed: dict[str, set[str]] = {}
+    teasers = [(m.start(), doc.text.find("\n", m.start())) for m in _TEASER.finditer(doc.text)]
     for run in runs:
+        at = run[0].start
+        if teasers and any(a <= at and (b < 0 or at < b) for a, b in teasers):
+            continue  # 'Read more: Trump says …' names people of another story
         person = _person_run(run, doc)
         if not person:
             continue
@@ -385,8 +389,9 @@ def collect_names(doc: Document, tokens: list[Token]) -> None:
         if full is None and len(words) >= 2:
             entries = doc.full_names.get(name.split()[-1].lower())
             name = entries[-1][1] if entries else name
-        first = index[run[0].start]
+        first = index[person[0].start]  # 'в США Анатолий Антонов': the name's own start
         if lang == "en":
+            first = index[run[0].start]
             opens, speaks = _english_subject(run, doc)
             subject = speaks or (opens and not _possessed(run, doc))
         else:
@@ -416,6 +421,11 @@ EN_NOT_NAMES = frozenset(
     ["he", "she", "it", "they", "we", "you", "this", "that", "there", "who", "which", "officials"]
 )
 _SUBORDINATE = frozenset({"що", "щоб", "что", "чтобы", "нібито", "будто"})
+
+
+_TEASER = re.compile(
+    r"\b(?:Read more|See also|Читайте (?:також|также)|Дивіться також|Смотрите также)\s*:", re.I
+)
 
 
 def _reported_clause(tokens: list[Token], first: int, text: str) -> bool:

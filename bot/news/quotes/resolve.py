@@ -50,6 +50,24 @@ def _antecedent(
         since = [m for m in doc.mentions if candidate.start < m.start < pos]
         if any(m.name != candidate.name for m in since):
             return None
-        if doc.text.count("\n", candidate.start, pos) > 1:
+        if _paragraphs_between(candidate.start, pos, doc) > 1:
             return None
+        start = doc.text.rfind("\n", 0, candidate.start) + 1
+        crowd = {m.name for m in doc.mentions if start <= m.start < candidate.start and m.subject}
+        if crowd - {candidate.name}:
+            return None  # the last of a list of people ('…, Ерік Грін і Стергос Калудіс')
     return Speaker(candidate.name, "person", candidate.gender)
+
+
+def _paragraphs_between(start: int, end: int, doc: Document) -> int:
+    """Paragraph breaks between two places, not counting a paragraph that opens with
+    'he'/'she' (it goes on about the same person: 'Он признался, что …')."""
+    pronouns = speech_lexicon(doc.language).pronouns
+    breaks = 0
+    at = doc.text.find("\n", start, end)
+    while at >= 0:
+        opener = doc.text[at + 1 : at + 12].split(maxsplit=1)
+        if not (opener and opener[0].lower() in pronouns and at + 1 < end):
+            breaks += 1
+        at = doc.text.find("\n", at + 1, end)
+    return breaks

@@ -187,6 +187,7 @@ def relayed(tokens: list[Token], i: int, doc: Document) -> Speaker | None:
     слова тренера sportarena.com': the person whose words are relayed (not the relayer)."""
     lang = doc.language
     case = "accs"
+    start = i
     for k in range(i, min(len(tokens), i + 4)):
         if tokens[k].text.lower() in _WORDS_OF:
             if k > i and tokens[k - 1].text.lower() in HIS | HER:
@@ -194,6 +195,10 @@ def relayed(tokens: list[Token], i: int, doc: Document) -> Speaker | None:
             else:
                 i, case = k + 1, "gent"
             break
+    while i < min(len(tokens) - 1, start + 3) and (
+        is_abbreviation(tokens[i].text) or latin(tokens[i].text)
+    ):
+        i += 1  # 'цитирует ТАСС Рябкова': the relayer before the person
     if i >= len(tokens):
         return None
     word = tokens[i].text
