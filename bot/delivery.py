@@ -284,6 +284,8 @@ class DeliveryWorker:
                 continue
             if queued is not None:
                 self._wake.set()  # new rows to claim
+            else:  # no fan-out (or another worker's): not a look every round
+                await asyncio.sleep(CLAIM_S)
 
     async def _hold_for_quiet_hours(self, row: Delivery) -> bool:
         ends = quiet_until(

@@ -56,8 +56,10 @@ async def left(conn: Connection, fan: Fanout) -> int:
     """Readers a stored fan-out will still queue, as of now (publish reports the count)."""
     exclude = NOT_HAD_EARLIER if fan.earlier_id is not None else ""
     earlier = (fan.earlier_id,) if fan.earlier_id is not None else ()
+    # One topic: a chat has one subscription to it (the key), no DISTINCT to sort for.
+    counted = "COUNT(*)" if len(fan.topics) == 1 else "COUNT(DISTINCT s.chat_id)"
     row = await conn.fetchone(
-        f"""SELECT COUNT(DISTINCT s.chat_id) FROM subscriptions s JOIN chats c ON c.id = s.chat_id
+        f"""SELECT {counted} FROM subscriptions s JOIN chats c ON c.id = s.chat_id
         WHERE s.topic_id = ANY(?::text[]) AND s.chat_id >= ? AND c.status = 'active' {exclude}""",
         (list(fan.topics), fan.next_chat, *earlier),
     )
