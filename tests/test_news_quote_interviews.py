@@ -88,3 +88,26 @@ def test_dash_speech_is_not_taken_for_the_headline() -> None:
     found = analyze(text)
     assert not found.title.startswith("—")
     assert [q.speaker for q in found.quotes] == ["Дмитрий Чернышов"]
+
+
+def test_ru_full_name_and_post_before_a_colon_give_the_quote() -> None:
+    paragraphs = [
+        "Дмитрий Орлов, пресс-секретарь президента: «Экспертные переговоры не позволяют "
+        "достичь ощутимых результатов»"
+    ]
+    got = extract_quotes(paragraphs, "ru")
+    assert [(q.speaker, q.role) for q in got] == [("Дмитрий Орлов", "пресс-секретарь президента")]
+
+
+def test_uk_a_paragraph_that_is_only_a_quote_continues_the_named_speaker() -> None:
+    paragraphs = [
+        "«Не хочу виділяти когось в команді, всі молодці», - сказав Зайцев.",
+        "«Для позитивного результату не вистачило голу, але маємо те, що маємо».",
+    ]
+    assert [s for s, _ in quotes(paragraphs, "uk")] == ["Зайцев", "Зайцев"]
+    narrated = [
+        "«Не хочу виділяти когось в команді, всі молодці», - сказав Зайцев.",
+        "Тим часом суперник думав інакше: «Для позитивного результату не вистачило голу».",
+    ]
+    second = [s for s, t in quotes(narrated, "uk") if t.startswith("Для позитивного")]
+    assert second in ([], [""])  # words the narration gives to someone else: not Зайцев

@@ -172,6 +172,9 @@ def _candidates(
             found.append(inner)
             continue
         last = found[-1] if found and index and found[-1].start == spans[index - 1][0] else None
+        if clause is None and found and _next_paragraph(doc, found[-1], open_, close):
+            found.append(_Candidate(open_, _clean(content), found[-1].speaker, close))
+            continue
         # an attribution after it that names nobody we can read ('— вторил ей X'): not
         # the previous speaker's words for certain
         if standalone and last and clause is None and _continues(text[max(last.end, 0) : open_]):
@@ -187,6 +190,21 @@ def _candidates(
         if before is not None:
             found.append(_Candidate(open_, _clean(content), before, close))
     return found
+
+
+def _next_paragraph(doc: Document, last: _Candidate, open_: int, close: int) -> bool:
+    """'«…», - сказав Зайцев.' then a paragraph that is one quote and nothing else: the
+    named speaker goes on (a new speaker would be named)."""
+    text = doc.text
+    line_end = text.find("\n", close)
+    line_end = len(text) if line_end < 0 else line_end
+    return (
+        last.speaker.kind == "person"
+        and text[open_ - 1 : open_] in ("\n", "")
+        and not text[close + 1 : line_end].strip(" .")
+        and text.count("\n", max(last.end, 0), open_) == 1
+        and not text[max(last.end, 0) : open_].strip(" .,;\n")
+    )
 
 
 _ADDING = re.compile(r"\b(?:adding|додавши|добавив|добавил|добавила|додала|додав)\b", re.I)

@@ -309,7 +309,21 @@ def attribution_before(quote_open: int, doc: Document) -> Speaker | None:
             # 'І додає: «…»' — the subject is the person just spoken of
             speaker = Speaker("", "pronoun", verb_gender)
         return _check_gender(speaker, verb_gender)
-    return None
+    return _label_with_post(tokens, doc) if start == line_start and stripped[-1] == ":" else None
+
+
+def _label_with_post(tokens: list[Token], doc: Document) -> Speaker | None:
+    """'Дмитрий Песков, пресс-секретарь президента РФ: «…»': a paragraph that opens with
+    a full name and its post, then a colon, gives that person's words."""
+    run = take_run(tokens, 0, doc.text) if tokens and capitalized(tokens[0].text) else []
+    after = run[-1].end if run else 0
+    if len(run) < 2 or not doc.text.startswith(",", after) or len(tokens) - len(run) > 8:
+        return None
+    rest = tokens[len(run) :]
+    if not rest or not role_nominative(rest[0].text.lower(), doc.language):
+        return None
+    found = label_speaker(run[0].start, run[-1].end, doc)
+    return found if found is not None and found.kind == "person" else None
 
 
 _AND = frozenset({"and", "і", "й", "та", "и"})
