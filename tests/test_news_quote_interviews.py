@@ -111,3 +111,20 @@ def test_uk_a_paragraph_that_is_only_a_quote_continues_the_named_speaker() -> No
     ]
     second = [s for s, t in quotes(narrated, "uk") if t.startswith("Для позитивного")]
     assert second in ([], [""])  # words the narration gives to someone else: not Зайцев
+
+
+def test_ru_straight_quote_with_a_nested_one_runs_over_paragraphs() -> None:
+    paragraphs = [
+        'Главный тренер "Сокола" Илья Воронин прокомментировал победу.',
+        '"Я думаю, что это был классный, "плей-оффовский" матч. Играли две очень хорошие '
+        "команды, это отличная реклама для хоккея.",
+        'При счете 2:0 обидно упускать такой результат, но это хоккей", - сказал Воронин.',
+    ]
+    got = quotes(paragraphs, "ru")
+    assert len(got) == 1 and got[0][0] == "Илья Воронин"
+    assert got[0][1].startswith("Я думаю") and got[0][1].endswith("но это хоккей")
+    short_tail = ['"As the Council made clear, "any dialogue must be reciprocal," it said.']
+    # one mark closed both, an attribution follows: still one quote on its line
+    assert [t for _, t in quotes(short_tail, "en")] == [
+        'As the Council made clear, "any dialogue must be reciprocal'
+    ]

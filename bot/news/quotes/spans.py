@@ -88,7 +88,7 @@ def _straight_close(paragraph: str, i: int) -> int:
     """Where a straight quote opened at i closes: '"Непосредственным "спусковым крючком"
     стало …"' nests one quote in another; when the inner marks do not pair up, the first
     mark that stands where a quote closes."""
-    n, depth, first = len(paragraph), 0, -1
+    n, depth, first, paired = len(paragraph), 0, -1, False
     j = i + 1
     while j < n:
         j = _find_any(paragraph, '"”', j)
@@ -100,8 +100,14 @@ def _straight_close(paragraph: str, i: int) -> int:
         if closing and depth == 0:
             return j
         depth += -1 if closing else 1
+        paired = paired or (closing and depth == 0)
         j += 1
-    return first
+    # the inner marks paired up and nothing closed the outer one while the speech goes on
+    # to the paragraph's end: it goes on in the next ('"Я думаю, что это был классный,
+    # "плей-оффовский" матч. Играли …¶…", - сказал'); a short tail ('," it said') is an
+    # attribution after one mark that closed both
+    tail = len(WORD.findall(paragraph, first + 1)) if first >= 0 else 0
+    return -1 if paired and depth == 0 and tail >= 6 else first
 
 
 def _find_any(text: str, chars: str, start: int) -> int:
