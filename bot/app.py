@@ -12,13 +12,13 @@ from telegram import BotCommand, BotCommandScopeChat, Update
 from telegram.ext import Application, ApplicationBuilder, CallbackContext
 
 from bot import i18n, news
-from bot.cluster import new_holder
+from bot.cluster import new_holder, schedule_booker
 from bot.config import Settings
 from bot.corrections import CorrectionService
 from bot.delivery import DeliveryWorker
 from bot.digest import send_digests
 from bot.jobs import release_jobs, schedule_jobs
-from bot.replies import ReplyLimiter
+from bot.replies import ReplyLimiter, ReplySlots
 from bot.services import Services, build_services
 from bot.updates import ChatOrderedProcessor, JournalQueue, UpdateJournal
 from bot.web import HttpServer, parse_listen
@@ -84,6 +84,13 @@ def build_application(
         journal.db = found.db
         # Broadcasts go through the delivery worker's own pool (bot.worker); the
         # application's bot, used for replies, retries a 429 through AIORateLimiter.
+        # On a shared database its sends book their slots where the workers book theirs.
+        if found.db.shared:
+            limiter.shared = ReplySlots(
+                schedule_booker(found.db),
+                settings.send_rate,
+                paid=settings.allow_paid_broadcast,
+            )
         delivery = await make_delivery(settings, found, holder)
         delivery.sender.on_chat_removed = lambda chat_id: found.destinations.removed(
             application.bot, chat_id
@@ -126,6 +133,7 @@ def build_application(
 
     async def post_shutdown(application: App) -> None:
         await release_jobs(application)
+        limiter.shared = None  # the database closes below
         journal.db = None
         http = application.bot_data.pop(HTTP, None)
         if isinstance(http, HttpServer):

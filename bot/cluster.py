@@ -26,7 +26,13 @@ from storage.db import Database
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-SEND_SCHEDULE = "global"  # the send_slots row every worker books from
+SEND_SCHEDULE = "global"  # the send_slots row every worker and every reply books from
+FREE_SCHEDULE = "free"  # with paid broadcasts: the free 30/s, which replies alone use
+
+
+def group_schedule(group: str) -> str:
+    """The send_slots row of one group's or channel's replies (Telegram's 20 a minute)."""
+    return f"group:{group}"
 
 
 def new_holder(role: str) -> str:
@@ -40,6 +46,15 @@ def slot_booker(db: Database) -> Callable[[int, float], Awaitable[float]]:
         return await leases.reserve_slots(
             db, SEND_SCHEDULE, count=count, interval_s=interval_s, now=time.time()
         )
+
+    return reserve
+
+
+def schedule_booker(db: Database) -> Callable[[str, float, float], Awaitable[float]]:
+    """bot.replies.ReplySlots' reserve: one slot on a named schedule, not before a time."""
+
+    async def reserve(name: str, interval_s: float, not_before: float) -> float:
+        return await leases.reserve_slots(db, name, count=1, interval_s=interval_s, now=not_before)
 
     return reserve
 

@@ -1,27 +1,110 @@
 """The one place every request of the reply bot passes (its rate limiter), used for
-two guarantees no handler has to remember:
+guarantees no handler has to remember:
 
 - a reply always fits: text over Telegram's 4096 UTF-16 units is shortened (HTML that
   would not fit goes out as shortened plain text) instead of failing after the work it
   confirms was already done;
 - which callback queries were answered, so that a button no handler answered still
-  gets a short alert (bot.updates asks after each update).
+  gets a short alert (bot.updates asks after each update);
+- with several processes on one database (`shared`), every send books its slot on the
+  schedules the delivery workers share (ReplySlots), so replies and broadcasts of all
+  processes together keep Telegram's global rate and a group's 20 a minute.
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import time
 from collections import OrderedDict
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
 from telegram.ext import AIORateLimiter
 
 from bot import tghtml
+from bot.cluster import FREE_SCHEDULE, SEND_SCHEDULE, group_schedule
+from bot.config import FREE_SEND_RATE
+from bot.pacing import GROUP_INTERVAL_S, LATE_MAX_S, SHARED_SAFETY
 from bot.render.text import trim
+
+log = logging.getLogger(__name__)
 
 TEXT_LIMIT = 4096
 CAPTION_LIMIT = 1024
 REMEMBERED = 10_000  # callback ids kept: far more than are in flight at once
+REBOOK = 3  # a slot already past when the database answered is booked again, so often
+
+
+def is_send(endpoint: str) -> bool:
+    """Methods that post or change a message: Telegram counts them in its flood limits.
+    Getters, answerCallbackQuery, chat actions, deletions are not sends."""
+    if endpoint == "sendChatAction":
+        return False
+    return endpoint.startswith(("send", "edit", "copyMessage", "forwardMessage")) or (
+        endpoint == "stopPoll"
+    )
+
+
+class ReplySlots:
+    """One reply's slots on the schedules every process on the database shares
+    (storage.leases.reserve_slots, one slot a booking): a group's or channel's own
+    schedule (GROUP_INTERVAL_S apart), then the global one the delivery workers book
+    from. With paid broadcasts the workers' sends skip Telegram's free 30/s, which then
+    counts the replies alone: they book on the free schedule as well. Each wait ends at
+    the booked slot: on an idle schedule that is now, one round trip to the database."""
+
+    def __init__(
+        self,
+        reserve: Callable[[str, float, float], Awaitable[float]],
+        rate_per_s: float,
+        *,
+        paid: bool = False,
+        group_interval_s: float = GROUP_INTERVAL_S,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.reserve = reserve  # (schedule, interval_s, not before) → the slot's wall time
+        self.clock = clock
+        self.group_interval = group_interval_s
+        self.rated = [(SEND_SCHEDULE, 1.0 / (rate_per_s * SHARED_SAFETY))]
+        if paid:
+            self.rated.insert(0, (FREE_SCHEDULE, 1.0 / (FREE_SEND_RATE * SHARED_SAFETY)))
+
+    async def wait(self, chat_id: object) -> None:
+        """Until this send's slots have come. The group's first: it may lie seconds
+        ahead, and a global slot booked before it would pass unused."""
+        schedules = list(self.rated)
+        group = _group_of(chat_id)
+        if group is not None:
+            schedules.insert(0, (group_schedule(group), self.group_interval))
+        for name, interval in schedules:
+            await self._take(name, interval)
+
+    async def _take(self, name: str, interval: float) -> None:
+        """Book a slot and wait for it. One that has passed by more than LATE_MAX_S when
+        the database answered or the sleep ended (a busy machine) is given up and the
+        next booked, so late replies never bunch; after REBOOK tries the reply goes."""
+        lead = 0.0
+        for _ in range(REBOOK):
+            asked = self.clock()
+            slot = await self.reserve(name, interval, asked + lead)
+            delay = slot - self.clock()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            if self.clock() - slot <= LATE_MAX_S:
+                return
+            if delay < -LATE_MAX_S:  # the answer itself came late: book as far ahead
+                lead = self.clock() - asked
+
+
+def _group_of(chat_id: object) -> str | None:
+    """A group's, supergroup's or channel's id (negative, or a channel's @username);
+    None for a private chat or no chat (an inline message)."""
+    if isinstance(chat_id, str) and not chat_id.lstrip("-").isdigit():
+        return chat_id
+    if isinstance(chat_id, int | str) and int(chat_id) < 0:
+        return str(int(chat_id))
+    return None
 
 
 def fit(data: dict[str, Any], field: str, limit: int) -> None:
@@ -45,6 +128,8 @@ class ReplyLimiter(AIORateLimiter):
     def __init__(self, *, max_retries: int) -> None:
         super().__init__(max_retries=max_retries)
         self._answered: OrderedDict[str, None] = OrderedDict()
+        self.shared: ReplySlots | None = None  # set while the database is shared
+        self._booking_failed = False
 
     def answered(self, query_id: str) -> bool:
         return query_id in self._answered
@@ -66,6 +151,27 @@ class ReplyLimiter(AIORateLimiter):
             fit(data, "text", TEXT_LIMIT)
         elif endpoint in ("sendPhoto", "sendDocument", "editMessageCaption"):
             fit(data, "caption", CAPTION_LIMIT)
+        if self.shared is not None and is_send(endpoint):
+            await self._book(self.shared, data.get("chat_id"))
+        # The local limits stay (looser than the shared ones, they rarely wait) and so
+        # does the retry after a 429; a retried send is not booked again.
         return await super().process_request(
             callback, args, kwargs, endpoint, data, rate_limit_args
         )
+
+    async def _book(self, shared: ReplySlots, chat_id: object) -> None:
+        try:
+            await shared.wait(chat_id)
+        except Exception as error:
+            # The reply still goes, paced by this process's own limits only.
+            if not self._booking_failed:
+                log.warning(
+                    "reply slots not booked (%s): replies paced in this process alone "
+                    "until the database answers",
+                    type(error).__name__,
+                )
+            self._booking_failed = True
+            return
+        if self._booking_failed:
+            log.info("reply slots booked on the shared schedule again")
+            self._booking_failed = False

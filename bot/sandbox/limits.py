@@ -7,7 +7,8 @@
 - one private chat: at most `private_burst` sends in any rolling `private_burst`
   seconds. The average stays at 1/s, but a short burst (a reply plus a couple of
   follow-ups to a user's own command) passes, as it does on real Telegram;
-- one group, supergroup or channel: at most `group_per_min` sends per rolling minute.
+- one group, supergroup or channel: at most `group_per_min` sends per rolling minute
+  (`group_window_s`: a test may shorten the minute, and the sender's interval with it).
 
 A send over any limit is refused with 429 and `retry_after` = whole seconds until
 the window frees, at least 1. Refused sends do not count.
@@ -30,6 +31,7 @@ class RateLimiter:
         private_burst: int = 3,
         group_per_min: int = 20,
         paid_per_s: int = 1000,
+        group_window_s: float = 60.0,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.enabled = enabled
@@ -37,6 +39,7 @@ class RateLimiter:
         self.private_burst = private_burst
         self.group_per_min = group_per_min
         self.paid_per_s = paid_per_s
+        self.group_window_s = group_window_s
         self.clock = clock
         self._free: deque[float] = deque()  # sends without allow_paid_broadcast
         self._all: deque[float] = deque()
@@ -67,7 +70,7 @@ class RateLimiter:
         if chat_type == "private":
             limit, window = self.private_burst, float(self.private_burst)
         else:
-            limit, window = self.group_per_min, 60.0
+            limit, window = self.group_per_min, self.group_window_s
         _prune(self._free, now - 1.0)
         _prune(self._all, now - 1.0)
         _prune(sent, now - window)
