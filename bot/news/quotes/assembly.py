@@ -16,6 +16,7 @@ from bot.news.quotes.attribution import (
     intro_speaker,
     intro_speaker_before,
     label_speaker,
+    paragraph_speaker,
     reported,
 )
 from bot.news.quotes.lexicon import grams_of
@@ -187,9 +188,20 @@ def _candidates(
         if mid_sentence and not re.match(r" [A-ZА-ЯІЇЄҐЁ«„“\"]", tail):
             continue
         before = attribution_before(open_, doc)
+        if before is None and clause is None and _whole_paragraph(doc, open_, close):
+            before = paragraph_speaker(open_ - 1, doc)  # 'Он отметил, что …' ¶ '«…»'
         if before is not None:
             found.append(_Candidate(open_, _clean(content), before, close))
     return found
+
+
+def _whole_paragraph(doc: Document, open_: int, close: int) -> bool:
+    """The quote is its paragraph: nothing before it on its line, a stop at most after."""
+    line_end = doc.text.find("\n", close)
+    line_end = len(doc.text) if line_end < 0 else line_end
+    return doc.text[open_ - 1 : open_] in ("\n", "") and not doc.text[close + 1 : line_end].strip(
+        " ."
+    )
 
 
 def _next_paragraph(doc: Document, last: _Candidate, open_: int, close: int) -> bool:
@@ -200,8 +212,7 @@ def _next_paragraph(doc: Document, last: _Candidate, open_: int, close: int) -> 
     line_end = len(text) if line_end < 0 else line_end
     return (
         last.speaker.kind == "person"
-        and text[open_ - 1 : open_] in ("\n", "")
-        and not text[close + 1 : line_end].strip(" .")
+        and _whole_paragraph(doc, open_, close)
         and text.count("\n", max(last.end, 0), open_) == 1
         and not text[max(last.end, 0) : open_].strip(" .,;\n")
     )

@@ -392,6 +392,26 @@ def intro_speaker(start: int, end: int, doc: Document) -> Speaker | None:
     return _one_person(start, start + len(line), doc) if line.endswith(":") else None
 
 
+def paragraph_speaker(end: int, doc: Document) -> Speaker | None:
+    """The speaker the paragraph ending at `end` reports in its last sentence ('Он
+    отметил, что …', 'Рябков заявил, что …'), for a quote that is the next paragraph;
+    None when that sentence reports nobody's speech or names two people."""
+    if doc.language == "en" or doc.text[end : end + 1] != "\n":
+        return None
+    start = doc.text.rfind("\n", 0, end) + 1
+    line = doc.text[start:end].rstrip()
+    if not line.endswith((".", ":")):
+        return None
+    ends = list(SENTENCE_END.finditer(line[:-1]))
+    at = start + (ends[-1].end() if ends else 0)
+    tokens = tokenize(doc.text[at : start + len(line)], at)
+    vi = next((k for k, t in enumerate(tokens[:8]) if speech_verb(t.text, doc.language)), None)
+    if vi is None or len({m.name for m in doc.mentions if at <= m.start < end}) > 1:
+        return None
+    speaker = _subject_before(tokens[:vi], doc) if vi else None
+    return speaker if speaker is not None and speaker.kind in ("person", "pronoun") else None
+
+
 def _one_person(start: int, end: int, doc: Document) -> Speaker | None:
     """A line that hands over to the dash paragraphs after it ('Главный тренер «X» Name
     Surname:', 'Name Surname, главный тренер «X»:', 'Следом вышел Name Surname, …:'):

@@ -396,7 +396,7 @@ def collect_names(doc: Document, tokens: list[Token]) -> None:
             subject = speaks or (opens and not _possessed(run, doc))
         else:
             subject = nominative is not None and not after_preposition(outside, first, doc)
-            if subject and first and _reported_clause(outside, first, doc.text):
+            if subject and first and _reported_clause(outside, first, doc.text, lang):
                 subject = False  # 'вірить, що Путін …': the subject of a reported clause
         gender = gender_of_name(name.split(), lang)
         doc.mentions.append(Mention(person[0].start, name, gender, subject))
@@ -428,16 +428,17 @@ _TEASER = re.compile(
 )
 
 
-def _reported_clause(tokens: list[Token], first: int, text: str) -> bool:
-    """'… заявил, что президент РФ Владимир Путин не был …': 'что' before the name, with
-    only its title (lower-case words, abbreviations) between them."""
-    for k in range(first - 1, max(-1, first - 5), -1):
+def _reported_clause(tokens: list[Token], first: int, text: str, language: str) -> bool:
+    """'… заявил, что президент РФ Владимир Путин не был …', '… сообщил, что Путин и
+    спецпосланник Стив Уиткофф обсуждали …': 'что' opens the clause the name is in (only
+    titles and other names between them, no verb, no punctuation)."""
+    for k in range(first - 1, max(-1, first - 10), -1):
         word = tokens[k].text
         if word.lower() in _SUBORDINATE:
             return True
-        if not (word.islower() or is_abbreviation(word)) or re.search(
-            r"[.!?;:\n]", text[tokens[k].end : tokens[k + 1].start]
-        ):
+        if re.search(r"[^\s«»\"]", text[tokens[k].end : tokens[k + 1].start]):
+            return False
+        if word.islower() and any("VERB" in g for g in grams_of(word, language)):
             return False
     return False
 
@@ -473,12 +474,14 @@ def _role_mentions(doc: Document, tokens: list[Token]) -> None:
             continue
         if k and after_preposition(tokens, k, doc):
             continue
+        # 'что … спецпосланник X обсуждали': named, but not the sentence's subject
+        subject = not (k and _reported_clause(tokens, k, doc.text, doc.language))
         key = role_key(word, doc.language)
         people = {full for at, role, full in doc.roles if role == key and at < tok.start}
         people.discard("")
         if len(people) == 1 and not any(m.start == tok.start for m in doc.mentions):
             name = people.pop()
-            doc.mentions.append(Mention(tok.start, name, name_gender(name, doc), True))
+            doc.mentions.append(Mention(tok.start, name, name_gender(name, doc), subject))
 
 
 def _role_after(last: Token, doc: Document) -> tuple[str, str] | None:
