@@ -104,7 +104,6 @@ STAGES = {
     "_quotes": "quotes",
     "match_topics": "topics",
     "sketch": "fingerprint",
-    "key_tokens": "fingerprint",
     "entities": "fingerprint",
 }
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
+from bot.news import clean
 from bot.news.clean import clean_lines, clean_text, html_to_text
 from tests.shared_data import seed_text
 
@@ -130,3 +133,15 @@ def test_html_to_text_extracts_article() -> None:
     assert text.splitlines()[0] == "США і Росія"
     assert "Речення номер 11 про переговори у Женеві." in text
     assert "Головна" not in text and "Усі права захищено" not in text
+
+
+def test_image_marker_found_at_the_end_as_by_a_full_search() -> None:
+    # clean_lines searches only a normalised line's last characters for the marker
+    words = ["Fullscreen", "на весь екран", "ENLARGE", "x", "xfullscreen", "-", "фото", " "]
+    rnd = random.Random(15)
+    lines = [" ".join(rnd.choice(words) for _ in range(rnd.randrange(6))) for _ in range(3_000)]
+    for line in lines:
+        normal = clean._normal(line)
+        expected = bool(clean._ALT_MARKER.search(normal))
+        start = max(0, len(normal) - clean._ALT_MARKER_REACH)
+        assert bool(clean._ALT_MARKER.search(normal, start)) == expected, repr(line)

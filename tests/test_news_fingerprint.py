@@ -6,7 +6,7 @@ import itertools
 import random
 
 from bot.news import analyze, same_story
-from bot.news.fingerprint import SIZE, resemblance, sketch
+from bot.news.fingerprint import SIZE, _hash, resemblance, shingles, sketch
 from bot.news.sentences import split_sentences
 from tests.shared_data import corpus_records, seed_text
 from tests.test_news_topics import POSITIVE
@@ -132,3 +132,15 @@ def test_a_story_that_grew_is_the_same_story() -> None:
     a, b = analyze(short), analyze(grown)
     assert resemblance(a.fingerprint, b.fingerprint) < 0.45  # wording alone would miss it
     assert same_story(a, b) and same_story(b, a)
+
+
+def test_three_word_shingles_and_sketch_as_written_out() -> None:
+    # shingles() joins three words without slicing and sketch() hashes inline: both must
+    # give what the general form gives (sketches are stored and compared across versions)
+    for n in range(8):
+        lemmas = [f"w{i % 5}" for i in range(n)] + ["б", "в"] * (n % 3)
+        general = {" ".join(lemmas[i : i + 3]) for i in range(len(lemmas) - 2)}
+        if len(lemmas) < 3:
+            general = {" ".join(lemmas)} if lemmas else set()
+        assert shingles(lemmas) == general
+        assert sketch(lemmas) == tuple(sorted({_hash(s) for s in general})[:64])

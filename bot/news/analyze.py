@@ -11,7 +11,7 @@ from datetime import datetime
 
 from bot.news import morph
 from bot.news.clean import clean_text
-from bot.news.fingerprint import entities, key_tokens, sketch
+from bot.news.fingerprint import entities, sketch
 from bot.news.language import detect_language
 from bot.news.lemmas import apply_aliases, content, token_lemmas, words
 from bot.news.model import Analysis, Quote
@@ -23,13 +23,15 @@ from bot.news.topics import match_topics, rules
 MAX_QUOTES = 5
 
 
-def _lemmas_of(sentence: str, language: str) -> tuple[list[str], list[str], list[str], int]:
-    """Lemmas of a sentence (aliases applied), the surface word of each raw lemma, the
-    raw lemmas, and how many of them the first word gave."""
-    tokens = words(sentence)
+def _lemmas_of(
+    sentence: str, language: str, marks: list[tuple[str, str, bool]]
+) -> tuple[list[str], list[str]]:
+    """Lemmas of a sentence (aliases applied) and the surface word of each raw lemma;
+    `marks` gets the tokens that can be key tokens (fingerprint.entities())."""
     raw: list[str] = []
     surfaces: list[str] = []
-    for word in tokens:
+    opening = True  # the sentence's first word
+    for word in words(sentence):
         found = token_lemmas(word, language)
         if len(found) == 1:
             raw.append(found[0])
@@ -37,8 +39,10 @@ def _lemmas_of(sentence: str, language: str) -> tuple[list[str], list[str], list
         else:  # a compound split in parts: each part keeps the word as written
             raw.extend(found)
             surfaces.extend([word] * len(found))
-    first = len(token_lemmas(tokens[0], language)) if tokens else 0
-    return apply_aliases(raw, language), surfaces, raw, first
+        if word[0].isdigit() or word[0].isupper():
+            marks.extend((word, lemma, opening) for lemma in found)
+        opening = False
+    return apply_aliases(raw, language), surfaces
 
 
 def _quotes(paragraphs: tuple[str, ...], language: str, title: str) -> tuple[Quote, ...]:
@@ -60,10 +64,9 @@ def analyze(
     surfaces: list[list[str]] = []  # names match on what is written too
     marks: list[tuple[str, str, bool]] = []  # (surface, raw lemma, opens its sentence)
     for sentence in (cleaned.title, *sentences):
-        lemmas, written, raw, first = _lemmas_of(sentence, language)
+        lemmas, written = _lemmas_of(sentence, language, marks)
         per_sentence.append(lemmas)
         surfaces.append(written)
-        marks.extend(key_tokens(written, raw, first))
     title_lemmas = per_sentence[0]
     body = [lem for lemmas in per_sentence[1:] for lem in lemmas]
 

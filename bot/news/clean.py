@@ -104,6 +104,7 @@ _PLATFORM = re.compile(
     re.IGNORECASE,
 )
 _ALT_MARKER = re.compile(r"(?:\bfullscreen|на весь екран|на весь экран|enlarge)\s*$", re.I)
+_ALT_MARKER_REACH = len("на весь екран") + 1
 _BYLINE = re.compile(
     r"^(?:by|автор(?:ка)?|author|редактор|editor|written by|текст|text)\s*:?\s+"
     r"[\w'’.\- ]{2,60}$",
@@ -138,8 +139,11 @@ class Cleaned:
     paragraphs: tuple[str, ...]
 
 
+_SPACES = re.compile(r"\s+")
+
+
 def _normal(line: str) -> str:
-    return re.sub(r"\s+", " ", line.replace("\xa0", " ")).strip()
+    return _SPACES.sub(" ", line.replace("\xa0", " ")).strip()
 
 
 def _has_final(line: str) -> bool:
@@ -166,9 +170,11 @@ def _is_noise(line: str) -> bool:
         return True
     if not _WORD.search(line):  # separators, bare numbers, emoji rows
         return True
-    # Prompts are short; a long sentence that mentions subscribing is story text.
-    prompt = _SUBSCRIBE.search(line) or (_JOIN.search(line) and _PLATFORM.search(line))
-    return bool(prompt) and len(line.split()) <= 25
+    # Prompts are short; a long sentence that mentions subscribing is story text (and
+    # is not searched for one).
+    if len(line.split()) > 25:
+        return False
+    return bool(_SUBSCRIBE.search(line) or (_JOIN.search(line) and _PLATFORM.search(line)))
 
 
 def _is_caption(line: str) -> bool:
@@ -188,7 +194,9 @@ def clean_lines(lines: Sequence[str]) -> list[str]:
         line = _normal(raw)
         if not line:
             continue
-        if _ALT_MARKER.search(line):
+        # the marker ends the line (normalised: no trailing space), so only its last
+        # characters are searched; one more keeps the \b before "fullscreen" exact
+        if _ALT_MARKER.search(line, max(0, len(line) - _ALT_MARKER_REACH)):
             in_image = True
             continue
         if in_image:

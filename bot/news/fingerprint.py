@@ -37,12 +37,19 @@ def _hash(text: str) -> int:
 def shingles(lemmas: Sequence[str], size: int = SHINGLE) -> set[str]:
     if len(lemmas) < size:
         return {" ".join(lemmas)} if lemmas else set()
+    if size == 3:  # the sketch's size: three words joined without a slice per shingle
+        triples = zip(lemmas, lemmas[1:], lemmas[2:], strict=False)
+        return {f"{a} {b} {c}" for a, b, c in triples}
     return {" ".join(lemmas[i : i + size]) for i in range(len(lemmas) - size + 1)}
 
 
 def sketch(lemmas: Sequence[str]) -> tuple[int, ...]:
-    """Bottom-k MinHash signature, ascending."""
-    return tuple(sorted({_hash(s) for s in shingles(lemmas)})[:SIZE])
+    """Bottom-k MinHash signature, ascending (_hash of each shingle, written inline)."""
+    number = int.from_bytes
+    hashes = {
+        number(blake2b(s.encode(), digest_size=8).digest(), "little") for s in shingles(lemmas)
+    }
+    return tuple(sorted(hashes)[:SIZE])
 
 
 def resemblance(a: Sequence[int], b: Sequence[int]) -> float:
@@ -95,21 +102,10 @@ def same_story(a: Analysis, b: Analysis) -> bool:
     return title >= _TITLE_PARAPHRASE and words >= _WORDS_PARAPHRASE * 0.7 and keys >= 0.4
 
 
-def key_tokens(
-    surfaces: Sequence[str], lemmas: Sequence[str], first: int
-) -> list[tuple[str, str, bool]]:
-    """(surface, lemma, sentence_start) of a sentence's tokens that can be key tokens
-    (capitalised or numbers): entities() needs no others, and most words are neither."""
-    return [
-        (surface, lemma, k < first)
-        for k, (surface, lemma) in enumerate(zip(surfaces, lemmas, strict=True))
-        if surface[0].isdigit() or surface[0].isupper()
-    ]
-
-
 def entities(tokens: Iterable[tuple[str, str, bool]]) -> tuple[str, ...]:
     """Key tokens: lemmas of capitalised words not opening a sentence, and numbers.
-    Input: (surface, lemma, sentence_start) per token."""
+    Input: (surface, lemma, sentence_start) per token that can be one (capitalised or a
+    number: analyze() passes no others, and most words are neither)."""
     out: dict[str, None] = {}
     for surface, lemma, first in tokens:
         if surface[0].isdigit() or (surface[0].isupper() and not first and len(lemma) > 1):
