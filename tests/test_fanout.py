@@ -198,7 +198,8 @@ async def test_a_worker_gone_mid_batch_leaves_the_fan_out_to_others(pg_url: str)
                 await asyncio.sleep(0.05)
                 pid = await other.fetchval(
                     "SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
-                    "AND query LIKE '%subscriptions%'"
+                    "AND backend_type = 'client backend' AND datname = current_database() "
+                    "AND query LIKE '%FROM subscriptions%'"
                 )
             assert await other.fetchval("SELECT pg_terminate_backend(?)", (pid,))
             with pytest.raises((asyncpg.InterfaceError, asyncpg.PostgresError)):
