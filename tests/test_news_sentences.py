@@ -7,9 +7,11 @@ import random
 import re
 
 import pytest
+from razdel import sentenize
 
 from bot.news import sentences
 from bot.news.sentences import split_paragraph, split_sentences
+from tests.shared_data import corpus_records
 
 
 @pytest.mark.parametrize(
@@ -131,3 +133,12 @@ def test_glued_stops_cut_where_the_lookbehind_regex_does() -> None:
     for text in texts:
         expected = [m.start() for m in zero_width.finditer(text)]
         assert [m.end() for m in sentences._GLUED.finditer(text)] == expected, repr(text)
+
+
+def test_razdel_sentences_are_sentenize_texts() -> None:
+    # split_paragraph skips sentenize()'s last step (placing each sentence in the text)
+    records = itertools.islice(corpus_records(), 150)
+    paragraphs = [p for r in records for p in str(r["text"]).splitlines()]
+    paragraphs += ["", " ", "Він сказав: «Так». Потім пішов.", "U.S. Army. Jan. 5 it was."]
+    for paragraph in paragraphs:
+        assert sentences.razdel_sentences(paragraph) == [s.text for s in sentenize(paragraph)]

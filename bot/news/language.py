@@ -108,19 +108,19 @@ def _main_script(letters: Counter[str]) -> tuple[str, int]:
     return name, counts[name]
 
 
-def _scores(sample: str, letters: Counter[str], script: _Script) -> dict[str, float]:
+def _scores(sample: str, lowered: str, letters: Counter[str], script: _Script) -> dict[str, float]:
     letter_w, absent_w, word_w, ending_w = _weights()
-    tokens = Counter(_WORD.findall(sample.lower()))
+    tokens = Counter(_WORD.findall(lowered))
     tokens["i"] -= len(_PRONOUN_I.findall(sample))  # English "I", not Polish or Croatian "i"
+    long = [(w, n) for w, n in tokens.items() if len(w) > 3]  # the ones endings score
     out = {}
     for p in script.profiles:
         score = letter_w * sum(letters.get(ch, 0) for ch in p.letters)
         score -= absent_w * sum(letters.get(ch, 0) for ch in p.absent)
-        score += word_w * sum(n for w, n in tokens.items() if w in p.words)
+        # counts are integers: summed from the shorter side, the total is the same
+        score += word_w * sum(tokens[w] for w in p.words if w in tokens)
         if p.endings:
-            score += ending_w * sum(
-                n for w, n in tokens.items() if len(w) > 3 and w.endswith(p.endings)
-            )
+            score += ending_w * sum(n for w, n in long if w.endswith(p.endings))
         out[p.code] = score
     return out
 
@@ -131,14 +131,15 @@ def detect_language(text: str) -> str:
     sample = text[:_SAMPLE]
     if "://" in sample or "www." in sample or "@" in sample:
         sample = _LINKS.sub(" ", sample)
-    letters = Counter(sample.lower())
+    lowered = sample.lower()
+    letters = Counter(lowered)
     name, count = _main_script(letters)
     if not name:
         return "uk"
     if name not in ("cyrillic", "latin"):
         return name
     script = _script(name)
-    scores = _scores(sample, letters, script)
+    scores = _scores(sample, lowered, letters, script)
     best = max(scores, key=lambda code: (scores[code], code == script.default))
     if scores[best] <= 0 or scores[best] == scores[script.default]:
         best = script.default

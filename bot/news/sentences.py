@@ -159,10 +159,17 @@ def _unglue(part: str) -> list[str]:
     return pieces
 
 
+def razdel_sentences(paragraph: str) -> list[str]:
+    """razdel's sentences as strings: sentenize() without its last step, which finds
+    where each one starts and ends in the paragraph (unused here)."""
+    chunks = sentenize.segment(sentenize.split(paragraph))
+    return list(sentenize.post(chunks) if sentenize.post else chunks)
+
+
 def split_paragraph(paragraph: str, language: str) -> list[str]:
     """Sentences of one paragraph, whitespace-trimmed, each a substring of it."""
     if _MAY_SPLIT.search(paragraph):
-        parts = [s.text.strip() for s in sentenize(paragraph)]
+        parts = [s.strip() for s in razdel_sentences(paragraph)]
     else:
         parts = [paragraph.strip()]
     parts = [piece for p in parts if p for piece in _unglue(p)]
