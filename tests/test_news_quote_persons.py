@@ -138,3 +138,36 @@ def test_ru_name_in_a_reported_clause_after_its_title_is_not_the_antecedent() ->
         "«Он не подошёл к переговорам честно и открыто», — сказал он в эфире телеканала.",
     ]
     assert speakers(paragraphs, "ru") == ["Джон Миллер"]
+
+
+def test_uk_person_after_a_country_or_summit_noun_is_still_the_speaker() -> None:
+    got = speakers(
+        [
+            "«Це проблема нашої країни, і ми повинні її вирішувати», - заявила прем'єр-міністр "
+            "країни Беата Шидло."
+        ],
+        "uk",
+    )
+    assert got == ["Беата Шидло"]
+    summit = [
+        "«Це дасть іще більше можливостей для нашого бізнесу», — сказав під час саміту "
+        "Президент Володимир Зеленський."
+    ]
+    assert speakers(summit, "uk") == ["Володимир Зеленський"]
+
+
+def test_uk_body_named_after_a_preposition_is_not_the_generic_roles_person() -> None:
+    paragraphs = [
+        "Тетяна Іжевська працює на дипслужбі 25 років. Свого часу дипломатка була "
+        "представницею України у Комітеті Ради Європи з питань рівності.",
+        "«Пригадую, готувала доповідь на тему жінок у дипломатії», — переконана дипломатка.",
+    ]
+    assert "Ради Європи" not in speakers(paragraphs, "uk")
+
+
+def test_uk_name_before_a_comma_and_and_is_not_the_next_verbs_subject() -> None:
+    paragraphs = [
+        "Бабуся поцілувала онука, як колись виряджала в науку сина Віталія, і сказала: "
+        "«Сподіваюся, що будеш гарно вчитися і не осоромиш наш рід»."
+    ]
+    assert "Віталія" not in speakers(paragraphs, "uk")

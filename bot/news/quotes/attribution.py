@@ -82,7 +82,7 @@ def _subject_after(tokens: list[Token], start: int, doc: Document) -> Speaker | 
             continue
         if capitalized(word) and not after_prep:
             run = take_run(tokens, i, text)
-            if after_thing(text, tok.start, lang):
+            if len(run) == 1 and after_thing(text, tok.start, lang):
                 i += len(run)  # 'заявил на авиабазе Рамштайн': a place's name
                 continue
             words = [t.text for t in (portfolio_cut(run, text) if lang == "en" else run)]
@@ -195,7 +195,13 @@ def _subject_before(tokens: list[Token], doc: Document) -> Speaker | None:
     i = len(tokens) - 1
     while i >= 0 and (
         tokens[i].text.lower() in {"також", "ще", "теж", "также", "also", "then"}
-        or (i and _adverb(tokens[i].text, lang) and tokens[i].text.islower())
+        or (
+            i
+            and tokens[i].text.islower()
+            and _adverb(tokens[i].text, lang)
+            and not any("CONJ" in g for g in grams_of(tokens[i].text, lang))
+            and not re.search(r"[,;:—–()]", text[tokens[i - 1].end : tokens[i].start])
+        )
     ):
         i -= 1  # 'Трамп прямо указал
     if i < 0:

@@ -274,14 +274,16 @@ def _first_name_pair(run: list[Token], language: str) -> list[Token] | None:
         first = [g for g in grams_of(a.text, language) if "Name" in g]
         if not first or is_abbreviation(a.text) or len(b.text) < 3:
             continue
+        if any("Patr" in g for g in grams_of(b.text, language)):
+            continue  # 'Любов Василівна': a form of address, or a surname follows
         second = name_readings(b.text, language)
         agree = any(
             c1 == c2 and (g1 == g2 or "*" in (g1, g2))
             for c1, g1 in name_readings(a.text, language)
             for c2, g2 in second
         )
-        place = _place_only(b.text, language) and any("nomn" in g for g in first)
-        if agree or (place and any("nomn" in g for g in grams_of(b.text, language))):
+        place = _place_only(b.text, language) and any({"nomn", "sing"} <= g for g in first)
+        if agree or (place and any({"nomn", "sing"} <= g for g in grams_of(b.text, language))):
             return [a, b]
     return None
 
@@ -389,9 +391,11 @@ def collect_names(doc: Document, tokens: list[Token]) -> None:
         if full is None and len(words) >= 2:
             entries = doc.full_names.get(name.split()[-1].lower())
             name = entries[-1][1] if entries else name
-        first = index[person[0].start]  # 'в США Анатолий Антонов': the name's own start
+        first = index[run[0].start]
+        between = run[: run.index(person[0])] if person[0] in run else []
+        if lang != "en" and between and all(is_abbreviation(t.text) for t in between):
+            first = index[person[0].start]  # 'в США Анатолий Антонов': the name's own start
         if lang == "en":
-            first = index[run[0].start]
             opens, speaks = _english_subject(run, doc)
             subject = speaks or (opens and not _possessed(run, doc))
         else:
