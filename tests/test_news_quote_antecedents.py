@@ -101,3 +101,20 @@ def test_ru_names_joined_in_a_reported_clause_are_not_its_speaker() -> None:
         "«Вчера сразу же после доклада созвонились с рядом европейских партнеров»",
     ]
     assert speakers(paragraphs, "ru") == ["Юрий Соколов"]
+
+
+def test_en_she_is_not_the_last_man_named() -> None:
+    paragraphs = [
+        "Russian Foreign Minister Sergey Lavrov spoke after US Secretary of State Antony Blinken.",
+        'Mr Lavrov replied that "Russia is not planning an invasion of anyone."',
+        "The head of Swedish diplomacy, Ann Holm, and the host of the meeting, expressed hope.",
+        '"Dialogue is always better than attack," she stated.',
+    ]
+    got = speakers(paragraphs, "en")
+    assert got[-1] != "Sergey Lavrov"
+    named = [
+        "Swedish Foreign Minister Ann Holm spoke after Russian Foreign Minister Sergey Lavrov "
+        "arrived.",
+        '"Dialogue is always better than attack," she said.',
+    ]
+    assert speakers(named, "en") == ["Ann Holm"]

@@ -20,7 +20,7 @@ from bot.news.quotes.attribution import (
     reported,
 )
 from bot.news.quotes.lexicon import grams_of
-from bot.news.quotes.people import Document, Mention, Speaker, collect_names
+from bot.news.quotes.people import Document, Mention, Speaker, collect_names, name_gender
 from bot.news.quotes.resolve import resolve_speaker
 from bot.news.quotes.spans import (
     AFTER_DASH,
@@ -527,7 +527,8 @@ def extract_quotes(
         # sentence (names in a clause after it do not take the paragraph from them)
         if speaker.kind == "person":
             at = max(candidate.start, candidate.end)
-            doc.mentions.append(Mention(at, speaker.name, speaker.gender, True))
+            gender = speaker.gender or name_gender(speaker.name, doc)  # 'Sergey …': he
+            doc.mentions.append(Mention(at, speaker.name, gender, True))
             doc.mentions.sort(key=lambda m: m.start)
         words = len(WORD.findall(candidate.text))
         if words < MIN_WORDS or candidate.text in seen:

@@ -62,6 +62,7 @@ class Lexicon:
     places: frozenset[str]  # en: words that make a capitalised phrase a place or a body
     relay_verbs: frozenset[str]  # 'приводит слова X': X speaks, not the verb's subject
     name_heads: frozenset[str]  # 'авиабаза Рамштайн': the apposition names a thing
+    genders: dict[str, str]  # en: first name → 'masc' / 'femn'
 
 
 @cache
@@ -78,6 +79,10 @@ def speech_lexicon(language: str) -> Lexicon:
         frozenset(data.get("places", ())),
         frozenset(data.get("relay_verbs", ())),
         frozenset(data.get("name_heads", ())),
+        {
+            **dict.fromkeys(data.get("male_names", ()), "masc"),
+            **dict.fromkeys(data.get("female_names", ()), "femn"),
+        },
     )
 
 

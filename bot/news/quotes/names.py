@@ -185,8 +185,8 @@ def _surname_gender(word: str, language: str) -> str | None:
 def gender_of_name(words: Sequence[str], language: str) -> str | None:
     """Gender a name's own form shows: a first name or patronymic, else a surname whose
     ending marks it. Indeclinable or foreign surnames ('Шерман', 'Меркель') → None."""
-    if language == "en":
-        return None
+    if language == "en":  # 'Ann Linde': a first name the lexicon knows
+        return speech_lexicon("en").genders.get(words[0].lower()) if len(words) > 1 else None
     for word in words:
         ranked = sorted(grams_of(word, language), key=lambda g: "nomn" not in g)
         for grams in ranked:
