@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 from datetime import datetime
+from functools import cache
 
 from bot.news import morph
 from bot.news.clean import clean_text
@@ -21,6 +22,14 @@ from bot.news.summary import Candidate, summarize
 from bot.news.topics import match_topics, rules
 
 MAX_QUOTES = 5
+_KNOWN_WORDS = 200_000  # word forms kept per language (then the table starts again)
+
+
+@cache
+def _known(language: str) -> dict[str, tuple[str, ...]]:
+    """token_lemmas() by word form, read with one dict lookup per token: a story has
+    hundreds of tokens and the memoised call costs twice the lookup."""
+    return {}
 
 
 def _lemmas_of(
@@ -31,8 +40,13 @@ def _lemmas_of(
     raw: list[str] = []
     surfaces: list[str] = []
     opening = True  # the sentence's first word
+    known = _known(language)
     for word in words(sentence):
-        found = token_lemmas(word, language)
+        found = known.get(word)
+        if found is None:
+            if len(known) >= _KNOWN_WORDS:
+                known.clear()
+            found = known[word] = token_lemmas(word, language)
         if len(found) == 1:
             raw.append(found[0])
             surfaces.append(word)

@@ -60,12 +60,24 @@ _FIRST_UNITS = (
 
 
 @cache
-def _shortcut(language: str) -> bool:
+def _lookup(language: str) -> tuple[Any, ...] | None:
+    """What dictionary_lemma() calls, bound once per language; None when the analyzer's
+    layout is not the one it relies on."""
     morph = analyzer(language)
     first = tuple(type(unit.analyzer).__name__ for unit in morph._units[:3])
     estimator = morph.prob_estimator
-    return first == _FIRST_UNITS and (
-        estimator is None or type(estimator) is pymorphy3.analyzer.ProbabilityEstimator
+    if first != _FIRST_UNITS or (
+        estimator is not None and type(estimator) is not pymorphy3.analyzer.ProbabilityEstimator
+    ):
+        return None
+    dictionary = morph.dictionary
+    prob = estimator.p_t_given_w.prob if estimator is not None else None
+    return (
+        dictionary.words.similar_items,
+        morph.char_substitutes,
+        dictionary.build_normal_form,
+        dictionary.build_tag_info,
+        prob,
     )
 
 
@@ -77,23 +89,23 @@ def dictionary_lemma(word: str, language: str) -> str | None:
     initials units add readings only for one capital letter, and the units after them
     append theirs; for ru it then sorts by P(tag|word), stably, so the first reading
     with the highest probability leads."""
-    if len(word) < 2 or not _shortcut(language):
+    if len(word) < 2:
         return None
-    morph = analyzer(language)
+    lookup = _lookup(language)
+    if lookup is None:
+        return None
+    similar_items, substitutes, normal_form, tag_of, prob = lookup
     lower = word.lower()
     try:
-        found = morph.dictionary.words.similar_items(lower, morph.char_substitutes)
+        found = similar_items(lower, substitutes)
     except ValueError:  # not encodable (a lone surrogate): the full parse decides
         return None
     if not found:
         return None
-    dictionary = morph.dictionary
-    estimator = morph.prob_estimator
-    if estimator is None:
+    if prob is None:
         fixed, readings = found[0]
         para_id, idx = readings[0]
-        return str(dictionary.build_normal_form(para_id, idx, fixed))
-    prob, tag_of = estimator.p_t_given_w.prob, dictionary.build_tag_info
+        return str(normal_form(para_id, idx, fixed))
     best, best_p = (found[0][0], found[0][1][0]), -1.0
     for fixed, readings in found:
         for reading in readings:
@@ -101,13 +113,13 @@ def dictionary_lemma(word: str, language: str) -> str | None:
             if p > best_p:
                 best, best_p = (fixed, reading), p
     fixed, (para_id, idx) = best
-    return str(dictionary.build_normal_form(para_id, idx, fixed))
+    return str(normal_form(para_id, idx, fixed))
 
 
-@lru_cache(maxsize=200_000)
 def lemma(word: str, language: str) -> str:
     """Dictionary form, lower-cased. All-caps words (НАТО, США) take the abbreviation
-    reading: we keep them as they are (lower-cased) instead of guessing a noun."""
+    reading: we keep them as they are (lower-cased) instead of guessing a noun. Not
+    memoised here: lemmas.word_lemma() is, and is its only caller."""
     if language == "en":
         return str(_stemmer().stemWord(word.lower()))
     if language not in MORPH_LANGUAGES:
