@@ -16,7 +16,7 @@ import pytest
 
 from bot.search import engine
 from bot.search.index import new_article, reindex
-from storage import articles, search_doc, search_pg
+from storage import articles, search, search_doc, search_pg
 from storage.db import Database
 from storage.postgres import PostgresDatabase
 from storage.search_doc import SearchDocument
@@ -88,7 +88,10 @@ async def store(db: Database, fields: list[dict[str, Any]]) -> list[int]:
     return ids
 
 
-async def test_frequencies_follow_index_reindex_delete_and_rebuild(pg_url: str) -> None:
+async def test_frequencies_follow_index_reindex_delete_and_rebuild(
+    pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search, "WRITE_BATCH", 4)  # the rebuild: several transactions
     db = await PostgresDatabase.connect(pg_url)
     try:
         ids = await store(db, stories(30))
