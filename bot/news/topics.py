@@ -43,7 +43,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from bot.news.data_files import load
@@ -248,6 +248,19 @@ def rules(language: str) -> tuple[Rule, ...]:
     return tuple(out)
 
 
+@lru_cache(maxsize=50_000)
+def _surface_keys(word: str, language: str) -> tuple[str, str]:
+    """Name keys of a capitalised word as written and of its lemma (Зеленським →
+    зеленський)."""
+    return name_key(word), name_key(word_lemma(word, language))
+
+
+@lru_cache(maxsize=10_000)
+def _inflected(key: str) -> tuple[str, ...]:
+    """A name's key with each case ending a lemmatizer may leave on it."""
+    return tuple(key + end for end in ENDINGS)
+
+
 class _Index:
     """Where each lemma occurs: lemma -> [(sentence, position)]; names by key."""
 
@@ -276,9 +289,8 @@ class _Index:
                 for s, surface in enumerate(self.words):
                     for word in surface:
                         if word[:1].isupper():
-                            keys.setdefault(name_key(word), set()).add(s)
-                            lemma = word_lemma(word, self.language)  # Зеленським → зеленський
-                            keys.setdefault(name_key(lemma), set()).add(s)
+                            for key in _surface_keys(word, self.language):
+                                keys.setdefault(key, set()).add(s)
             else:
                 for lemma, places in self.where.items():
                     keys.setdefault(name_key(lemma), set()).update(s for s, _ in places)
@@ -288,9 +300,8 @@ class _Index:
     def find(self, term: Term) -> list[int]:
         """Sentence index of every occurrence of the term."""
         if term.name:
-            name = term.lemmas[0]
             keys = self._by_key()
-            return sorted({s for end in ENDINGS for s in keys.get(name + end, ())})
+            return sorted({s for key in _inflected(term.lemmas[0]) for s in keys.get(key, ())})
         first = self.where.get(term.lemmas[0])
         if not first:
             return []
