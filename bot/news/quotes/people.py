@@ -234,7 +234,8 @@ def _person_part(run: list[Token], doc: Document) -> list[Token] | None:
     """The person-name part of a run of capitalised words ('США Джо Байден' → 'Джо Байден')."""
     lang = doc.language
     if lang == "en":
-        run = portfolio_cut(run, doc.text)
+        if doc.text.endswith(("of ", "for ", "the "), 0, run[0].start):
+            run = portfolio_cut(run, doc.text)
         words, _ = english_name([t.text for t in run])
         run = run[len(run) - len(words) :]
         if not run or english_place(words) or EN_ORG_WORDS & set(words):
