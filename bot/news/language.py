@@ -112,7 +112,7 @@ def _scores(sample: str, lowered: str, letters: Counter[str], script: _Script) -
     letter_w, absent_w, word_w, ending_w = _weights()
     tokens = Counter(_WORD.findall(lowered))
     tokens["i"] -= len(_PRONOUN_I.findall(sample))  # English "I", not Polish or Croatian "i"
-    long = [(w, n) for w, n in tokens.items() if len(w) > 3]  # the ones endings score
+    long: list[tuple[str, int]] | None = None  # the words endings score, when one does
     out = {}
     for p in script.profiles:
         score = letter_w * sum(letters.get(ch, 0) for ch in p.letters)
@@ -120,6 +120,8 @@ def _scores(sample: str, lowered: str, letters: Counter[str], script: _Script) -
         # counts are integers: summed from the shorter side, the total is the same
         score += word_w * sum(tokens[w] for w in p.words if w in tokens)
         if p.endings:
+            if long is None:
+                long = [(w, n) for w, n in tokens.items() if len(w) > 3]
             score += ending_w * sum(n for w, n in long if w.endswith(p.endings))
         out[p.code] = score
     return out
