@@ -10,7 +10,8 @@ Each page is analysed WITHOUT a title: finding the headline is part of the job.
 Prints one line per error with its class (topic-fn, topic-fp, quote-miss,
 speaker-wrong, speaker-missing (info, not an error), clutter-title,
 summary-flag:<kind>, language-wrong; devset-check when an annotated quote's first
-words are not in its page text), then ONE JSON line of figures. `--errors`
+words are not in its page text, a text is not the annotated excerpt or a url is
+annotated twice across the loaded files), then ONE JSON line of figures. `--errors`
 prints the errors in full instead of cut to one short line.
 
 The checks below are written independently of the analysis (its own cleaning and
@@ -358,6 +359,23 @@ def load_devset(paths: Sequence[Path]) -> list[dict[str, Any]]:
     return records
 
 
+def repeated_urls(records: Sequence[dict[str, Any]]) -> list[tuple[str, str, str]]:
+    """(id, earlier id, url) for each row whose url an earlier row of the loaded files
+    already annotates: one page counted twice weighs double in every figure."""
+    first: dict[str, str] = {}
+    repeats: list[tuple[str, str, str]] = []
+    for record in records:
+        url = str(record.get("url") or "").strip()
+        if not url:
+            continue
+        page = str(record["id"])
+        if url in first:
+            repeats.append((page, first[url], url))
+        else:
+            first[url] = page
+    return repeats
+
+
 def load_hashes(path: Path) -> dict[str, str]:
     if not path.is_file():
         return {}
@@ -517,6 +535,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     warm_up()
     report = Report()
+    for page, earlier, url in repeated_urls(records):
+        report.error(page, "devset-check", f"url annotated twice (also {earlier}): {url}")
     hashes = load_hashes(args.hashes)
     pages = 0
     for record in records:

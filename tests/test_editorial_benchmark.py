@@ -160,3 +160,23 @@ def test_a_text_that_is_not_the_annotated_excerpt_is_named(
         assert bench.main(args) == 0
         out = capsys.readouterr().out
         assert ("uk-901\tdevset-check\ttext differs" in out) is flagged
+
+
+def test_a_url_annotated_twice_across_the_loaded_files_is_named(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for page in ("uk-902", "uk-903", "ru-904"):
+        (tmp_path / f"{page}.txt").write_text("Посли зустрілися у Відні.\n", encoding="utf-8")
+    url = "https://example.org/news/1"
+    rows = [("uk-902", url), ("uk-903", "https://example.org/news/2")]
+    first, second = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    first.write_text(
+        "".join(json.dumps({"id": p, "url": u, "language": "uk"}) + "\n" for p, u in rows)
+    )
+    second.write_text(json.dumps({"id": "ru-904", "url": url, "language": "ru"}) + "\n")
+    assert bench.main([str(tmp_path), "--devset", str(first)]) == 0
+    assert "devset-check" not in capsys.readouterr().out
+    assert bench.main([str(tmp_path), "--devset", str(first), str(second)]) == 0
+    out = capsys.readouterr().out
+    assert f"ru-904\tdevset-check\turl annotated twice (also uk-902): {url}" in out
+    assert "uk-903\tdevset-check" not in out
