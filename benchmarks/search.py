@@ -427,6 +427,7 @@ def main() -> None:
             if pg_url is None:
                 from tests import pg_cluster
 
+                os.chmod(tmp, 0o755)  # as root the cluster's plain user must reach it
                 cluster = Path(tmp) / "pg"
                 pg_url = pg_cluster.start(cluster)
         try:
