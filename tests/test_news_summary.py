@@ -257,3 +257,50 @@ def test_furniture_reads_like_its_regexes() -> None:
         bare = line.strip()
         expected = bool(label_end.search(bare) or summary._CAPTION.search(bare))
         assert summary._furniture(line) == expected, repr(line)
+
+
+@pytest.mark.parametrize(
+    "dateline",
+    [
+        "Jan. 12 (Agency) -- ",
+        "VIENNA, March 3 (Reuters) - ",
+        "VIENNA, March 3 (Agency) -- ",
+        "ВЕНА, 3 декабря. /ТАСС/. ",
+        "VIENNA: ",
+    ],
+)
+def test_wire_datelines_are_cut_from_a_sentence_start(dateline: str) -> None:
+    sentence = "Delegations of both countries met in Vienna for the first round of talks."
+    assert summary.without_dateline(dateline + sentence) == sentence
+
+
+@pytest.mark.parametrize(
+    "label", ["SECRETARY SMITH:", "MR. JONES:", "MS JONES:", "JOHN SMITH:", "QUESTION:"]
+)
+def test_a_transcript_speaker_label_opens_speech_not_story_text(label: str) -> None:
+    assert summary.speech_label(f"{label}  We will be watching what they actually do.")
+    assert summary.without_dateline(f"{label} We will watch.").startswith(label)
+
+
+def test_capitalised_words_and_a_colon_inside_prose_are_no_label() -> None:
+    for sentence in (
+        "The Secretary said: we will be watching.",
+        "NATO allies met in Vienna: the talks were useful.",
+        "US envoy Smith: talks were useful.",
+    ):
+        assert not summary.speech_label(sentence), sentence
+
+
+def test_a_transcript_answer_stays_out_of_the_summary() -> None:
+    # the whole paragraph after the label is the speaker's answer, not only its first
+    # sentence: "We will send …" would be picked as the story's own words otherwise
+    story = (
+        "Talks in Vienna on prisoner exchanges\n"
+        "Delegations of both countries met in Vienna for the first round of talks on "
+        "prisoner exchanges.\n"
+        "SECRETARY SMITH:  Thank you all for coming here today. We will send our delegation "
+        "to Vienna again in March for new talks on prisoner exchanges.\n"
+        "The weather in Vienna was warm and sunny all week long.\n"
+    )
+    shown = analyze(story).summary
+    assert shown and not any("SMITH" in s or s.startswith("We will") for s in shown), shown

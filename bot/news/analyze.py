@@ -17,8 +17,8 @@ from bot.news.language import detect_language
 from bot.news.lemmas import apply_aliases, content, token_lemmas, words
 from bot.news.model import Analysis, Quote
 from bot.news.quotes import extract_quotes
-from bot.news.sentences import split_sentences
-from bot.news.summary import Candidate, summarize
+from bot.news.sentences import split_paragraph
+from bot.news.summary import Candidate, speech_label, summarize
 from bot.news.topics import match_topics, rules
 
 MAX_QUOTES = 5
@@ -72,7 +72,13 @@ def analyze(
 ) -> Analysis:
     cleaned = clean_text(text, title)
     language = detect_language(cleaned.title + "\n" + "\n".join(cleaned.paragraphs))
-    sentences = split_sentences(cleaned.paragraphs, language)
+    sentences: list[str] = []
+    speech: set[int] = set()  # a transcript's answer after 'SECRETARY NAME:': not the story's text
+    for paragraph in cleaned.paragraphs:
+        part = split_paragraph(paragraph, language)
+        if speech_label(paragraph):
+            speech.update(range(len(sentences), len(sentences) + len(part)))
+        sentences.extend(part)
 
     per_sentence: list[list[str]] = []
     surfaces: list[list[str]] = []  # names match on what is written too
@@ -91,7 +97,11 @@ def analyze(
     quotes = _quotes(cleaned.paragraphs, language, cleaned.title)
     title_words = frozenset(content(title_lemmas, language))
     summary = summarize(
-        candidates, title_words, title=cleaned.title, quotes=[q.text for q in quotes]
+        candidates,
+        title_words,
+        title=cleaned.title,
+        quotes=[q.text for q in quotes],
+        speech=speech,
     )
     while not summary and any(not q.speaker for q in quotes):
         # the quotes hold the whole story: a summary matters more than a quote shown
@@ -99,7 +109,11 @@ def analyze(
         drop = max((q for q in quotes if not q.speaker), key=lambda q: len(q.text))
         quotes = tuple(q for q in quotes if q is not drop)
         summary = summarize(
-            candidates, title_words, title=cleaned.title, quotes=[q.text for q in quotes]
+            candidates,
+            title_words,
+            title=cleaned.title,
+            quotes=[q.text for q in quotes],
+            speech=speech,
         )
 
     return Analysis(

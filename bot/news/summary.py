@@ -8,16 +8,19 @@ questions to the reader).
 
 Never picked: a sentence that repeats a quote shown below the summary, the headline
 again, labels ("Деталі:"), photo captions and credits. A dateline in front of a
-sentence ("КИЇВ, 10 січня — …", "(Reuters) -") is cut off. A sentence whose opener
-needs an antecedent ("Про це він заявив…", "Данная встреча…", "The diplomat,
-however, …", "Він …") is picked only right after the sentence it leans on.
+sentence ("КИЇВ, 10 січня — …", "(Reuters) -", "Feb. 21 (UPI) --", "GENEVA: …") is
+cut off. A transcript's answer — the paragraph after a speaker label ("SECRETARY
+NAME:", "MR. NAME:", "QUESTION:") — is that person's speech, not the story's text.
+A sentence whose opener needs an antecedent ("Про це він заявив…", "Данная
+встреча…", "The diplomat, however, …", "Він …") is picked only right after the
+sentence it leans on.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from operator import mul
 
@@ -78,7 +81,19 @@ _DATE = (
     rf"(?:\d{{1,2}}\s+{_MONTH_NAME}|{_MONTH_NAME}\s+\d{{1,2}}|\d{{1,2}}\.\d{{1,2}})"
     r"(?:,?\s+\d{4})?"
 )
-_AGENCY = r"(?:\s*[-—–]\s*[^.!?]{1,25}\.|\s*\.?\s*[(/][^)/]{1,25}[)/]\.?(?:\s*[-—–])?|\s*[-—–.])"
+# A transcript's speaker label ("SECRETARY BLINKEN:", "MR. PATEL:", "JEROME POWELL:",
+# "QUESTION:"): what follows is that person's speech, not the story's own text. Two
+# words and more, or a title or a question label; one bare word ("GENEVA:") is a
+# dateline and is cut off instead.
+_LABEL_TITLE = (
+    r"(?:MR|MRS|MS|DR|SECRETARY|PRESIDENT|MINISTER|AMBASSADOR|SPOKESPERSON|SPOKESMAN|"
+    r"SPOKESWOMAN|SENATOR|GENERAL|ADMIRAL|QUESTION|ANSWER|Q|A|MODERATOR|INTERVIEWER|"
+    r"ВОПРОС|ОТВЕТ|ВЕДУЩИЙ|ПИТАННЯ|ВІДПОВІДЬ|ВЕДУЧИЙ)\.?"
+)
+_AGENCY = (
+    r"(?:\s*[-—–]\s*[^.!?]{1,25}\.|\s*\.?\s*[(/][^)/]{1,25}[)/]\.?(?:\s*(?:--?|[—–]))?|"
+    r"\s*(?:--?|[—–.]))"
+)
 # A dateline before the sentence proper: "МОСКВА, 6 декабря. /ТАСС/.", "KYIV, Jan 10
 # (Reuters) -", "МОСКВА, 1 мар — РИА Новости.", "10 січня 2022, 14:30 —", "July 28,
 # 2021 (Agency)—", "… (Reuters) -".
@@ -86,10 +101,16 @@ _DATELINE = re.compile(
     r"^\s*(?:date\s+)?\d{4}-\d{2}(?:-\d{2})?(?:T[\d:]+)?\s+"
     rf"|^\s*(?-i:[A-ZА-ЯІЇЄҐ]{{2,}}(?:[ -][A-ZА-ЯІЇЄҐ]{{2,}})*),\s+{_DATE}{_AGENCY}\s*"
     rf"|^\s*{_DATE}(?:\s+(?:року|года|р\.|г\.))?,?(?:\s*\d{{1,2}}:\d{{2}})?"
-    r"(?:\s*\([^)]{1,30}\))?\s*[—–-]\s*"
-    r"|^[^.!?]{0,40}\((?:reuters|ap|afp|tass|ria|bloomberg|cnn|bbc|sputnik)\)\s*[-—–]\s*"
+    r"(?:\s*\([^)]{1,30}\))?\s*(?:--?|[—–])\s*"
+    r"|^[^.!?]{0,40}\((?:reuters|ap|afp|upi|tass|ria|bloomberg|cnn|bbc|sputnik)\)\s*(?:--?|[—–])\s*"
+    rf"|^\s*(?-i:(?!{_LABEL_TITLE}:)[A-ZА-ЯІЇЄҐ]{{3,}}):\s+"
     r"|^\s*(?-i:[A-ZА-ЯІЇЄҐ]{2,}(?:[ -][A-ZА-ЯІЇЄҐ]{2,})*)\s*\([^)]{2,60}\)\s*[-—–]?\s*",
     re.IGNORECASE,
+)
+_CAPS_WORD = r"[A-ZА-ЯІЇЄҐЁ][A-ZА-ЯІЇЄҐЁ'’.-]*"
+_SPEECH_LABEL = re.compile(
+    rf"^\s*(?:{_LABEL_TITLE}(?:\s+{_CAPS_WORD}){{0,3}}|{_CAPS_WORD}(?:\s+{_CAPS_WORD}){{1,3}})"
+    r":\s+\S"
 )
 _NORMAL = re.compile(r"[\W_]+")
 _QUOTE_RUN = 5  # words in a row shared with a shown quote make a repeat
@@ -230,6 +251,13 @@ def _furniture(text: str) -> bool:
     return bool(_CAPTION.match(bare))
 
 
+def speech_label(sentence: str) -> bool:
+    """The sentence opens with a transcript's speaker label: the words after it are
+    that person's speech."""
+    colon = sentence.find(":", 0, 60)
+    return colon > 0 and bool(_SPEECH_LABEL.match(sentence))
+
+
 def _is_prose(sentence: str) -> bool:
     words = len(sentence.split())
     return _MIN_WORDS <= words <= _MAX_WORDS and sentence.rstrip(_CLOSERS).endswith(_PROSE_END)
@@ -242,10 +270,12 @@ def summarize(
     *,
     title: str = "",
     quotes: Sequence[str] = (),
+    speech: Collection[int] = (),
 ) -> tuple[str, ...]:
     """Up to `limit` sentences (2 for short stories), original order. `quotes` are the
     quotes shown with the summary, `title` the headline shown above it: neither is
-    repeated."""
+    repeated. `speech`: positions of sentences that are a transcript's answer (the
+    paragraph after a speaker label), never picked."""
     runs, short = _quote_runs(quotes)
     head = _normal(title)
     # Checked in order until enough candidates: news puts the point early, and a long
@@ -264,7 +294,7 @@ def summarize(
         story_sentences += prose  # quotes and the headline count for the story's length
         if prose and not any_prose:
             opening, any_prose = i, True
-        if not item.lemmas or _furniture(item.text):
+        if not item.lemmas or i in speech or _furniture(item.text) or speech_label(item.text):
             continue
         text = _normal(item.text) if head.strip() or runs or short else ""
         if _repeats_headline(item, text, head, title_lemmas):
