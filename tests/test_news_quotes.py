@@ -76,13 +76,14 @@ def test_uk_inflected_name_after_za_slovamy() -> None:
     assert speakers(paragraphs) == [("Нед Прайс", "кроки США не стануть поступками Росії")]
 
 
-def test_uk_institution_as_speaker() -> None:
+def test_uk_institution_quote_is_kept_without_a_name() -> None:
+    # a body is never shown as the speaker (issue 18): the quote stays, with no name
     got = speakers(["«Посол отримав ноту протесту від української сторони», — повідомили в МЗС."])
-    assert got == [("МЗС", "Посол отримав ноту протесту від української сторони")]
+    assert got == [("", "Посол отримав ноту протесту від української сторони")]
     got = speakers(
         ["«Виплати отримали вже вісімдесят відсотків людей», — повідомили у пресслужбі Ощадбанку."]
     )
-    assert got == [("пресслужба Ощадбанку", "Виплати отримали вже вісімдесят відсотків людей")]
+    assert got == [("", "Виплати отримали вже вісімдесят відсотків людей")]
 
 
 def test_uk_dash_dialogue_with_attribution() -> None:

@@ -3,6 +3,8 @@ stands for, or to nobody when that is not certain."""
 
 from __future__ import annotations
 
+import re
+
 from bot.news.quotes.lexicon import speech_lexicon
 from bot.news.quotes.people import Document, Speaker, name_gender
 
@@ -11,6 +13,10 @@ def resolve_speaker(speaker: Speaker, pos: int, doc: Document) -> Speaker | None
     """Pronouns and role nouns → the named person they stand for, or None when unsure."""
     if speaker.kind == "pronoun":
         return _antecedent(speaker.gender, pos, doc)
+    if speaker.kind == "org":
+        # a body is never shown as the speaker: its spokesperson named before, or no
+        # name (still ranked as an attributed quote)
+        return spokesperson(speaker.name, pos, doc) or Speaker("", "org")
     if speaker.kind == "role":
         named = {full for at, role, full in doc.roles if at < pos and role == speaker.name}
         if len(named) == 1:  # one person with that post in view
@@ -71,3 +77,34 @@ def _paragraphs_between(start: int, end: int, doc: Document) -> int:
             breaks += 1
         at = doc.text.find("\n", at + 1, end)
     return breaks
+
+
+# Posts that speak for a body ('представитель МИД РФ', 'речник МЗС', 'the ministry's
+# spokeswoman'); a minister or a head of the body does not voice its statements.
+_SPEAKS_FOR = re.compile(
+    r"представител|пресс-секретар|прес-секретар|речни|спикер|спікер|spokes|press secretary",
+    re.IGNORECASE,
+)
+_WORD = re.compile(r"\w+")
+
+
+def spokesperson(body: str, pos: int, doc: Document) -> Speaker | None:
+    """The one person named before `pos` whose post speaks for `body` ('«…», — заявили в
+    МИД РФ' after 'представитель МИД РФ Мария Захарова'), else None."""
+    # 'пресслужба МВС' → 'МВС', 'Держдеп' → 'держдеп' (a stem: 'Держдепу' in the post)
+    words = [w.casefold() for w in _WORD.findall(body) if w[:1].isupper() or w.isupper()]
+    if not words:
+        return None
+    stems = [w[:5] if len(w) > 5 else w for w in words]
+    named = set()
+    for at, _role, full in doc.roles:
+        post = doc.posts.get(full, "")
+        if at >= pos or not post or not _SPEAKS_FOR.search(post):
+            continue
+        post_words = [w.casefold() for w in _WORD.findall(post)]
+        if all(any(pw.startswith(stem) for pw in post_words) for stem in stems):
+            named.add(full)
+    if len(named) != 1:
+        return None
+    full = named.pop()
+    return Speaker(full, "person", name_gender(full, doc))
