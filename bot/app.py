@@ -18,7 +18,7 @@ from bot.corrections import CorrectionService
 from bot.delivery import DeliveryWorker
 from bot.digest import send_digests
 from bot.jobs import release_jobs, schedule_jobs
-from bot.replies import ReplyLimiter, ReplySlots
+from bot.replies import LocalSlots, ReplyLimiter, ReplySlots
 from bot.services import Services, build_services
 from bot.updates import ChatOrderedProcessor, JournalQueue, UpdateJournal
 from bot.web import HttpServer, parse_listen
@@ -92,6 +92,9 @@ def build_application(
                 paid=settings.allow_paid_broadcast,
             )
         delivery = await make_delivery(settings, found, holder)
+        if not found.db.shared:
+            # One process: replies and deliveries take their slots from one pacer.
+            limiter.local = LocalSlots(delivery.pacer, paid=settings.allow_paid_broadcast)
         delivery.sender.on_chat_removed = lambda chat_id: found.destinations.removed(
             application.bot, chat_id
         )
@@ -134,6 +137,7 @@ def build_application(
     async def post_shutdown(application: App) -> None:
         await release_jobs(application)
         limiter.shared = None  # the database closes below
+        limiter.local = None
         journal.db = None
         http = application.bot_data.pop(HTTP, None)
         if isinstance(http, HttpServer):

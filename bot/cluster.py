@@ -20,6 +20,7 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
+from bot.pacing import group_schedule
 from storage import leases
 from storage.db import Database
 
@@ -28,11 +29,7 @@ T = TypeVar("T")
 
 SEND_SCHEDULE = "global"  # the send_slots row every worker and every reply books from
 FREE_SCHEDULE = "free"  # with paid broadcasts: the free 30/s, which replies alone use
-
-
-def group_schedule(group: str) -> str:
-    """The send_slots row of one group's or channel's replies (Telegram's 20 a minute)."""
-    return f"group:{group}"
+__all__ = ["FREE_SCHEDULE", "SEND_SCHEDULE", "group_schedule"]  # group rows: bot.pacing
 
 
 def new_holder(role: str) -> str:
@@ -55,6 +52,15 @@ def schedule_booker(db: Database) -> Callable[[str, float, float], Awaitable[flo
 
     async def reserve(name: str, interval_s: float, not_before: float) -> float:
         return await leases.reserve_slots(db, name, count=1, interval_s=interval_s, now=not_before)
+
+    return reserve
+
+
+def groups_booker(db: Database) -> Callable[[dict[str, float], float], Awaitable[dict[str, float]]]:
+    """bot.pacing.GroupSlots' reserve: one slot on each of several schedules at once."""
+
+    async def reserve(wanted: dict[str, float], interval_s: float) -> dict[str, float]:
+        return await leases.reserve_each(db, wanted, interval_s=interval_s)
 
     return reserve
 

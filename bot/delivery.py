@@ -233,6 +233,8 @@ class DeliveryWorker:
         if len(rows) < self.batch:
             self._expand_wanted.set()
         self._newest_claimed = max((row.queued_at for row in rows), default=0.0)
+        # Shared database: the round's groups book their rows (replies book them too).
+        await self.pacer.book_groups([(row.target, row.chat_type) for row in rows])
         dispatched = 0
         for row in rows:
             if self._stopping:

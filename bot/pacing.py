@@ -12,6 +12,11 @@ way. A send not answered yet is taken as counted by STALL_MAX_S after it left.
 At paid-broadcast rates (1,000/s: a millisecond apart) a sleep per send would cost
 more CPU than the send; there, slots due within EARLY_S go together, and the rate and
 the window hold all the same.
+
+In one process the reply bot takes its slots from the same pacer (`acquire_first`):
+one budget for the global rate and for each chat, with a reply ahead of a broadcast —
+it takes the next free global slot at once and a delivery waiting for that slot
+takes the one after it.
 """
 
 from __future__ import annotations
@@ -37,6 +42,11 @@ SHARED_SAFETY = 0.9
 SHARED_BOOK_S = 0.2
 LATE_MAX_S = 0.05
 LATE_TRIES = 3  # slots given up after a late wake-up before a send goes on the next anyway
+# A group's slot booked for a round (GroupSlots) is used up to a third of the group
+# interval late: 20 sends a minute 3.1 s apart, each up to 1 s late, still fit a
+# rolling minute (floor((60 + 1) / 3.1) + 1 = 20). Later, it is booked again.
+GROUP_LATE_SHARE = 1 / 3
+GROUP_AHEAD_S = 0.1  # a round's group slot further ahead than planned: the row waits
 
 
 class SharedSlots:
@@ -71,6 +81,61 @@ class SharedSlots:
             self._slots.extend(first + i * self.interval for i in range(self.book))
 
 
+class GroupSlots:
+    """Each group's or channel's slots on the row its replies book too (the send_slots
+    row `group:<id>`, storage.leases), so a worker's sends to a group and every
+    process's replies to it keep one 20 a minute. The groups of a round are booked in
+    one statement (`book`), each at the time its send is planned; `take` hands one out,
+    or books it alone when it has gone stale or was never booked."""
+
+    def __init__(
+        self,
+        reserve: Callable[[dict[str, float], float], Awaitable[dict[str, float]]],
+        *,
+        interval_s: float = GROUP_INTERVAL_S,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.reserve = reserve  # ({schedule: not before}, interval_s) → {schedule: slot}
+        self.interval = interval_s
+        self.late_max = interval_s * GROUP_LATE_SHARE
+        self.clock = clock
+        self.held: dict[int, float] = {}  # a group's booked slot, not used yet
+        self.booked = 0  # bookings sent to the database (statements)
+
+    async def book(self, planned: dict[int, float]) -> dict[int, float]:
+        """One slot for each group, not before its planned wall time."""
+        wanted = {group_schedule(chat_id): at for chat_id, at in planned.items()}
+        if not wanted:
+            return {}
+        self.booked += 1
+        slots = await self.reserve(wanted, self.interval)
+        found = {chat_id: slots[group_schedule(chat_id)] for chat_id in planned}
+        self.held.update(found)
+        return found
+
+    def holds(self, chat_id: int) -> bool:
+        """A slot booked for the group is still to be used (its row waits for it)."""
+        slot = self.held.get(chat_id)
+        return slot is not None and slot >= self.clock() - self.late_max
+
+    def forget_stale(self) -> None:
+        oldest = self.clock() - self.late_max
+        self.held = {chat_id: slot for chat_id, slot in self.held.items() if slot >= oldest}
+
+    async def take(self, chat_id: int) -> float:
+        """The group's slot for a send now: the one booked for it, else a new one."""
+        slot = self.held.pop(chat_id, None)
+        if slot is None or slot < self.clock() - self.late_max:
+            slot = (await self.book({chat_id: self.clock()}))[chat_id]
+            self.held.pop(chat_id, None)
+        return slot
+
+
+def group_schedule(chat_id: int | str) -> str:
+    """The send_slots row of one group's or channel's sends (Telegram's 20 a minute)."""
+    return f"group:{chat_id}"
+
+
 class Ticket:
     """One send as the pacer counts it; `Pacer.answered` notes its answer."""
 
@@ -92,13 +157,20 @@ class Pacer:
         *,
         clock: Callable[[], float] = time.monotonic,
         shared: SharedSlots | None = None,
+        groups: GroupSlots | None = None,
+        group_interval_s: float = GROUP_INTERVAL_S,
     ) -> None:
         self.interval = 1.0 / (rate_per_s * SAFETY)
         self.early = EARLY_S if self.interval < EARLY_S / 2 else 0.0
         self._clock = clock
         self.shared = shared  # the global slot comes from there when several workers run
+        self.groups = groups  # and a group's from its row, which replies book too
+        self.group_interval = group_interval_s
         self._next_global = 0.0
-        self._next_chat: dict[int, float] = {}
+        self._next_chat: dict[int | str, float] = {}
+        # Private chats whose slot a reply set: a reply after a reply does not wait (a
+        # user's own commands, a burst Telegram allows); a story still does.
+        self._by_reply: set[int | str] = set()
         self._recent_429: list[tuple[float, int]] = []
         self._lock = asyncio.Lock()
         # The last `rate` sends: the oldest must be answered WINDOW_S ago before another.
@@ -107,11 +179,14 @@ class Pacer:
     def now(self) -> float:
         return self._clock()
 
-    def chat_ready_at(self, chat_id: int) -> float:
+    def chat_ready_at(self, chat_id: int | str) -> float:
         return self._next_chat.get(chat_id, 0.0)
 
     def ready(self, chat_id: int) -> bool:
         return self.chat_ready_at(chat_id) <= self.now()
+
+    def gap(self, chat_type: str) -> float:
+        return PRIVATE_INTERVAL_S if chat_type == "private" else self.group_interval
 
     async def acquire(self, chat_id: int, chat_type: str) -> Ticket:
         """Wait for the global slot, then book the chat's next slot. Pass the ticket to
@@ -119,19 +194,23 @@ class Pacer:
         async with self._lock:
             if self.shared is not None:
                 return await self._acquire_shared(chat_id, chat_type)
-            slot = max(self._next_global, self.chat_ready_at(chat_id))
+            chat_slot = self.chat_ready_at(chat_id)
+            gap = self.gap(chat_type)
+            # The chat is this send's while it waits: a reply to it comes after.
+            self._next_chat[chat_id] = max(chat_slot, self.now()) + gap
             while True:
                 now = self.now()
+                # Read again at every wake-up: a reply may have taken the slot meanwhile.
+                slot = max(self._next_global, chat_slot)
                 # Due within `early`: go now; else sleep to the slot itself, so the
                 # slots after it are due within `early` when we wake.
                 planned, wait = slot, (slot - now if slot - self.early > now else 0.0)
-                if len(self._sent) == self._sent.maxlen:
-                    oldest = self._sent[0]
-                    opens = oldest.counted_by() + WINDOW_S
+                opens = self._window_opens()
+                if opens is not None:
                     planned = max(planned, opens)
                     if opens > now:
                         # A send not answered yet may be answered any moment: look again.
-                        stalled = oldest.answered_at is None
+                        stalled = self._sent[0].answered_at is None
                         wait = max(wait, min(opens - now, POLL_S) if stalled else opens - now)
                 if wait <= 0:
                     break
@@ -142,20 +221,90 @@ class Pacer:
             # not each cost the rate; after a late one the next send still waits at least
             # CATCH_UP of an interval (no burst), and the rolling window bounds the rest.
             self._next_global = max(planned + self.interval, now + self.interval * CATCH_UP)
-            gap = PRIVATE_INTERVAL_S if chat_type == "private" else GROUP_INTERVAL_S
             self._next_chat[chat_id] = now + gap
+            self._by_reply.discard(chat_id)
             return ticket
+
+    async def acquire_first(
+        self, chat_id: int | str | None, chat_type: str, *, per_chat: bool = True
+    ) -> Ticket:
+        """A reply's slot, ahead of the broadcast: the next free global slot, taken at
+        once (a delivery waiting for it takes the one after), once the chat's own
+        interval has passed. Returns at the slot; `answered` as for `acquire`."""
+        while True:
+            now = self.now()
+            ready = self._reply_ready_at(chat_id, chat_type) if per_chat else 0.0
+            if ready > now:  # a group's slot may lie seconds ahead: other replies go on
+                await asyncio.sleep(ready - now)
+                continue
+            planned = max(self._next_global, now)
+            opens = self._window_opens()
+            if opens is not None and opens > planned:
+                if self._sent[0].answered_at is None and opens > now + POLL_S:
+                    await asyncio.sleep(POLL_S)  # it may be answered any moment
+                    continue
+                planned = opens
+            break
+        # Taken at once, with no wait between the look and the booking.
+        ticket = Ticket(planned)
+        self._sent.append(ticket)
+        self._next_global = planned + self.interval
+        if per_chat and chat_id is not None:
+            self._next_chat[chat_id] = planned + self.gap(chat_type)
+            if chat_type == "private":
+                self._by_reply.add(chat_id)
+        if planned > self.now():
+            await asyncio.sleep(planned - self.now())
+        return ticket
+
+    def _reply_ready_at(self, chat_id: int | str | None, chat_type: str) -> float:
+        if chat_id is None or (chat_type == "private" and chat_id in self._by_reply):
+            return 0.0
+        return self.chat_ready_at(chat_id)
+
+    def _window_opens(self) -> float | None:
+        """When the rolling window lets one more send go (None: it is not full)."""
+        if len(self._sent) < (self._sent.maxlen or 0):
+            return None
+        return self._sent[0].counted_by() + WINDOW_S
 
     def answered(self, ticket: Ticket) -> None:
         """The send's answer is in; a second request in the same slot (a refused photo
         sent again as text) moves the time on."""
         ticket.answered_at = self.now()
 
+    async def book_groups(self, round_: list[tuple[int, str]]) -> None:
+        """A round's chats in the order they will be sent (one global slot apart): the
+        groups' slots on the rows their replies book too, in one statement, each at
+        its send's planned time. A group whose slot lies further ahead (a reply took
+        it) waits till then."""
+        if self.shared is None or self.groups is None:
+            return
+        wall, mono = self.shared.clock(), self.now()
+        at: dict[int, float] = {}
+        position = 0
+        for chat_id, chat_type in round_:
+            if not self.ready(chat_id):
+                continue  # skipped in the round: no slot either
+            if chat_type != "private" and chat_id not in at and not self.groups.holds(chat_id):
+                at[chat_id] = wall + position * self.shared.interval
+            position += 1
+        for chat_id, slot in (await self.groups.book(at)).items():
+            if slot > at[chat_id] + GROUP_AHEAD_S:
+                self._next_chat[chat_id] = max(self.chat_ready_at(chat_id), mono + slot - wall)
+
     async def _acquire_shared(self, chat_id: int, chat_type: str) -> Ticket:
         assert self.shared is not None
         ready = max(self._next_global, self.chat_ready_at(chat_id))  # a pause, the chat
         if ready > self.now():
             await asyncio.sleep(ready - self.now())
+        if chat_type != "private" and self.groups is not None:
+            # The group's slot first (booked for this round, most often now), then the
+            # global one.
+            slot = await self.groups.take(chat_id)
+            delay = slot - self.shared.clock()
+            if delay > 0:
+                await asyncio.sleep(delay)
         for _ in range(LATE_TRIES):
             wall = await self.shared.next()
             delay = wall - self.shared.clock()
@@ -165,8 +314,7 @@ class Pacer:
                 break
             # Woke too late (a busy machine): the slot has passed, the next one is used.
             self.shared.dropped += 1
-        gap = PRIVATE_INTERVAL_S if chat_type == "private" else GROUP_INTERVAL_S
-        self._next_chat[chat_id] = self.now() + gap
+        self._next_chat[chat_id] = self.now() + self.gap(chat_type)
         return Ticket(self.now())
 
     def pause_chat(self, chat_id: int, seconds: float) -> None:
@@ -184,3 +332,6 @@ class Pacer:
             return
         now = self.now()
         self._next_chat = {c: t for c, t in self._next_chat.items() if t > now}
+        self._by_reply &= self._next_chat.keys()
+        if self.groups is not None:
+            self.groups.forget_stale()

@@ -8,7 +8,10 @@ guarantees no handler has to remember:
   gets a short alert (bot.updates asks after each update);
 - with several processes on one database (`shared`), every send books its slot on the
   schedules the delivery workers share (ReplySlots), so replies and broadcasts of all
-  processes together keep Telegram's global rate and a group's 20 a minute.
+  processes together keep Telegram's global rate and a group's 20 a minute;
+- in one process (`local`), every send takes its slot from the in-process delivery's
+  own pacer (LocalSlots), ahead of the broadcast: one budget for the global rate and
+  for each chat.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from telegram.ext import AIORateLimiter
 from bot import tghtml
 from bot.cluster import FREE_SCHEDULE, SEND_SCHEDULE, group_schedule
 from bot.config import FREE_SEND_RATE
-from bot.pacing import GROUP_INTERVAL_S, LATE_MAX_S, SHARED_SAFETY
+from bot.pacing import GROUP_INTERVAL_S, LATE_MAX_S, SHARED_SAFETY, Pacer, Ticket
 from bot.render.text import trim
 
 log = logging.getLogger(__name__)
@@ -97,6 +100,42 @@ class ReplySlots:
                 lead = self.clock() - asked
 
 
+class LocalSlots:
+    """One process's replies on the pacer of its in-process delivery (Pacer.acquire_first):
+    the replies and the broadcast share one global rate and each chat's interval, and
+    a reply takes the next free slot ahead of the broadcast. With paid broadcasts the
+    stories skip Telegram's free 30/s, which the replies keep alone (a pacer of their
+    own at that rate, as the free schedule does on a shared database)."""
+
+    def __init__(self, pacer: Pacer, *, paid: bool = False) -> None:
+        self.pacer = pacer
+        self.free = Pacer(FREE_SEND_RATE) if paid else None
+
+    async def wait(self, chat_id: object, endpoint: str) -> Callable[[], None]:
+        """Until this send's slots have come; returns what to call on its answer."""
+        group = _group_of(chat_id)
+        key: int | str | None = None
+        if group is not None:
+            key = int(group) if group.lstrip("-").isdigit() else group
+        elif chat_id is not None:
+            key = int(str(chat_id))
+        chat_type = "private" if group is None else "group"
+        # Telegram counts an edit in a private chat in the global rate only.
+        per_chat = not (endpoint.startswith("edit") and chat_type == "private")
+        tickets: list[tuple[Pacer, Ticket]] = []
+        if self.free is not None:
+            tickets.append((self.free, await self.free.acquire_first(None, chat_type)))
+        tickets.append(
+            (self.pacer, await self.pacer.acquire_first(key, chat_type, per_chat=per_chat))
+        )
+
+        def answered() -> None:
+            for pacer, ticket in tickets:
+                pacer.answered(ticket)
+
+        return answered
+
+
 def _group_of(chat_id: object) -> str | None:
     """A group's, supergroup's or channel's id (negative, or a channel's @username);
     None for a private chat or no chat (an inline message)."""
@@ -129,6 +168,7 @@ class ReplyLimiter(AIORateLimiter):
         super().__init__(max_retries=max_retries)
         self._answered: OrderedDict[str, None] = OrderedDict()
         self.shared: ReplySlots | None = None  # set while the database is shared
+        self.local: LocalSlots | None = None  # else: the in-process delivery's pacer
         self._booking_failed = False
 
     def answered(self, query_id: str) -> bool:
@@ -153,6 +193,9 @@ class ReplyLimiter(AIORateLimiter):
             fit(data, "caption", CAPTION_LIMIT)
         if self.shared is not None and is_send(endpoint):
             await self._book(self.shared, data.get("chat_id"))
+        elif self.local is not None and is_send(endpoint):
+            answered = await self.local.wait(data.get("chat_id"), endpoint)
+            callback = _noting(callback, answered)
         # The local limits stay (looser than the shared ones, they rarely wait) and so
         # does the retry after a 429; a retried send is not booked again.
         return await super().process_request(
@@ -175,3 +218,18 @@ class ReplyLimiter(AIORateLimiter):
         if self._booking_failed:
             log.info("reply slots booked on the shared schedule again")
             self._booking_failed = False
+
+
+def _noting(
+    callback: Callable[..., Coroutine[Any, Any, Any]], answered: Callable[[], None]
+) -> Callable[..., Coroutine[Any, Any, Any]]:
+    """The request, telling the pacer when each try's answer is in (a retry after a
+    429 is a request too: its answer moves the time on)."""
+
+    async def call(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return await callback(*args, **kwargs)
+        finally:
+            answered()
+
+    return call

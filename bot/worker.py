@@ -15,10 +15,10 @@ import signal
 from telegram import Bot
 
 from bot import i18n, news
-from bot.cluster import new_holder, slot_booker
+from bot.cluster import groups_booker, new_holder, slot_booker
 from bot.config import Settings
 from bot.delivery import IN_FLIGHT, DeliveryWorker
-from bot.pacing import Pacer, SharedSlots
+from bot.pacing import GroupSlots, Pacer, SharedSlots
 from bot.sender_http import AiohttpRequest
 from bot.services import Services, build_services
 from bot.web import HttpServer, parse_listen
@@ -41,8 +41,12 @@ async def make_delivery(settings: Settings, found: Services, holder: str) -> Del
         ),
     )
     await sender.initialize()
-    # Processes sharing the database book their sends on one schedule there.
-    shared = SharedSlots(slot_booker(found.db), settings.send_rate) if found.db.shared else None
+    # Processes sharing the database book their sends on one schedule there, and a
+    # group's also on the group's row, where the replies to it book theirs.
+    shared = groups = None
+    if found.db.shared:
+        shared = SharedSlots(slot_booker(found.db), settings.send_rate)
+        groups = GroupSlots(groups_booker(found.db))
     delivery = DeliveryWorker(
         found.db,
         sender,
@@ -53,7 +57,7 @@ async def make_delivery(settings: Settings, found: Services, holder: str) -> Del
         paid_broadcast=settings.allow_paid_broadcast,
         holder=holder,
         lease_s=settings.lease_s,
-        pacer=Pacer(settings.send_rate, shared=shared),
+        pacer=Pacer(settings.send_rate, shared=shared, groups=groups),
     )
     delivery.sender.on_chat_migrated = found.watches.load
     # A channel that removed the bot: its editor is told (the bot process passes its own bot).
