@@ -81,3 +81,23 @@ def test_a_spokesperson_named_after_the_quote_is_not_taken_back() -> None:
         "Официальный представитель МИД РФ Мария Захарова прокомментировала переговоры.",
     ]
     assert ("", "У") in shown(paragraphs, "ru")
+
+
+def test_a_city_in_a_list_of_places_is_not_who_he_is() -> None:
+    # 'Феодосії' reads as a name's plural too: a nominative that is only plural names no
+    # one person, so 'сказав він' goes to the man named before the list
+    paragraphs = [
+        "Міністр Валерій Петренко побував у Сімферополі, Керчі, Феодосії та інших містах.",
+        "– Очисні споруди збудовані в минулому столітті і давно застаріли, – сказав він.",
+    ]
+    assert shown(paragraphs, "uk") == [("Валерій Петренко", "Очисні")]
+
+
+def test_a_plural_common_noun_opening_the_headline_is_nobody() -> None:
+    head = "Шахраї на колесах"
+    paragraphs = [
+        head,
+        "Нещодавно я зустрів свого сусіда біля під'їзду.",
+        "«Розповісти вам, як мене обдурили на ринку?» – відповів він.",
+    ]
+    assert shown(paragraphs, "uk", head) == [("", "Розповісти")]

@@ -317,3 +317,10 @@ def agreeing_chunks(run: list[Token], language: str) -> list[list[Token]]:
             chunks[-1].append(tok)
         last = now or last
     return chunks
+
+
+def plural_only(word: str, language: str) -> bool:
+    """Nominative only as a plural ('Шахраї' — fraudsters, 'Феодосії' — a city's case or
+    a name's plural): one person is named in the singular, so not the subject 'he' means."""
+    nominative = [g for g in grams_of(word, language) if "nomn" in g]
+    return bool(nominative) and all("plur" in g for g in nominative)

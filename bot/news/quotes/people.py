@@ -32,6 +32,7 @@ from bot.news.quotes.names import (
     name_keys,
     name_readings,
     person_grams,
+    plural_only,
     role_key,
     role_nominative,
     same_name,
@@ -400,7 +401,8 @@ def collect_names(doc: Document, tokens: list[Token]) -> None:
             opens, speaks = _english_subject(run, doc)
             subject = speaks or (opens and not _possessed(run, doc))
         else:
-            subject = nominative is not None and not after_preposition(outside, first, doc)
+            subject = nominative is not None and not plural_only(words[-1], lang)
+            subject = subject and not after_preposition(outside, first, doc)
             if subject and first and _reported_clause(outside, first, doc.text, lang):
                 subject = False  # 'вірить, що Путін …': the subject of a reported clause
         gender = gender_of_name(name.split(), lang)
