@@ -168,19 +168,11 @@ def main() -> None:
     readers = args.readers or (2_000 if args.quick else 4_000)
     repeats = args.repeats or (2 if args.quick else 3)
     with tempfile.TemporaryDirectory(prefix="newsbot-groups-") as tmp:
-        url = args.database_url or os.environ.get("DATABASE_URL") or None
-        cluster = None
-        if url is None:
-            from tests import pg_cluster
+        from tests import pg_cluster
 
-            os.chmod(tmp, 0o755)  # as root the cluster's plain user must reach it
-            cluster = Path(tmp) / "pg"
-            url = pg_cluster.start(cluster)
-        try:
+        given = args.database_url or os.environ.get("DATABASE_URL")
+        with pg_cluster.given_or_throwaway(given, Path(tmp)) as url:
             figures = asyncio.run(run(url, readers, repeats))
-        finally:
-            if cluster is not None:
-                pg_cluster.stop(cluster)
     print(json.dumps(figures))
     if any(figures[f"{arm}_{k}"] for arm in ("with", "without") for k in ("lost", "duplicates")):
         sys.exit(1)

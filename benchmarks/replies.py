@@ -107,21 +107,14 @@ def main() -> None:
     logging.basicConfig(level=logging.ERROR)
     count = 30 if args.quick else 200
     with tempfile.TemporaryDirectory(prefix="newsbot-replies-") as tmp:
-        url = args.database_url or os.environ.get("DATABASE_URL") or None
-        cluster = None
-        if args.backend == "postgres" and url is None:
+        if args.backend == "postgres":
             from tests import pg_cluster
 
-            os.chmod(tmp, 0o755)  # as root the cluster's plain user must reach it
-            cluster = Path(tmp) / "pg"
-            url = pg_cluster.start(cluster)
-        try:
-            figures = asyncio.run(
-                run(count, Path(tmp) / "bot.db", url if args.backend == "postgres" else None)
-            )
-        finally:
-            if cluster is not None:
-                pg_cluster.stop(cluster)
+            given = args.database_url or os.environ.get("DATABASE_URL")
+            with pg_cluster.given_or_throwaway(given, Path(tmp)) as url:
+                figures = asyncio.run(run(count, Path(tmp) / "bot.db", url))
+        else:
+            figures = asyncio.run(run(count, Path(tmp) / "bot.db", None))
     print(json.dumps(figures))
 
 

@@ -392,15 +392,10 @@ def main() -> None:
         readers = args.readers or (3_000 if args.quick else 100_000)
     with tempfile.TemporaryDirectory(prefix="newsbot-scale-") as tmp:
         if postgres:
-            url = args.database_url or os.environ.get("DATABASE_URL") or None
-            cluster = None
-            if url is None:
-                from tests import pg_cluster
+            from tests import pg_cluster
 
-                os.chmod(tmp, 0o755)  # as root the cluster's plain user must reach it
-                cluster = Path(tmp) / "pg"
-                url = pg_cluster.start(cluster)
-            try:
+            given = args.database_url or os.environ.get("DATABASE_URL")
+            with pg_cluster.given_or_throwaway(given, Path(tmp)) as url:
                 figures = {}
                 if not args.search_only:
                     figures = asyncio.run(
@@ -410,9 +405,6 @@ def main() -> None:
                     )
                 if searched:
                     figures.update(asyncio.run(search_at_scale(url, searched)))
-            finally:
-                if cluster is not None:
-                    pg_cluster.stop(cluster)
         elif args.enqueue_only:
             print(json.dumps(asyncio.run(enqueue_only(readers, Path(tmp)))))
             return

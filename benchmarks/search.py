@@ -421,20 +421,14 @@ def main() -> None:
         path = args.db or Path(tmp) / "search_bench.db"
         if path.exists():
             sys.exit(f"{path} exists: give a new file")
-        pg_url, cluster = None, None
         if args.backend == "postgres":
-            pg_url = os.environ.get("DATABASE_URL") or None
-            if pg_url is None:
-                from tests import pg_cluster
+            from tests import pg_cluster
 
-                os.chmod(tmp, 0o755)  # as root the cluster's plain user must reach it
-                cluster = Path(tmp) / "pg"
-                pg_url = pg_cluster.start(cluster)
-        try:
-            result = asyncio.run(run(n, path, pg_url))
-        finally:
-            if cluster is not None:
-                pg_cluster.stop(cluster)
+            given = os.environ.get("DATABASE_URL")
+            with pg_cluster.given_or_throwaway(given, Path(tmp)) as pg_url:
+                result = asyncio.run(run(n, path, pg_url))
+        else:
+            result = asyncio.run(run(n, path, None))
     print(json.dumps(result, ensure_ascii=False))
     if not result["morphology_ok"]:
         sys.exit(1)  # correctness: inflected queries must find the other forms

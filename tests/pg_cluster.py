@@ -18,6 +18,8 @@ import shutil
 import socket
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ROLE = "newsbot"
@@ -137,6 +139,21 @@ def stop(folder: Path) -> None:
         check=False,
         capture_output=True,
     )
+
+
+@contextmanager
+def given_or_throwaway(url: str | None, tmp: Path) -> Iterator[str]:
+    """`url` if given, else a throwaway cluster in `tmp` (a benchmark's temp folder),
+    stopped when the block ends."""
+    if url:
+        yield url
+        return
+    os.chmod(tmp, 0o755)  # as root the cluster's plain user must reach it
+    cluster = tmp / "pg"
+    try:
+        yield start(cluster)
+    finally:
+        stop(cluster)
 
 
 def main(argv: list[str]) -> int:
