@@ -197,16 +197,13 @@ class DeliveryWorker:
                     await outbox.release(self.db)
                     fresh = False
                 await self._keep_leases()
-                dispatched = await self._dispatch_due()
+                if not await self._dispatch_due():
+                    await self._sleep_until_due()  # reads the database too: same guard
             except asyncio.CancelledError:
                 raise
             except Exception:
                 log.exception("delivery loop error; retrying in a second")
                 await asyncio.sleep(1.0)
-                continue
-            if dispatched:
-                continue
-            await self._sleep_until_due()
 
     async def _keep_leases(self) -> None:
         """Renew this worker's leases every third of lease_s, between rounds and within
@@ -316,12 +313,15 @@ class DeliveryWorker:
         except Exception:
             log.exception("unexpected error delivering outbox row %s", row.id)
             metrics.RETRIED.labels("internal").inc()
-            await outbox.mark_retry(
-                self.db,
-                row.id,
-                due_at=time.time() + backoff(row.attempts, self.backoff_base_s),
-                error="internal",
-            )
+            try:
+                await outbox.mark_retry(
+                    self.db,
+                    row.id,
+                    due_at=time.time() + backoff(row.attempts, self.backoff_base_s),
+                    error="internal",
+                )
+            except Exception as error:  # the database is gone too: the lease brings it back
+                log.warning("outbox row %s not rescheduled: %s", row.id, type(error).__name__)
         finally:
             if ticket.answered_at is None:  # nothing was sent, or it raised
                 self.pacer.answered(ticket)

@@ -84,6 +84,25 @@ async def test_blocked_gone_migrated_chats_never_stop_the_others(rig: Rig) -> No
     assert rig.count(-1000500) == 1
 
 
+async def test_a_database_error_while_idle_does_not_end_the_loop(
+    rig: Rig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = outbox.next_due_at
+    failures: list[int] = []
+
+    async def failing_once(db: Database) -> float | None:
+        if not failures:
+            failures.append(1)
+            raise ConnectionError("database went away")
+        return await real(db)
+
+    monkeypatch.setattr(outbox, "next_due_at", failing_once)
+    await rig.sb.wait_until(lambda: bool(failures), timeout=10)  # the idle loop hit it
+    await rig.readers([650])
+    await rig.publish()
+    await rig.sb.wait_until(lambda: rig.count(650) == 1, timeout=20)
+
+
 async def test_quiet_hours_hold_rows_until_they_end(rig: Rig) -> None:
     await rig.readers([600, 601])
     now = datetime.now(ZoneInfo(TZ))
