@@ -5,13 +5,17 @@ ranks them, so both backends order the same stories the same way.
 Text is cut into tokens here as FTS5's unicode61 tokenizer cuts it (lower-cased runs of
 letters and digits), so the `simple` parser sees only plain words and both indexes hold
 the same terms. Every lemma reaches SQL as a parameter (phraseto_tsquery, tf keys),
-never as tsquery syntax or SQL text. One approximation: a phrase's frequency in a
-story is that of its rarest word (FTS5 counts the phrase itself); finding it is exact.
+never as tsquery syntax or SQL text. Two approximations: a phrase's frequency in a
+story is that of its rarest word (FTS5 counts the phrase itself), and how many stories
+hold a phrase is estimated from the newest PHRASE_SAMPLE stories holding all its words
+when more do (exact otherwise); finding a phrase is exact.
 
 What a query reads (issue 16, 100k stories): each word's document frequency from
-search_df (kept by a trigger), a phrase's by a count; the newest SCAN_CAP matches from
-the GIN index, inside a window of the newest ids sized from those frequencies (widened
-when it holds too few); per candidate its lemma counts from two arrays in the row.
+search_df (kept by a trigger), a phrase's as above (checking a story for a phrase reads
+its document, ~5 µs: 8,000 stories hold both words of a common pair); the newest
+SCAN_CAP matches from the GIN index, inside a window of the newest ids sized from those
+frequencies and the share of the newest FILTER_SAMPLE stories the filters pass (widened
+when it still holds too few); per candidate its lemma counts from two arrays in the row.
 """
 
 from __future__ import annotations
@@ -36,6 +40,8 @@ TOKEN = re.compile(r"[^\W_]+")
 K1, B = 1.2, 0.75  # FTS5's bm25 constants
 MAX_COUNT = 32767  # a lemma's weighted count in a story, as stored (SMALLINT)
 PHRASE = "phraseto_tsquery('simple', ?)"
+PHRASE_SAMPLE = 1000  # stories checked for a phrase's frequency (its idf)
+FILTER_SAMPLE = 1000  # newest stories whose filters size the window
 
 
 def tokens(text: str) -> list[str]:
@@ -122,8 +128,10 @@ def _text_query(plan: SearchPlan, params: list[object]) -> str:
 
 
 async def _frequencies(conn: Connection, phrases: list[str]) -> dict[str, int]:
-    """How many stories hold each phrase: a word's from search_df, a longer phrase's
-    counted (its words' frequencies cannot tell how often they stand together)."""
+    """How many stories hold each phrase: a word's from search_df; a longer phrase's
+    (its words' frequencies cannot tell how often they stand together) from the
+    stories holding all its words, checked for the phrase among the newest
+    PHRASE_SAMPLE of them and scaled up (exact when there are no more)."""
     words = list(dict.fromkeys(w for p in phrases for w in p.split()))
     rows = await conn.fetchall(
         "SELECT lemma, docs FROM search_df WHERE lemma = ANY (CAST(? AS text[]))", (words,)
@@ -134,10 +142,26 @@ async def _frequencies(conn: Connection, phrases: list[str]) -> dict[str, int]:
         if " " not in phrase:
             out[phrase] = df.get(phrase, 0)
         elif all(df.get(w) for w in phrase.split()):
-            out[phrase] = int(
-                await conn.fetchval(
-                    f"SELECT COUNT(*) FROM search_index WHERE doc @@ {PHRASE}", (phrase,)
+            # Only a phrase needs each story's positions (the document read from the
+            # row: ~5 µs a story); holding the words is answered by the GIN index.
+            row = await conn.fetchone(
+                f"""
+                WITH holding AS MATERIALIZED (
+                    SELECT id, doc FROM search_index
+                    WHERE doc @@ plainto_tsquery('simple', ?)
                 )
+                SELECT (SELECT count(*) FROM holding), (
+                    SELECT count(*) FROM (
+                        SELECT doc FROM holding ORDER BY id DESC LIMIT ?
+                    ) s WHERE s.doc @@ {PHRASE}
+                )
+                """,
+                (phrase, PHRASE_SAMPLE, phrase),
+            )
+            assert row is not None
+            holding, found = int(row[0]), int(row[1])
+            out[phrase] = (
+                found if holding <= PHRASE_SAMPLE else round(found * holding / PHRASE_SAMPLE)
             )
         else:
             out[phrase] = 0  # a word no story holds
@@ -207,6 +231,9 @@ async def match(
         avgdl = max(total_tokens / docs if docs else 1.0, 1e-9)
         window = 0  # how many of the newest ids are read; 0: all of them
         if plan.readings:
+            expected = _share(plan, hits, docs) * docs
+            if expected > 3 * cap:  # filters thin the matches: a wider window
+                expected *= await _filter_share(conn, plan, since, until)
             # Candidates come from the GIN index, never from walking the primary key
             # backwards or the table and testing each story's tsvector (~10 µs each:
             # 35k of them for a word in 5 % of 100k stories, all 10k of a 10k index).
@@ -214,7 +241,6 @@ async def match(
                 "SELECT set_config('enable_indexscan', 'off', true),"
                 " set_config('enable_seqscan', 'off', true)"
             )
-            expected = _share(plan, hits, docs) * docs
             if expected > 3 * cap:  # a window under half the ids (its bitmap costs too)
                 window = math.ceil(1.5 * cap * (newest - oldest + 1) / expected)
         while True:
@@ -229,6 +255,48 @@ async def match(
             window = math.ceil(1.5 * cap * window / total) if total else 0
     ranked = tuple((int(r[0]), float(r[1])) for r in rows if r[0] is not None)
     return Matches(ranked, total if ranked else 0)  # as SQLite: a page past the end has none
+
+
+def _filters(
+    plan: SearchPlan, since: float | None, until: float | None, params: list[object]
+) -> list[str]:
+    """SQL conditions for the plan's filters (their values appended to params)."""
+    where = []
+    if plan.language:
+        where.append("language = ?")
+        params.append(_words(plan.language))
+    if plan.source:
+        where.append(f"source @@ {PHRASE}")
+        params.append(_words(" ".join(plan.source)))
+    if plan.topic:
+        where.append(f"topics @@ {PHRASE}")
+        params.append(_words(plan.topic))
+    if since is not None:
+        where.append("day >= ?")
+        params.append(since)
+    if until is not None:
+        where.append("day < ?")
+        params.append(until)
+    return where
+
+
+async def _filter_share(
+    conn: Connection, plan: SearchPlan, since: float | None, until: float | None
+) -> float:
+    """The share of the newest FILTER_SAMPLE stories the filters let through (1 without
+    filters): the window is over the newest ids, so its share is theirs, however
+    dates, languages or outlets spread over the ids."""
+    params: list[object] = []
+    where = _filters(plan, since, until, params)
+    if not where:
+        return 1.0
+    row = await conn.fetchone(
+        f"SELECT count(*) FILTER (WHERE {' AND '.join(where)}), count(*) FROM ("
+        " SELECT language, source, topics, day FROM search_index ORDER BY id DESC LIMIT ?) r",
+        [*params, FILTER_SAMPLE],
+    )
+    passed, seen = (int(row[0]), int(row[1])) if row else (0, 0)
+    return max(passed, 1) / seen if seen else 1.0
 
 
 def _ranking(
@@ -250,21 +318,7 @@ def _ranking(
     where = []
     if plan.readings:
         where.append(f"doc @@ {_text_query(plan, params)}")
-    if plan.language:
-        where.append("language = ?")
-        params.append(_words(plan.language))
-    if plan.source:
-        where.append(f"source @@ {PHRASE}")
-        params.append(_words(" ".join(plan.source)))
-    if plan.topic:
-        where.append(f"topics @@ {PHRASE}")
-        params.append(_words(plan.topic))
-    if since is not None:
-        where.append("day >= ?")
-        params.append(since)
-    if until is not None:
-        where.append("day < ?")
-        params.append(until)
+    where += _filters(plan, since, until, params)
     if lowest is not None:
         where.append("id >= ?")
         params.append(lowest)

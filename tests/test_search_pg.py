@@ -18,7 +18,7 @@ from bot.search import engine
 from bot.search.index import new_article, reindex
 from storage import articles, search, search_doc, search_pg
 from storage.db import Database
-from storage.postgres import PostgresDatabase
+from storage.postgres import PostgresConnection, PostgresDatabase
 from storage.search_doc import SearchDocument
 from storage.sqlite import SqliteDatabase
 from tests.backends import SERVER
@@ -234,6 +234,66 @@ async def test_same_pages_as_sqlite(
                         assert a.score == pytest.approx(b.score, rel=1e-6), query
         capped = await engine.search(pg, "ракета", now=NOW)
         assert capped.capped == (cap < 100) and capped.total == min(cap, capped.total)
+    finally:
+        await pg.close()
+        await lite.close()
+
+
+async def test_phrase_frequency_from_the_newest_stories_holding_its_words(
+    pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A phrase's frequency (its idf) is counted exactly while few stories hold all its
+    words, else estimated from the newest PHRASE_SAMPLE of them."""
+    db = await PostgresDatabase.connect(pg_url)
+    phrase = "і ракета"
+    try:
+        await store(db, stories(80))
+        rows = await db.fetchall(
+            "SELECT id, doc @@ phraseto_tsquery('simple', ?) FROM search_index"
+            " WHERE doc @@ plainto_tsquery('simple', ?) ORDER BY id DESC",
+            (phrase, phrase),
+        )
+        holding = [bool(r[1]) for r in rows]
+        assert len(holding) > 10 and 0 < sum(holding[:10]) < sum(holding)
+        async with db.transaction() as conn:
+            exact = await search_pg._frequencies(conn, [phrase, "ракета"])
+        assert exact[phrase] == sum(holding) and exact["ракета"] >= len(holding)
+        monkeypatch.setattr(search_pg, "PHRASE_SAMPLE", 10)
+        async with db.transaction() as conn:
+            sampled = await search_pg._frequencies(conn, [phrase])
+        assert sampled[phrase] == round(sum(holding[:10]) * len(holding) / 10)
+    finally:
+        await db.close()
+
+
+async def test_window_sized_for_the_filters(
+    pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A date filter letting few of a common word's stories through widens the window
+    of newest ids at once (the share the filters pass among the newest stories): one
+    ranking statement, not one too narrow and then another; the page as SQLite's."""
+    monkeypatch.setattr(search_doc, "SCAN_CAP", 7)
+    statements: list[str] = []
+    fetchall = PostgresConnection.fetchall
+
+    async def counted(self: PostgresConnection, sql: str, params: Any = ()) -> Any:
+        statements.append(sql)
+        return await fetchall(self, sql, params)
+
+    fields = stories(150)
+    pg = await PostgresDatabase.connect(pg_url)
+    lite = await SqliteDatabase.connect(tmp_path / "lite.db")
+    try:
+        await store(pg, fields)
+        await store(lite, fields)
+        query = "світло from:2026-08-20"
+        monkeypatch.setattr(PostgresConnection, "fetchall", counted)
+        ours = await engine.search(pg, query, now=NOW, limit=5)
+        monkeypatch.setattr(PostgresConnection, "fetchall", fetchall)
+        theirs = await engine.search(lite, query, now=NOW, limit=5)
+        assert ours.total == theirs.total > 0
+        assert [h.article_id for h in ours.hits] == [h.article_id for h in theirs.hits]
+        assert sum("WITH recent" in sql for sql in statements) == 1
     finally:
         await pg.close()
         await lite.close()
