@@ -23,12 +23,16 @@ whose actors and subject are paragraphs apart matches while a passing mention
 - `[[topic.pair]]`: an encounter word in one sentence with a term of each `with`
   group ("Putin received Witkoff in the Kremlin", "talks in Geneva were frank")
   stands for the group `for` (the subject), unless the sentence names a third party
-  to the talks (`[topic.third]`: "Trump wants Putin to meet Zelensky").
+  to the talks (`[topic.third]`: "Trump wants Putin to meet Zelensky") or a forum of
+  many (`[topic.forum]`: "Blinken and Lavrov will attend the OSCE meeting").
+- Acronyms listed in `case` that are also ordinary words match only in capitals
+  ("New START", not "a new start").
 - `[[topic.any]]` boosters add, `[[topic.exclude]]` groups subtract (each its weight).
 - `[topic.focus]`: the two sides must be the story's main actors. Of the sentences that
   name the two sides together, a `[topic.third]` party, a `rival` subject (the minerals
-  deal), or the first side with a `party` (Ukraine) without the second side, the two
-  sides' share —
+  deal, sanctions, strikes and casualties), or the first side with a `party` (Ukraine)
+  without the second side, the two sides' share (a rival's sentence is the rival's,
+  whoever it names) —
   the title and the lead weighing more — must reach `min`: a story about Zelensky's
   visit or the US–Ukraine minerals deal that names the Trump–Putin call in one line is
   about the other party, however often Trump is named.
@@ -68,6 +72,7 @@ class Term:
     weight: float = 1.0
     gaps: tuple[int, ...] = ()  # words allowed before each lemma after the first
     name: bool = False
+    written: tuple[str, ...] = ()  # words that must stand as written (START, not 'start')
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +122,7 @@ class Rule:
     pairs: tuple[Pair, ...] = ()
     carries: tuple[Carry, ...] = ()
     third: tuple[Term, ...] = ()
+    forum: tuple[Term, ...] = ()  # a meeting of many ("the OSCE ministerial"): no encounter of two
     apart_from_third: frozenset[str] = frozenset()  # groups a third party's sentence does not feed
     focus: Focus | None = None
 
@@ -161,12 +167,23 @@ def _phrase(label: str, language: str, weight: float) -> Term | None:
     return Term(label, tuple(lemmas), weight, tuple(gaps))
 
 
+@cache
+def _case_words() -> frozenset[str]:
+    """Acronyms that are also ordinary words ("START", "start"): they match only in
+    capitals."""
+    return frozenset(str(w) for w in load("topics").get("case", []))
+
+
 def _terms(entry: dict[str, Any], language: str) -> tuple[Term, ...]:
     weight = float(entry.get("weight", 1.0))
     seen: set[tuple[str, ...]] = set()
     out = []
+    case = _case_words()
     for label in entry.get(language, []):
         term = _phrase(str(label), language, weight)
+        written = tuple(w for w in str(label).split() if w in case)
+        if term is not None and written:
+            term = Term(term.label, term.lemmas, term.weight, term.gaps, written=written)
         if term is not None and term.lemmas not in seen:
             seen.add(term.lemmas)
             out.append(term)
@@ -240,6 +257,7 @@ def rules(language: str) -> tuple[Rule, ...]:
                 pairs=pairs,
                 carries=carries,
                 third=third,
+                forum=_terms(entry.get("forum", {}), language),
                 apart_from_third=frozenset(
                     str(g.get("name")) for g in entry.get("all", []) if g.get("not_third")
                 ),
@@ -278,6 +296,14 @@ class _Index:
             for p, lemma in enumerate(lemmas):
                 self.where.setdefault(lemma, []).append((s, p))
         self._keys: dict[str, set[int]] | None = None
+        self._written: dict[int, set[str]] = {}
+
+    def _as_written(self, s: int) -> set[str]:
+        """The words of a sentence as written, and the parts of hyphenated ones."""
+        found = self._written.get(s)
+        if found is None:
+            found = self._written[s] = {p for w in self.words[s] for p in (w, *w.split("-"))}
+        return found
 
     def _by_key(self) -> dict[str, set[int]]:
         """Sentences by name key of the capitalised words as written (a lemmatizer may
@@ -306,8 +332,12 @@ class _Index:
         if not first:
             return []
         if len(term.lemmas) == 1:
-            return [s for s, _ in first]
-        return [s for s, p in first if self._phrase_at(term, s, p)]
+            found = [s for s, _ in first]
+        else:
+            found = [s for s, p in first if self._phrase_at(term, s, p)]
+        if term.written and self.words:
+            found = [s for s in found if all(w in self._as_written(s) for w in term.written)]
+        return found
 
     def _phrase_at(self, term: Term, s: int, p: int) -> bool:
         words = self.sentences[s]
@@ -359,6 +389,7 @@ def _meet(groups: Sequence[set[int]], window: int) -> bool:
 def _required(rule: Rule, index: _Index) -> tuple[list[_Hits], float]:
     """The required groups' hits, and the two sides' share of the story (_focus_share)."""
     third = {s for term in rule.third for s in index.find(term)}
+    forum = {s for term in rule.forum for s in index.find(term)}
     hits: dict[str, _Hits] = {}
     for i, g in enumerate(rule.required):
         hits[g.name or str(i)] = h = _Hits()
@@ -383,7 +414,7 @@ def _required(rule: Rule, index: _Index) -> tuple[list[_Hits], float]:
     encounters: dict[str, list[tuple[float, list[int], str]]] = {}
     for pair in rule.pairs:
         sides = [named[name] for name in pair.sides]
-        others = third if pair.unless else set()
+        others = (third | forum) if pair.unless else set()
         for term in pair.terms:
             found = [s for s in index.find(term) if s not in others and all(s in g for g in sides)]
             encounters.setdefault(pair.stands_for, []).append((term.weight, found, term.label))
@@ -412,8 +443,8 @@ def _focus_share(rule: Rule, hits: dict[str, _Hits], third: set[int], index: _In
         second = {s for s in second if not context[s] or own[s] > context[s]}
     party = {s for term in focus.party for s in index.find(term)}
     rival = {s for term in focus.rival for s in index.find(term)}
-    ours = first & second
     theirs = third | rival | ((first & party) - second)
+    ours = (first & second) - rival  # a rival subject's sentence is that subject's
 
     def weight(s: int) -> float:
         if s == TITLE:
