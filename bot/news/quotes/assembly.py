@@ -19,7 +19,7 @@ from bot.news.quotes.attribution import (
     paragraph_speaker,
     reported,
 )
-from bot.news.quotes.lexicon import grams_of
+from bot.news.quotes.lexicon import PREPOSITIONS, grams_of
 from bot.news.quotes.people import Document, Mention, Speaker, collect_names, name_gender
 from bot.news.quotes.resolve import resolve_speaker
 from bot.news.quotes.spans import (
@@ -178,7 +178,13 @@ def _candidates(
             continue
         # an attribution after it that names nobody we can read ('— вторил ей X'): not
         # the previous speaker's words for certain
-        if standalone and last and clause is None and _continues(text[max(last.end, 0) : open_]):
+        if (
+            standalone
+            and last
+            and clause is None
+            and _continues(text[max(last.end, 0) : open_])
+            and not _other_named(doc, last, open_)
+        ):
             # '«…,» Blinken said. «We have made clear…»': the same speaker goes on
             found.append(_Candidate(open_, _clean(content), last.speaker, close))
             continue
@@ -223,6 +229,23 @@ _GOES_ON = re.compile(
     r"[\s,.;:—–-]*(?:(?:and\s+)?(?:adding|added|continuing)|і\s+додав\w*|и\s+добавил\w*)?"
     r"[\s,.;:—–-]*"
 )
+
+
+def _other_named(doc: Document, last: _Candidate, open_: int) -> bool:
+    """Someone else is named in the attribution between two quotes ('“…,” Rubio said,
+    adding that Lavrov agreed. “…”'): the second one may be theirs — unless that person
+    is only an object ('crediting the talks to Donald Trump', 'referencing Trump')."""
+    for m in doc.mentions:
+        if not last.start < m.start < open_ or m.name == last.speaker.name:
+            continue
+        before = WORD.findall(doc.text[max(0, m.start - 60) : m.start])
+        while before and before[-1][:1].isupper():
+            before.pop()  # a title before the name ('to U.S. President Donald Trump')
+        word = before[-1].lower() if before else ""
+        if word in PREPOSITIONS[doc.language] or (doc.language == "en" and word.endswith("ing")):
+            continue
+        return True
+    return False
 
 
 def _continues(between: str) -> bool:
@@ -528,7 +551,7 @@ def extract_quotes(
         if speaker.kind == "person":
             at = max(candidate.start, candidate.end)
             gender = speaker.gender or name_gender(speaker.name, doc)  # 'Sergey …': he
-            doc.mentions.append(Mention(at, speaker.name, gender, True))
+            doc.mentions.append(Mention(at, speaker.name, gender, True, shown=True))
             doc.mentions.sort(key=lambda m: m.start)
         words = len(WORD.findall(candidate.text))
         if words < MIN_WORDS or candidate.text in seen:

@@ -93,7 +93,15 @@ def _subject_after(tokens: list[Token], start: int, doc: Document) -> Speaker | 
                     i += len(run)
                     continue
             speaker = person_speaker(words, doc, "nomn")
-            follows = tokens[i + len(run)].text.lower() if i + len(run) < len(tokens) else ""
+            follows = tokens[i + len(run)].text if i + len(run) < len(tokens) else ""
+            if (
+                lang == "en"
+                and follows in lex.roles | lex.generic_roles
+                and speaker
+                and speaker.kind == "person"
+            ):
+                return Speaker(follows, "unsure")  # 'said a Lavrov aide': the aide speaks
+            follows = follows.lower()
             if speaker and speaker.kind == "role" and lang == "en" and follows in ("of", "for"):
                 role = role or speaker  # 'the Minister of Economy X': the name may follow
                 i += len(run)
@@ -107,6 +115,8 @@ def _subject_after(tokens: list[Token], start: int, doc: Document) -> Speaker | 
             continue
         if role is None and lang == "en" and word.lower() in lex.roles:
             role = Speaker(word.lower(), "role", None)  # 'said the senior diplomat'
+            if word.lower() in lex.generic_roles and capitalized(tokens[i - 1].text):
+                role = Speaker(word.lower(), "qualified")  # 'said the Russian diplomat'
         if role is None and not after_prep and role_nominative(word, lang):
             key = role_key(word, lang)
             if key:
@@ -233,6 +243,8 @@ def _subject_before(tokens: list[Token], doc: Document) -> Speaker | None:
         and word.lower() in lex.roles | lex.generic_roles
         and any(t.text.lower() in EN_ARTICLES for t in tokens[max(0, i - 3) : i])
     ):
+        if word.lower() in lex.generic_roles and capitalized(tokens[i - 1].text):
+            return Speaker(word.lower(), "qualified")  # 'the Russian diplomat': which one?
         return Speaker(word.lower(), "role", None)  # 'the Iranian top diplomat declared'
     # 'радник міністра наголосив', 'глава МИД России заявил': a role noun, then genitives
     for k in range(i, max(-1, i - 4), -1):

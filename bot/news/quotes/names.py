@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
+from bot.news.names import name_key
 from bot.news.quotes.lexicon import (
     EN_ARTICLES,
     grams_of,
@@ -324,3 +326,41 @@ def plural_only(word: str, language: str) -> bool:
     a name's plural): one person is named in the singular, so not the subject 'he' means."""
     nominative = [g for g in grams_of(word, language) if "nomn" in g]
     return bool(nominative) and all("plur" in g for g in nominative)
+
+
+@lru_cache(maxsize=50_000)
+def plain(word: str) -> str:
+    """Lower case without accents: 'Niinistö' → 'niinisto', 'Ниинистё' → 'ниинисте'."""
+    decomposed = unicodedata.normalize("NFKD", word.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+@lru_cache(maxsize=50_000)
+def spelling_key(word: str) -> str:
+    """name_key() of the word without its accents: one key for every spelling of a name
+    ('Niinistö', 'Niinisto', 'Ниинистё', 'Ниинисте')."""
+    return name_key(plain(word))
+
+
+def letter_apart(a: str, b: str) -> bool:
+    """One letter dropped or added (not changed), the first three letters the same."""
+    if abs(len(a) - len(b)) != 1 or a[:3] != b[:3]:
+        return False
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    cut = next((k for k in range(len(short)) if short[k] != long_[k]), len(short))
+    return short[cut:] == long_[cut + 1 :]
+
+
+def near_spelling(a: str, b: str) -> bool:
+    """Two spelling keys at most two letters apart (dropped, added or changed), the first
+    letter the same: one name misspelled ('niisto', 'niinisto'), or two similar names."""
+    if a[:1] != b[:1] or abs(len(a) - len(b)) > 2 or min(len(a), len(b)) < 4:
+        return False
+    row = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        prev, row[0] = row[0], i
+        for j, cb in enumerate(b, 1):
+            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (ca != cb))
+        if min(row) > 2:
+            return False
+    return row[-1] <= 2

@@ -8,7 +8,7 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
-from bot.news.names import name_key
+from bot.news.quotes.english import clause_subject, english_post, english_subject, possessed
 from bot.news.quotes.lexicon import (
     EN_ARTICLES,
     EN_ORG_WORDS,
@@ -29,13 +29,17 @@ from bot.news.quotes.names import (
     english_place,
     form_keys,
     gender_of_name,
+    letter_apart,
     name_keys,
     name_readings,
+    near_spelling,
     person_grams,
+    plain,
     plural_only,
     role_key,
     role_nominative,
     same_name,
+    spelling_key,
     surname_pair,
     to_nominative,
 )
@@ -55,6 +59,7 @@ class Mention:
     name: str
     gender: str | None
     subject: bool  # nominative: could be what a later pronoun refers to
+    shown: bool = False  # a quote's speaker, placed where its attribution ends
 
 
 @dataclass(slots=True)
@@ -72,7 +77,7 @@ class Document:
     cursor: int = 0  # position of the quote being attributed (for same-surname people)
     # full names by name_keys() of their surname and first name (see resolve_surname)
     name_index: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
-    spellings: dict[str, set[str]] = field(default_factory=dict)  # name_key → full names
+    spellings: dict[str, set[str]] = field(default_factory=dict)  # spelling_key → full names
     _starts: list[int] = field(default_factory=list)
     _reach: list[int] = field(default_factory=list)  # the furthest close among spans so far
 
@@ -123,7 +128,7 @@ class Document:
         keys = name_keys(parts[-1]) | (name_keys(parts[0]) if len(parts) > 1 else frozenset())
         for key in keys:
             self.name_index.setdefault(key, []).append((at, full))
-        self.spellings.setdefault(name_key(parts[-1]), set()).add(full)
+        self.spellings.setdefault(spelling_key(parts[-1]), set()).add(full)
 
 
 def name_gender(name: str, doc: Document) -> str | None:
@@ -151,7 +156,7 @@ def resolve_surname(
     if not found:
         # 'Выткофф' for 'Стів Віткофф': the same surname spelled another way, when it is
         # the only one with that spelling-tolerant key
-        same = doc.spellings.get(name_key(word), set()) if len(word) >= 4 else set()
+        same = doc.spellings.get(spelling_key(word), set()) if len(word) >= 4 else set()
         if typo and not same and len(word) >= 5 and capitalized(word):
             # 'Драпенко' for 'Елена Драпеко', 'Ryabov' for 'Sergei Ryabkov': the text's own
             # typo, a letter dropped or added in the one full name it resembles
@@ -159,7 +164,7 @@ def resolve_surname(
                 full
                 for entries in doc.full_names.values()
                 for _, full in entries
-                if _letter_apart(word.lower(), full.split()[-1].lower())
+                if letter_apart(plain(word), plain(full.split()[-1]))
             }
         return next(iter(same)) if len(same) == 1 and capitalized(word) else None
     names = {full for _, full in found}
@@ -171,13 +176,15 @@ def resolve_surname(
     return _nominative_full(earlier[-1][1], word, doc) if nominative else earlier[-1][1]
 
 
-def _letter_apart(a: str, b: str) -> bool:
-    """One letter dropped or added (not changed), the first three letters the same."""
-    if abs(len(a) - len(b)) != 1 or a[:3] != b[:3]:
+def misspelled(word: str, doc: Document) -> bool:
+    """A lone name no full name in the text resolves, spelled nearly like a surname in it
+    ('Niisto' beside 'Sauli Niinistö'): a typo or another person — whose it is is not
+    certain, so it is never shown as the speaker. A form of a surname the text spells so
+    (two people of one surname, a case form) is not a misspelling."""
+    if any(spelling_key(form) in doc.spellings for form in form_keys(word)):
         return False
-    short, long_ = (a, b) if len(a) < len(b) else (b, a)
-    cut = next((k for k in range(len(short)) if short[k] != long_[k]), len(short))
-    return short[cut:] == long_[cut + 1 :]
+    key = spelling_key(word)
+    return len(key) >= 4 and any(near_spelling(key, known) for known in doc.spellings)
 
 
 def _nominative_full(full: str, seen: str, doc: Document) -> str:
@@ -245,7 +252,7 @@ def _person_part(run: list[Token], doc: Document) -> list[Token] | None:
             return run[-3:]
         lone = words[0].lower() not in EN_NOT_NAMES and len(words[0]) > 2
         if len(run) == 1 and (
-            resolve_surname(words, doc) or (lone and _english_subject(run, doc)[1])
+            resolve_surname(words, doc) or (lone and english_subject(run, doc.text)[1])
         ):
             return run  # a known surname, or a lone name that speaks ('Ryabkov announced')
         return None
@@ -359,7 +366,7 @@ def collect_names(doc: Document, tokens: list[Token]) -> None:
         role, post = None, ""
         if lang == "en":
             role = english_name([t.text for t in run])[1]
-            post = _english_post(run, person, doc.text) if role else ""
+            post = english_post(run, person, doc.text) if role else ""
         else:
             named = to_nominative([t.text for t in person], lang, "nomn") is not None
             # the role noun agrees with the name in case: 'спецпредставник президента
@@ -390,7 +397,9 @@ def collect_names(doc: Document, tokens: list[Token]) -> None:
         full = resolve_surname(words, doc, person[0].start, typo=True) if len(words) == 1 else None
         nominative = to_nominative(words, lang, "nomn")
         name = full or to_nominative(words, lang, None) or " ".join(words)
-        if full is None and len(words) >= 2:
+        if full is None and len(words) == 1 and misspelled(words[0], doc):
+            name = ""  # someone, but not certainly the person it resembles
+        elif full is None and len(words) >= 2:
             entries = doc.full_names.get(name.split()[-1].lower())
             name = entries[-1][1] if entries else name
         first = index[run[0].start]
@@ -398,8 +407,9 @@ def collect_names(doc: Document, tokens: list[Token]) -> None:
         if lang != "en" and between and all(is_abbreviation(t.text) for t in between):
             first = index[person[0].start]  # 'в США Анатолий Антонов': the name's own start
         if lang == "en":
-            opens, speaks = _english_subject(run, doc)
-            subject = speaks or (opens and not _possessed(run, doc))
+            opens, speaks = english_subject(run, doc.text)
+            opens = opens or clause_subject(run, doc.text)
+            subject = speaks or (opens and not possessed(run, doc.text))
         else:
             subject = nominative is not None and not plural_only(words[-1], lang)
             subject = subject and not after_preposition(outside, first, doc)
@@ -450,27 +460,6 @@ def _reported_clause(tokens: list[Token], first: int, text: str, language: str) 
     return False
 
 
-def _english_subject(run: list[Token], doc: Document) -> tuple[bool, bool]:
-    """English has no case: a name is taken as a subject when it opens its sentence
-    (titles included) or a speech verb follows it ('Price said', 'Blinken told')."""
-    before = doc.text[max(0, run[0].start - 3) : run[0].start]
-    opens = not before.strip() or bool(re.search(r"[.!?:\n]\s*$", before))
-    rest = doc.text[run[-1].end : run[-1].end + 40]
-    after = WORD.findall(rest)
-    if rest.startswith(", ") and (words := rest[2:].split(",", 1)) and len(words) == 2:
-        after = WORD.findall(words[1])  # 'Josep Borrell, the coordinator, said'
-    # '…toward Trump, saying he…': a gerund's subject is the sentence's, not the name's
-    speaks = (
-        bool(after) and not after[0].endswith("ing") and speech_verb(after[0], "en") is not None
-    )
-    return opens, speaks
-
-
-def _possessed(run: list[Token], doc: Document) -> bool:
-    """'Trump's envoy', 'Russia's Lavrov': the name qualifies another noun."""
-    return doc.language == "en" and doc.text[run[-1].end : run[-1].end + 2] in ("'s", "’s")
-
-
 def _role_mentions(doc: Document, tokens: list[Token]) -> None:
     """'Радник Путіна припустив…': a role noun in the nominative that names exactly one
     person introduced with it is a mention of that person (a later 'він' may be them)."""
@@ -509,15 +498,6 @@ def _role_after(last: Token, doc: Document) -> tuple[str, str] | None:
         key = role_key(words[0].lower(), doc.language)
         return (key, phrase) if key else None
     return None
-
-
-def _english_post(run: list[Token], person: list[Token], text: str) -> str:
-    """'Iranian Foreign Minister' before 'Abbas Araghchi' (as written: 'U.S. President')."""
-    titles = run[: len(run) - len(person)]
-    skip = EN_ARTICLES | {"but", "and", "when", "while", "as"}
-    while titles and titles[0].text.lower() in skip:
-        titles = titles[1:]
-    return text[titles[0].start : person[0].start].strip() if titles else ""
 
 
 def _tidy_post(post: str, language: str) -> str:

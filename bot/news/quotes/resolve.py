@@ -5,14 +5,25 @@ from __future__ import annotations
 
 import re
 
-from bot.news.quotes.lexicon import speech_lexicon
-from bot.news.quotes.people import Document, Speaker, name_gender
+from bot.news.quotes.lexicon import speech_lexicon, speech_verb
+from bot.news.quotes.names import person_grams, role_key, role_nominative
+from bot.news.quotes.people import Document, Mention, Speaker, name_gender
+from bot.news.quotes.spans import tokenize
 
 
 def resolve_speaker(speaker: Speaker, pos: int, doc: Document) -> Speaker | None:
     """Pronouns and role nouns → the named person they stand for, or None when unsure."""
     if speaker.kind == "pronoun":
         return _antecedent(speaker.gender, pos, doc)
+    if speaker.kind == "unsure":
+        return None  # a name spelled nearly like another in the text: whose is not certain
+    if speaker.kind == "qualified":
+        # 'the Russian diplomat', 'the U.S. official': the words pick one of several
+        # people we cannot tell apart, so only the one person named so far is certain
+        named = {m.name for m in doc.mentions if m.start < pos}
+        if len(named) == 1 and (only := named.pop()):
+            return Speaker(only, "person", name_gender(only, doc))
+        return None
     if speaker.kind == "org":
         # a body is never shown as the speaker: its spokesperson named before, or no
         # name (still ranked as an attributed quote)
@@ -50,7 +61,14 @@ def _antecedent(
     if not subjects:
         return None
     candidate = subjects[-1]
-    if any(m.name != candidate.name for m in subjects if m.start > candidate.start):
+    if not candidate.name:
+        return None  # the last subject is someone the text does not name for certain
+    # another subject in the antecedent's sentence or after it ('Rubio said …, and
+    # Lavrov agreed.' ¶ '«…», he said'): either could be 'he'
+    opens = candidate.start if candidate.shown else _clause_start(candidate.start, doc)
+    if any(not _same_person(m.name, candidate.name) for m in subjects if m.start >= opens):
+        return None
+    if _role_subject(candidate, pos, doc):
         return None
     if strict:
         since = [m for m in doc.mentions if candidate.start < m.start < pos]
@@ -63,6 +81,73 @@ def _antecedent(
         if crowd - {candidate.name}:
             return None  # the last of a list of people ('…, Ерік Грін і Стергос Калудіс')
     return Speaker(candidate.name, "person", candidate.gender)
+
+
+def _same_person(a: str, b: str) -> bool:
+    """'Стив Уиткофф' and 'Стив Уиткофф РФПИ' (a word of clutter read into the name)."""
+    return a == b or (
+        bool(a) and bool(b) and (a.split()[-1] in b.split() or b.split()[-1] in a.split())
+    )
+
+
+def _clause_start(pos: int, doc: Document) -> int:
+    """Where the clause of the name at `pos` starts: its sentence, or the attribution the
+    name is the subject of ('Путин решил …, заявил Песков': what Putin did is what
+    Peskov said, not another speaker)."""
+    line = doc.text.rfind("\n", 0, pos) + 1
+    ends = list(_SENTENCE_END.finditer(doc.text, line, pos))
+    start = ends[-1].end() if ends else line
+    for comma in re.finditer(r"[,—–]\s", doc.text[start:pos]):
+        words = tokenize(doc.text[start + comma.end() : pos], start + comma.end())
+        if any(speech_verb(w.text, doc.language) for w in words[:3]):
+            return start + comma.start()
+    return start
+
+
+_SENTENCE_END = re.compile(r"[.!?…][»”\"']?\s+(?=[«„“\"'A-ZА-ЯІЇЄҐЁ])")
+_DETERMINERS = frozenset({"the", "a", "an", "his", "her", "their", "its"})
+
+
+def _role_subject(candidate: Mention, pos: int, doc: Document) -> bool:
+    """'Russia's foreign minister was more cautious.', 'Российский министр был сдержан.'
+    between the name and 'he said': a sentence whose subject is a post, not a name —
+    unless the post is that person's own."""
+    for match in _LEAD.finditer(doc.text, candidate.start, pos):
+        words = [w.strip(",;:") for w in doc.text[match.end() : match.end() + 80].split()[:6]]
+        key = _subject_post(words, doc)
+        if key and {full for _, role, full in doc.roles if role == key} != {candidate.name}:
+            return True
+    return False
+
+
+def _subject_post(words: list[str], doc: Document) -> str | None:
+    """The post a sentence opens with as its subject ('the Russian minister was', 'Russia's
+    top diplomat said', 'Российский министр был'), not a title before a name."""
+    lang = doc.language
+    if lang == "en":
+        if not words or not (words[0].lower() in _DETERMINERS or words[0].endswith(_OWNS)):
+            return None
+        lex = speech_lexicon("en")
+        roles = lex.roles | lex.generic_roles
+        for k in range(1, min(len(words) - 1, 4)):
+            word = words[k].lower()
+            if word in roles:
+                return word if words[k + 1][:1].islower() else None
+            if not word.isalpha():
+                return None  # 'the minister's aide', 'the envoy, …': not this simple shape
+        return None
+    for k, word in enumerate(words[:3]):
+        if k and word[:1].isupper():
+            return None  # a name comes first
+        if role_nominative(word.lower(), lang) and not person_grams(word, lang):
+            if any(w[:1].isupper() for w in words[k + 1 :]):
+                return None  # 'Министр иностранных дел Сергей Лавров': a title
+            return role_key(word.lower(), lang)
+    return None
+
+
+_LEAD = re.compile(r"(?:^|\n|[.!?][”\"»]?\s+)(?=\S)")
+_OWNS = ("'s", "’s")
 
 
 def _paragraphs_between(start: int, end: int, doc: Document) -> int:

@@ -34,6 +34,7 @@ from bot.news.quotes.people import (
     EN_NOT_NAMES,
     Document,
     Speaker,
+    misspelled,
     name_gender,
     resolve_surname,
 )
@@ -81,6 +82,8 @@ def person_speaker(words: list[str], doc: Document, case: str | None) -> Speaker
     ):
         key = role_key(words[0].lower(), lang)  # 'Радник Кремля наголосив', '— сказав Президент'
         return Speaker(key, "role", role_gender(words[0].lower(), lang)) if key else None
+    if len(words) == 1 and capitalized(words[0]) and misspelled(words[0], doc):
+        return Speaker(words[0], "unsure")  # 'Ниинисто' beside 'Саули Ниинистё'
     name = to_nominative(words, lang, case)
     if not name:
         return None
@@ -106,6 +109,8 @@ def _english_speaker(words: list[str], doc: Document) -> Speaker | None:
     full = resolve_surname(name[-1:], doc, doc.cursor, typo=True) if len(name) <= 2 else None
     if full and (len(name) == 1 or full.split()[0] == name[0]):
         return Speaker(full, "person", None)  # 'Mr Boyle', 'Stoltenberg' → the full name
+    if len(name) <= 2 and misspelled(name[-1], doc):
+        return Speaker(name[-1], "unsure")  # 'Niisto' beside 'Sauli Niinistö'
     return Speaker(" ".join(name[-3:]), "person", None)
 
 
