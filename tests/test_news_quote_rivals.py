@@ -119,3 +119,12 @@ def test_ru_and_uk_a_post_as_the_subject_between_the_name_and_he() -> None:
     ]
     assert speakers(ru, "ru") == [""]
     assert speakers(uk, "uk") == [""]
+
+
+def test_uk_a_relative_pronoun_opening_a_sentence_is_not_a_post() -> None:
+    paragraphs = [
+        "Режисер Олег Данилюк приїхав до Одеси.",
+        "Вину, яким пригощали гостей, сто років.",
+        "«Не можу повірити, що я тут знову», – сказав він.",
+    ]
+    assert speakers(paragraphs, "uk") == ["Олег Данилюк"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from bot.news.quotes.lexicon import speech_lexicon, speech_verb
+from bot.news.quotes.lexicon import grams_of, speech_lexicon, speech_verb
 from bot.news.quotes.names import person_grams, role_key, role_nominative
 from bot.news.quotes.people import Document, Mention, Speaker, name_gender
 from bot.news.quotes.spans import tokenize
@@ -139,7 +139,12 @@ def _subject_post(words: list[str], doc: Document) -> str | None:
     for k, word in enumerate(words[:3]):
         if k and word[:1].isupper():
             return None  # a name comes first
-        if role_nominative(word.lower(), lang) and not person_grams(word, lang):
+        grams = grams_of(word.lower(), lang)
+        if (
+            role_nominative(word.lower(), lang)
+            and not person_grams(word, lang)
+            and all("NOUN" in g and not {"Name", "Surn", "Patr"} & g for g in grams)
+        ):  # a post and nothing else ('яким' is also 'which' and a first name)
             if any(w[:1].isupper() for w in words[k + 1 :]):
                 return None  # 'Министр иностранных дел Сергей Лавров': a title
             return role_key(word.lower(), lang)
