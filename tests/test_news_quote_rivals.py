@@ -128,3 +128,16 @@ def test_uk_a_relative_pronoun_opening_a_sentence_is_not_a_post() -> None:
         "«Не можу повірити, що я тут знову», – сказав він.",
     ]
     assert speakers(paragraphs, "uk") == ["Олег Данилюк"]
+
+
+def test_ru_and_uk_two_surnames_after_the_verb_are_two_people() -> None:
+    ru = [
+        "Госсекретарь Марко Рубио поговорил с Олегом Дориным.",
+        "«Он серьезный и опытный переговорщик», — сказал Рубио Дорин.",
+    ]
+    uk = [
+        "Держсекретар Марк Холліс поговорив із Олегом Дориним.",
+        "«Він серйозний і досвідчений переговорник», — сказав Холліс Дорин.",
+    ]
+    assert speakers(ru, "ru") == [""]
+    assert speakers(uk, "uk") == [""]

@@ -68,6 +68,9 @@ def person_speaker(words: list[str], doc: Document, case: str | None) -> Speaker
     full = resolve_surname(words, doc, doc.cursor, nominative=case == "nomn", typo=True)
     if full:
         return Speaker(full, "person", name_gender(full, doc))
+    surnames = {full for w in words for _, full in doc.full_names.get(w.lower(), ())}
+    if len(words) >= 2 and all(w.lower() in doc.full_names for w in words) and len(surnames) > 1:
+        return Speaker(" ".join(words), "unsure")  # '— сказал Рубио Лавров': two people
     if len(words) >= 2:
         match = doc.full_names.get(words[-1].lower())
         if match and same_name(words[0], match[-1][1].split()[0]):
