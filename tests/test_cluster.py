@@ -333,3 +333,45 @@ async def test_a_round_longer_than_the_lease_keeps_its_rows(
         assert await a.drained(60) and await b.drained(60)
         counts = {chat_id: len(sandbox.messages(chat_id)) for chat_id in readers}
         assert set(counts.values()) == {1}, sum(n - 1 for n in counts.values())
+
+
+async def waiting_on_locks(db: Database, n: int) -> None:
+    """Until n statements of this database wait for a row lock (at most ~10 s)."""
+    for _ in range(1000):
+        count = await db.fetchval(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+            " AND wait_event_type = 'Lock'"
+        )
+        if int(count) >= n:
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError(f"{n} waiting statements expected")
+
+
+async def test_a_renewal_and_a_flush_at_once_never_deadlock(pg_url: str) -> None:
+    """A worker's lease renewal and its flush of sent rows each lock several of its rows
+    in one transaction; both take them in id order, so with the renewal holding the first
+    row and waiting for the second, the flush waits for the first instead of holding the
+    last (in send order it did, and the renewal's wait for it ended in a deadlock)."""
+    from storage.postgres import PostgresDatabase
+
+    db = await PostgresDatabase.connect(pg_url, pool_size=5)
+    try:
+        await chats.register_many(db, [11, 12, 13], topic=TOPIC)
+        await publish(db, news.analyze(STORY))
+        first, middle, last = sorted(r.id for r in await outbox.claim(db, "a", lease_s=30))
+        async with db.pool.acquire() as blocker:
+            hold = blocker.transaction()
+            await hold.start()
+            await blocker.execute("SELECT 1 FROM outbox WHERE id = $1 FOR UPDATE", middle)
+            renewal = asyncio.create_task(outbox.renew(db, "a", lease_s=30))
+            await waiting_on_locks(db, 1)  # it holds `first` and waits for `middle`
+            flush = asyncio.create_task(outbox.mark_sent(db, [(last, 1), (first, 2)]))
+            await waiting_on_locks(db, 2)
+            await hold.rollback()
+        assert await renewal == 3
+        await flush
+        sent = await db.fetchval("SELECT count(*) FROM outbox WHERE status = 'sent'")
+        assert sent == 2
+    finally:
+        await db.close()
