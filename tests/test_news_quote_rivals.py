@@ -141,3 +141,11 @@ def test_ru_and_uk_two_surnames_after_the_verb_are_two_people() -> None:
     ]
     assert speakers(ru, "ru") == [""]
     assert speakers(uk, "uk") == [""]
+
+
+def test_uk_two_people_in_the_sentence_before_the_antecedent_are_not_rivals() -> None:
+    paragraphs = [
+        "Марк Холліс і Олег Дорин зустрілися у Відні. Холліс заявив, що розмова була відвертою.",
+        "«Ми надішлемо письмову відповідь наступного тижня», — сказав він.",
+    ]
+    assert speakers(paragraphs, "uk") == ["Марк Холліс"]

@@ -95,7 +95,8 @@ def _clause_start(pos: int, doc: Document) -> int:
     name is the subject of ('Путин решил …, заявил Песков': what Putin did is what
     Peskov said, not another speaker)."""
     line = doc.text.rfind("\n", 0, pos) + 1
-    ends = list(_SENTENCE_END.finditer(doc.text, line, pos))
+    # pos + 1: the lookahead may see the name's first letter
+    ends = list(_SENTENCE_END.finditer(doc.text, line, pos + 1))
     start = ends[-1].end() if ends else line
     for comma in re.finditer(r"[,—–]\s", doc.text[start:pos]):
         words = tokenize(doc.text[start + comma.end() : pos], start + comma.end())
