@@ -149,3 +149,23 @@ def test_uk_two_people_in_the_sentence_before_the_antecedent_are_not_rivals() ->
         "«Ми надішлемо письмову відповідь наступного тижня», — сказав він.",
     ]
     assert speakers(paragraphs, "uk") == ["Марк Холліс"]
+
+
+def test_en_a_name_inside_an_aside_before_the_verb_is_not_the_subject() -> None:
+    for sentence in (
+        'Oleg Dorin, speaking after talks with Secretary Mark Hollis, said: "We heard each '
+        'other and we will meet again."',
+        'Dorin, asked whether he trusted Hollis, said: "We heard each other and we will '
+        'meet again."',
+        '"We heard each other and we will meet again," Dorin, speaking after talks with '
+        "Hollis, said.",
+    ):
+        assert speakers([EN_MEETING, sentence], "en") == ["Oleg Dorin"], sentence
+
+
+def test_en_two_named_people_saying_it_together_are_no_one_speaker() -> None:
+    for sentence in (
+        '"We heard each other and we will meet again," Dorin and Hollis said in a joint statement.',
+        'Both Dorin and Hollis said: "We heard each other and we will meet again."',
+    ):
+        assert speakers([EN_MEETING, sentence], "en") == [""], sentence

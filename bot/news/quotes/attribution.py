@@ -139,7 +139,7 @@ def attribution_after(clause_start: int, clause_end: int, doc: Document) -> Spea
         if gender is None:
             continue
         before = tokens[:vi]
-        speaker = _subject_before(before, doc) if before else None
+        speaker = _subject_before(before, doc, tok) if before else None
         if speaker is None and before and not _only_adverbs(before, lang):
             return None  # something else stands before the verb: not a plain attribution
         if speaker is None:
@@ -198,8 +198,11 @@ def _adverb(word: str, language: str) -> bool:
     )
 
 
-def _subject_before(tokens: list[Token], doc: Document) -> Speaker | None:
-    """The subject standing right before the verb: 'Прайс заявив', 'he said'."""
+def _subject_before(
+    tokens: list[Token], doc: Document, verb: Token | None = None
+) -> Speaker | None:
+    """The subject standing right before the verb: 'Прайс заявив', 'he said'; before an
+    aside set off by commas ('Lavrov, speaking after talks with Rubio, said')."""
     lang, text = doc.language, doc.text
     lex = speech_lexicon(lang)
     i = len(tokens) - 1
@@ -219,8 +222,25 @@ def _subject_before(tokens: list[Token], doc: Document) -> Speaker | None:
     word = tokens[i].text
     if word.lower() in lex.pronouns:
         return Speaker(word.lower(), "pronoun", lex.pronouns[word.lower()])
+    after = tokens[i + 1].start if i + 1 < len(tokens) else verb.start if verb else None
+    if after is not None and capitalized(word) and "," in text[tokens[i].end : after]:
+        # the name ends an aside ('Lavrov, asked about Rubio, said'): the subject is
+        # the one before the aside opens, if any
+        opens = next(
+            (k for k in range(i, 0, -1) if "," in text[tokens[k - 1].end : tokens[k].start]), 0
+        )
+        return _subject_before(tokens[:opens], doc) if opens else None
     if capitalized(word) and namelike(word, lang):
         run = take_run_back(tokens, i, text)
+        at = tokens.index(run[0])
+        if (
+            lang == "en"
+            and at > 1
+            and tokens[at - 1].text == "and"
+            and len(run) <= 2
+            and tokens[at - 2].text.lower() in doc.full_names
+        ):
+            return None  # 'Lavrov and Rubio said': both, in one statement
         if lang == "en":
             run = portfolio_cut(run, text)  # 'Minister of Economy said'
         elif len(run) == 1 and after_thing(text, run[0].start, lang):
@@ -318,7 +338,7 @@ def attribution_before(quote_open: int, doc: Document) -> Speaker | None:
         verb_gender = speech_verb(tokens[vi].text, lang)
         if verb_gender is None:
             continue
-        speaker = _subject_before(tokens[:vi], doc) if vi else None
+        speaker = _subject_before(tokens[:vi], doc, tokens[vi]) if vi else None
         if speaker is None:
             speaker = _subject_after(tokens, vi + 1, doc)
         if speaker is None and vi > 1 and tokens[vi - 1].text.lower() in _AND:
@@ -354,7 +374,7 @@ def attribution_in(start: int, end: int, doc: Document) -> Speaker | None:
     vi = reporting_verb(tokens, end, doc)
     if not vi:
         return None
-    speaker = _subject_before(tokens[:vi], doc)
+    speaker = _subject_before(tokens[:vi], doc, tokens[vi])
     if speaker is None or speaker.kind == "org":
         return None
     return speaker
@@ -403,7 +423,7 @@ def intro_speaker(start: int, end: int, doc: Document) -> Speaker | None:
     for vi, tok in enumerate(tokens):
         if speech_verb(tok.text, doc.language) is None:
             continue
-        speaker = _subject_before(tokens[:vi], doc) if vi else None
+        speaker = _subject_before(tokens[:vi], doc, tokens[vi]) if vi else None
         if speaker is not None and speaker.kind == "person":
             return speaker
         break
@@ -426,7 +446,7 @@ def paragraph_speaker(end: int, doc: Document) -> Speaker | None:
     vi = next((k for k, t in enumerate(tokens[:8]) if speech_verb(t.text, doc.language)), None)
     if vi is None or len({m.name for m in doc.mentions if at <= m.start < end}) > 1:
         return None
-    speaker = _subject_before(tokens[:vi], doc) if vi else None
+    speaker = _subject_before(tokens[:vi], doc, tokens[vi]) if vi else None
     return speaker if speaker is not None and speaker.kind in ("person", "pronoun") else None
 
 
