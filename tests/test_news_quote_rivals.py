@@ -169,3 +169,11 @@ def test_en_two_named_people_saying_it_together_are_no_one_speaker() -> None:
         'Both Dorin and Hollis said: "We heard each other and we will meet again."',
     ):
         assert speakers([EN_MEETING, sentence], "en") == [""], sentence
+
+
+def test_en_a_name_after_a_preposition_before_the_verb_is_not_the_subject() -> None:
+    paragraphs = [
+        EN_MEETING,
+        '"He is a serious and experienced negotiator," Hollis\'s statement on Dorin said.',
+    ]
+    assert speakers(paragraphs, "en") == [""]

@@ -249,6 +249,8 @@ def _subject_before(
         if lang == "en":
             while words and words[0].lower() in EN_ARTICLES:
                 words = words[1:]
+            if at and after_preposition(tokens, at, doc):
+                return None  # 'a spokesman for Rubio said', 'the statement on Lavrov said'
         elif (
             run[0] is not tokens[0]
             and len(last_person_chunk(words, lang)) == len(words)
