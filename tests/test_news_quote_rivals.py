@@ -177,3 +177,30 @@ def test_en_a_name_after_a_preposition_before_the_verb_is_not_the_subject() -> N
         '"He is a serious and experienced negotiator," Hollis\'s statement on Dorin said.',
     ]
     assert speakers(paragraphs, "en") == [""]
+
+
+def test_ru_next_paragraph_after_another_man_is_named_is_not_the_same_speaker() -> None:
+    paragraphs = [
+        "Олег Дорин провел переговоры с госсекретарем США Марко Рубио.",
+        "«Мы договорились встретиться снова», — сказал Дорин, а Рубио кивнул.",
+        "«Это был полезный разговор для обеих стран».",
+    ]
+    assert speakers(paragraphs, "ru") == ["Олег Дорин", ""]
+
+
+def test_en_next_paragraph_goes_on_past_the_man_told() -> None:
+    paragraphs = [
+        EN_MEETING,
+        'The allies are "committed to the path of diplomacy and dialogue," Hollis told Dorin '
+        "in a brief session open to reporters.",
+        '"But we are also committed to a united and swift response."',
+    ]
+    assert speakers(paragraphs, "en") == ["Mark Hollis", "Mark Hollis"]
+
+
+def test_ru_relayed_words_with_the_relayer_unsplit_are_not_shown_under_either() -> None:
+    paragraphs = [
+        "Олег Дорин провел переговоры с госсекретарем США Марко Рубио.",
+        "«Американцы впервые за годы нас выслушали», — цитирует Дорина Рубио.",
+    ]
+    assert speakers(paragraphs, "ru") == [""]

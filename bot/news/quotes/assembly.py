@@ -19,7 +19,7 @@ from bot.news.quotes.attribution import (
     paragraph_speaker,
     reported,
 )
-from bot.news.quotes.lexicon import PREPOSITIONS, grams_of
+from bot.news.quotes.lexicon import PREPOSITIONS, grams_of, speech_verb
 from bot.news.quotes.people import Document, Mention, Speaker, collect_names, name_gender
 from bot.news.quotes.resolve import resolve_speaker
 from bot.news.quotes.spans import (
@@ -173,7 +173,12 @@ def _candidates(
             found.append(inner)
             continue
         last = found[-1] if found and index and found[-1].start == spans[index - 1][0] else None
-        if clause is None and found and _next_paragraph(doc, found[-1], open_, close):
+        if (
+            clause is None
+            and found
+            and _next_paragraph(doc, found[-1], open_, close)
+            and not _other_named(doc, found[-1], open_)
+        ):
             found.append(_Candidate(open_, _clean(content), found[-1].speaker, close))
             continue
         # an attribution after it that names nobody we can read ('— вторил ей X'): not
@@ -242,8 +247,10 @@ def _other_named(doc: Document, last: _Candidate, open_: int) -> bool:
         while before and before[-1][:1].isupper():
             before.pop()  # a title before the name ('to U.S. President Donald Trump')
         word = before[-1].lower() if before else ""
-        if word in PREPOSITIONS[doc.language] or (doc.language == "en" and word.endswith("ing")):
-            continue
+        if word in PREPOSITIONS[doc.language] or (
+            doc.language == "en" and (word.endswith("ing") or speech_verb(word, "en") is not None)
+        ):
+            continue  # an object: 'to Trump', 'referencing Trump', 'Blinken told Lavrov'
         return True
     return False
 

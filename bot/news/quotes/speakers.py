@@ -68,8 +68,7 @@ def person_speaker(words: list[str], doc: Document, case: str | None) -> Speaker
     full = resolve_surname(words, doc, doc.cursor, nominative=case == "nomn", typo=True)
     if full:
         return Speaker(full, "person", name_gender(full, doc))
-    surnames = {full for w in words for _, full in doc.full_names.get(w.lower(), ())}
-    if len(words) >= 2 and all(w.lower() in doc.full_names for w in words) and len(surnames) > 1:
+    if len(words) >= 2 and _two_people(words, doc):
         return Speaker(" ".join(words), "unsure")  # '— сказал Рубио Лавров': two people
     if len(words) >= 2:
         match = doc.full_names.get(words[-1].lower())
@@ -97,6 +96,18 @@ def person_speaker(words: list[str], doc: Document, case: str | None) -> Speaker
         return None  # a body or a place is never shown as the speaker
     gender = gender_of_name(words, lang) or doc.genders.get(name)
     return Speaker(name, "person", gender)
+
+
+def _two_people(words: list[str], doc: Document) -> bool:
+    """Every word the surname (in any case) of a person the text names, and not all the
+    same person: 'Рубио Лавров', 'Лаврова Рубио' are two people, not one name."""
+    people = set()
+    for word in words:
+        full = resolve_surname([word], doc, doc.cursor)
+        if not full or not same_name(word, full.split()[-1]):
+            return False
+        people.add(full)
+    return len(people) > 1
 
 
 def _english_speaker(words: list[str], doc: Document) -> Speaker | None:
@@ -219,6 +230,8 @@ def relayed(tokens: list[Token], i: int, doc: Document) -> Speaker | None:
         cut = next((k for k, w in enumerate(words) if k and (w not in name or w.isupper())), 0)
         words = words[:cut] if cut else words
         found = person_speaker(words, doc, case)
+        if found is not None and found.kind == "unsure":
+            return found  # 'цитирует Лаврова Рубио': the relayed and the relayer, unsplit
         if found is None or found.kind != "person":
             full = resolve_surname(words[-1:], doc, doc.cursor)
             found = Speaker(full, "person", name_gender(full, doc)) if full else None
