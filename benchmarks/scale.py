@@ -21,8 +21,9 @@ for `--enqueue-readers` (default 1,000,000) other readers: enqueue_s is that pub
 (the story and its first batch of rows in one transaction, into an outbox that holds
 the drained rows; queued_at_publish says how many), expand_s the time one process then
 takes to queue the rest a batch at a time as the workers do (storage.fanout;
-expand_batches of them). The drain's story goes the same way: the workers queue its
-readers past the first batch while they send.
+expand_batches of them); depth_s is one read of the metrics' outbox depth between the
+two (it must count every reader, queued or not). The drain's story goes the same way:
+the workers queue its readers past the first batch while they send.
 
 Search at scale (issue 16), on the run's backend after the outbox part:
 `--search-stories` (default 100,000; 10,000 with `--quick`; 0: none) stories from
@@ -65,7 +66,7 @@ from bot.search import engine as search_engine  # noqa: E402
 from bot.search.index import new_article  # noqa: E402
 from bot.sender_http import AiohttpRequest  # noqa: E402
 from bot.topics import TopicCatalog  # noqa: E402
-from storage import articles, chats, fanout  # noqa: E402
+from storage import articles, chats, fanout, outbox  # noqa: E402
 from storage.backends import open_database  # noqa: E402
 from storage.db import Database  # noqa: E402
 
@@ -214,6 +215,11 @@ async def enqueue_many(db: Database, readers: int) -> dict[str, float]:
     count = "SELECT COUNT(*) FROM outbox WHERE article_id = ?"
     at_publish = await db.fetchval(count, (article_id,))
     started = time.perf_counter()
+    depth = await outbox.depth(db, now=time.time())
+    depth_s = time.perf_counter() - started
+    if depth.unqueued != readers - at_publish:
+        raise RuntimeError(f"depth {depth} for {readers} readers, {at_publish} queued")
+    started = time.perf_counter()
     batches = 0
     while await fanout.expand(db, batch=db.fanout_batch) is not None:
         batches += 1
@@ -225,6 +231,7 @@ async def enqueue_many(db: Database, readers: int) -> dict[str, float]:
         "enqueue_s": seconds,
         "queued_at_publish": int(at_publish),
         "expand_s": round(expand_s, 3),
+        "depth_s": round(depth_s, 3),
         "expand_batches": batches,
     }
 

@@ -30,9 +30,18 @@ LATENCY = Histogram(
     "From a story queued for a chat to Telegram accepting its message",
     buckets=(0.5, 1, 2, 5, 10, 30, 60, 120, 300, 600, 1800, 3600, 7200),
 )
-OUTBOX_DEPTH = Gauge("newsbot_outbox_depth", "Pending outbox rows")
+OUTBOX_DEPTH = Gauge(
+    "newsbot_outbox_depth",
+    "Messages still to send: pending outbox rows plus readers a PostgreSQL fan-out has"
+    " yet to queue (counted exactly)",
+)
+FANOUT_PENDING = Gauge(
+    "newsbot_fanout_pending_readers",
+    "Of the depth, readers a PostgreSQL fan-out has yet to queue as rows (0 on SQLite)",
+)
 OUTBOX_OLDEST = Gauge(
-    "newsbot_outbox_oldest_due_age_seconds", "How long the oldest due pending row has waited"
+    "newsbot_outbox_oldest_due_age_seconds",
+    "How long the oldest due message has waited (a fan-out's readers since the publish)",
 )
 FEED_POLLS = Counter("newsbot_feed_polls", "Feed polls")
 FEED_ERRORS = Counter("newsbot_feed_errors", "Feed polls that failed, by error", ["error"])
@@ -46,9 +55,11 @@ def reason_label(reason: str) -> str:
 
 async def refresh_outbox(db: Database, *, now: float | None = None) -> None:
     now = time.time() if now is None else now
-    depth, oldest_due = await outbox.depth(db, now=now)
-    OUTBOX_DEPTH.set(depth)
-    OUTBOX_OLDEST.set(max(0.0, now - oldest_due) if oldest_due is not None else 0.0)
+    depth = await outbox.depth(db, now=now)
+    OUTBOX_DEPTH.set(depth.readers)
+    FANOUT_PENDING.set(depth.unqueued)
+    oldest = depth.oldest_due
+    OUTBOX_OLDEST.set(max(0.0, now - oldest) if oldest is not None else 0.0)
 
 
 def exposition() -> tuple[bytes, str]:

@@ -53,9 +53,10 @@ async def start(conn: Connection, fan: Fanout, *, batch: int) -> Fanout | None:
 
 
 async def left(conn: Connection, fan: Fanout) -> int:
-    """Readers a stored fan-out will still queue, as of now (publish reports the count)."""
-    exclude = NOT_HAD_EARLIER if fan.earlier_id is not None else ""
-    earlier = (fan.earlier_id,) if fan.earlier_id is not None else ()
+    """Readers a stored fan-out will still queue, as of now (publish reports the count,
+    the metrics' outbox depth too). A follow-up leaves out who has its earlier story, or
+    will have it: that story's own fan-out, if it still waits, queues them first."""
+    exclude, earlier = await _without_earlier(conn, fan)
     # One topic: a chat has one subscription to it (the key), no DISTINCT to sort for.
     counted = "COUNT(*)" if len(fan.topics) == 1 else "COUNT(DISTINCT s.chat_id)"
     row = await conn.fetchone(
@@ -67,13 +68,33 @@ async def left(conn: Connection, fan: Fanout) -> int:
     if not fan.watchers:
         return topical
     others = await conn.fetchval(
-        """SELECT COUNT(DISTINCT w.chat_id) FROM unnest(?::bigint[]) w (chat_id)
+        f"""SELECT COUNT(DISTINCT w.chat_id) FROM unnest(?::bigint[]) w (chat_id)
         JOIN chats c ON c.id = w.chat_id WHERE c.status = 'active' AND NOT EXISTS
         (SELECT 1 FROM subscriptions s WHERE s.chat_id = w.chat_id
-            AND s.topic_id = ANY(?::text[]))""",
-        ([w[0] for w in fan.watchers], list(fan.topics)),
+            AND s.topic_id = ANY(?::text[])) {exclude.replace("s.chat_id", "w.chat_id")}""",
+        ([w[0] for w in fan.watchers], list(fan.topics), *earlier),
     )
     return topical + int(others or 0)
+
+
+async def _without_earlier(conn: Connection, fan: Fanout) -> tuple[str, tuple[object, ...]]:
+    """A follow-up's condition on `s.chat_id` leaving out its earlier story's readers:
+    those with a row of it, and those its stored fan-out will still queue (a chat of
+    its topics past its cursor, or one of its keyword readers; an estimate when that
+    story is itself a follow-up still waiting)."""
+    if fan.earlier_id is None:
+        return "", ()
+    row = await conn.fetchone(
+        "SELECT topics, next_chat, watch_chats FROM outbox_fanout WHERE article_id = ?",
+        (fan.earlier_id,),
+    )
+    if row is None:
+        return NOT_HAD_EARLIER, (fan.earlier_id,)
+    coming = """AND NOT (s.chat_id >= ? AND EXISTS (SELECT 1 FROM subscriptions x
+        WHERE x.chat_id = s.chat_id AND x.topic_id = ANY(?::text[])))
+        AND s.chat_id <> ALL(?::bigint[])"""
+    params = (fan.earlier_id, int(row[1]), list(row[0]), list(row[2]))
+    return f"{NOT_HAD_EARLIER} {coming}", params
 
 
 async def expand(db: Database, *, batch: int) -> int | None:
@@ -108,6 +129,19 @@ async def oldest(db: Database) -> float | None:
         return None
     found = await db.fetchval("SELECT MIN(created_at) FROM outbox_fanout")
     return float(found) if found is not None else None
+
+
+async def unqueued(conn: Connection) -> tuple[int, float | None]:
+    """(readers every stored fan-out will still queue, the oldest one's publish), for the
+    outbox depth: counted exactly, by `left` (an index range of the topics'
+    subscriptions past each fan-out's cursor). (0, None) on SQLite."""
+    if conn.dialect != POSTGRES:
+        return 0, None
+    found = [
+        _fanout_of(row) for row in await conn.fetchall(f"SELECT {COLUMNS} FROM outbox_fanout f")
+    ]
+    readers = sum([await left(conn, fan) for fan in found])
+    return readers, min((fan.created_at for fan in found), default=None)
 
 
 async def cancel(conn: Connection, article_id: int) -> int:

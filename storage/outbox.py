@@ -219,16 +219,40 @@ async def next_due_at(db: Database) -> float | None:
     return min(found, default=None)
 
 
-async def depth(db: Database, *, now: float) -> tuple[int, float | None]:
-    """(pending rows, due_at of the oldest one already due) for the metrics."""
-    row = await db.fetchone(
+@dataclass(frozen=True, slots=True)
+class Depth:
+    rows: int  # pending outbox rows
+    unqueued: int  # readers a fan-out has still to queue (PostgreSQL; storage.fanout)
+    oldest_due: float | None  # due_at of the oldest row or unqueued reader already due
+
+    @property
+    def readers(self) -> int:
+        """Everyone still waiting for a story: the honest queue length."""
+        return self.rows + self.unqueued
+
+
+async def depth(db: Database, *, now: float) -> Depth:
+    """For the metrics. PostgreSQL: one snapshot (repeatable read), so a fan-out batch a
+    worker commits meanwhile is counted once, as rows or as unqueued readers. SQLite has
+    no fan-out: one statement, outside a write transaction."""
+    if db.dialect != POSTGRES:
+        return await _depth(db, now)
+    async with db.transaction() as conn:
+        await conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        return await _depth(conn, now)
+
+
+async def _depth(conn: Connection, now: float) -> Depth:
+    row = await conn.fetchone(
         "SELECT COUNT(*), MIN(CASE WHEN due_at <= ? THEN due_at END) FROM outbox "
         "WHERE status = 'pending'",
         (now,),
     )
-    if row is None:
-        return 0, None
-    return int(row[0]), float(row[1]) if row[1] is not None else None
+    unqueued, since = await fanout.unqueued(conn)
+    rows = int(row[0]) if row is not None else 0
+    due = [float(row[1])] if row is not None and row[1] is not None else []
+    due += [since] if since is not None and since <= now else []
+    return Depth(rows, unqueued, min(due, default=None))
 
 
 async def mark_sent(

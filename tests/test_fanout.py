@@ -17,6 +17,7 @@ from storage.db import POSTGRES, Database
 from storage.postgres import PostgresDatabase
 
 BATCH = 3
+NOW = 1_000_000.0
 
 
 def story(title: str, *topics: str) -> NewArticle:
@@ -210,3 +211,34 @@ async def test_a_worker_gone_mid_batch_leaves_the_fan_out_to_others(pg_url: str)
     finally:
         await dying.close()
         await other.close()
+
+
+async def test_the_depth_counts_who_will_get_a_story_queued_or_not(fan_db: Database) -> None:
+    """outbox.depth (the metrics' queue length) counts a fan-out's readers not queued yet
+    as they will be queued: a follow-up waiting for its earlier story leaves out that
+    story's readers, queued yet or not; a keyword reader who had it too."""
+    db = fan_db
+    await chats.register_many(db, list(range(1, 11)), topic="nato")
+    await chats.register_many(db, [50, 51])  # no topic: watches only
+    earlier, _ = await articles.publish(
+        db, story("E"), now=NOW, watchers=[WatchRecipient(50, 1, "x")]
+    )
+    await chats.register_many(db, [20, 21], topic="ukraine")
+    watchers = [WatchRecipient(50, 2, "y"), WatchRecipient(51, 3, "y")]
+    later, queued = await articles.publish(
+        db,
+        story("F", "nato", "ukraine"),
+        followup=Followup(earlier, adds_something=False),
+        watchers=watchers,
+        now=NOW,
+    )
+    assert queued == 3  # 20, 21 and 51: the others have the earlier story, or will
+    depth = await outbox.depth(db, now=NOW + 60)
+    assert depth.readers == 11 + 3 and depth.oldest_due is not None
+    assert depth.unqueued == (0 if db.dialect != POSTGRES else 14 - 3)
+    while await fanout.expand(db, batch=db.fanout_batch) is not None:
+        assert (await outbox.depth(db, now=NOW + 60)).readers == 14
+    assert set(await rows(db, later)) == {20, 21, 51}
+    rows_left = await outbox.due(db, now=NOW + 60)
+    await outbox.mark_sent(db, [(r.id, 1) for r in rows_left])
+    assert await outbox.depth(db, now=NOW + 60) == outbox.Depth(0, 0, None)

@@ -12,9 +12,12 @@ import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
+from bot import metrics
 from bot.harness import LocalBot
 from bot.stories import Draft
-from storage.db import SCHEMA_VERSION
+from storage import articles, chats, fanout, outbox
+from storage.articles import NewArticle
+from storage.db import SCHEMA_VERSION, Database
 from tests.e2e import STORY, say
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -123,3 +126,38 @@ async def test_healthz_and_metrics_follow_delivery(tmp_path: Path) -> None:
         async with httpx.AsyncClient(base_url=http.url, timeout=10) as client:
             sick = await client.get("/healthz")
             assert sick.status_code == 503 and sick.json()["ok"] is False
+
+
+async def test_depth_counts_readers_a_fanout_has_still_to_queue(any_db: Database) -> None:
+    """PostgreSQL queues a big story's readers a batch at a time (storage.fanout): the
+    depth counts the whole audience from the publish on, not the rows written so far,
+    and the oldest age runs from the publish while readers wait unqueued."""
+    db = any_db
+    db.fanout_batch = 3
+    await chats.register_many(db, list(range(1, 11)), topic="nato")
+    published = 1_000_000.0
+    story = NewArticle(title="S", text="Body.", language="uk", topics=("nato",))
+    await articles.publish(db, story, now=published)
+
+    async def gauges() -> dict[str, float]:
+        await metrics.refresh_outbox(db, now=published + 60)
+        return samples(metrics.exposition()[0].decode())
+
+    first = await gauges()
+    assert first["newsbot_outbox_depth"] == 10  # every reader, queued yet or not
+    assert first["newsbot_outbox_oldest_due_age_seconds"] == 60
+    sent = 0
+    while True:  # what the workers do: send what is queued, queue the next batch
+        rows = await outbox.due(db, now=published + 60)
+        await outbox.mark_sent(db, [(r.id, 1) for r in rows])
+        sent += len(rows)
+        now = await gauges()
+        assert now["newsbot_outbox_depth"] == 10 - sent
+        assert now["newsbot_fanout_pending_readers"] == now["newsbot_outbox_depth"] - len(
+            await outbox.due(db, now=published + 60)
+        )
+        assert now["newsbot_outbox_oldest_due_age_seconds"] == (60 if sent < 10 else 0)
+        if await fanout.expand(db, batch=db.fanout_batch) is None and not rows:
+            break
+    assert sent == 10
+    assert now["newsbot_outbox_depth"] == 0 and now["newsbot_fanout_pending_readers"] == 0

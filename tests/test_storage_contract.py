@@ -126,7 +126,7 @@ async def test_outbox_marks_retries_digests_and_stats(any_db: Database) -> None:
     await outbox.postpone(db, rows[11].id, due_at=NOW + 30, error="flood")
     await outbox.mark(db, rows[12].id, outbox.FAILED, error="bad request")
     assert [r.chat_id for r in await outbox.due(db, now=NOW + 45)] == [11]
-    assert await outbox.depth(db, now=NOW + 45) == (2, NOW + 30)
+    assert await outbox.depth(db, now=NOW + 45) == outbox.Depth(2, 0, NOW + 30)
     assert await outbox.failure_reasons(db) == [("bad request", 1)]
     assert await outbox.retry_failed(db, article_id=article_id) == 1
     await outbox.mark_sent(db, [(rows[11].id, 7)])
