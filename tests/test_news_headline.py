@@ -207,3 +207,58 @@ def test_a_headline_glued_to_its_copy_after_a_one_letter_word_is_cut() -> None:
     title = "У Відні завершився перший раунд переговорів про обмін"
     cleaned = clean_text(f"{title}{title}\n{LEAD}\n{BODY}")
     assert cleaned.title == title
+
+
+def test_an_excerpt_opening_with_a_pronoun_keeps_its_lead_as_the_headline() -> None:
+    # cut before the name: the lead still tells the story, a later paragraph is body
+    lead = (
+        "He stressed, however, that the talks in Vienna with his Austrian counterpart "
+        "marked only the beginning of a conversation about the new border crossings."
+    )
+    later = (
+        "No farmers' unions were present at the meeting, which came as the harvest "
+        "is failing for the third year in a row across the region."
+    )
+    found = find_headline([lead, later, "The ministers will meet again in spring."])
+    assert found.title == lead
+
+
+def test_a_role_as_the_lead_subject_keeps_the_lead_as_the_headline() -> None:
+    lead = (
+        "Дипломат заявив, що переговори у Відні про нові прикордонні переходи "
+        "тільки почалися і триватимуть щонайменше до весни."
+    )
+    later = (
+        "Фермерські спілки на зустріч не запросили, хоча врожай у регіоні третій рік "
+        "поспіль гине через посуху і град."
+    )
+    assert find_headline([lead, later]).title == lead
+
+
+def test_a_closing_reminder_of_earlier_news_is_not_the_headline() -> None:
+    quote = (
+        "«Ми готові до переговорів про прикордонні переходи. Я пропоную зустрітися у "
+        "Відні навесні», — сказав Іваненко на брифінгу в Брюсселі."
+    )
+    middle = (
+        "Він також зазначив, що рішення про мито не є предметом торгу. За його словами, "
+        "сусіди будуть радитися з партнерами."
+    )
+    reminder = (
+        "Нагадаємо, раніше прем'єр сусідньої країни Петренко заявив, що хоче отримати "
+        "чіткий графік відкриття кордону до осені."
+    )
+    found = find_headline([quote, middle, reminder])
+    assert found.title == quote
+
+
+def test_a_story_after_an_opening_quote_still_gives_its_own_sentence() -> None:
+    quote = (
+        "«Ми готові до переговорів. Зустрінемося у Відні навесні, коли буде готовий "
+        "графік», — сказав він журналістам."
+    )
+    story = (
+        "Уряди двох сусідніх країн домовилися провести у Відні переговори про нові "
+        "прикордонні переходи і мито вже навесні."
+    )
+    assert find_headline([quote, story]).title == story

@@ -40,6 +40,15 @@ _SENTENCE_PARAGRAPHS = 3  # where a headline sentence is looked for in a story w
 _MIN_SENTENCE_WORDS = 5
 _ABOUT_SHARE = 0.15  # of a line's words found in the story: a story sentence, not a footer
 _QUOTE_OPENERS = tuple("«\"“„'‘—–-")
+# A lead whose subject is a pronoun ("He stressed that …", "Вона заявила, що …"): only
+# who speaks is missing, the story is there (an excerpt cut before the name)
+_PRONOUN_SUBJECT = re.compile(r"^\W*(?:he|she|they|він|вона|вони|он|она|они)\b", re.IGNORECASE)
+# A reminder of earlier news: wire stories close with such a paragraph ("Напомним, …")
+_REMINDER = re.compile(
+    r"^\W*(?:нагадаємо|нагадуємо|як повідомлялося|напомним|как сообщалось|recall that|"
+    r"as (?:previously )?reported)\b",
+    re.IGNORECASE,
+)
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’ʼ-][^\W\d_]+)*")
 _LETTER_WORD = re.compile(r"^[^\W\d_]")
@@ -398,22 +407,31 @@ def _first_sentence(lines: Sequence[str]) -> Headline:
     stays whole (its quotes are still found; the summary skips the headline's
     sentence); short lines above it that are not sentences (counters, labels) go.
     The headline is the first sentence that stands on its own: not a bare dateline,
-    not one that leans on another ("Про це пише …"), not a quote without its speaker;
-    the plain first sentence when none of the first paragraphs has one."""
+    not one that leans on another ("Про це пише …"), not a quote without its speaker,
+    not a later paragraph's reminder of earlier news ("Напомним, …"). An opening
+    paragraph that lacks only its subject's name ("He stressed that …") keeps its
+    sentence rather than a later paragraph's; the plain first sentence when none of the
+    first paragraphs has one."""
     first = next((i for i, line in enumerate(lines) if is_prose(line)), None)
     if first is None:
         return Headline(lines[0], tuple(lines[1:]))
     title = ""
-    for line in lines[first : first + _SENTENCE_PARAGRAPHS]:
+    for k, line in enumerate(lines[first : first + _SENTENCE_PARAGRAPHS]):
+        lead = ""  # the opening paragraph's sentence that lacks only its subject's name
         for sentence in split_paragraph(_undated(line), ""):
             sentence = without_dateline(sentence)
             if not _words(sentence):
                 continue
             title = title or sentence  # the plain first sentence, if none stands alone
-            if _standalone(sentence):
+            if _standalone(sentence) and not (k and _REMINDER.match(sentence)):
                 title = sentence
                 break
+            if k == 0 and not lead and _leans_by_subject(sentence):
+                lead = sentence
         else:
+            if lead:  # it tells the story; a later paragraph's sentence is body text
+                title = lead
+                break
             continue
         break
     title = title or _undated(lines[first])
@@ -433,6 +451,17 @@ def _standalone(sentence: str) -> bool:
         and not sentence.lstrip().startswith(_QUOTE_OPENERS)
         and not needs_antecedent(sentence)
     )
+
+
+def _leans_by_subject(sentence: str) -> bool:
+    """The sentence points back only through its subject, a pronoun or a role
+    ("He stressed that the talks …", "Дипломат заявив, що …"), not through what it says
+    ("Про це пише …", "This was …")."""
+    if len(sentence.split()) < _MIN_SENTENCE_WORDS or not _is_sentence(sentence):
+        return False
+    if _PRONOUN_SUBJECT.match(sentence):
+        return True
+    return needs_antecedent(sentence) and not needs_antecedent(sentence, roles=False)
 
 
 def _ends_sentence(line: str) -> bool:
