@@ -204,3 +204,24 @@ def test_ru_relayed_words_with_the_relayer_unsplit_are_not_shown_under_either() 
         "«Американцы впервые за годы нас выслушали», — цитирует Дорина Рубио.",
     ]
     assert speakers(paragraphs, "ru") == [""]
+
+
+def test_he_is_not_certain_when_the_headline_gives_the_words_to_someone_else() -> None:
+    en = [
+        "Dorin says Moscow was heard",
+        "Mark Hollis met Oleg Dorin in Vienna.",
+        '"We heard each other and we will meet again," he said.',
+    ]
+    uk = [
+        "Петренко: Вашингтон нас почув",
+        "Марко Рубіо зустрівся з Олегом Петренком у Відні.",
+        "«Ми почули одне одного і зустрінемося знову», — сказав він.",
+    ]
+    same = [
+        "Hollis says Moscow was heard",
+        "Mark Hollis met Oleg Dorin in Vienna.",
+        '"We heard each other and we will meet again," he said.',
+    ]
+    assert speakers(en, "en") == [""]
+    assert speakers(uk, "uk") == [""]
+    assert speakers(same, "en") == ["Mark Hollis"]

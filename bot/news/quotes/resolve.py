@@ -70,6 +70,9 @@ def _antecedent(
         return None
     if _role_subject(candidate, pos, doc):
         return None
+    headline = _headline_speaker(doc)
+    if headline is not None and not _same_person(headline, candidate.name):
+        return None  # 'Лавров: …' above a story whose last subject is Rubio: whose 'he'?
     if strict:
         since = [m for m in doc.mentions if candidate.start < m.start < pos]
         if any(m.name != candidate.name for m in since):
@@ -81,6 +84,21 @@ def _antecedent(
         if crowd - {candidate.name}:
             return None  # the last of a list of people ('…, Ерік Грін і Стергос Калудіс')
     return Speaker(candidate.name, "person", candidate.gender)
+
+
+_HEADLINE_SPEAKER = re.compile(
+    r"^[^\W\d_][\w'’.-]*(?: [^\W\d_][\w'’.-]*){0,2}(?::\s| (?:says|said|tells|warns)\b)"
+)
+
+
+def _headline_speaker(doc: Document) -> str | None:
+    """The person a first line gives the story's words to ('Лавров: …', 'Lavrov says
+    …'), if the text names that person."""
+    match = _HEADLINE_SPEAKER.match(doc.text)
+    if match is None or "\n" in match.group():
+        return None
+    named = [m.name for m in doc.mentions if m.start < match.end() and m.name]
+    return named[0] if len(set(named)) == 1 else None
 
 
 def _same_person(a: str, b: str) -> bool:
