@@ -58,6 +58,37 @@ def test_keeps_headings_and_sentences(line: str) -> None:
     assert clean_lines(["Вступ.", line]) == ["Вступ.", line]
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        "A public website of the Kingdom of Examplia Here's how you know",
+        "Trusted websites use .gov",
+        "A .org website belongs to a registered charity in Examplia.",
+        "A padlock or https:// means you've safely connected to this website.",
+        "This site uses cookies to make your visit easier. Accept Settings",
+        "Сайт использует cookies для вашего удобства. Подтвердить",
+        "Ми використовуємо файли cookie, щоб сайт працював краще для вас.",
+        "Your browser is out of date: update it to use the site.",
+    ],
+)
+def test_drops_notices_about_the_site_itself(line: str) -> None:
+    story = "Перше речення історії про переговори."
+    assert clean_lines([line, story]) == [story]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Про це йдеться на офіційному сайті міністерства.",
+        "The statement was posted on the ministry's website on Tuesday.",
+        "Заява опублікована на сайті example.ua увечері.",
+        "Тренер у коментарі сайту клубу поділився враженнями від матчу.",
+    ],
+)
+def test_keeps_story_lines_that_name_a_site(line: str) -> None:
+    assert clean_lines(["Вступ.", line]) == ["Вступ.", line]
+
+
 def test_image_block_is_dropped_but_following_text_kept() -> None:
     lines = [
         "Перший абзац.",
@@ -145,3 +176,20 @@ def test_image_marker_found_at_the_end_as_by_a_full_search() -> None:
         expected = bool(clean._ALT_MARKER.search(normal))
         start = max(0, len(normal) - clean._ALT_MARKER_REACH)
         assert bool(clean._ALT_MARKER.search(normal, start)) == expected, repr(line)
+
+
+def test_a_site_banner_above_a_story_is_neither_its_title_nor_its_text() -> None:
+    banner = [
+        "A public website of the Kingdom of Examplia Here's how you know",
+        "Trusted websites use .gov",
+        "A .gov website belongs to an official body of the Kingdom of Examplia.",
+        "A padlock or https:// means you've safely connected to the .gov website. "
+        "Share private details only on trusted, secure websites.",
+    ]
+    story = (
+        "The two ministers met in Vienna on Tuesday and agreed to reopen the border "
+        "crossings next spring. Talks on customs duties will follow in May."
+    )
+    cleaned = clean_text("\n\n".join([*banner, story]))
+    assert cleaned.paragraphs == (story,)
+    assert "website" not in cleaned.title

@@ -103,6 +103,21 @@ _PLATFORM = re.compile(
     r"розсилк|рассылк|newsletter|channel|community|group|груп",
     re.IGNORECASE,
 )
+# Site chrome: a notice about the site itself, to its reader (cookie and browser
+# notices, "An official website … Here's how you know", "Secure .gov websites use
+# HTTPS"). A story line that names a site ("… on the Kremlin's website") says neither
+# "you" nor a bare domain ending.
+_WEB = re.compile(
+    r"\b(?:websites?|web site|site|сайт\w*|веб-сайт\w*|cookies?|browser|браузер\w*|javascript)\b",
+    re.IGNORECASE,
+)
+_TO_READER = re.compile(
+    r"\b(?:you|your|you['’](?:ve|re)|here['’]s how you know|ви|вас|вам|ваш\w*|вы|we use|"
+    r"ми використовуємо|мы используем|(?:this|our) (?:site|website)|(?:цей|наш) сайт|"
+    r"(?:этот|наш) сайт)\b"
+    r"|(?<![\w.])\.(?:gov|com|org|net|ua|ru|uk|eu)\b|https?://(?!\w)",  # '.gov' alone
+    re.IGNORECASE,
+)
 _ALT_MARKER = re.compile(r"(?:\bfullscreen|на весь екран|на весь экран|enlarge)\s*$", re.I)
 _ALT_MARKER_REACH = len("на весь екран") + 1
 _BYLINE = re.compile(
@@ -174,7 +189,9 @@ def _is_noise(line: str) -> bool:
     # is not searched for one).
     if len(line.split()) > 25:
         return False
-    return bool(_SUBSCRIBE.search(line) or (_JOIN.search(line) and _PLATFORM.search(line)))
+    if _SUBSCRIBE.search(line) or (_JOIN.search(line) and _PLATFORM.search(line)):
+        return True
+    return bool(_WEB.search(line) and _TO_READER.search(line))
 
 
 def _is_caption(line: str) -> bool:
