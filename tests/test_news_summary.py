@@ -304,3 +304,20 @@ def test_a_transcript_answer_stays_out_of_the_summary() -> None:
     )
     shown = analyze(story).summary
     assert shown and not any("SMITH" in s or s.startswith("We will") for s in shown), shown
+
+
+def test_an_answer_running_over_paragraphs_until_the_next_label_stays_out() -> None:
+    # the speaker goes on until the next speaker's label
+    lead = (
+        "Delegations of both countries met in Vienna for the first round of talks on "
+        "prisoner exchanges."
+    )
+    story = (
+        f"Talks in Vienna on prisoner exchanges\n{lead}\n"
+        "SECRETARY SMITH:  Thank you all for coming here today. We will send our delegation "
+        "to Vienna again in March.\n"
+        "When we started, both delegations agreed on the first lists of names and on the "
+        "dates for the first round of exchanges.\n"
+        "QUESTION:  Will the next round be held in Vienna as well?\n"
+    )
+    assert analyze(story).summary == (lead,)

@@ -74,10 +74,16 @@ def analyze(
     language = detect_language(cleaned.title + "\n" + "\n".join(cleaned.paragraphs))
     sentences: list[str] = []
     speech: set[int] = set()  # a transcript's answer after 'SECRETARY NAME:': not the story's text
+    answer: list[int] = []  # unlabelled paragraphs after a label: the answer goes on…
     for paragraph in cleaned.paragraphs:
         part = split_paragraph(paragraph, language)
+        at = range(len(sentences), len(sentences) + len(part))
         if speech_label(paragraph):
-            speech.update(range(len(sentences), len(sentences) + len(part)))
+            speech.update(answer)  # …until the next speaker's label
+            speech.update(at)
+            answer = []
+        elif speech:
+            answer.extend(at)
         sentences.extend(part)
 
     per_sentence: list[list[str]] = []

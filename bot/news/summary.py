@@ -9,8 +9,8 @@ questions to the reader).
 Never picked: a sentence that repeats a quote shown below the summary, the headline
 again, labels ("Деталі:"), photo captions and credits. A dateline in front of a
 sentence ("КИЇВ, 10 січня — …", "(Reuters) -", "Feb. 21 (UPI) --", "GENEVA: …") is
-cut off. A transcript's answer — the paragraph after a speaker label ("SECRETARY
-NAME:", "MR. NAME:", "QUESTION:") — is that person's speech, not the story's text.
+cut off. A transcript's answer — from a speaker label ("SECRETARY NAME:", "MR.
+NAME:", "QUESTION:") to the next one — is that person's speech, not the story's text.
 A sentence whose opener needs an antecedent ("Про це він заявив…", "Данная
 встреча…", "The diplomat, however, …", "Він …") is picked only right after the
 sentence it leans on.
