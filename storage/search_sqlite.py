@@ -37,11 +37,35 @@ def _quote(group: Phrase) -> str:
     return '"' + " ".join(lem.replace('"', '""') for lem in group) + '"'
 
 
+def _all(phrases: tuple[Phrase, ...]) -> str:
+    return " AND ".join(_quote(g) for g in phrases)
+
+
+def _any(readings: list[tuple[Phrase, ...]]) -> str:
+    """The readings OR-ed, their shared phrases factored out so that each appears once
+    ("a" AND ("b" OR "c"), not ("a" AND "b") OR ("a" AND "c")): bm25 walks every row
+    holding each phrase of the expression, and a query's readings repeat its words. The
+    stories matched are the same; a story matching several readings counts a shared
+    phrase once, where the unfactored expression counted it once per reading."""
+    if len(readings) == 1:
+        return _all(readings[0])
+    common = tuple(g for g in readings[0] if all(g in r for r in readings[1:]))
+    rests = [tuple(g for g in r if g not in common) for r in readings]
+    if common and all(rests):
+        return f"{_all(common)} AND ({_any(rests)})"
+    if common:  # a reading that is the shared phrases alone: nothing to factor
+        return " OR ".join(f"({_all(r)})" for r in readings)
+    groups: dict[Phrase, list[tuple[Phrase, ...]]] = {}
+    for reading in readings:  # no phrase in all of them: factor those sharing the first
+        groups.setdefault(reading[0], []).append(reading)
+    return " OR ".join(f"({_any(group)})" for group in groups.values())
+
+
 def match_expression(plan: SearchPlan) -> str:
     """The readings over the text columns, AND the filters over their columns."""
     parts = []
     if plan.readings:  # none: filters alone (the admin CLI's listing)
-        text = " OR ".join("(" + " AND ".join(_quote(g) for g in r) + ")" for r in plan.readings)
+        text = _any(list(plan.readings))
         excluded = list(dict.fromkeys(_quote(g) for g in plan.excluded))
         if excluded:
             text = f"({text}) NOT ({' OR '.join(excluded)})"
