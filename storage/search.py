@@ -7,7 +7,8 @@ business (bot.search.index, bot.search.engine): storage never lemmatizes.
 `index_document` runs inside the transaction that stores the story
 (storage.articles.insert), so a stored story is always searchable; a deleted article
 leaves the results at once. Ranking is bm25 — title over summary over body —
-lifted a little for recent stories; both backends compute the same score.
+lifted a little for recent stories; both backends compute the same score (up to a
+phrase's frequency and a shared word of several matching readings: search_pg).
 """
 
 from __future__ import annotations
