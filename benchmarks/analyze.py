@@ -44,6 +44,7 @@ import statistics  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
 from pathlib import Path  # noqa: E402
+from typing import Any  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -116,8 +117,12 @@ def top_costs(records: list[dict[str, object]], n: int = 3) -> list[list[object]
         analyze(str(record["text"]), title=str(record.get("title") or "") or None)
     profiler.disable()
     stats = pstats.Stats(profiler).stats  # type: ignore[attr-defined]
-    root = next(key for key in stats if key[2] == "analyze" and key[0].endswith("analyze.py"))
-    total = stats[root][3]
+
+    def key_of(name: str) -> Any:
+        return next(key for key in stats if key[2] == name and key[0].endswith("analyze.py"))
+
+    total = stats[key_of("analyze")][3]
+    root = key_of("_analyze")  # the stages' caller; analyze() adds the collector's pause
     shares: dict[str, float] = {}
     for (_, _, name), (*_, callers) in stats.items():
         if root in callers:

@@ -96,3 +96,20 @@ def test_warm_up_freezes_what_it_loaded() -> None:
     # a fresh process's full collections would walk the dictionaries and rules again
     warm_up(("uk",))
     assert gc.get_freeze_count() > 0
+
+
+def test_analysis_leaves_the_garbage_collector_as_it_found_it() -> None:
+    # analyze() pauses the collector while it works; a failure must not leave it off
+    text = "Президент заявив, що переговори тривають. «Ми готові до діалогу», — сказав він."
+    assert gc.isenabled()
+    first = analyze(text)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        assert analyze(text) == first
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    with pytest.raises(AttributeError):
+        analyze(None)  # type: ignore[arg-type]
+    assert gc.isenabled()

@@ -102,3 +102,37 @@ def test_dictionary_lemma_is_the_first_parse_lemma() -> None:
                 assert quick == parsed[0].normal_form, (language, word)
         taken = sum(morph.dictionary_lemma(w, language) is not None for w in sample)
         assert taken >= 0.99 * len(sample)  # the dictionary's own words take the shortcut
+
+
+def _full_readings(word: str, language: str) -> tuple[morph.Reading, ...]:
+    """readings() the long way: pymorphy3's own parse, every unit it runs."""
+    return tuple(
+        (str(p.tag), str(p.normal_form), morph._known(p)) for p in morph.parses(word, language)
+    )
+
+
+def test_dictionary_readings_are_the_full_parse() -> None:
+    # the shortcut stands for every pymorphy3 parse, in its order (a name is inflected by
+    # its reading's index in the full parse): one divergent word would change a quote's
+    # speaker or gender
+    for language in morph.MORPH_LANGUAGES:
+        sample = _dictionary_sample(language)
+        unknown = ["Віткофф", "Рябкова", "zelensky", "І", "А", "XIV", "qwertyщ", "Ушакову"]
+        for word in [*sample, *unknown]:
+            quick = morph._dictionary_readings(word, language)
+            if quick is not None:
+                assert quick == _full_readings(word, language), (language, word)
+            assert morph.readings(word, language) == _full_readings(word, language)
+        taken = sum(morph._dictionary_readings(w, language) is not None for w in sample)
+        assert taken >= 0.99 * len(sample)
+        assert morph._dictionary_readings("XIV", language) is None  # a Roman number too
+
+
+def test_inflected_is_the_readings_inflection() -> None:
+    for word, language in (("Олександра", "uk"), ("Грабаря", "uk"), ("Путина", "ru")):
+        parses = morph.parses(word, language)
+        for k, _ in enumerate(morph.readings(word, language)):
+            form = parses[k].inflect({"nomn"})
+            want = None if form is None else str(form.word)
+            assert morph.inflected(word, language, k, "nomn") == want
+    assert morph.inflected("Грабаря", "uk", 0, "nomn") == "грабар"

@@ -70,6 +70,32 @@ def analyze(
     url: str | None = None,
     published: datetime | None = None,
 ) -> Analysis:
+    """Everything the bot needs about one story (see the module docstring).
+
+    The cyclic garbage collector waits while a story is analysed: a story makes
+    thousands of short-lived objects (tokens, candidates, sets) that reference counting
+    frees, and a collection every 700 of them walked those still alive again and again
+    (a tenth of the analysis time). A young collection that fell due meanwhile runs at
+    the end, over what survived; full collections keep the interpreter's own schedule."""
+    if not gc.isenabled():
+        return _analyze(text, title, url, published)
+    gc.disable()
+    try:
+        return _analyze(text, title, url, published)
+    finally:
+        gc.enable()
+        _collect_if_due()
+
+
+def _collect_if_due() -> None:
+    """The collection the interpreter would have made by now, youngest generations only."""
+    count0, count1, _ = gc.get_count()
+    threshold0, threshold1, _ = gc.get_threshold()
+    if threshold0 and count0 > threshold0:
+        gc.collect(1 if count1 + 1 > threshold1 else 0)
+
+
+def _analyze(text: str, title: str | None, url: str | None, published: datetime | None) -> Analysis:
     cleaned = clean_text(text, title)
     language = detect_language(cleaned.title + "\n" + "\n".join(cleaned.paragraphs))
     sentences: list[str] = []

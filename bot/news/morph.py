@@ -29,25 +29,92 @@ def _stemmer() -> Any:
     return snowballstemmer.stemmer("english")
 
 
+# One reading of a word: (pymorphy3's tag as text, normal form, True when the reading
+# comes from the dictionary itself rather than a guess from the word's ending).
+Reading = tuple[str, str, bool]
+
+
 def parses(word: str, language: str) -> list[Any]:
-    """All pymorphy3 parses of a word (uk/ru); empty for English."""
-    return list(parsed(word, language))
+    """All pymorphy3 parses of a word (uk/ru), in readings()' order; empty for English.
+    Not memoised: for what needs pymorphy3's own objects (inflect, a typed query)."""
+    if language not in MORPH_LANGUAGES:
+        return []
+    try:
+        return list(analyzer(language).parse(word))
+    except ValueError:  # pymorphy3 raises on letters Unicode has no name for
+        return []
 
 
-def parsed(word: str, language: str) -> tuple[Any, ...]:
-    """parses() as a shared tuple (memoised: read it, never change it)."""
+def readings(word: str, language: str) -> tuple[Reading, ...]:
+    """Every parse of a word as a Reading (memoised: a shared tuple; () for English)."""
     if language not in MORPH_LANGUAGES:
         return ()
-    return _parsed(word, language)
+    return _readings(word, language)
 
 
 @lru_cache(maxsize=200_000)
-def _parsed(word: str, language: str) -> tuple[Any, ...]:
-    # One pymorphy3 call per word: lemmas and the quote finder's grammar both read it.
+def _readings(word: str, language: str) -> tuple[Reading, ...]:
+    # Plain tuples of strings, not pymorphy3's Parse: the garbage collector stops
+    # tracking them, where each cached Parse kept four tracked objects that every full
+    # collection walked again (most of a fresh process's collection time).
+    found = _dictionary_readings(word, language)
+    if found is not None:
+        return found
+    return tuple((str(p.tag), str(p.normal_form), _known(p)) for p in parses(word, language))
+
+
+def inflected(word: str, language: str, index: int, grammeme: str) -> str | None:
+    """readings(word)[index] put in the form `grammeme` names ('nomn'), as pymorphy3's
+    inflect() gives it (the word parsed again: inflection is rare, memoised by callers)."""
+    found = parses(word, language)
+    form = found[index].inflect({grammeme}) if index < len(found) else None
+    return None if form is None else str(form.word)
+
+
+def _known(parse: Any) -> bool:
+    return any(type(step[0]).__name__ == "DictionaryAnalyzer" for step in parse.methods_stack)
+
+
+@cache
+def _first_group(language: str) -> tuple[Any, ...]:
+    """The parse() of each unit pymorphy3 runs with the dictionary before its first
+    terminal unit (initials, for uk also Roman numbers and Latin words)."""
+    units = analyzer(language)._units
+    end = next(k for k, unit in enumerate(units) if unit.is_terminal)
+    return tuple(unit.analyzer.parse for unit in units[1 : end + 1])
+
+
+def _dictionary_readings(word: str, language: str) -> tuple[Reading, ...] | None:
+    """readings() of a dictionary word without building pymorphy3's Parse objects: its
+    dictionary readings in the dictionary's order, for ru sorted (stably) by P(tag|word)
+    as pymorphy3 sorts them. That is all pymorphy3 finds when the other units of the
+    dictionary's group find nothing (it stops at the group's end once it has a reading);
+    None when only the full parse can tell."""
+    lookup = _lookup(language)
+    if lookup is None or len(word) < 2:
+        return None
+    similar_items, substitutes, normal_form, tag_of, prob = lookup
+    lower = word.lower()
+    if any(parse(word, lower, set()) for parse in _first_group(language)):
+        return None
     try:
-        return tuple(analyzer(language).parse(word))
-    except ValueError:  # pymorphy3 raises on letters Unicode has no name for
-        return ()
+        found = similar_items(lower, substitutes)
+    except ValueError:
+        return None
+    if not found:
+        return None
+    rows = [(fixed, para_id, idx) for fixed, pairs in found for para_id, idx in pairs]
+    tags = [tag_of(para_id, idx) for _, para_id, idx in rows]
+    out = [
+        (str(tag), str(normal_form(para_id, idx, fixed)), True)
+        for tag, (fixed, para_id, idx) in zip(tags, rows, strict=True)
+    ]
+    if prob is not None:
+        probs = [prob(lower, tag) for tag in tags]
+        if sum(probs) != 0:
+            order = sorted(range(len(out)), key=probs.__getitem__, reverse=True)
+            out = [out[i] for i in order]
+    return tuple(out)
 
 
 # The units pymorphy3 runs first, in its order for uk and ru; dictionary_lemma() relies
@@ -129,8 +196,8 @@ def lemma(word: str, language: str) -> str:
     known = dictionary_lemma(word, language)
     if known is not None:
         return known
-    found = _parsed(word, language)  # empty for letters without a Unicode name
-    return str(found[0].normal_form) if found else word.lower()
+    found = readings(word, language)  # empty for letters without a Unicode name
+    return found[0][1] if found else word.lower()
 
 
 def warm_up(languages: tuple[str, ...] = ("uk", "ru", "en")) -> None:

@@ -21,7 +21,7 @@ from bot.news.quotes.lexicon import (
     relay_verb,
     speech_lexicon,
     speech_verb,
-    word_parses,
+    word_readings,
 )
 from bot.news.quotes.names import (
     last_person_chunk,
@@ -409,9 +409,9 @@ def _calls(word: str, language: str) -> bool:
     if language == "en":
         return word in {"called", "described", "calls", "describes", "termed"}
     return any(
-        p.normal_form
+        normal_form
         in {"назвати", "називати", "назвать", "называть", "охарактеризувати", "охарактеризовать"}
-        for p in word_parses(word.lower(), language)
+        for _, normal_form, _ in word_readings(word.lower(), language)
     )
 
 
@@ -562,6 +562,6 @@ def _speech_gerund(word: str, language: str) -> bool:
         return False
     lex = speech_lexicon(language)
     return any(
-        "GRND" in str(p.tag) and p.normal_form in lex.verbs
-        for p in word_parses(word.lower(), language)
+        "GRND" in tag and normal_form in lex.verbs
+        for tag, normal_form, _ in word_readings(word.lower(), language)
     )

@@ -9,7 +9,7 @@ from functools import cache, lru_cache
 from typing import Any
 
 from bot.news import data_files
-from bot.news.morph import parsed
+from bot.news.morph import Reading, readings
 from bot.news.quotes.spans import Token
 
 
@@ -86,8 +86,8 @@ def speech_lexicon(language: str) -> Lexicon:
     )
 
 
-def word_parses(word: str, language: str) -> tuple[Any, ...]:
-    return parsed(word, language)  # memoised there: one tuple per word, not two
+def word_readings(word: str, language: str) -> tuple[Reading, ...]:
+    return readings(word, language)  # memoised there: one tuple per word, not two
 
 
 @lru_cache(maxsize=20_000)
@@ -104,9 +104,9 @@ _NAME_READING = frozenset({"NOUN", "anim"})
 def _grams_cached(word: str, language: str) -> tuple[frozenset[str], ...]:
     known = speech_lexicon(language).first_names if language in ("uk", "ru") else frozenset()
     out = []
-    for p in word_parses(word, language):
-        grams = _tag_grams(str(p.tag))
-        if p.normal_form in known and grams >= _NAME_READING:
+    for tag, normal_form, _ in word_readings(word, language):
+        grams = _tag_grams(tag)
+        if normal_form in known and grams >= _NAME_READING:
             grams = grams | {"Name"}  # 'Володимир': the animate reading is the first name
         out.append(grams)
     return tuple(out)
@@ -127,9 +127,9 @@ def speech_verb(word: str, language: str) -> str | None:
         return "" if lower in lex.verbs else None
     if lower[0].isupper() if lower else False:
         return None
-    for p in word_parses(lower, language):
-        if p.normal_form in lex.verbs and ({"VERB", "ADJF", "ADJS"} & set(tag_parts(p.tag))):
-            grams = set(tag_parts(p.tag))
+    for tag, normal_form, _ in word_readings(lower, language):
+        if normal_form in lex.verbs and ({"VERB", "ADJF", "ADJS"} & set(tag_parts(tag))):
+            grams = set(tag_parts(tag))
             for gender in ("masc", "femn", "plur"):
                 if gender in grams:
                     return gender
@@ -142,8 +142,8 @@ def relay_verb(word: str, language: str) -> bool:
     """'приводит', 'цитирует', 'передає': a verb that relays someone else's words."""
     lex = speech_lexicon(language)
     return language != "en" and any(
-        p.normal_form in lex.relay_verbs and "VERB" in str(p.tag)
-        for p in word_parses(word.lower(), language)
+        normal_form in lex.relay_verbs and "VERB" in tag
+        for tag, normal_form, _ in word_readings(word.lower(), language)
     )
 
 
@@ -153,8 +153,8 @@ def names_a_thing(word: str, language: str) -> bool:
     a place, a format or a body ('на авиабазе Рамштайн'), never a person."""
     lex = speech_lexicon(language)
     return language != "en" and any(
-        p.normal_form in lex.name_heads and "NOUN" in str(p.tag)
-        for p in word_parses(word.lower(), language)
+        normal_form in lex.name_heads and "NOUN" in tag
+        for tag, normal_form, _ in word_readings(word.lower(), language)
     )
 
 
@@ -166,7 +166,10 @@ def is_document_verb(word: str, language: str) -> bool:
     lex = speech_lexicon(language)
     if language == "en":
         return False
-    return any(p.normal_form in lex.document_verbs for p in word_parses(word.lower(), language))
+    return any(
+        normal_form in lex.document_verbs
+        for _, normal_form, _ in word_readings(word.lower(), language)
+    )
 
 
 def capitalized(word: str) -> bool:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
-from typing import Any
 
+from bot.news.morph import inflected
 from bot.news.names import name_key
 from bot.news.quotes.lexicon import (
     EN_ARTICLES,
@@ -14,7 +14,7 @@ from bot.news.quotes.lexicon import (
     is_abbreviation,
     speech_lexicon,
     tag_parts,
-    word_parses,
+    word_readings,
 )
 from bot.news.quotes.spans import Token
 
@@ -133,14 +133,14 @@ def _to_nominative(words: tuple[str, ...], language: str, case: str | None) -> s
             if is_abbreviation(word) and not person_grams(word, language):
                 out.append(word)
                 continue
-            chosen = None
-            for p in word_parses(word, language):
-                grams = set(tag_parts(p.tag))
+            chosen = -1  # the reading to inflect, by its index
+            for k, (tag, _, _) in enumerate(word_readings(word, language)):
+                grams = set(tag_parts(tag))
                 if wanted in grams and ({"NOUN", "ADJF"} & grams):
-                    chosen = p
+                    chosen = k
                     if {"Name", "Surn", "Patr"} & grams:
                         break
-            if chosen is None:
+            if chosen < 0:
                 # a surname the dictionary misreads ('Западенко' → a vocative) passes as is
                 if wanted == "nomn" and not any(
                     {"Name", "Surn", "Patr"} & g for g in grams_of(word, language)
@@ -151,10 +151,10 @@ def _to_nominative(words: tuple[str, ...], language: str, case: str | None) -> s
             if wanted == "nomn":
                 out.append(word)
                 continue
-            inflected = chosen.inflect({"nomn"})
-            if inflected is None:
+            nominative = inflected(word, language, chosen, "nomn")
+            if nominative is None:
                 break
-            out.append(restore_case(str(inflected.word), word))
+            out.append(restore_case(nominative, word))
         else:
             return " ".join(out)
     return None
@@ -207,9 +207,11 @@ def gender_of_name(words: Sequence[str], language: str) -> str | None:
 def role_key(word: str, language: str) -> str | None:
     if language == "en":
         return word.lower() if word.islower() and len(word) > 3 else None
-    for grams, p in zip(grams_of(word, language), word_parses(word, language), strict=False):
+    for grams, (_, normal_form, _) in zip(
+        grams_of(word, language), word_readings(word, language), strict=False
+    ):
         if "NOUN" in grams and "anim" in grams and "plur" not in grams:
-            return str(p.normal_form)
+            return normal_form
     return None
 
 
@@ -267,17 +269,12 @@ def english_place(words: Sequence[str]) -> bool:
     )
 
 
-def known_word(parse: Any) -> bool:
-    """A pymorphy3 parse from the dictionary itself, not guessed from the word's ending."""
-    return any(type(step[0]).__name__ == "DictionaryAnalyzer" for step in parse.methods_stack)
-
-
 @lru_cache(maxsize=50_000)
 def name_readings(word: str, language: str) -> frozenset[tuple[str, str]]:
     """(case, gender) pairs of a word's name readings; empty when it has none or the
     dictionary does not know the word (a guessed gender would split 'Василий Небензя')."""
     out: set[tuple[str, str]] = set()
-    if not any(known_word(p) for p in word_parses(word, language)):
+    if not any(known for _, _, known in word_readings(word, language)):
         return frozenset()
     for g in grams_of(word, language):
         if {"Name", "Surn", "Patr"} & g:
