@@ -46,7 +46,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 from typing import Any
 
@@ -181,12 +181,10 @@ def _terms(entry: dict[str, Any], language: str) -> tuple[Term, ...]:
     case = _case_words()
     for label in entry.get(language, []):
         term = _phrase(str(label), language, weight)
-        written = tuple(w for w in str(label).split() if w in case)
-        if term is not None and written:
-            term = Term(term.label, term.lemmas, term.weight, term.gaps, written=written)
         if term is not None and term.lemmas not in seen:
             seen.add(term.lemmas)
-            out.append(term)
+            written = tuple(w for w in str(label).split() if w in case)
+            out.append(replace(term, written=written) if written else term)
     for label in entry.get("names", []):
         key = name_key(str(label))
         if key and (key,) not in seen:
