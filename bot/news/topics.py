@@ -387,7 +387,6 @@ def _meet(groups: Sequence[set[int]], window: int) -> bool:
 def _required(rule: Rule, index: _Index) -> tuple[list[_Hits], float]:
     """The required groups' hits, and the two sides' share of the story (_focus_share)."""
     third = {s for term in rule.third for s in index.find(term)}
-    forum = {s for term in rule.forum for s in index.find(term)}
     hits: dict[str, _Hits] = {}
     for i, g in enumerate(rule.required):
         hits[g.name or str(i)] = h = _Hits()
@@ -410,9 +409,11 @@ def _required(rule: Rule, index: _Index) -> tuple[list[_Hits], float]:
     if rule.focus and all(hits[name].sentences for name in rule.focus.sides):
         share = _focus_share(rule, hits, third, index)  # only when both sides are named
     encounters: dict[str, list[tuple[float, list[int], str]]] = {}
+    # a third party or a forum of many ("the OSCE meeting"): not an encounter of two
+    apart = third | {s for term in rule.forum for s in index.find(term)}
     for pair in rule.pairs:
         sides = [named[name] for name in pair.sides]
-        others = (third | forum) if pair.unless else set()
+        others = apart if pair.unless else set()
         for term in pair.terms:
             found = [s for s in index.find(term) if s not in others and all(s in g for g in sides)]
             encounters.setdefault(pair.stands_for, []).append((term.weight, found, term.label))
