@@ -108,13 +108,12 @@ _PLATFORM = re.compile(
 # HTTPS"). A story line that names a site ("… on the Kremlin's website") says neither
 # "you" nor a bare domain ending.
 _WEB = re.compile(
-    r"\b(?:websites?|web site|site|сайт\w*|веб-сайт\w*|cookies?|browser|браузер\w*|javascript)\b",
+    r"\b(?:websites?|site|сайт\w*|cookies?|browser|браузер\w*|javascript)\b",  # 'web site' too
     re.IGNORECASE,
 )
 _TO_READER = re.compile(
-    r"\b(?:you|your|you['’](?:ve|re)|here['’]s how you know|ви|вас|вам|ваш\w*|вы|we use|"
-    r"ми використовуємо|мы используем|(?:this|our) (?:site|website)|(?:цей|наш) сайт|"
-    r"(?:этот|наш) сайт)\b"
+    r"\b(?:you|your|ви|вас|вам|ваш\w*|вы|we use|ми використовуємо|мы используем|"  # 'you've' too
+    r"(?:this|our) (?:site|website)|(?:цей|этот|наш) сайт)\b"
     r"|(?<![\w.])\.(?:gov|com|org|net|ua|ru|uk|eu)\b|https?://(?!\w)",  # '.gov' alone
     re.IGNORECASE,
 )
