@@ -67,6 +67,7 @@ class SharedSlots:
         self.clock = clock
         self._slots: deque[float] = deque()
         self.dropped = 0  # slots that passed unused
+        self.rebooked = 0  # sends that left their slot too late and took a new one
 
     async def next(self) -> float:
         """The wall time of this worker's next slot (now or later)."""
@@ -139,11 +140,12 @@ def group_schedule(chat_id: int | str) -> str:
 class Ticket:
     """One send as the pacer counts it; `Pacer.answered` notes its answer."""
 
-    __slots__ = ("answered_at", "left")
+    __slots__ = ("answered_at", "left", "slot")
 
-    def __init__(self, left: float) -> None:
+    def __init__(self, left: float, slot: float | None = None) -> None:
         self.left = left
         self.answered_at: float | None = None
+        self.slot = slot  # the wall time of its shared-schedule slot (several workers)
 
     def counted_by(self) -> float:
         """The latest moment the server can have counted this send."""
@@ -305,6 +307,12 @@ class Pacer:
             delay = slot - self.shared.clock()
             if delay > 0:
                 await asyncio.sleep(delay)
+        wall = await self._global_slot()
+        self._next_chat[chat_id] = self.now() + self.gap(chat_type)
+        return Ticket(self.now(), wall)
+
+    async def _global_slot(self) -> float:
+        assert self.shared is not None
         for _ in range(LATE_TRIES):
             wall = await self.shared.next()
             delay = wall - self.shared.clock()
@@ -314,8 +322,20 @@ class Pacer:
                 break
             # Woke too late (a busy machine): the slot has passed, the next one is used.
             self.shared.dropped += 1
-        self._next_chat[chat_id] = self.now() + self.gap(chat_type)
-        return Ticket(self.now())
+        return wall
+
+    async def on_time(self, ticket: Ticket) -> None:
+        """Called just before the request leaves. On the shared schedule a send whose
+        slot passed more than LATE_MAX_S ago (its task waited: the story still loading,
+        a busy event loop) takes a new slot: sends of many slots leaving together
+        would push a rolling second over the limit."""
+        if self.shared is None or ticket.slot is None:
+            return
+        if self.shared.clock() - ticket.slot <= LATE_MAX_S:
+            return
+        self.shared.rebooked += 1
+        async with self._lock:
+            ticket.slot = await self._global_slot()
 
     def pause_chat(self, chat_id: int, seconds: float) -> None:
         now = self.now()

@@ -96,6 +96,8 @@ class ChatSender:
         """send() for a body encoded once for many chats (bot.sender_http.prepare,
         prepare_photo with method sendPhoto); the pacer's ticket is marked answered as
         soon as the answer is in."""
+        if ticket is not None:
+            await self.pacer.on_time(ticket)
         try:
             try:
                 message_id = await post_prepared(

@@ -19,6 +19,7 @@ from telegram import Bot, Update
 from bot import news
 from bot.cluster import JobLease, slot_booker
 from bot.delivery import DeliveryWorker
+from bot.domain import Article
 from bot.pacing import Pacer, SharedSlots
 from bot.sandbox import Sandbox
 from bot.sender_http import AiohttpRequest
@@ -319,6 +320,35 @@ async def test_two_workers_keep_the_global_rate_together_and_survive_a_death(
         assert sandbox.stats()["rate_limited"] == 0
         times = sorted(m.sent_at for m in sandbox.all_messages())
         assert all(later - early >= 1.0 for early, later in zip(times, times[30:], strict=False))
+
+
+async def test_sends_whose_slots_passed_while_they_waited_do_not_leave_together(
+    sandbox: Sandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first sends of a round wait for the story to load; when it comes (here all
+    at once, as from a busy database) the sends of a second's slots would leave
+    together. Each takes a new slot instead, so the sandbox's rolling second holds."""
+    load = articles.get
+    ready: list[float] = []
+
+    async def slow_load(db: Database, article_id: int) -> Article | None:
+        loop = asyncio.get_running_loop()
+        if not ready:
+            ready.append(loop.time() + 1.0)
+        await asyncio.sleep(max(0.0, ready[0] - loop.time()))
+        return await load(db, article_id)
+
+    monkeypatch.setattr(articles, "get", slow_load)
+    readers = list(range(1000, 1070))
+    async with broadcast(sandbox, tmp_path, readers) as (a, b):
+        assert await a.drained(60) and await b.drained(60)
+        counts = {chat_id: len(sandbox.messages(chat_id)) for chat_id in readers}
+        assert set(counts.values()) == {1}
+    assert sandbox.stats()["rate_limited"] == 0
+    times = sorted(m.sent_at for m in sandbox.all_messages())
+    assert all(later - early >= 1.0 for early, later in zip(times, times[30:], strict=False))
+    assert a.pacer.shared is not None and b.pacer.shared is not None
+    assert a.pacer.shared.rebooked + b.pacer.shared.rebooked > 0
 
 
 async def test_a_round_longer_than_the_lease_keeps_its_rows(
