@@ -12,7 +12,7 @@ when more do (exact otherwise); finding a phrase is exact.
 
 What a query reads (issue 16, 100k stories): each word's document frequency from
 search_df (kept by a trigger), a phrase's as above (checking a story for a phrase reads
-its document, ~5 µs: 8,000 stories hold both words of a common pair); the newest
+its document, so a common pair's count is sampled, not walked; README: Running at scale); the newest
 SCAN_CAP matches from the GIN index, inside a window of the newest ids sized from those
 frequencies and the share of the newest FILTER_SAMPLE stories the filters pass (widened
 when it still holds too few); per candidate its lemma counts from two arrays in the row.
