@@ -8,8 +8,9 @@ nobody certain (a statement, a body, an unresolved 'he', a quoted paragraph) is 
 without a name, never with a guessed one; titles and terms in quote marks are not quotes.
 
 Modules, each depending only on those before it: spans (quote marks), lexicon
-(words), names (name forms), people (who is named where), resolve (a pronoun or a
-role to the one person it stands for), speakers (who a run of words names; relayed
+(words), names (name forms), document (the text, its quotes and people; a lone surname
+looked up), people (who is named where), resolve (a pronoun or a role to the one
+person it stands for), speakers (who a run of words names; relayed
 words, institutions), attribution (the speaker of one quote),
 assembly (candidates and extract_quotes).
 """

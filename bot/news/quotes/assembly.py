@@ -19,8 +19,9 @@ from bot.news.quotes.attribution import (
     paragraph_speaker,
     reported,
 )
+from bot.news.quotes.document import Document, Mention, Speaker, name_gender
 from bot.news.quotes.lexicon import PREPOSITIONS, grams_of, speech_verb
-from bot.news.quotes.people import Document, Mention, Speaker, collect_names, name_gender
+from bot.news.quotes.people import collect_names
 from bot.news.quotes.resolve import resolve_speaker
 from bot.news.quotes.spans import (
     AFTER_DASH,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from bot.news.quotes.document import Document, Speaker, name_gender, resolve_surname
 from bot.news.quotes.lexicon import (
     EN_ARTICLES,
     INTRO,
@@ -30,13 +31,7 @@ from bot.news.quotes.names import (
     role_key,
     role_nominative,
 )
-from bot.news.quotes.people import (
-    Document,
-    Speaker,
-    after_preposition,
-    name_gender,
-    resolve_surname,
-)
+from bot.news.quotes.people import after_preposition
 from bot.news.quotes.resolve import resolve_speaker
 from bot.news.quotes.spans import SENTENCE_END, Token, tokenize
 from bot.news.quotes.speakers import (

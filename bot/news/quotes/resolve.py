@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import re
 
+from bot.news.quotes.document import Document, Mention, Speaker, name_gender
 from bot.news.quotes.lexicon import grams_of, speech_lexicon, speech_verb
 from bot.news.quotes.names import person_grams, role_key, role_nominative
-from bot.news.quotes.people import Document, Mention, Speaker, name_gender
 from bot.news.quotes.spans import tokenize
 
 

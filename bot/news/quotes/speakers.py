@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from bot.news.quotes.document import Document, Speaker, misspelled, name_gender, resolve_surname
 from bot.news.quotes.lexicon import (
     EN_ARTICLES,
     EN_ORG_WORDS,
@@ -30,14 +31,7 @@ from bot.news.quotes.names import (
     same_name,
     to_nominative,
 )
-from bot.news.quotes.people import (
-    EN_NOT_NAMES,
-    Document,
-    Speaker,
-    misspelled,
-    name_gender,
-    resolve_surname,
-)
+from bot.news.quotes.people import EN_NOT_NAMES
 from bot.news.quotes.spans import Token
 
 
