@@ -109,9 +109,7 @@ def _subject_after(tokens: list[Token], start: int, doc: Document) -> Speaker | 
             i += len(take_run(tokens, i, text))
             continue
         if role is None and lang == "en" and word.lower() in lex.roles:
-            role = Speaker(word.lower(), "role", None)  # 'said the senior diplomat'
-            if word.lower() in lex.generic_roles and capitalized(tokens[i - 1].text):
-                role = Speaker(word.lower(), "qualified")  # 'said the Russian diplomat'
+            role = _english_role(word, tokens[i - 1])  # 'said the senior diplomat'
         if role is None and not after_prep and role_nominative(word, lang):
             key = role_key(word, lang)
             if key:
@@ -260,9 +258,7 @@ def _subject_before(
         and word.lower() in lex.roles | lex.generic_roles
         and any(t.text.lower() in EN_ARTICLES for t in tokens[max(0, i - 3) : i])
     ):
-        if word.lower() in lex.generic_roles and capitalized(tokens[i - 1].text):
-            return Speaker(word.lower(), "qualified")  # 'the Russian diplomat': which one?
-        return Speaker(word.lower(), "role", None)  # 'the Iranian top diplomat declared'
+        return _english_role(word, tokens[i - 1])  # 'the Iranian top diplomat declared'
     # 'радник міністра наголосив', 'глава МИД России заявил': a role noun, then genitives
     for k in range(i, max(-1, i - 4), -1):
         head = tokens[k].text
@@ -273,6 +269,14 @@ def _subject_before(
         if (lang == "en" or nominative) and not is_abbreviation(head):
             break
     return None
+
+
+def _english_role(word: str, before: Token) -> Speaker:
+    """An English role noun: 'the top diplomat' names a post; a generic one after a
+    capitalised word ('the Russian diplomat') only qualifies one of several people."""
+    if word.lower() in speech_lexicon("en").generic_roles and capitalized(before.text):
+        return Speaker(word.lower(), "qualified")
+    return Speaker(word.lower(), "role", None)
 
 
 def _check_gender(speaker: Speaker | None, verb_gender: str) -> Speaker | None:

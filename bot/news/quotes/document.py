@@ -24,7 +24,10 @@ from bot.news.quotes.spans import Token
 @dataclass(frozen=True, slots=True)
 class Speaker:
     name: str
-    kind: str  # person | org | pronoun | role
+    # person | org | pronoun | role | qualified (a role one of several people hold) |
+    # unsure (a name, but not certainly the speaker's: a misspelling, two names, 'a Lavrov
+    # aide') | unnamed (attributed to nobody certain)
+    kind: str
     gender: str | None = None  # masc | femn | plur | None when unknown
 
 
