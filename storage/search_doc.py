@@ -53,6 +53,22 @@ class SearchPlan:
     topic: str | None = None  # a topic token (bot.search.index.topic_token)
 
 
+def day_range(
+    column: str, since: float | None, until: float | None, params: list[object]
+) -> list[str]:
+    """SQL conditions keeping the stories whose day (epoch seconds, in `column`) is in
+    [since, until), either end open when None; their values appended to params. Both
+    backends bind `?` in text order, so a caller appends where the conditions go."""
+    where = []
+    if since is not None:
+        where.append(f"{column} >= ?")
+        params.append(since)
+    if until is not None:
+        where.append(f"{column} < ?")
+        params.append(until)
+    return where
+
+
 @dataclass(frozen=True, slots=True)
 class Matches:
     ranked: tuple[tuple[int, float], ...]  # (article id, score), best first

@@ -34,6 +34,7 @@ from storage.search_doc import (
     Matches,
     SearchDocument,
     SearchPlan,
+    day_range,
 )
 
 TOKEN = re.compile(r"[^\W_]+")
@@ -271,13 +272,7 @@ def _filters(
     if plan.topic:
         where.append(f"topics @@ {PHRASE}")
         params.append(_words(plan.topic))
-    if since is not None:
-        where.append("day >= ?")
-        params.append(since)
-    if until is not None:
-        where.append("day < ?")
-        params.append(until)
-    return where
+    return where + day_range("day", since, until, params)
 
 
 async def _filter_share(

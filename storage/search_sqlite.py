@@ -28,6 +28,7 @@ from storage.search_doc import (
     Phrase,
     SearchDocument,
     SearchPlan,
+    day_range,
 )
 
 TEXT_COLUMNS = "{title summary body}"
@@ -172,12 +173,7 @@ async def _page(
 ) -> tuple[Matches, dict[int, Article]] | None:
     where = ["search_index MATCH ?"]
     params: list[object] = [now, match_expression(plan)]
-    if since is not None:
-        where.append("m.day >= ?")
-        params.append(since)
-    if until is not None:
-        where.append("m.day < ?")
-        params.append(until)
+    where += day_range("m.day", since, until, params)
     params += [search_doc.SCAN_CAP, limit, offset]  # read now: tests lower it
     weights = ", ".join(str(w) for w in (*WEIGHTS, 0.0, 0.0, 0.0))
     stories = "".join(f", a.{c} AS {c}" for c in HIT_COLUMNS[1:]) if with_stories else ""

@@ -219,6 +219,21 @@ async def test_a_page_and_its_stories_are_what_match_and_stories_give(db: Databa
             assert page[1] == await stored_index.stories(db, ids), text
 
 
+async def test_a_date_range_keeps_its_start_and_drops_its_end(db: Database) -> None:
+    # since is inclusive and until exclusive, on both backends: a story on either edge.
+    days = [await put(db, f"Санкції {i}", "Нові санкції.", now=NOW - i * DAY) for i in range(4)]
+    plan = search.search_plan(parse("санкції"), readings(parse("санкції")))
+    assert plan is not None
+    matches = await stored_index.match(
+        db, plan, now=NOW, since=NOW - 2 * DAY, until=NOW - DAY, limit=10, offset=0
+    )
+    assert matches is not None and [i for i, _ in matches.ranked] == [days[2]]
+    opened = await stored_index.match(
+        db, plan, now=NOW, since=None, until=NOW - DAY, limit=10, offset=0
+    )
+    assert opened is not None and {i for i, _ in opened.ranked} == {days[2], days[3]}
+
+
 async def test_nothing_to_search_is_a_structured_outcome(db: Database) -> None:
     await put(db, "Санкції", "Санкції.")
     for query in ("", "   ", "topic:nato", "-санкції", "*** ( ) ^", "😀😀"):
