@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from typing import NamedTuple
 
 from bot.news.quotes.document import Document, Mention, misspelled, name_gender, resolve_surname
 from bot.news.quotes.english import clause_subject, english_post, english_subject, possessed
@@ -62,15 +63,27 @@ def _name_sequences(tokens: list[Token], text: str) -> list[list[Token]]:
     return runs
 
 
-def _person_run(run: list[Token], doc: Document) -> list[Token] | None:
-    person = _person_part(run, doc)
+class _Shape(NamedTuple):
+    """Who a run of capitalised words names, as far as its words alone tell: the first of
+    `lookups` that is a surname the text gives in full (a lone mention), else `person`.
+    The words decide once; the look-up waits until the text's full names are known."""
+
+    lookups: tuple[Token, ...]
+    person: list[Token] | None
+
+
+def _person_of(shape: _Shape, doc: Document) -> list[Token] | None:
+    """The person-name part of a run ('США Джо Байден' → 'Джо Байден') given the full
+    names collected so far."""
+    person = next(
+        ([tok] for tok in shape.lookups if resolve_surname([tok.text], doc)), shape.person
+    )
     if person and len(person) == 1 and after_thing(doc.text, person[0].start, doc.language):
         return None  # 'на авиабазе Рамштайн': the name of a place, not a person
     return person
 
 
-def _person_part(run: list[Token], doc: Document) -> list[Token] | None:
-    """The person-name part of a run of capitalised words ('США Джо Байден' → 'Джо Байден')."""
+def _person_shape(run: list[Token], doc: Document) -> _Shape:
     lang = doc.language
     if lang == "en":
         if doc.text.endswith(("of ", "for ", "the "), 0, run[0].start):
@@ -78,18 +91,18 @@ def _person_part(run: list[Token], doc: Document) -> list[Token] | None:
         words, _ = english_name([t.text for t in run])
         run = run[len(run) - len(words) :]
         if not run or english_place(words) or EN_ORG_WORDS & set(words):
-            return None
+            return _Shape((), None)
         if len(run) >= 2 and all(len(w) > 1 for w in words[-2:]):
-            return run[-3:]
+            return _Shape((), run[-3:])
+        if len(run) != 1:
+            return _Shape((), None)
         lone = words[0].lower() not in EN_NOT_NAMES and len(words[0]) > 2
-        if len(run) == 1 and (
-            resolve_surname(words, doc) or (lone and english_subject(run, doc.text)[1])
-        ):
-            return run  # a known surname, or a lone name that speaks ('Ryabkov announced')
-        return None
+        if lone and english_subject(run, doc.text)[1]:
+            return _Shape((), run)  # a lone name that speaks ('Ryabkov announced')
+        return _Shape((run[0],), None)  # a surname the text gives in full
     pair = _first_name_pair(run, lang) if len(run) > 1 else None
     if pair:
-        return pair
+        return _Shape((), pair)
     for i, tok in enumerate(run):
         if person_grams(tok.text, lang) and not is_abbreviation(tok.text):
             # 'Владимир' also reads as a city: a first-name reading before a surname wins
@@ -100,10 +113,8 @@ def _person_part(run: list[Token], doc: Document) -> list[Token] | None:
             if places and places[0] > 0:
                 rest = rest[: places[0]]  # 'Ради Європи': a place name ends a person's name
             # keep up to three words: first name, patronymic, surname
-            return rest[:3]
-        if resolve_surname([tok.text], doc):
-            return [tok]
-    return None
+            return _Shape(tuple(run[:i]), rest[:3])
+    return _Shape(tuple(run), None)
 
 
 def _first_name_pair(run: list[Token], language: str) -> list[Token] | None:
@@ -175,9 +186,12 @@ def collect_names(doc: Document, tokens: list[Token]) -> None:
     if lang != "en":
         runs = [chunk for run in runs for chunk in agreeing_chunks(run, lang)]
     index = {t.start: i for i, t in enumerate(outside)}
+    shapes = [_person_shape(run, doc) for run in runs]
     # pass 1: full names (first name + surname) → surname map
-    for run in runs:
-        person = _person_run(run, doc)
+    for run, shape in zip(runs, shapes, strict=True):
+        if not shape.person or len(shape.person) < 2:
+            continue  # a lone name at most: a mention (pass 2)
+        person = _person_of(shape, doc)
         if not person or len(person) < 2:
             continue
         if (
@@ -185,7 +199,7 @@ def collect_names(doc: Document, tokens: list[Token]) -> None:
             and person_grams(person[0].text, lang)
             and not any("Name" in g for g in grams_of(person[0].text, lang))
             and not surname_pair(person[0].text, person[1].text, lang)
-        ):  # a full name starts with a first name (or an unknown one, see _person_run)
+        ):  # a full name starts with a first name (or an unknown one, see _person_shape)
             continue
         full = to_nominative([t.text for t in person], lang, None)
         if not full or (
@@ -217,11 +231,11 @@ def collect_names(doc: Document, tokens: list[Token]) -> None:
     # pass 2: mentions, now that surnames are known (not in teasers for other stories)
     agreed: dict[str, set[str]] = {}
     teasers = [(m.start(), doc.text.find("\n", m.start())) for m in _TEASER.finditer(doc.text)]
-    for run in runs:
+    for run, shape in zip(runs, shapes, strict=True):
         at = run[0].start
         if teasers and any(a <= at and (b < 0 or at < b) for a, b in teasers):
             continue  # 'Read more: Trump says …' names people of another story
-        person = _person_run(run, doc)
+        person = _person_of(shape, doc)
         if not person:
             continue
         words = [t.text for t in person]
