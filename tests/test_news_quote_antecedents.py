@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.news.quotes import extract_quotes
 
 
@@ -62,10 +64,11 @@ def test_ru_paragraph_about_he_between_keeps_the_generic_role_resolved() -> None
     assert speakers(paragraphs, "ru") == ["Сергей Рябцев", "Сергей Рябцев"]
 
 
-def test_en_names_in_a_read_more_teaser_are_not_antecedents() -> None:
+@pytest.mark.parametrize("teaser", ["Read more:", "READ MORE :", "read more " + " \t" * 5 + ":"])
+def test_en_names_in_a_read_more_teaser_are_not_antecedents(teaser: str) -> None:
     paragraphs = [
         "Ukrainian President Volodymyr Zelenskyy has said the talks forged workable steps. "
-        "Read more: Trump says 'something good may just be happening' in the talks",
+        f"{teaser} Trump says 'something good may just be happening' in the talks",
         '"Today our delegation returned from Geneva after the negotiations," he said on Monday.',
     ]
     assert speakers(paragraphs, "en") == ["Volodymyr Zelenskyy"]

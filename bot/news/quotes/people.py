@@ -230,7 +230,7 @@ def collect_names(doc: Document, tokens: list[Token]) -> None:
                 doc.posts.setdefault(full, post)
     # pass 2: mentions, now that surnames are known (not in teasers for other stories)
     agreed: dict[str, set[str]] = {}
-    teasers = [(m.start(), doc.text.find("\n", m.start())) for m in _TEASER.finditer(doc.text)]
+    teasers = _teasers(doc.text)
     for run, shape in zip(runs, shapes, strict=True):
         at = run[0].start
         if teasers and any(a <= at and (b < 0 or at < b) for a, b in teasers):
@@ -285,9 +285,32 @@ EN_NOT_NAMES = frozenset(
 _SUBORDINATE = frozenset({"що", "щоб", "что", "чтобы", "нібито", "будто"})
 
 
-_TEASER = re.compile(
-    r"\b(?:Read more|See also|Читайте (?:також|также)|Дивіться також|Смотрите также)\s*:", re.I
+_TEASER_WORDS = (
+    "Read more",
+    "See also",
+    "Читайте також",
+    "Читайте также",
+    "Дивіться також",
+    "Смотрите также",
 )
+_TEASER = re.compile(r"\b(?:" + "|".join(_TEASER_WORDS) + r")\s*:", re.I)
+
+
+def _teasers(text: str) -> list[tuple[int, int]]:
+    """(start, end of its line) of each 'Read more:' in the text. The case-blind pattern
+    is slow to run over a whole text; every match ends with a colon, so it is run only
+    over the few letters before each colon (the same matches: no two can overlap)."""
+    found: dict[int, int] = {}
+    colon = text.find(":")
+    while colon >= 0:
+        lo = colon
+        while lo and text[lo - 1].isspace():  # what \s* takes before the colon
+            lo -= 1
+        lo = max(0, lo - max(map(len, _TEASER_WORDS)))
+        for m in _TEASER.finditer(text, lo, colon + 1):
+            found.setdefault(m.start(), text.find("\n", m.start()))
+        colon = text.find(":", colon + 1)
+    return sorted(found.items())
 
 
 def _reported_clause(tokens: list[Token], first: int, text: str, language: str) -> bool:
