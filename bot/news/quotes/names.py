@@ -303,6 +303,8 @@ def last_person_chunk(words: list[str], language: str) -> list[str]:
 def agreeing_chunks(run: list[Token], language: str) -> list[list[Token]]:
     """'Владимира Путина Юрий Ушаков' → two people: name words that share no case and
     gender belong to different names."""
+    if len(run) == 1:
+        return [[run[0]]]  # one word is one chunk: its readings can wait (most runs)
     chunks = [[run[0]]]
     last = name_readings(run[0].text, language)
     for tok in run[1:]:

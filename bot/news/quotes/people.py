@@ -39,13 +39,15 @@ from bot.news.quotes.names import (
 from bot.news.quotes.spans import WORD, Token
 
 
-def _name_sequences(tokens: list[Token], text: str) -> list[list[Token]]:
-    """Runs of capitalised words separated by single spaces only."""
+def _name_sequences(tokens: list[Token], text: str) -> tuple[list[list[Token]], dict[int, int]]:
+    """Runs of capitalised words separated by single spaces only, and the index in
+    `tokens` of each capitalised one by its start (the only ones looked up by position)."""
     runs: list[list[Token]] = []
     current: list[Token] = []
     last = -2  # index of current[-1] in tokens
     # only capitalised tokens start or extend a run: the loop visits those alone
-    for k in [k for k, tok in enumerate(tokens) if tok.text[:1].isupper()]:
+    index = {tok.start: k for k, tok in enumerate(tokens) if tok.text[:1].isupper()}
+    for k in index.values():
         tok = tokens[k]
         if current and k == last + 1:
             prev = current[-1]
@@ -60,7 +62,7 @@ def _name_sequences(tokens: list[Token], text: str) -> list[list[Token]]:
         current, last = [tok], k
     if current:
         runs.append(current)
-    return runs
+    return runs, index
 
 
 class _Shape(NamedTuple):
@@ -182,10 +184,9 @@ def collect_names(doc: Document, tokens: list[Token]) -> None:
     """Full names, the roles that introduce them, and every person mention outside quotes."""
     lang = doc.language
     outside = doc.outside_quotes(tokens)
-    runs = _name_sequences(outside, doc.text)
+    runs, index = _name_sequences(outside, doc.text)
     if lang != "en":
         runs = [chunk for run in runs for chunk in agreeing_chunks(run, lang)]
-    index = {t.start: i for i, t in enumerate(outside)}
     shapes = [_person_shape(run, doc) for run in runs]
     # pass 1: full names (first name + surname) → surname map
     for run, shape in zip(runs, shapes, strict=True):
