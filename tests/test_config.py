@@ -1,13 +1,12 @@
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from bot.config import ConfigError, load_settings
+from tests.main_command import run_main
 
 TOKEN = "123456789:AAExampleSecretTokenValue_123"
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_defaults_and_parsing() -> None:
@@ -66,19 +65,12 @@ def test_env_file_is_read_and_environment_wins(tmp_path: Path) -> None:
     assert settings.token == TOKEN and settings.admin_ids == {6}
 
 
-def run_main(tmp_path: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, str(ROOT / "main.py"), "run"],
-        cwd=tmp_path,
-        env={"PATH": "/usr/bin:/bin", **env},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+def run_bot(tmp_path: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return run_main("run", env={"PATH": "/usr/bin:/bin", **env}, timeout=60, cwd=tmp_path)
 
 
 def test_run_stops_with_one_clear_line_and_exit_2(tmp_path: Path) -> None:
-    done = run_main(tmp_path, {"TELEGRAM_BOT_TOKEN": TOKEN, "TIMEZONE": "Nowhere/Land"})
+    done = run_bot(tmp_path, {"TELEGRAM_BOT_TOKEN": TOKEN, "TIMEZONE": "Nowhere/Land"})
     assert done.returncode == 2
     assert done.stderr.strip().count("\n") == 0
     assert "TIMEZONE" in done.stderr
@@ -87,7 +79,7 @@ def test_run_stops_with_one_clear_line_and_exit_2(tmp_path: Path) -> None:
 
 def test_malformed_token_is_never_echoed(tmp_path: Path) -> None:
     secret = "not-a-token-but-secret-0123456789"
-    done = run_main(tmp_path, {"TELEGRAM_BOT_TOKEN": secret})
+    done = run_bot(tmp_path, {"TELEGRAM_BOT_TOKEN": secret})
     assert done.returncode == 2
     assert "TELEGRAM_BOT_TOKEN" in done.stderr
     assert secret not in done.stderr + done.stdout
@@ -98,7 +90,7 @@ def test_second_run_on_the_same_database_is_refused(tmp_path: Path) -> None:
 
     database = tmp_path / "bot.db"
     with InstanceLock(database):  # the first copy is running
-        done = run_main(
+        done = run_bot(
             tmp_path,
             {
                 "TELEGRAM_BOT_TOKEN": TOKEN,

@@ -3,23 +3,13 @@
 from __future__ import annotations
 
 import subprocess
-import sys
-from pathlib import Path
 
+from tests.main_command import ROOT, run_main
 from tests.shared_data import SEED, require
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, str(ROOT / "main.py"), *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=ROOT,
-    )
+    return run_main(*args, env=None, timeout=120, stdin=stdin)
 
 
 def test_demo_prints_the_story_the_subscriber_received() -> None:

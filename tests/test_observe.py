@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import sqlite3
 import subprocess
-import sys
 from pathlib import Path
 
 import httpx
@@ -19,8 +18,8 @@ from storage import articles, chats, fanout, outbox
 from storage.articles import NewArticle
 from storage.db import SCHEMA_VERSION, Database
 from tests.e2e import STORY, say
+from tests.main_command import run_main
 
-ROOT = Path(__file__).resolve().parents[1]
 TOPIC = "us-russia-security"
 OTHER_STORY = (
     "Washington and Moscow agree on a new round of arms control talks\n\n"
@@ -30,14 +29,7 @@ OTHER_STORY = (
 
 def migrate(path: Path) -> subprocess.CompletedProcess[str]:
     env = {"PATH": "/usr/bin:/bin", "DATABASE_PATH": str(path)}
-    return subprocess.run(
-        [sys.executable, str(ROOT / "main.py"), "migrate"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    return run_main("migrate", env=env, timeout=60)
 
 
 @pytest.mark.sqlite_only("reads the SQLite file's user_version and tables")

@@ -18,7 +18,6 @@ import asyncio
 import html
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -37,10 +36,10 @@ from storage.db import Database
 from tests.e2e import stories
 from tests.feed_texts import story, title
 from tests.fixtures.site.server import Site
+from tests.main_command import run_main, start_main
 from tests.test_deploy import DEPLOY, commands
 from tests.test_webhook import free_port
 
-ROOT = Path(__file__).resolve().parents[1]
 TOKEN = "123456:SANDBOX-processes"
 SECRET = "processes-webhook-secret_0123456789"
 ADMIN = 1
@@ -137,15 +136,7 @@ class Deployment:
     async def spawn(self, name: str, args: list[str], env: dict[str, str], port: int) -> Proc:
         log = self.tmp / f"{name}.log"
         with log.open("w") as out:
-            process = await asyncio.create_subprocess_exec(
-                sys.executable,
-                str(ROOT / "main.py"),
-                *args,
-                cwd=ROOT,
-                env=env,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-            )
+            process = await start_main(*args, env=env, stdout=out, stderr=subprocess.STDOUT)
         return Proc(name, process, log, port)
 
     def logs(self) -> str:
@@ -156,15 +147,7 @@ class Deployment:
         public = f"{self.balancer.url}/tg"
         found = compose_commands(public)
         [migrate] = found["migrate"]
-        done = await asyncio.to_thread(
-            subprocess.run,
-            [sys.executable, str(ROOT / "main.py"), *migrate],
-            cwd=ROOT,
-            env=self.env(),
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
+        done = await asyncio.to_thread(run_main, *migrate, env=self.env(), timeout=120)
         assert done.returncode == 0, done.stderr
         bot_env = self.env(
             DELIVERY_IN_PROCESS="false",

@@ -20,8 +20,8 @@ import pytest
 from bot import logs
 from bot.sandbox import Sandbox
 from storage.lock import InstanceLock
+from tests.main_command import ROOT, run_main, start_main
 
-ROOT = Path(__file__).resolve().parents[1]
 TOKEN = "654321:Wrong-Secret-Token-Value_0123456789"
 SECRET = TOKEN.split(":", 1)[1]
 HANG_GUARD_S = 60  # not a speed target: only so a hang fails instead of blocking CI
@@ -38,15 +38,8 @@ def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
     }
 
 
-def run_main(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, str(ROOT / "main.py"), "run"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=HANG_GUARD_S,
-    )
+def run_bot(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return run_main("run", env=env, timeout=HANG_GUARD_S)
 
 
 def _one_clean_line(done: subprocess.CompletedProcess[str]) -> str:
@@ -61,15 +54,7 @@ def _one_clean_line(done: subprocess.CompletedProcess[str]) -> str:
 async def test_rejected_token_is_one_line_and_never_printed(tmp_path: Path) -> None:
     async with Sandbox("123456:the-sandbox-token-only") as sb:  # any other token: 401
         env = _env(tmp_path, BOT_API_BASE_URL=sb.base_url)
-        process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            str(ROOT / "main.py"),
-            "run",
-            cwd=ROOT,
-            env=env,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-        )
+        process = await start_main("run", env=env)
         out, err = await asyncio.wait_for(process.communicate(), HANG_GUARD_S)
     done = subprocess.CompletedProcess([], process.returncode or 0, out.decode(), err.decode())
     assert done.returncode == 4
@@ -163,7 +148,7 @@ def test_damaged_database_stops_start_up(
     tmp_path: Path, damage: Callable[[Path], None], code: int, words: str
 ) -> None:
     damage(tmp_path / "bot.db")
-    done = run_main(_env(tmp_path))
+    done = run_bot(_env(tmp_path))
     assert done.returncode == code
     assert words in _one_clean_line(done)
 
@@ -173,7 +158,7 @@ def test_locked_database_stops_start_up(tmp_path: Path) -> None:
     holder.execute("CREATE TABLE t (x)")
     holder.execute("BEGIN EXCLUSIVE")  # another program in the middle of a write
     try:
-        done = run_main(_env(tmp_path))
+        done = run_bot(_env(tmp_path))
     finally:
         holder.execute("ROLLBACK")
         holder.close()
@@ -185,7 +170,7 @@ def test_read_only_database_stops_start_up(tmp_path: Path) -> None:
     path = tmp_path / "bot.db"
     sqlite3.connect(path).execute("CREATE TABLE t (x)").connection.close()
     with _read_only(path):
-        done = run_main(_env(tmp_path))
+        done = run_bot(_env(tmp_path))
     assert done.returncode == 7
     assert "writable" in _one_clean_line(done) or "cannot be opened" in done.stderr
 
@@ -194,13 +179,13 @@ def test_read_only_folder_stops_start_up(tmp_path: Path) -> None:
     folder = tmp_path / "data"
     folder.mkdir()
     with _read_only(folder):
-        done = run_main(_env(tmp_path, DATABASE_PATH=str(folder / "bot.db")))
+        done = run_bot(_env(tmp_path, DATABASE_PATH=str(folder / "bot.db")))
     assert done.returncode == 7
     _one_clean_line(done)
 
 
 def test_missing_folder_stops_start_up(tmp_path: Path) -> None:
-    done = run_main(_env(tmp_path, DATABASE_PATH=str(tmp_path / "nowhere" / "bot.db")))
+    done = run_bot(_env(tmp_path, DATABASE_PATH=str(tmp_path / "nowhere" / "bot.db")))
     assert done.returncode == 8
     assert "does not exist" in _one_clean_line(done)
 
@@ -216,6 +201,6 @@ def test_second_copy_through_another_path_is_refused(tmp_path: Path, link: str) 
     else:
         os.link(database, other)
     with InstanceLock(database):  # the first copy is running
-        done = run_main(_env(tmp_path, DATABASE_PATH=str(other)))
+        done = run_bot(_env(tmp_path, DATABASE_PATH=str(other)))
     assert done.returncode == 3
     assert "already running" in _one_clean_line(done)

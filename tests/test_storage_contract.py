@@ -3,8 +3,6 @@ PostgreSQL (`any_db` runs each test once per backend; see tests/backends.py)."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,9 +27,9 @@ from storage import (
 )
 from storage.articles import Followup, NewArticle, WatchRecipient
 from storage.db import Database, mask_url
+from tests.main_command import run_main
 
 NOW = 1_790_000_000.0
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def story(title: str = "T", *topics: str, text: str = "Body.") -> NewArticle:
@@ -430,14 +428,7 @@ def test_unreachable_server_is_one_line_and_exit_9_without_the_password(tmp_path
         "BOT_API_BASE_URL": "http://127.0.0.1:9/bot",
     }
     for command in ("migrate", "run"):
-        done = subprocess.run(
-            [sys.executable, str(ROOT / "main.py"), command],
-            cwd=tmp_path,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
+        done = run_main(command, env=env, timeout=60, cwd=tmp_path)
         assert done.returncode == 9, done.stderr
         lines = done.stderr.strip().splitlines()
         assert len(lines) == 1 and "cannot connect" in lines[0], done.stderr

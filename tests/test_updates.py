@@ -9,7 +9,6 @@ import ipaddress
 import os
 import signal
 import sqlite3
-import sys
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
@@ -25,8 +24,8 @@ from storage import updates as journal_rows
 from storage.backends import open_database
 from tests.e2e import STORY
 from tests.fixtures.site.server import Site, article_page
+from tests.main_command import start_main
 
-ROOT = Path(__file__).resolve().parents[1]
 READER = 2001
 HANG_GUARD_S = 90  # not a speed target: a hang fails instead of blocking CI
 
@@ -110,15 +109,8 @@ async def _start_bot(sb: Sandbox, database: Path) -> asyncio.subprocess.Process:
         "LOG_LEVEL": "WARNING",
         "PUSH_TEXT_IMMEDIATE": "true",  # the text push publishes at once
     }
-    return await asyncio.create_subprocess_exec(
-        sys.executable,
-        str(ROOT / "main.py"),
-        "run",
-        cwd=ROOT,
-        env=env,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.DEVNULL,
-    )
+    devnull = asyncio.subprocess.DEVNULL
+    return await start_main("run", env=env, stdout=devnull, stderr=devnull)
 
 
 async def _until(check: Callable[[], bool], within_s: float) -> None:

@@ -10,7 +10,6 @@ import logging
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -23,8 +22,8 @@ from bot.sandbox.params import Params
 from bot.web import SECRET_HEADER
 from tests.backends import database_env
 from tests.e2e import say
+from tests.main_command import run_main, start_main
 
-ROOT = Path(__file__).resolve().parents[1]
 TOKEN = "123456:SANDBOX-local-token"
 
 
@@ -102,14 +101,10 @@ async def test_main_run_webhook_serves_until_sigterm(tmp_path: Path) -> None:
         url = f"http://127.0.0.1:{port}/hook/path"
         # DEBUG: python-telegram-bot logs setWebhook's parameters, the secret among them.
         env = _env(tmp_path, sb, WEBHOOK_SECRET=WEBHOOK_SECRET, LOG_LEVEL="DEBUG")
-        command = [sys.executable, str(ROOT / "main.py"), "run", "--webhook", url]
         log_path = tmp_path / "bot.log"  # a file, not a pipe: DEBUG output fills a pipe
         log_file = log_path.open("w")
-        process = await asyncio.create_subprocess_exec(
-            *command,
-            "--listen",
-            f"127.0.0.1:{port}",
-            cwd=ROOT,
+        process = await start_main(
+            *("run", "--webhook", url, "--listen", f"127.0.0.1:{port}"),
             env=env,
             stdout=log_file,
             stderr=subprocess.STDOUT,
@@ -140,24 +135,10 @@ def test_webhook_mode_refuses_to_start_without_a_secret(tmp_path: Path) -> None:
         "TELEGRAM_BOT_TOKEN": TOKEN,
         "DATABASE_PATH": str(tmp_path / "bot.db"),
     }
-    command = [sys.executable, str(ROOT / "main.py"), "run"]
-    done = subprocess.run(
-        [*command, "--webhook", "https://bot.example.org/tg", "--listen", "0.0.0.0:8443"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    command = ("run", "--webhook", "https://bot.example.org/tg")
+    done = run_main(*command, "--listen", "0.0.0.0:8443", env=env, timeout=60)
     assert done.returncode == 2 and "WEBHOOK_SECRET" in done.stderr
-    alone = subprocess.run(
-        [*command, "--webhook", "https://bot.example.org/tg"],
-        cwd=ROOT,
-        env={**env, "WEBHOOK_SECRET": "abc"},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    alone = run_main(*command, env={**env, "WEBHOOK_SECRET": "abc"}, timeout=60)
     assert alone.returncode == 2 and "--listen" in alone.stderr
     assert not os.path.exists(tmp_path / "bot.db")  # refused before touching anything
 
@@ -190,15 +171,7 @@ async def test_main_worker_delivers_the_outbox_and_stops_on_sigterm(tmp_path: Pa
         env = _env(tmp_path, sb, HTTP_LISTEN=f"127.0.0.1:{port}", SEND_RATE="30")
         log_path = tmp_path / "worker.log"
         with log_path.open("w") as log_file:
-            process = await asyncio.create_subprocess_exec(
-                sys.executable,
-                str(ROOT / "main.py"),
-                "worker",
-                cwd=ROOT,
-                env=env,
-                stdout=log_file,
-                stderr=subprocess.STDOUT,
-            )
+            process = await start_main("worker", env=env, stdout=log_file, stderr=subprocess.STDOUT)
             try:
                 await sb.wait_until(lambda: all(sb.messages(r) for r in readers), timeout=60)
                 async with httpx.AsyncClient(timeout=10) as client:
@@ -208,13 +181,7 @@ async def test_main_worker_delivers_the_outbox_and_stops_on_sigterm(tmp_path: Pa
                     assert "newsbot_messages_sent_total 40.0" in text
                 if "DATABASE_URL" not in env:  # SQLite: one process per file
                     second = await asyncio.to_thread(
-                        subprocess.run,
-                        [sys.executable, str(ROOT / "main.py"), "worker"],
-                        cwd=ROOT,
-                        env={**env, "HTTP_LISTEN": ""},
-                        capture_output=True,
-                        text=True,
-                        timeout=60,
+                        run_main, "worker", env={**env, "HTTP_LISTEN": ""}, timeout=60
                     )
                     assert second.returncode == 3, second.stderr
             finally:
