@@ -10,6 +10,7 @@ os.environ.setdefault("PTB_TIMEDELTA", "true")  # before telegram is imported
 
 from bot.harness import LocalBot
 from bot.ingest.guard import http_client
+from bot.sandbox import Sandbox
 from storage.backends import open_database
 from storage.db import Database
 
@@ -34,6 +35,16 @@ async def local(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator
         if not getattr(request.module, "LOCAL_LIMITS", True):
             running.sandbox.set_limits(False)
         yield running
+
+
+@pytest.fixture
+async def sandbox(request: pytest.FixtureRequest) -> AsyncIterator[Sandbox]:
+    """A fresh sandbox, with Telegram's flood limits unless the module sets
+    SANDBOX_LIMITS = False; the chats in its SANDBOX_CHATS are registered."""
+    async with Sandbox(limits=getattr(request.module, "SANDBOX_LIMITS", True)) as sb:
+        for chat_id in getattr(request.module, "SANDBOX_CHATS", ()):
+            sb.register_chat(chat_id)
+        yield sb
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from telegram import Bot
 from bot import news
 from bot.delivery import DeliveryWorker
 from bot.digest import send_digests
+from bot.pacing import Pacer
 from bot.sandbox import Sandbox
 from bot.sender_http import AiohttpRequest
 from bot.topics import TopicCatalog
@@ -62,25 +63,47 @@ class Rig:
         return len(self.sb.messages(chat_id))
 
 
+async def delivery_worker(
+    sb: Sandbox,
+    db: Database,
+    *,
+    rate_per_s: float = 30,
+    read_timeout: float = 5,
+    holder: str = "local",
+    pacer: Pacer | None = None,
+) -> DeliveryWorker:
+    """The real DeliveryWorker against the sandbox, its bot initialised, not started
+    (a test may change its settings first); stop it with stop_worker."""
+    bot = Bot(sb.token, base_url=sb.base_url, request=AiohttpRequest(read_timeout=read_timeout))
+    await bot.initialize()
+    return DeliveryWorker(
+        db,
+        bot,
+        rate_per_s=rate_per_s,
+        default_language="en",
+        timezone=TZ,
+        topic_names=TopicCatalog.load().names,
+        holder=holder,
+        pacer=pacer,
+    )
+
+
+async def stop_worker(worker: DeliveryWorker, *bots: Bot) -> None:
+    """Stop the worker and shut its bot down, and these other bots."""
+    await worker.stop()
+    for bot in (worker.bot, *bots):
+        await bot.shutdown()
+
+
 @pytest.fixture
 async def rig(tmp_path: Path) -> AsyncIterator[Rig]:
     async with Sandbox("123456:SANDBOX-delivery") as sb:
         db = await open_database(tmp_path / "bot.db")
-        bot = Bot(sb.token, base_url=sb.base_url, request=AiohttpRequest(read_timeout=5))
-        await bot.initialize()
-        worker = DeliveryWorker(
-            db,
-            bot,
-            rate_per_s=30,
-            default_language="en",
-            timezone=TZ,
-            topic_names=TopicCatalog.load().names,
-        )
+        worker = await delivery_worker(sb, db)
         worker.backoff_base_s = 0.02
         worker.start()
         try:
             yield Rig(sb, db, worker)
         finally:
-            await worker.stop()
-            await bot.shutdown()
+            await stop_worker(worker)
             await db.close()

@@ -9,13 +9,9 @@ against the sandbox's own limit counters."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
 
 import pytest
-from telegram import Bot
-from telegram.ext import ExtBot
 
 from bot import news
 from bot.cluster import groups_booker, schedule_booker, slot_booker
@@ -24,68 +20,25 @@ from bot.harness import LocalBot
 from bot.pacing import GroupSlots, Pacer, SharedSlots
 from bot.replies import LocalSlots, ReplyLimiter, ReplySlots
 from bot.sandbox import Sandbox
-from bot.sender_http import AiohttpRequest
-from bot.topics import TopicCatalog
 from storage import chats, leases
 from storage.backends import open_database
 from storage.db import Database
+from tests.delivery_rig import delivery_worker, stop_worker
 from tests.e2e import STORY, say
+from tests.processes import assert_within_limits, one_process_database, reply_bot, two_databases
 from tests.test_cluster import TOPIC, publish
-from tests.test_reply_rate import two_databases
 
 RATE = 30.0
 GROUP_GAP_S = 0.2  # the group interval with the sandbox's minute shortened to 3 s
 STORIES = 10  # to one group, with 20 replies: 30 where 20 in 3 s are allowed
 
 
-@pytest.fixture
-async def sandbox() -> AsyncIterator[Sandbox]:
-    async with Sandbox("123456:SANDBOX-budget") as sb:
-        yield sb
-
-
 async def start_worker(sb: Sandbox, db: Database, pacer: Pacer, holder: str) -> DeliveryWorker:
-    bot = Bot(sb.token, base_url=sb.base_url, request=AiohttpRequest(read_timeout=10))
-    await bot.initialize()
-    found = DeliveryWorker(
-        db,
-        bot,
-        rate_per_s=RATE,
-        default_language="en",
-        timezone="Europe/Kyiv",
-        topic_names=TopicCatalog.load().names,
-        holder=holder,
-        pacer=pacer,
+    found = await delivery_worker(
+        sb, db, rate_per_s=RATE, read_timeout=10, holder=holder, pacer=pacer
     )
     found.start()
     return found
-
-
-async def reply_bot(
-    sb: Sandbox, *, local: LocalSlots | None = None, shared: ReplySlots | None = None
-) -> ExtBot[Any]:
-    limiter = ReplyLimiter(max_retries=3)
-    limiter.local, limiter.shared = local, shared
-    bot: ExtBot[Any] = ExtBot(
-        sb.token,
-        base_url=sb.base_url,
-        request=AiohttpRequest(read_timeout=10),
-        rate_limiter=limiter,
-    )
-    await bot.initialize()
-    return bot
-
-
-async def stop(delivery: DeliveryWorker, *bots: Bot) -> None:
-    await delivery.stop()
-    await delivery.bot.shutdown()
-    for bot in bots:
-        await bot.shutdown()
-
-
-def assert_within_limits(sandbox: Sandbox) -> None:
-    stats = sandbox.stats()
-    assert stats["rate_limited"] == 0 and stats["too_many_requests"] == 0, stats
 
 
 async def test_one_process_broadcast_and_a_burst_of_replies_keep_30_a_second(
@@ -98,9 +51,7 @@ async def test_one_process_broadcast_and_a_burst_of_replies_keep_30_a_second(
     repliers = list(range(4000, 4060))
     for chat_id in readers + repliers:
         sandbox.register_chat(chat_id)
-    db = await open_database(tmp_path / "bot.db")
-    db.shared = False  # one process, as on SQLite (the same on a PostgreSQL database)
-    try:
+    async with one_process_database(tmp_path) as db:
         await chats.register_many(db, readers, topic=TOPIC)
         pacer = Pacer(RATE)
         delivery = await start_worker(sandbox, db, pacer, "local")
@@ -112,9 +63,7 @@ async def test_one_process_broadcast_and_a_burst_of_replies_keep_30_a_second(
             await asyncio.gather(*(bot.send_message(c, f"reply to {c}") for c in repliers))
             assert await delivery.drained(60)
         finally:
-            await stop(delivery, bot)
-    finally:
-        await db.close()
+            await stop_worker(delivery, bot)
     assert_within_limits(sandbox)
     for chat_id in repliers:
         assert [m.text for m in sandbox.messages(chat_id)] == [f"reply to {chat_id}"]
@@ -137,9 +86,7 @@ async def test_one_process_a_group_getting_stories_and_replies_keeps_20_a_minute
     sandbox.register_chat(group, type="supergroup")
     sandbox.limiter.group_window_s = 3.0
     monkeypatch.setattr("bot.delivery.GROUP_INTERVAL_S", GROUP_GAP_S)  # the sent row's hold
-    db = await open_database(tmp_path / "bot.db")
-    db.shared = False
-    try:
+    async with one_process_database(tmp_path) as db:
         await chats.register_many(db, [group], chat_type="supergroup", topic=TOPIC)
         analysis = news.analyze(STORY)
         for n in range(STORIES):
@@ -151,9 +98,7 @@ async def test_one_process_a_group_getting_stories_and_replies_keeps_20_a_minute
             await asyncio.gather(*(bot.send_message(group, f"reply {n}") for n in range(20)))
             assert await delivery.drained(60)
         finally:
-            await stop(delivery, bot)
-    finally:
-        await db.close()
+            await stop_worker(delivery, bot)
     assert_within_limits(sandbox)
     texts = [m.text or "" for m in sandbox.messages(group)]
     assert sorted(t for t in texts if t.startswith("reply")) == sorted(
@@ -261,7 +206,7 @@ async def test_a_worker_and_replies_keep_one_budget_for_a_group_on_a_shared_data
             await asyncio.gather(*(bot.send_message(group, f"reply {n}") for n in range(20)))
             assert await delivery.drained(60)
         finally:
-            await stop(delivery, bot)
+            await stop_worker(delivery, bot)
         # Only the group's sends booked a group row: the private readers' did not.
         names = {str(r[0]) for r in await one.fetchall("SELECT name FROM send_slots")}
         assert {n for n in names if n.startswith("group:")} == {f"group:{group}"}

@@ -7,66 +7,25 @@ marked shared (as tests/test_cluster.py does)."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from telegram.ext import ExtBot
 
 from bot import news
 from bot.cluster import SEND_SCHEDULE, schedule_booker
 from bot.harness import LocalBot
 from bot.replies import TEXT_LIMIT, ReplyLimiter, ReplySlots
 from bot.sandbox import Sandbox
-from bot.sender_http import AiohttpRequest
 from storage import chats
 from storage.backends import open_database
-from storage.db import Database
+from tests.delivery_rig import stop_worker
 from tests.e2e import STORY, say
+from tests.processes import assert_within_limits, reply_bot, two_databases
 from tests.test_cluster import TOPIC, publish, worker
 
 RATE = 30.0
-
-
-@pytest.fixture
-async def sandbox() -> AsyncIterator[Sandbox]:
-    async with Sandbox("123456:SANDBOX-replies") as sb:
-        yield sb
-
-
-@contextlib.asynccontextmanager
-async def two_databases(tmp_path: Path) -> AsyncIterator[tuple[Database, Database]]:
-    """One database as two processes see it: two pools on PostgreSQL; on SQLite (one
-    writer per file) one connection marked shared."""
-    first = await open_database(tmp_path / "bot.db")
-    if first.shared:
-        second = await open_database(tmp_path / "bot.db")
-    else:
-        first.shared = True
-        second = first
-    try:
-        yield first, second
-    finally:
-        if second is not first:
-            await second.close()
-        await first.close()
-
-
-async def reply_bot(sb: Sandbox, slots: ReplySlots | None) -> ExtBot[Any]:
-    """A bot process's reply bot: the application's ExtBot with its ReplyLimiter."""
-    limiter = ReplyLimiter(max_retries=3)
-    limiter.shared = slots
-    bot: ExtBot[Any] = ExtBot(
-        sb.token,
-        base_url=sb.base_url,
-        request=AiohttpRequest(read_timeout=10),
-        rate_limiter=limiter,
-    )
-    await bot.initialize()
-    return bot
 
 
 async def test_replies_of_two_processes_and_a_worker_keep_the_global_rate(
@@ -80,7 +39,8 @@ async def test_replies_of_two_processes_and_a_worker_keep_the_global_rate(
         await chats.register_many(one, readers, topic=TOPIC)
         delivery = await worker(sandbox, one, "w", RATE)
         bots = [
-            await reply_bot(sandbox, ReplySlots(schedule_booker(db), RATE)) for db in (one, two)
+            await reply_bot(sandbox, shared=ReplySlots(schedule_booker(db), RATE))
+            for db in (one, two)
         ]
         try:
             await publish(one, news.analyze(STORY))
@@ -96,12 +56,8 @@ async def test_replies_of_two_processes_and_a_worker_keep_the_global_rate(
             )
             assert await delivery.drained(60)
         finally:
-            await delivery.stop()
-            await delivery.bot.shutdown()
-            for bot in bots:
-                await bot.shutdown()
-    stats = sandbox.stats()
-    assert stats["rate_limited"] == 0 and stats["too_many_requests"] == 0, stats
+            await stop_worker(delivery, *bots)
+    assert_within_limits(sandbox)
     for chat_id in repliers[0] + repliers[1]:
         assert [m.text for m in sandbox.messages(chat_id)] == [f"reply to {chat_id}"]
     assert all(len(sandbox.messages(chat_id)) == 1 for chat_id in readers)
@@ -119,7 +75,9 @@ async def test_a_group_answered_by_two_processes_keeps_its_rate(
     sandbox.limiter.group_window_s = 3.0
     async with two_databases(tmp_path) as (one, two):
         bots = [
-            await reply_bot(sandbox, ReplySlots(schedule_booker(db), RATE, group_interval_s=0.2))
+            await reply_bot(
+                sandbox, shared=ReplySlots(schedule_booker(db), RATE, group_interval_s=0.2)
+            )
             for db in (one, two)
         ]
         try:
@@ -133,8 +91,7 @@ async def test_a_group_answered_by_two_processes_keeps_its_rate(
         finally:
             for bot in bots:
                 await bot.shutdown()
-    stats = sandbox.stats()
-    assert stats["rate_limited"] == 0 and stats["too_many_requests"] == 0, stats
+    assert_within_limits(sandbox)
     texts = sorted(m.text or "" for m in sandbox.messages(group))
     assert texts == sorted(f"{n} from {i}" for i in range(2) for n in range(12))
 
@@ -146,7 +103,7 @@ async def test_a_booking_failure_still_sends_the_reply(
     await gone.close()  # the database went away: every booking fails
     sandbox.register_chat(6000)
     sandbox.register_chat(-100_6001, type="supergroup")
-    bot = await reply_bot(sandbox, ReplySlots(schedule_booker(gone), RATE))
+    bot = await reply_bot(sandbox, shared=ReplySlots(schedule_booker(gone), RATE))
     try:
         with caplog.at_level(logging.WARNING, logger="bot.replies"):
             for n in range(3):

@@ -18,42 +18,39 @@ from bot.sandbox import Sandbox
 from bot.sender_http import SEND_PHOTO, AiohttpRequest, prepare, prepare_photo, send_prepared
 
 USER = 42
+SANDBOX_LIMITS = False  # the conftest sandbox: no flood limits, USER registered
+SANDBOX_CHATS = (USER,)
 PHOTO = "https://img.example.com/lead.jpg"
 
 
-async def raw(sb: Sandbox, method: str, params: dict[str, object]) -> dict[str, object]:
+async def raw(sandbox: Sandbox, method: str, params: dict[str, object]) -> dict[str, object]:
     """A Bot API call as JSON, the answer as Telegram words it (no client rewording)."""
-    url = f"{sb.base_url}{sb.token}/{method}"
+    url = f"{sandbox.base_url}{sandbox.token}/{method}"
     async with aiohttp.ClientSession() as session, session.post(url, json=params) as response:
         answer: dict[str, object] = await response.json()
         return answer
 
 
 @pytest.fixture
-async def sb() -> AsyncIterator[Sandbox]:
-    async with Sandbox(limits=False) as sandbox:
-        sandbox.register_chat(USER)
-        yield sandbox
-
-
-@pytest.fixture
-async def bot(sb: Sandbox) -> AsyncIterator[Bot]:
-    async with Bot(sb.token, base_url=sb.base_url, base_file_url=sb.base_file_url) as client:
+async def bot(sandbox: Sandbox) -> AsyncIterator[Bot]:
+    async with Bot(
+        sandbox.token, base_url=sandbox.base_url, base_file_url=sandbox.base_file_url
+    ) as client:
         yield client
 
 
-async def test_a_photo_by_url_then_by_its_file_id(sb: Sandbox, bot: Bot) -> None:
+async def test_a_photo_by_url_then_by_its_file_id(sandbox: Sandbox, bot: Bot) -> None:
     sent = await bot.send_photo(USER, PHOTO, caption="<b>Harbour</b> reopens", parse_mode="HTML")
     assert sent.photo and sent.caption == "Harbour reopens"
     assert [(e.type, e.offset, e.length) for e in sent.caption_entities] == [("bold", 0, 7)]
     again = await bot.send_photo(USER, sent.photo[-1].file_id, caption="again")
-    first, second = sb.messages(USER)
+    first, second = sandbox.messages(USER)
     assert (first.kind, first.photo, first.caption) == ("photo", PHOTO, "<b>Harbour</b> reopens")
     assert first.entities == [{"type": "bold", "offset": 0, "length": 7}]
     assert second.photo == sent.photo[-1].file_id and again.photo[-1].file_id == second.file_id
 
 
-async def test_caption_limit_counts_after_parsing(sb: Sandbox, bot: Bot) -> None:
+async def test_caption_limit_counts_after_parsing(sandbox: Sandbox, bot: Bot) -> None:
     # Markup does not count, a reference counts 1, an astral character 2.
     await bot.send_photo(USER, PHOTO, caption="<i>" + "&lt;" * 1022 + "😀</i>", parse_mode="HTML")
     with pytest.raises(BadRequest, match=r"(?i)message caption is too long"):
@@ -62,10 +59,10 @@ async def test_caption_limit_counts_after_parsing(sb: Sandbox, bot: Bot) -> None
         )
     with pytest.raises(BadRequest, match=r"(?i)can't parse entities"):
         await bot.send_photo(USER, PHOTO, caption="<b>open", parse_mode="HTML")
-    assert len(sb.messages(USER)) == 1
+    assert len(sandbox.messages(USER)) == 1
 
 
-async def test_caption_entities_instead_of_parse_mode(sb: Sandbox, bot: Bot) -> None:
+async def test_caption_entities_instead_of_parse_mode(sandbox: Sandbox, bot: Bot) -> None:
     sent = await bot.send_photo(
         USER,
         PHOTO,
@@ -82,7 +79,7 @@ async def test_caption_entities_instead_of_parse_mode(sb: Sandbox, bot: Bot) -> 
             USER, PHOTO, caption="x" * 1025, caption_entities=[MessageEntity("bold", 0, 1)]
         )
     answer = await raw(
-        sb,
+        sandbox,
         "sendPhoto",
         {
             "chat_id": USER,
@@ -95,24 +92,24 @@ async def test_caption_entities_instead_of_parse_mode(sb: Sandbox, bot: Bot) -> 
     assert str(answer["description"]).startswith("Bad Request: can't parse MessageEntity")
 
 
-async def test_a_photo_url_telegram_cannot_use(sb: Sandbox, bot: Bot) -> None:
-    sb.refuse_photo_url(PHOTO)
+async def test_a_photo_url_telegram_cannot_use(sandbox: Sandbox, bot: Bot) -> None:
+    sandbox.refuse_photo_url(PHOTO)
     with pytest.raises(BadRequest, match=r"(?i)wrong type of the web page content") as refused:
         await bot.send_photo(USER, PHOTO, caption="x")
     assert isinstance(classify(refused.value), MediaRefused)
     with pytest.raises(BadRequest, match=r"(?i)wrong file identifier/HTTP URL specified") as bad:
         await bot.send_photo(USER, "no-such-file-id")
     assert isinstance(classify(bad.value), MediaRefused)
-    assert sb.messages(USER) == []
+    assert sandbox.messages(USER) == []
 
 
-async def test_link_preview_options_are_checked_and_recorded(sb: Sandbox, bot: Bot) -> None:
+async def test_link_preview_options_are_checked_and_recorded(sandbox: Sandbox, bot: Bot) -> None:
     options = LinkPreviewOptions(url=PHOTO, prefer_large_media=True, show_above_text=True)
     sent = await bot.send_message(
         USER, "<b>Story</b>", parse_mode="HTML", link_preview_options=options
     )
     assert sent.link_preview_options == options
-    [record] = sb.messages(USER)
+    [record] = sandbox.messages(USER)
     assert record.link_preview_options == {
         "url": PHOTO,
         "prefer_large_media": True,
@@ -125,19 +122,21 @@ async def test_link_preview_options_are_checked_and_recorded(sb: Sandbox, bot: B
         ('{"url": 5}', 'field "url" must be of type String'),
     ):
         answer = await raw(
-            sb, "sendMessage", {"chat_id": USER, "text": "x", "link_preview_options": value}
+            sandbox, "sendMessage", {"chat_id": USER, "text": "x", "link_preview_options": value}
         )
         assert answer == {"ok": False, "error_code": 400, "description": f"Bad Request: {error}"}
-    assert len(sb.messages(USER)) == 1
+    assert len(sandbox.messages(USER)) == 1
 
 
-async def test_prepared_photo_and_preview_bodies(sb: Sandbox) -> None:
-    async with Bot(sb.token, base_url=sb.base_url, request=AiohttpRequest()) as fast:
+async def test_prepared_photo_and_preview_bodies(sandbox: Sandbox) -> None:
+    async with Bot(sandbox.token, base_url=sandbox.base_url, request=AiohttpRequest()) as fast:
         photo_id = await send_prepared(
             fast, USER, prepare_photo(PHOTO, "<b>Story</b>"), method=SEND_PHOTO
         )
         text_id = await send_prepared(fast, USER, prepare("<b>Long</b>", preview_image=PHOTO))
-        sb.refuse_photo_url("https://img.example.com/page.html", "failed to get HTTP URL content")
+        sandbox.refuse_photo_url(
+            "https://img.example.com/page.html", "failed to get HTTP URL content"
+        )
         with pytest.raises(BadRequest, match=r"(?i)failed to get http url content"):
             await send_prepared(
                 fast,
@@ -145,7 +144,7 @@ async def test_prepared_photo_and_preview_bodies(sb: Sandbox) -> None:
                 prepare_photo("https://img.example.com/page.html", "x"),
                 method=SEND_PHOTO,
             )
-    photo, text = sb.messages(USER)
+    photo, text = sandbox.messages(USER)
     assert (photo.message_id, photo.kind, photo.photo, photo.plain) == (
         photo_id,
         "photo",

@@ -16,64 +16,61 @@ from bot.sandbox.limits import RateLimiter
 from bot.sender_http import AiohttpRequest, error_for, prepare, send_prepared
 
 USER = 42
+SANDBOX_LIMITS = False  # the conftest sandbox: no flood limits, USER registered
+SANDBOX_CHATS = (USER,)
 KEYBOARD = InlineKeyboardMarkup([[InlineKeyboardButton("Повний текст", callback_data="full:7")]])
 
 
 @pytest.fixture
-async def sb() -> AsyncIterator[Sandbox]:
-    async with Sandbox(limits=False) as sandbox:
-        sandbox.register_chat(USER)
-        yield sandbox
-
-
-@pytest.fixture
-async def bot(sb: Sandbox) -> AsyncIterator[Bot]:
-    async with Bot(sb.token, base_url=sb.base_url, request=AiohttpRequest()) as client:
+async def bot(sandbox: Sandbox) -> AsyncIterator[Bot]:
+    async with Bot(sandbox.token, base_url=sandbox.base_url, request=AiohttpRequest()) as client:
         yield client
 
 
-async def test_a_prepared_message_arrives_as_html_with_its_keyboard(sb: Sandbox, bot: Bot) -> None:
+async def test_a_prepared_message_arrives_as_html_with_its_keyboard(
+    sandbox: Sandbox, bot: Bot
+) -> None:
     body = prepare("<b>Переговори</b> &amp; «цитати»", keyboard=KEYBOARD)
     first = await send_prepared(bot, USER, body)
     second = await send_prepared(bot, USER, body)
     assert second == first + 1  # the ids Telegram gave, in order
-    [one, two] = sb.messages(USER)
+    [one, two] = sandbox.messages(USER)
     assert one.message_id == first and one.plain == "Переговори & «цитати»"
     assert one.parse_mode == "HTML" and one.entity_count == 1
     assert one.reply_markup == KEYBOARD.to_dict()
     assert not one.disable_notification and two.plain == one.plain
 
 
-async def test_an_update_replies_quietly(sb: Sandbox, bot: Bot) -> None:
+async def test_an_update_replies_quietly(sandbox: Sandbox, bot: Bot) -> None:
     earlier = await send_prepared(bot, USER, prepare("перша"))
     await send_prepared(
         bot, USER, prepare("оновлення", disable_notification=True), reply_to=earlier
     )
-    update = sb.messages(USER)[-1]
+    update = sandbox.messages(USER)[-1]
     assert update.reply_to_message_id == earlier and update.disable_notification
 
 
-async def test_failures_raise_what_ptb_raises(sb: Sandbox, bot: Bot) -> None:
+async def test_failures_raise_what_ptb_raises(sandbox: Sandbox, bot: Bot) -> None:
     body = prepare("news")
     with pytest.raises(BadRequest, match=r"(?i)chat not found"):
         await send_prepared(bot, 777, body)
-    sb.register_chat(43)
-    sb.block_chat(43)
+    sandbox.register_chat(43)
+    sandbox.block_chat(43)
     with pytest.raises(Forbidden, match=r"(?i)blocked"):
         await send_prepared(bot, 43, body)
-    sb.register_chat(-100, type="group")
-    sb.migrate_group(-100, -1001234567890)
+    sandbox.register_chat(-100, type="group")
+    sandbox.migrate_group(-100, -1001234567890)
     with pytest.raises(ChatMigrated) as migrated:
         await send_prepared(bot, -100, body)
     assert migrated.value.new_chat_id == -1001234567890
-    sb.set_faults(burst_429=1, retry_after=3)
+    sandbox.set_faults(burst_429=1, retry_after=3)
     with pytest.raises(RetryAfter) as flood:
         await send_prepared(bot, USER, body)
     assert flood.value.retry_after in (3, timedelta(seconds=3))
-    sb.set_faults(error_rate=1.0, seed=1)
+    sandbox.set_faults(error_rate=1.0, seed=1)
     with pytest.raises(NetworkError):
         await send_prepared(bot, USER, body)
-    assert sb.messages(USER) == []
+    assert sandbox.messages(USER) == []
 
 
 def test_an_unreadable_error_answer_is_a_network_error() -> None:
@@ -81,12 +78,12 @@ def test_an_unreadable_error_answer_is_a_network_error() -> None:
     assert type(error) is NetworkError and "Bad Gateway" in error.message
 
 
-async def test_another_transport_goes_through_ptb(sb: Sandbox) -> None:
-    async with Bot(sb.token, base_url=sb.base_url, request=HTTPXRequest()) as plain:
+async def test_another_transport_goes_through_ptb(sandbox: Sandbox) -> None:
+    async with Bot(sandbox.token, base_url=sandbox.base_url, request=HTTPXRequest()) as plain:
         message_id = await send_prepared(plain, USER, prepare("<i>через PTB</i>"))
         with pytest.raises(BadRequest, match=r"(?i)chat not found"):
             await send_prepared(plain, 777, prepare("x"))
-    [sent] = sb.messages(USER)
+    [sent] = sandbox.messages(USER)
     assert sent.message_id == message_id and sent.plain == "через PTB"
 
 
