@@ -30,6 +30,7 @@ _ENDINGS = {
     "а", "я", "у", "ю", "ом", "ем", "єм", "ові", "еві", "єві", "і", "ї", "е", "о", "ої", "ій",
     "ою", "єю", "им", "ого", "ому", "ім", "ы", "ой", "ым", "ей", "ую",
 }  # fmt: skip
+_LONGEST_ENDING = max(map(len, _ENDINGS))
 
 
 def _stem(nominative: str) -> str:
@@ -72,7 +73,10 @@ def name_keys(nominative: str) -> frozenset[str]:
 def form_keys(form: str) -> frozenset[str]:
     """The form itself and its stems once a case ending is cut off (see name_keys)."""
     lower = form.lower()
-    cut = (lower[: len(lower) - len(e)] for e in _ENDINGS if lower.endswith(e))
+    n = len(lower)
+    # endings are at most three letters: look the word's last 1–3 up instead of trying
+    # every ending; a stem keeps at least three letters
+    cut = (lower[: n - k] for k in range(1, _LONGEST_ENDING + 1) if lower[n - k :] in _ENDINGS)
     return frozenset({lower, *(k for k in cut if len(k) >= 3)})
 
 
