@@ -9,7 +9,7 @@ from functools import cache, lru_cache
 from typing import Any
 
 from bot.news import data_files
-from bot.news.morph import Reading, readings
+from bot.news.morph import readings
 from bot.news.quotes.spans import Token
 
 
@@ -86,8 +86,9 @@ def speech_lexicon(language: str) -> Lexicon:
     )
 
 
-def word_readings(word: str, language: str) -> tuple[Reading, ...]:
-    return readings(word, language)  # memoised there: one tuple per word, not two
+# memoised there: one tuple per word, not two; the function itself, not a wrapper that
+# would cost a call more on each of some 100 look-ups a story
+word_readings = readings
 
 
 @lru_cache(maxsize=20_000)
@@ -101,7 +102,9 @@ _NAME_READING = frozenset({"NOUN", "anim"})
 
 
 @lru_cache(maxsize=100_000)
-def _grams_cached(word: str, language: str) -> tuple[frozenset[str], ...]:
+def grams_of(word: str, language: str) -> tuple[frozenset[str], ...]:
+    """Grammemes of each parse (shared, read-only: a copy per call cost more than the rest
+    of the lookup; the cached function itself, called some 150 times a story)."""
     known = speech_lexicon(language).first_names if language in ("uk", "ru") else frozenset()
     out = []
     for tag, normal_form, _ in word_readings(word, language):
@@ -110,12 +113,6 @@ def _grams_cached(word: str, language: str) -> tuple[frozenset[str], ...]:
             grams = grams | {"Name"}  # 'Володимир': the animate reading is the first name
         out.append(grams)
     return tuple(out)
-
-
-def grams_of(word: str, language: str) -> tuple[frozenset[str], ...]:
-    """Grammemes of each parse (shared, read-only: a copy per call cost more than the rest
-    of the lookup)."""
-    return _grams_cached(word, language)
 
 
 @lru_cache(maxsize=50_000)

@@ -202,7 +202,10 @@ def collect_names(doc: Document, tokens: list[Token]) -> None:
             and not surname_pair(person[0].text, person[1].text, lang)
         ):  # a full name starts with a first name (or an unknown one, see _person_shape)
             continue
-        full = to_nominative([t.text for t in person], lang, None)
+        # any case tries the nominative first: a name already in it needs no second try
+        words = [t.text for t in person]
+        nominative = to_nominative(words, lang, "nomn")
+        full = nominative or to_nominative(words, lang, None)
         if not full or (
             any("Patr" in g for g in grams_of(person[-1].text, lang))
             and any("Name" in g for g in grams_of(person[0].text, lang))
@@ -214,7 +217,7 @@ def collect_names(doc: Document, tokens: list[Token]) -> None:
             role = english_name([t.text for t in run])[1]
             post = english_post(run, person, doc.text) if role else ""
         else:
-            named = to_nominative([t.text for t in person], lang, "nomn") is not None
+            named = nominative is not None
             # the role noun agrees with the name in case: 'спецпредставник президента
             # Дональда Трампа' makes Trump the president, not the envoy
             cases = _shared_cases(person, lang)
@@ -242,7 +245,7 @@ def collect_names(doc: Document, tokens: list[Token]) -> None:
         words = [t.text for t in person]
         full = resolve_surname(words, doc, person[0].start, typo=True) if len(words) == 1 else None
         nominative = to_nominative(words, lang, "nomn")
-        name = full or to_nominative(words, lang, None) or " ".join(words)
+        name = full or nominative or to_nominative(words, lang, None) or " ".join(words)
         if full is None and len(words) == 1 and misspelled(words[0], doc):
             name = ""  # someone, but not certainly the person it resembles
         elif full is None and len(words) >= 2:
