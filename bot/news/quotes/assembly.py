@@ -32,7 +32,6 @@ from bot.news.quotes.spans import (
     WORD,
     continued_spans,
     quote_spans,
-    tokenize,
     unclosed_opener,
 )
 
@@ -528,7 +527,7 @@ def extract_quotes(
     if not spans and not dialogue_lines and not unclosed and not labelled:
         return []
     doc = Document(text, language, sorted(spans + unclosed))
-    collect_names(doc, tokenize(text))
+    collect_names(doc)
     consumed: set[int] = set()
     found = _candidates(doc, spans, consumed)
     for open_, end in unclosed:

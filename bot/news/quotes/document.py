@@ -3,7 +3,7 @@ text names where; a lone surname looked up among the full names given in it."""
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from bot.news.quotes.lexicon import capitalized, grams_of
@@ -18,7 +18,7 @@ from bot.news.quotes.names import (
     spelling_key,
     to_nominative,
 )
-from bot.news.quotes.spans import Token
+from bot.news.quotes.spans import Token, tokenize_between
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,33 +72,26 @@ class Document:
         i = bisect_left(self._starts, pos) - 1
         return i >= 0 and self._reach[i] > pos
 
-    def outside_quotes(self, tokens: list[Token]) -> list[Token]:
-        """The tokens (in text order) not inside_quote(): slices between the quoted
-        stretches, found by bisection instead of a test per token."""
+    def outside_tokens(self) -> list[Token]:
+        """The text's tokens (in text order) not inside_quote(): only the stretches between
+        the quoted ones are tokenized (a quote mark or a line end bounds each span, and no
+        word runs across one, so the tokens are those of the whole text)."""
         if not self._starts:
-            return tokens
-        starts = [t.start for t in tokens]
+            return tokenize_between(self.text, 0, len(self.text))
         out: list[Token] = []
-        kept = 0  # tokens before this index are decided
+        done = 0  # the text before this position is tokenized
         lo_span, hi_span = self._starts[0], self._reach[0]
         for a, b in zip(self._starts[1:], self._reach[1:], strict=True):
             if a < hi_span:  # overlaps the stretch so far (open intervals)
                 hi_span = max(hi_span, b)
                 continue
-            kept = self._cut(starts, tokens, out, kept, lo_span, hi_span)
+            out.extend(tokenize_between(self.text, done, lo_span))
+            done = max(done, hi_span)
             lo_span, hi_span = a, b
-        kept = self._cut(starts, tokens, out, kept, lo_span, hi_span)
-        out.extend(tokens[kept:])
+        out.extend(tokenize_between(self.text, done, lo_span))
+        done = max(done, hi_span)
+        out.extend(tokenize_between(self.text, done, len(self.text)))
         return out
-
-    @staticmethod
-    def _cut(
-        starts: list[int], tokens: list[Token], out: list[Token], kept: int, a: int, b: int
-    ) -> int:
-        """Keep tokens up to the stretch (a, b), skip those strictly inside it."""
-        inside_from = bisect_right(starts, a, kept)
-        out.extend(tokens[kept:inside_from])
-        return max(inside_from, bisect_left(starts, b, inside_from))
 
     def add_full_name(self, at: int, full: str) -> None:
         parts = full.split()

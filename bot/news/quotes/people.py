@@ -180,10 +180,10 @@ def _unknown_first_name(run: list[Token], i: int, doc: Document) -> bool:
     return not (before and before[-1].lower() in PREPOSITIONS[lang])
 
 
-def collect_names(doc: Document, tokens: list[Token]) -> None:
+def collect_names(doc: Document) -> None:
     """Full names, the roles that introduce them, and every person mention outside quotes."""
     lang = doc.language
-    outside = doc.outside_quotes(tokens)
+    outside = doc.outside_tokens()
     runs, index = _name_sequences(outside, doc.text)
     if lang != "en":
         runs = [chunk for run in runs for chunk in agreeing_chunks(run, lang)]

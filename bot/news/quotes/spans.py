@@ -42,6 +42,12 @@ def tokenize(text: str, offset: int = 0) -> list[Token]:
     ]
 
 
+def tokenize_between(text: str, start: int, end: int) -> list[Token]:
+    """tokenize(text[start:end], start) without copying the stretch out of the text."""
+    new, cls = _TUPLE, Token
+    return [new(cls, (m.group(), m.start(), m.end())) for m in WORD.finditer(text, start, end)]
+
+
 def quote_spans(paragraph: str) -> list[tuple[int, int]]:
     """(open, close) indices of top-level quotes; nested quotes stay inside their parent."""
     spans: list[tuple[int, int]] = []
