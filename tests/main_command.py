@@ -4,10 +4,13 @@ with this interpreter, from the repository (or a given folder), its output as te
 from __future__ import annotations
 
 import asyncio
+import os
 import subprocess
 import sys
 from pathlib import Path
 from typing import IO
+
+from tests.backends import database_env
 
 ROOT = Path(__file__).resolve().parents[1]
 MAIN = ROOT / "main.py"
@@ -32,6 +35,15 @@ def run_main(
         text=True,
         timeout=timeout,
     )
+
+
+def run_admin(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """An admin command (`main.py ingest|import|feed …`) on this database as an operator
+    runs it: no bot token, fetching from the 127.0.0.1 test sites allowed."""
+    env = {**os.environ, **database_env(db), "NO_PROXY": "127.0.0.1", "LOG_LEVEL": "WARNING"}
+    env["ALLOW_PRIVATE_URLS"] = "true"
+    env.pop("TELEGRAM_BOT_TOKEN", None)
+    return run_main(*args, env=env, timeout=120)
 
 
 async def start_main(

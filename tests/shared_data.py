@@ -32,6 +32,12 @@ def seed_text() -> str:
     return require(SEED).read_text(encoding="utf-8")
 
 
+def seed_parts() -> tuple[str, list[str]]:
+    """The seed story's title and its paragraphs (non-blank lines, stripped)."""
+    lines = [line.strip() for line in seed_text().splitlines() if line.strip()]
+    return lines[0], lines[1:]
+
+
 def corpus_records() -> Iterator[dict[str, object]]:
     with require(CORPUS).open(encoding="utf-8") as lines:
         for line in lines:

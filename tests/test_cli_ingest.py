@@ -5,9 +5,6 @@ from __future__ import annotations
 import asyncio
 import io
 import json
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,16 +14,9 @@ from bot.ingest import bulk, cli
 from bot.search import engine as search
 from storage import articles, chats, watches
 from storage.backends import open_database
-from tests.backends import database_env
 from tests.fixtures.site.server import Item, Site, article_page, rss
-from tests.shared_data import corpus_records, seed_text
-
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def seed_parts() -> tuple[str, list[str]]:
-    lines = [line.strip() for line in seed_text().splitlines() if line.strip()]
-    return lines[0], lines[1:]
+from tests.main_command import run_admin
+from tests.shared_data import corpus_records, seed_parts, seed_text
 
 
 @pytest.fixture(scope="module")
@@ -46,20 +36,6 @@ def site() -> Iterator[Site]:
     server.stop()
 
 
-def main(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, **database_env(db), "NO_PROXY": "127.0.0.1", "LOG_LEVEL": "WARNING"}
-    env["ALLOW_PRIVATE_URLS"] = "true"  # the test site is on 127.0.0.1
-    env.pop("TELEGRAM_BOT_TOKEN", None)
-    return subprocess.run(
-        [sys.executable, str(ROOT / "main.py"), *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-
 def stored_titles(path: Path) -> list[str]:
     async def read() -> list[str]:
         db = await open_database(path)
@@ -73,35 +49,35 @@ def stored_titles(path: Path) -> list[str]:
 
 def test_main_ingest_url_stores_seed_headline(tmp_path: Path, site: Site) -> None:
     db = tmp_path / "bar.db"
-    done = main(db, "ingest", site.url("/page.html"))
+    done = run_admin(db, "ingest", site.url("/page.html"))
     assert done.returncode == 0, done.stdout + done.stderr
     title = seed_parts()[0]
     assert stored_titles(db) == [title]
     assert "stored story #1" in done.stdout
-    again = main(db, "ingest", site.url("/page.html") + "?utm_source=tg")
+    again = run_admin(db, "ingest", site.url("/page.html") + "?utm_source=tg")
     assert again.returncode == 0 and "already taken in" in again.stdout
     assert stored_titles(db) == [title]
 
 
 def test_main_feed_add_then_poll_twice(tmp_path: Path, site: Site) -> None:
     db = tmp_path / "feeds.db"
-    added = main(db, "feed", "add", site.url("/rss.xml"), "nato")
+    added = run_admin(db, "feed", "add", site.url("/rss.xml"), "nato")
     assert added.returncode == 0 and "feed #1 added" in added.stdout
-    first = main(db, "feed", "poll", "--once")
+    first = run_admin(db, "feed", "poll", "--once")
     assert first.returncode == 0, first.stdout + first.stderr
     assert "3 stories stored" in first.stdout and len(stored_titles(db)) == 3
-    second = main(db, "feed", "poll", "--once", "--all")  # due or not: nothing new
+    second = run_admin(db, "feed", "poll", "--once", "--all")  # due or not: nothing new
     assert second.returncode == 0 and "0 stories stored" in second.stdout
     assert len(stored_titles(db)) == 3
-    listed = main(db, "feed", "list")
+    listed = run_admin(db, "feed", "list")
     assert site.url("/rss.xml") in listed.stdout and "topics=nato" in listed.stdout
-    assert main(db, "feed", "remove", "1").returncode == 0
-    assert "no feeds" in main(db, "feed", "list").stdout
+    assert run_admin(db, "feed", "remove", "1").returncode == 0
+    assert "no feeds" in run_admin(db, "feed", "list").stdout
 
 
 @pytest.mark.parametrize("command", ["ingest", "import", "feed"])
 def test_each_command_has_help(tmp_path: Path, command: str) -> None:
-    done = main(tmp_path / "h.db", command, "--help")
+    done = run_admin(tmp_path / "h.db", command, "--help")
     assert done.returncode == 0 and "usage:" in done.stdout
 
 
@@ -230,7 +206,7 @@ def test_main_ingest_publish_reaches_keyword_reader(tmp_path: Path) -> None:
         "Роботи почнуться у квітні, а перша вода піде до осені.",
         encoding="utf-8",
     )
-    done = main(db, "ingest", str(story), "--publish")
+    done = run_admin(db, "ingest", str(story), "--publish")
     assert done.returncode == 0, done.stdout + done.stderr
     assert "queued=1" in done.stdout
 

@@ -4,9 +4,6 @@ sandbox)."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,8 +13,8 @@ from bot.ingest.opml import OpmlError, OpmlFeed, read_opml, write_opml
 from bot.sandbox import Upload
 from storage import feeds
 from tests.e2e import say
+from tests.main_command import run_admin
 
-ROOT = Path(__file__).resolve().parents[1]
 LOCAL_SETTINGS = {"allow_private_urls": True}  # the conftest `local` reaches the test site
 NESTED = b"""<?xml version="1.0"?>
 <opml version="1.0"><head><title>mine</title></head><body>
@@ -77,30 +74,16 @@ def test_entities_are_not_expanded() -> None:
     assert [f.url for f in found] == ["http://127.0.0.1:9/f"]
 
 
-def main(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "DATABASE_PATH": str(db), "LOG_LEVEL": "WARNING"}
-    env["ALLOW_PRIVATE_URLS"] = "true"
-    env.pop("TELEGRAM_BOT_TOKEN", None)
-    return subprocess.run(
-        [sys.executable, str(ROOT / "main.py"), *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-
 def test_cli_import_then_export_round_trip(tmp_path: Path) -> None:
     source = tmp_path / "mine.opml"
     source.write_bytes(NESTED)
     db = tmp_path / "cli.db"
-    imported = main(db, "feed", "import", str(source))
+    imported = run_admin(db, "feed", "import", str(source))
     assert imported.returncode == 0, imported.stderr
     assert "2 added, 0 already polled, 1 refused" in imported.stdout
-    again = main(db, "feed", "import", str(source))
+    again = run_admin(db, "feed", "import", str(source))
     assert "0 added, 2 already polled" in again.stdout
-    exported = main(db, "feed", "export")
+    exported = run_admin(db, "feed", "export")
     assert exported.returncode == 0
     back = read_opml(exported.stdout.encode())
     assert [(f.url, f.categories) for f in back] == [
@@ -110,10 +93,10 @@ def test_cli_import_then_export_round_trip(tmp_path: Path) -> None:
     # The exported file imports into a fresh database as the same feeds.
     (tmp_path / "back.opml").write_text(exported.stdout, encoding="utf-8")
     other = tmp_path / "other.db"
-    assert "2 added" in main(other, "feed", "import", str(tmp_path / "back.opml")).stdout
+    assert "2 added" in run_admin(other, "feed", "import", str(tmp_path / "back.opml")).stdout
     broken = tmp_path / "broken.opml"
     broken.write_text("<html>no</html>", encoding="utf-8")
-    refused = main(db, "feed", "import", str(broken))
+    refused = run_admin(db, "feed", "import", str(broken))
     assert refused.returncode != 0 and "not an OPML file" in refused.stdout
 
 

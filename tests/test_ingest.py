@@ -17,7 +17,7 @@ from bot.ingest.guard import http_client
 from bot.ingest.keys import text_hash
 from bot.ingest.urls import normalize_url
 from tests.fixtures.site.server import Site, article_page
-from tests.shared_data import seed_text
+from tests.shared_data import seed_parts
 
 CHROME = (
     "Стрічка новин",
@@ -34,11 +34,6 @@ CHROME = (
     "файли cookie",
     "Переглядів",
 )
-
-
-def seed_parts() -> tuple[str, list[str]]:
-    lines = [line.strip() for line in seed_text().splitlines() if line.strip()]
-    return lines[0], lines[1:]
 
 
 @pytest.fixture(scope="module")
