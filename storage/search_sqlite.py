@@ -86,42 +86,8 @@ INDEXED = "search_meta"  # a story is indexed when it has a row here
 async def index_document(
     conn: Connection, article_id: int, document: SearchDocument, *, day: float
 ) -> None:
-    await _take_out(conn, article_id)
-    fields = document.fields()
-    await conn.execute(
-        f"INSERT INTO search_index (rowid, {COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (article_id, *fields),
-    )
-    await conn.execute(
-        "INSERT INTO search_docs (id, doc) VALUES (?, ?)",
-        (article_id, pack(SEPARATOR.join(fields))),
-    )
-    await conn.execute(
-        "INSERT INTO search_meta (id, day) VALUES (?, ?)"
-        " ON CONFLICT (id) DO UPDATE SET day = excluded.day",
-        (article_id, day),
-    )
-
-
-async def _take_out(conn: Connection, article_id: int) -> None:
-    """Remove the postings and kept document of this story, if it was indexed, and of
-    deleted ones (noted by the trigger): a new article may get a deleted one's id."""
-    rows = await conn.fetchall(
-        "SELECT id, doc FROM search_docs WHERE id = ? OR id IN (SELECT id FROM search_gone)",
-        (article_id,),
-    )
-    for row_id, doc in rows:
-        await conn.execute(
-            f"INSERT INTO search_index (search_index, rowid, {COLUMNS})"
-            " VALUES ('delete', ?, ?, ?, ?, ?, ?, ?)",
-            (row_id, *unpack(doc).split(SEPARATOR)),
-        )
-    if rows:
-        marks = ",".join("?" * len(rows))
-        await conn.execute(
-            f"DELETE FROM search_docs WHERE id IN ({marks})", [row[0] for row in rows]
-        )
-        await conn.execute("DELETE FROM search_gone")
+    kept = pack(SEPARATOR.join(document.fields()))
+    await index_many(conn, [(article_id, document, kept, day)])
 
 
 async def clear(conn: Connection) -> None:
@@ -207,9 +173,10 @@ async def _page(
 async def index_many(
     conn: Connection, documents: list[tuple[int, SearchDocument, bytes, float]]
 ) -> None:
-    """index_document for a batch of new stories, a statement per table: (article id,
-    document, its kept form packed (storage.backfill.packed), day). Postings of deleted
-    stories, whose ids a new story may reuse, are taken out first, as one at a time."""
+    """Index a batch of stories, a statement per table: (article id, document, its kept
+    form packed (storage.backfill.packed), day). A story indexed before has its old
+    postings taken out first, and so have deleted stories (noted by the trigger): a new
+    article may get a deleted one's id."""
     if not documents:
         return
     ids = [article_id for article_id, _, _, _ in documents]
