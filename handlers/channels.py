@@ -16,7 +16,6 @@ from typing import Any
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
-from telegram.error import BadRequest
 from telegram.ext import (
     BaseHandler,
     CallbackQueryHandler,
@@ -33,7 +32,7 @@ from bot.render.text import one_line, trim
 from bot.search.service import AddStatus
 from bot.services import services
 from bot.tghtml import escape
-from handlers.common import Turn, turn
+from handlers.common import Turn, edit_html, turn
 from handlers.ingest import channel_origin
 
 CHAT_REF = re.compile(r"\A(@[A-Za-z0-9_]{4,32}|-\d{1,19})\Z")
@@ -305,7 +304,7 @@ async def destination_button(update: Update, context: ContextTypes.DEFAULT_TYPE)
     service = tn.services.destinations
     if parsed.verb == LIST:
         text, keyboard = listing(tn, await service.of_user(tn.user_id or 0))
-        await _edit(query, text, keyboard)
+        await edit_html(query, text, keyboard)
         await query.answer()
         return
     chat_id = int(parsed.chat) if re.fullmatch(r"-?\d{1,20}", parsed.chat) else 0
@@ -325,7 +324,7 @@ async def destination_button(update: Update, context: ContextTypes.DEFAULT_TYPE)
         names = tn.services.topics.names(tn.locale)
         text = escape(tn._("Topics for {name}:").format(name=name_of(chat, {})))
         text += "\n" + escape(", ".join(names.get(t, t) for t in followed) or tn._("none"))
-        await _edit(query, text, topics_view(tn, chat, followed))
+        await edit_html(query, text, topics_view(tn, chat, followed))
         await query.answer()
         return
     if verb == OFF:
@@ -339,7 +338,7 @@ async def destination_button(update: Update, context: ContextTypes.DEFAULT_TYPE)
                 ]
             ]
         )
-        await _edit(
+        await edit_html(
             query,
             escape(tn._("Stop delivering stories to «{title}»?").format(title=chat.title)),
             keyboard,
@@ -349,7 +348,7 @@ async def destination_button(update: Update, context: ContextTypes.DEFAULT_TYPE)
     if verb == OFF_SURE:
         await service.disconnect(chat)
         text, keyboard = listing(tn, await service.of_user(tn.user_id or 0))
-        await _edit(query, text, keyboard)
+        await edit_html(query, text, keyboard)
         await query.answer(tn._("Disconnected: «{title}».").format(title=chat.title))
         return
     if verb == LANGUAGE and value in i18n.SUPPORTED:
@@ -368,16 +367,8 @@ async def destination_button(update: Update, context: ContextTypes.DEFAULT_TYPE)
         note = tn._("That watch was removed already.")
     refreshed = await service.owned(tn.user_id or 0, chat.id) or chat
     text, keyboard = await card(tn, refreshed)
-    await _edit(query, text, keyboard)
+    await edit_html(query, text, keyboard)
     await query.answer(note or None)
-
-
-async def _edit(query: Any, html: str, keyboard: InlineKeyboardMarkup | None) -> None:
-    try:
-        await query.edit_message_text(html, parse_mode=ParseMode.HTML, reply_markup=keyboard)
-    except BadRequest as error:  # a double tap: the message already shows this
-        if "not modified" not in str(error).lower():
-            raise
 
 
 # The bot added to or removed from a chat ----------------------------------------------

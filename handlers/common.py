@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from telegram import Message, Update
+from telegram import InlineKeyboardMarkup, Message, Update
+from telegram.constants import ParseMode
+from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from bot import i18n
@@ -115,3 +118,20 @@ async def command_turn(update: Update, context: ContextTypes.DEFAULT_TYPE) -> tu
     message = update.effective_message
     assert message is not None  # command and document handlers always have one
     return await turn(update, context), message
+
+
+@contextmanager
+def unchanged_is_fine() -> Iterator[None]:
+    """Around an edit of a button's message: a double tap asks for what the message
+    already shows, and Telegram refuses that edit ("message is not modified")."""
+    try:
+        yield
+    except BadRequest as error:
+        if "not modified" not in str(error).lower():
+            raise
+
+
+async def edit_html(query: Any, html: str, keyboard: InlineKeyboardMarkup | None = None) -> None:
+    """Show this HTML and keyboard on the button's message (a double tap: unchanged)."""
+    with unchanged_is_fine():
+        await query.edit_message_text(html, parse_mode=ParseMode.HTML, reply_markup=keyboard)

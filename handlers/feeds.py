@@ -12,7 +12,6 @@ from typing import Any
 
 from telegram import LinkPreviewOptions, Message, Update
 from telegram.constants import ParseMode
-from telegram.error import BadRequest
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot.callbacks import FeedDraftAction
@@ -26,7 +25,7 @@ from bot.inputs import parse_id
 from bot.markup import markup
 from bot.render.keyboard import Button, Keyboard
 from bot.tghtml import escape
-from handlers.common import Turn, admin_only, command_turn, turn
+from handlers.common import Turn, admin_only, command_turn, turn, unchanged_is_fine
 from handlers.ingest import fetch_error_text
 
 log = logging.getLogger(__name__)
@@ -355,16 +354,13 @@ async def review_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     tn = await turn(update, context)
     answer, item = await _act(tn, action)
     text, keyboard = topics_view(tn, item) if item is not None else await drafts_view(tn)
-    try:
+    with unchanged_is_fine():
         await query.edit_message_text(
             text,
             parse_mode=ParseMode.HTML,
             reply_markup=markup(keyboard),
             link_preview_options=NO_PREVIEW,
         )
-    except BadRequest as error:
-        if "not modified" not in str(error).lower():
-            raise
     # Last: answered means the message is current.
     await query.answer(answer, show_alert=answer is not None)
 

@@ -40,7 +40,7 @@ from bot.news.model import Analysis
 from bot.render import render_story
 from bot.stories import Draft, Published, StoryError
 from bot.tghtml import escape
-from handlers.common import Turn, admin_only, turn
+from handlers.common import Turn, admin_only, edit_html, turn
 
 log = logging.getLogger(__name__)
 
@@ -352,7 +352,7 @@ async def preview_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         if (await review.cancel(preview_id)).status is ReviewStatus.GONE:
             await _gone(tn, query)
             return
-        await _edit(
+        await edit_html(
             query, "✖ " + escape(tn._("Cancelled: the draft was dropped, nothing was sent."))
         )
         await query.answer()
@@ -369,7 +369,7 @@ async def preview_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         await _gone(tn, query)
         return
     keyboard = main_keyboard(tn, preview) if verb == BACK else topics_keyboard(tn, preview)
-    await _edit(query, control_html(tn, preview), keyboard)
+    await edit_html(query, control_html(tn, preview), keyboard)
     await query.answer()  # last: a test (or a user) sees the answer after the edit
 
 
@@ -381,13 +381,13 @@ async def _publish(tn: Turn, query: Any, preview_id: int) -> None:
     published = result.published
     if published is None:  # ALREADY: taken in meanwhile by another path
         text = earlier_text(tn, result.earlier) or tn._("Already published.")
-        await _edit(query, escape(text))
+        await edit_html(query, escape(text))
         await query.answer()
         return
     lines = [tn._("Published as story #{id}.").format(id=published.article_id)]
     lines += reach_lines(tn, published)
     lines.append(tn._("Topics: {topics}").format(topics=topic_list(tn, published.topics)))
-    await _edit(query, "✅ " + escape("\n".join(lines)))
+    await edit_html(query, "✅ " + escape("\n".join(lines)))
     await query.answer()
 
 
@@ -397,14 +397,6 @@ async def _gone(tn: Turn, query: Any) -> None:
     await query.answer(
         tn._("This preview is gone: it was published or cancelled already."), show_alert=True
     )
-
-
-async def _edit(query: Any, html: str, keyboard: InlineKeyboardMarkup | None = None) -> None:
-    try:
-        await query.edit_message_text(html, parse_mode=ParseMode.HTML, reply_markup=keyboard)
-    except BadRequest as error:  # a double tap: the message already shows this
-        if "not modified" not in str(error).lower():
-            raise
 
 
 def handlers() -> list[BaseHandler[Any, Any, Any]]:

@@ -7,7 +7,6 @@ from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
-from telegram.error import BadRequest
 from telegram.ext import (
     BaseHandler,
     CallbackQueryHandler,
@@ -23,7 +22,7 @@ from bot.markup import markup
 from bot.search.engine import MAX_OFFSET, SearchPage, Status
 from bot.tghtml import MAX_ENTITIES, escape, parse
 from handlers import results
-from handlers.common import Turn, turn
+from handlers.common import Turn, edit_html, turn
 
 PAGE_SIZE = 5
 MARK_CAPS = (None, 6, 3, 1, 0)  # marks per title and per snippet, tried in turn
@@ -144,11 +143,7 @@ async def search_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         return
     text, keyboard = await answer_search(tn, stored, page, context.bot.username)
     await query.answer()
-    try:
-        await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=keyboard)
-    except BadRequest as error:  # a double tap: the page is already shown
-        if "not modified" not in str(error).lower():
-            raise
+    await edit_html(query, text, keyboard)
 
 
 async def latest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

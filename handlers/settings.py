@@ -11,14 +11,13 @@ from __future__ import annotations
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import BadRequest
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import reader_settings
 from bot.callbacks import Setting
 from bot.reader_settings import Problem
 from bot.readers import Chat
-from handlers.common import Turn, turn
+from handlers.common import Turn, turn, unchanged_is_fine
 
 DIGEST_TIMES = ("07:00", "08:00", "12:00", "18:00", "21:00")
 QUIET_PRESETS = (None, ("22:00", "07:00"), ("23:00", "08:00"))
@@ -183,11 +182,8 @@ async def settings_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     if chat is None:
         return
     text, keyboard = render(tn, chat)
-    try:
+    with unchanged_is_fine():
         await query.edit_message_text(text, reply_markup=keyboard)
-    except BadRequest as error:  # "message is not modified": the same button twice
-        if "not modified" not in error.message.lower():
-            raise
 
 
 def handlers() -> list[BaseHandler[Any, Any, Any]]:

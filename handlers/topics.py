@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.error import BadRequest
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot.callbacks import Follow, Unfollow, Unwatch, WatchInstead, pattern
@@ -19,7 +18,7 @@ from bot.domain import Topic
 from bot.render.text import one_line, trim
 from bot.search.query import parse
 from bot.search.service import MAX_PER_CHAT, MAX_QUERY_CHARS, AddStatus, Watch
-from handlers.common import Turn, turn
+from handlers.common import Turn, turn, unchanged_is_fine
 
 LIST_ACTIONS = (Follow.PREFIX, Unfollow.PREFIX, Unwatch.PREFIX)
 WATCH_LABEL_MAX = 40
@@ -119,7 +118,7 @@ async def _refresh_list(tn: Turn, message: object) -> None:
     actions = _list_actions(message)
     if actions is None or not isinstance(message, Message):
         return
-    try:
+    with unchanged_is_fine():
         if Unwatch.PREFIX in actions:  # /mysubs: its text lists the watches too
             text, keyboard = await subscriptions_message(tn)
             await message.edit_text(text, reply_markup=keyboard)
@@ -127,9 +126,6 @@ async def _refresh_list(tn: Turn, message: object) -> None:
             shown = [tn.services.topics.get(i) for i in _topic_ids(message)]
             only = [t for t in shown if t is not None]
             await message.edit_reply_markup(reply_markup=await topics_keyboard(tn, only=only))
-    except BadRequest as error:  # a double tap: nothing changed
-        if "not modified" not in str(error).lower():
-            raise
 
 
 async def unwatch_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -110,6 +110,20 @@ async def test_search_paging_buttons_move_between_pages(local: LocalBot) -> None
     assert set(re.findall(r"/article_(\d+)", again.plain)) == shown_first
 
 
+async def test_a_second_tap_on_the_page_shown_is_not_an_error(local: LocalBot) -> None:
+    # The edit would change nothing, and Telegram refuses such an edit.
+    sb = local.sandbox
+    await seed(local, 7)
+    first = await say(sb, 54, "/search ракета", language_code="en")
+    [forward] = data_of(first, "sp:")
+    await press(sb, 54, first, forward)
+    again = sb.inject_callback(54, 54, first.message_id, forward)
+    await sb.wait_until(lambda: sb.callback_answer(again) is not None)
+    await say(sb, 54, "/start", language_code="en")  # a chat's updates are handled in order
+    assert not [m for m in sb.messages(54) if "went wrong" in m.plain]
+    assert "Results 6–7" in current(sb, 54, first.message_id).plain
+
+
 async def test_search_stale_key_asks_to_search_again(local: LocalBot) -> None:
     sb = local.sandbox
     reply = await say(sb, 52, "/start", language_code="en")
