@@ -264,6 +264,28 @@ def rules(language: str) -> tuple[Rule, ...]:
     return tuple(out)
 
 
+def _rule_terms(rule: Rule) -> Iterable[Term]:
+    """Every term of a rule, in whatever part of it."""
+    for group in (*rule.required, *rule.boosters, *rule.exclude):
+        yield from group.terms
+    for pair in rule.pairs:
+        yield from pair.terms
+    for carry in rule.carries:
+        yield from carry.terms
+    yield from rule.third
+    yield from rule.forum
+    if rule.focus:
+        yield from (*rule.focus.party, *rule.focus.rival, *rule.focus.context)
+
+
+@cache
+def _first_lemmas(language: str) -> frozenset[str]:
+    """The first lemma of every word term (names are found by key, not by lemma)."""
+    return frozenset(
+        term.lemmas[0] for rule in rules(language) for term in _rule_terms(rule) if not term.name
+    )
+
+
 @lru_cache(maxsize=50_000)
 def _surface_keys(word: str, language: str) -> tuple[str, str]:
     """Name keys of a capitalised word as written and of its lemma (Зеленським →
@@ -289,10 +311,16 @@ class _Index:
         self.sentences = sentences
         self.words = words
         self.language = language
+        # Only the lemmas a term starts with are ever looked up: most sentences hold
+        # none of them, and a set intersection (in C) tells without a loop per word.
+        wanted = _first_lemmas(language)
         self.where: dict[str, list[tuple[int, int]]] = {}
         for s, lemmas in enumerate(sentences):
-            for p, lemma in enumerate(lemmas):
-                self.where.setdefault(lemma, []).append((s, p))
+            found = wanted.intersection(lemmas)
+            if found:
+                for p, lemma in enumerate(lemmas):
+                    if lemma in found:
+                        self.where.setdefault(lemma, []).append((s, p))
         self._keys: dict[str, set[int]] | None = None
         self._written: dict[int, set[str]] = {}
 
@@ -316,8 +344,9 @@ class _Index:
                             for key in _surface_keys(word, self.language):
                                 keys.setdefault(key, set()).add(s)
             else:
-                for lemma, places in self.where.items():
-                    keys.setdefault(name_key(lemma), set()).update(s for s, _ in places)
+                for s, lemmas in enumerate(self.sentences):
+                    for lemma in lemmas:
+                        keys.setdefault(name_key(lemma), set()).add(s)
             self._keys = keys
         return self._keys
 
