@@ -11,7 +11,7 @@ without building every parse.
 from __future__ import annotations
 
 from functools import cache, lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 import pymorphy3
 import snowballstemmer
@@ -93,12 +93,12 @@ def _dictionary_readings(word: str, language: str) -> tuple[Reading, ...] | None
     lookup = _lookup(language)
     if lookup is None or len(word) < 2:
         return None
-    similar_items, substitutes, normal_form, tag_of, prob = lookup
+    normal_form, tag_of, prob = lookup.normal_form, lookup.tag_of, lookup.prob
     lower = word.lower()
     if any(parse(word, lower, set()) for parse in _first_group(language)):
         return None
     try:
-        found = similar_items(lower, substitutes)
+        found = _dictionary_items(lookup, lower)
     except ValueError:
         return None
     if not found:
@@ -126,8 +126,20 @@ _FIRST_UNITS = (
 )
 
 
+class _Lookup(NamedTuple):
+    """What dictionary_lemma() calls, bound once per language."""
+
+    similar_items: Any
+    get: Any
+    substitutes: dict[Any, Any]  # pymorphy3's char_substitutes (bytes: uk г → ґ, ru е → ё)
+    letters: tuple[str, ...]  # the letters substitutes replaces
+    normal_form: Any
+    tag_of: Any
+    prob: Any  # P(tag|word), None for uk
+
+
 @cache
-def _lookup(language: str) -> tuple[Any, ...] | None:
+def _lookup(language: str) -> _Lookup | None:
     """What dictionary_lemma() calls, bound once per language; None when the analyzer's
     layout is not the one it relies on."""
     morph = analyzer(language)
@@ -139,13 +151,27 @@ def _lookup(language: str) -> tuple[Any, ...] | None:
         return None
     dictionary = morph.dictionary
     prob = estimator.p_t_given_w.prob if estimator is not None else None
-    return (
+    substitutes = morph.char_substitutes or {}
+    return _Lookup(
         dictionary.words.similar_items,
-        morph.char_substitutes,
+        dictionary.words.get,
+        substitutes,
+        tuple(key.decode() if isinstance(key, bytes) else key for key in substitutes),
         dictionary.build_normal_form,
         dictionary.build_tag_info,
         prob,
     )
+
+
+def _dictionary_items(lookup: _Lookup, lower: str) -> list[tuple[str, Any]]:
+    """pymorphy3's similar_items(lower, substitutes): the dictionary's spellings of the
+    word, each letter it may write otherwise (uk г/ґ, ru е/ё) tried both ways. A word
+    without such a letter has only itself to look up: a plain get, ~40 % cheaper."""
+    for letter in lookup.letters:
+        if letter in lower:
+            return list(lookup.similar_items(lower, lookup.substitutes))
+    found = lookup.get(lower)
+    return [(lower, found)] if found else []
 
 
 def dictionary_lemma(word: str, language: str) -> str | None:
@@ -161,10 +187,10 @@ def dictionary_lemma(word: str, language: str) -> str | None:
     lookup = _lookup(language)
     if lookup is None:
         return None
-    similar_items, substitutes, normal_form, tag_of, prob = lookup
+    normal_form, tag_of, prob = lookup.normal_form, lookup.tag_of, lookup.prob
     lower = word.lower()
     try:
-        found = similar_items(lower, substitutes)
+        found = _dictionary_items(lookup, lower)
     except ValueError:  # not encodable (a lone surrogate): the full parse decides
         return None
     if not found:
