@@ -111,7 +111,8 @@ def _main_script(letters: Counter[str]) -> tuple[str, int]:
 def _scores(sample: str, lowered: str, letters: Counter[str], script: _Script) -> dict[str, float]:
     letter_w, absent_w, word_w, ending_w = _weights()
     tokens = Counter(_WORD.findall(lowered))
-    tokens["i"] -= len(_PRONOUN_I.findall(sample))  # English "I", not Polish or Croatian "i"
+    if "i" in tokens:  # English "I", not Polish or Croatian "i" (a match is such a token)
+        tokens["i"] -= len(_PRONOUN_I.findall(sample))
     long: list[tuple[str, int]] | None = None  # the words endings score, when one does
     out = {}
     for p in script.profiles:
