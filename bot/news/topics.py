@@ -286,11 +286,26 @@ def _first_lemmas(language: str) -> frozenset[str]:
     )
 
 
+@cache
+def _name_keys(language: str) -> frozenset[str]:
+    """Every key a rule's name looks up (the name with each case ending)."""
+    return frozenset(
+        key
+        for rule in rules(language)
+        for term in _rule_terms(rule)
+        if term.name
+        for key in _inflected(term.lemmas[0])
+    )
+
+
 @lru_cache(maxsize=50_000)
-def _surface_keys(word: str, language: str) -> tuple[str, str]:
+def _surface_keys(word: str, language: str) -> tuple[str, ...]:
     """Name keys of a capitalised word as written and of its lemma (Зеленським →
-    зеленський)."""
-    return name_key(word), name_key(word_lemma(word, language))
+    зеленський), those a rule's name looks up: most capitalised words are no listed
+    name, and the index then holds nothing for them."""
+    listed = _name_keys(language)
+    keys = (name_key(word), name_key(word_lemma(word, language)))
+    return tuple(key for key in keys if key in listed)
 
 
 @lru_cache(maxsize=10_000)
