@@ -45,7 +45,7 @@ exclusions (− `apart` when the groups never meet in one window).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 from typing import Any
@@ -400,12 +400,12 @@ class _Hits:
     sentences: set[int] = field(default_factory=set)
     labels: list[str] = field(default_factory=list)
 
-    def add(self, weight: float, found: Iterable[int], label: str) -> None:
-        where = set(found)
-        if not where:
+    def add(self, weight: float, found: Collection[int], label: str) -> None:
+        if not found:  # most terms of a rule are not in a given story
             return
-        body = len(where - {TITLE})
-        self.score += weight * (min(body, _CAP) + (1 if TITLE in where else 0))
+        where = set(found)
+        in_title = 1 if TITLE in where else 0
+        self.score += weight * (min(len(where) - in_title, _CAP) + in_title)
         self.sentences |= where
         self.labels.append(label)
 
