@@ -98,7 +98,8 @@ def pct(values: list[float], q: float) -> float:
 STAGES = {
     "clean_text": "clean",
     "detect_language": "language",
-    "split_sentences": "sentences",
+    "split_paragraph": "sentences",
+    "speech_label": "summary",  # the transcript labels summarize() leaves out
     "_lemmas_of": "lemmas",
     "content": "lemmas",
     "summarize": "summary",
