@@ -93,21 +93,21 @@ class Raw(httpx.AsyncByteStream):
         yield self.data
 
 
+# Counters of what went wrong: any of them above 0 fails the run.
+FAILURES = (
+    "unhandled_exceptions",
+    "unanswered",
+    "token_leaks",
+    "private_fetches",
+    "half_stored",
+    "lost_updates",
+    "not_run",  # catalogued inputs the run could not send
+)
+
+
 class Tally:
     def __init__(self) -> None:
-        self.counts = dict.fromkeys(
-            (
-                "inputs",
-                "unhandled_exceptions",
-                "unanswered",
-                "token_leaks",
-                "private_fetches",
-                "half_stored",
-                "lost_updates",
-                "not_run",  # catalogued inputs the run could not send
-            ),
-            0,
-        )
+        self.counts = dict.fromkeys(("inputs", *FAILURES), 0)
         self.figures: dict[str, float] = {}
 
         self.examples: list[str] = []  # what failed, printed to stderr
@@ -560,13 +560,4 @@ if __name__ == "__main__":
     args = parser.parse_args()
     result = asyncio.run(main(args.quick))
     print(json.dumps(result, ensure_ascii=False))
-    counters = (
-        "unhandled_exceptions",
-        "unanswered",
-        "token_leaks",
-        "private_fetches",
-        "half_stored",
-        "lost_updates",
-        "not_run",
-    )
-    sys.exit(1 if any(result[k] for k in counters) else 0)
+    sys.exit(1 if any(result[k] for k in FAILURES) else 0)
