@@ -144,15 +144,13 @@ async def unconfirmed(db: Database, holder_like: str) -> set[int]:
 
 
 def kill(worker: DeliveryWorker) -> None:
-    """Stop the worker as kill -9 would: nothing flushed, nothing released."""
-    if worker._task is not None:
-        worker._task.cancel()
+    """Stop the worker as kill -9 would: nothing flushed, nothing released, no lease
+    renewed."""
+    for task in (worker._task, worker._flusher, worker._expander, worker._renewer):
+        if task is not None:
+            task.cancel()
     for task in list(worker._tasks):
         task.cancel()
-    if worker._flusher is not None:
-        worker._flusher.cancel()
-    if worker._expander is not None:
-        worker._expander.cancel()
     worker._sent_buffer.clear()
 
 

@@ -49,6 +49,12 @@ FLUSH_S = 0.05
 IDLE_WAIT_S = 5.0
 STOP_GRACE_S = 30.0
 LEASE_S = 30.0
+# Leases are renewed every quarter of lease_s by a task of their own; a row is sent only
+# while half of its lease is left, so a renewal late by up to a quarter of the lease (a
+# busy machine, a slow database) stops the sends before another worker can take a row.
+RENEW_SHARE = 1 / 4
+SURE_SHARE = 1 / 2
+FLUSH_RETRY_S = 1.0
 PREPARED_MAX = 1024  # encoded message variants kept (a handful per story)
 REFUSED_MAX = 4096  # photo URLs Telegram refused, remembered so the rest go as text
 
@@ -68,6 +74,7 @@ class DeliveryStats:
     retried: int = 0
     failed: int = 0
     blocked: int = 0
+    unsure: int = 0  # rows not sent because their lease might have run out (claimed again)
     flood_waits: int = 0
     by_error: dict[str, int] = field(default_factory=dict)
 
@@ -114,8 +121,10 @@ class DeliveryWorker:
         self._wake = asyncio.Event()
         self._stopping = False
         self._task: asyncio.Task[None] | None = None
-        self._renewed = 0.0  # monotonic time of the last lease renewal
-        self._lease_live_until = 0.0  # wall time the current round's claims last till
+        self._renewer: asyncio.Task[None] | None = None
+        # Rows claimed and not finished → the wall time until which no other worker can
+        # have claimed them (their lease as this worker knows it, renewals included).
+        self._leases: dict[int, float] = {}
         self._in_flight: set[int] = set()
         self._tasks: set[asyncio.Task[None]] = set()
         self._slots = asyncio.Semaphore(IN_FLIGHT)
@@ -138,6 +147,7 @@ class DeliveryWorker:
             self._stopping = False
             self._task = asyncio.create_task(self._run(), name="delivery")
             self._expander = asyncio.create_task(self._expand(), name="fan-out")
+            self._renewer = asyncio.create_task(self._renew_leases(), name="leases")
 
     def wake(self) -> None:
         self._wake.set()
@@ -151,9 +161,15 @@ class DeliveryWorker:
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
         self._task = self._expander = None
-        # Let sends already on the wire finish and be recorded: nothing sent goes unmarked.
+        # Let sends already on the wire finish and be recorded: nothing sent goes unmarked
+        # (their leases are renewed meanwhile).
         if self._tasks:
             await asyncio.wait(set(self._tasks), timeout=STOP_GRACE_S)
+        if self._renewer is not None:
+            self._renewer.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._renewer
+            self._renewer = None
         # A flush under way holds rows already taken from the buffer: let it write them
         # before the database closes (else they are sent again after a restart).
         if self._flusher is not None and not self._flusher.done():
@@ -188,7 +204,6 @@ class DeliveryWorker:
     # -- the loop --------------------------------------------------------------------
 
     async def _run(self) -> None:
-        self._renewed = time.monotonic()
         fresh = not self.db.shared
         while not self._stopping:
             try:
@@ -196,7 +211,6 @@ class DeliveryWorker:
                     # One process per SQLite file: every claim found belongs to a gone one.
                     await outbox.release(self.db)
                     fresh = False
-                await self._keep_leases()
                 if not await self._dispatch_due():
                     await self._sleep_until_due()  # reads the database too: same guard
             except asyncio.CancelledError:
@@ -205,16 +219,42 @@ class DeliveryWorker:
                 log.exception("delivery loop error; retrying in a second")
                 await asyncio.sleep(1.0)
 
-    async def _keep_leases(self) -> None:
-        """Renew this worker's leases every third of lease_s, between rounds and within
-        one (a round sharing the send schedule with other workers can outlast a lease)."""
-        if time.monotonic() - self._renewed <= self.lease_s / 3:
-            return
-        now = time.time()
-        await outbox.renew(self.db, self.holder, lease_s=self.lease_s, now=now)
-        self._renewed = time.monotonic()
-        if now < self._lease_live_until:  # renewed while live: the round's rows go on
-            self._lease_live_until = now + self.lease_s
+    async def _renew_leases(self) -> None:
+        """Renew the leases of the rows on hand on a timer of its own: a round waiting for
+        send slots, or sends waiting for answers, never hold a renewal back (a round
+        sharing the send schedule with other workers can outlast a lease)."""
+        while True:
+            await asyncio.sleep(self.lease_s * RENEW_SHARE)
+            if not self._leases:
+                continue
+            try:
+                await self._renew()
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:  # the rows' sends stop once their leases run low
+                log.warning("outbox leases not renewed: %s", type(error).__name__)
+
+    async def _renew(self) -> None:
+        started = time.time()
+        known = list(self._leases)  # rows whose claim committed before the renewal began
+        await outbox.renew(self.db, self.holder, lease_s=self.lease_s, now=started)
+        done = time.time()
+        lost = 0
+        for row_id in known:
+            until = self._leases.get(row_id)
+            if until is None:
+                continue
+            # A lease that ran out before the renewal was through may have been claimed
+            # by another worker meanwhile: that row is no longer surely this one's.
+            self._leases[row_id] = max(until, started + self.lease_s) if until > done else 0.0
+            lost += until <= done
+        if lost:
+            log.warning("%d outbox leases ran out before their renewal: not sent here", lost)
+
+    def _sure(self, row_id: int) -> bool:
+        """The row is this worker's for at least SURE_SHARE of a lease more."""
+        until = self._leases.get(row_id, 0.0)
+        return time.time() < until - self.lease_s * SURE_SHARE
 
     async def _dispatch_due(self) -> int:
         claimed_at = time.time()
@@ -226,7 +266,16 @@ class DeliveryWorker:
             limit=self.batch,
             exclude=self._in_flight,
         )
-        self._lease_live_until = claimed_at + self.lease_s
+        for row in rows:
+            self._leases[row.id] = claimed_at + self.lease_s
+        try:
+            return await self._dispatch(rows)
+        finally:
+            for row in rows:  # rows the round left stay claimed until their lease ends
+                if row.id not in self._in_flight:
+                    self._leases.pop(row.id, None)
+
+    async def _dispatch(self, rows: list[Delivery]) -> int:
         if len(rows) < self.batch:
             self._expand_wanted.set()
         self._newest_claimed = max((row.queued_at for row in rows), default=0.0)
@@ -243,12 +292,12 @@ class DeliveryWorker:
             await self._slots.acquire()
             try:
                 ticket = await self.pacer.acquire(row.target, row.chat_type)
-                await self._keep_leases()
             except BaseException:
                 self._slots.release()
                 raise
-            if time.time() > self._lease_live_until - self.lease_s / 3:
-                # The claims ran out (renewal stalled): another worker may have the rest.
+            if not self._sure(row.id):
+                # The claims run out (renewal stalled): another worker may take the rest.
+                self.stats.unsure += 1
                 self.pacer.answered(ticket)  # the slot went unused: not a send to wait for
                 self._slots.release()
                 break
@@ -325,8 +374,9 @@ class DeliveryWorker:
         finally:
             if ticket.answered_at is None:  # nothing was sent, or it raised
                 self.pacer.answered(ticket)
-            if not sent:
-                self._in_flight.discard(row.id)  # a sent row leaves it once _flush marks it
+            if not sent:  # a sent row leaves them once _flush marks it
+                self._in_flight.discard(row.id)
+                self._leases.pop(row.id, None)
             self._slots.release()
 
     async def _send(self, row: Delivery, ticket: Ticket) -> bool:
@@ -341,7 +391,15 @@ class DeliveryWorker:
             await outbox.mark(self.db, row.id, outbox.FAILED, error="analysis unreadable")
             return False
         locale = i18n.resolve_locale(row.language, row.telegram_language, self.default_language)
-        result = await self._send_story(row, self._prepare(article, row, locale), ticket)
+        prepared = self._prepare(article, row, locale)
+        await self.pacer.on_time(ticket)  # its slot, now: the request leaves next
+        if not self._sure(row.id):
+            # Its lease ran low while the send waited (the story loading, a busy machine,
+            # a late renewal): another worker may have claimed the row. It stays claimed
+            # here if nobody did, and a later round takes it again.
+            self.stats.unsure += 1
+            return False
+        result = await self._send_story(row, prepared, ticket)
         # The chat's part (pause, blocked, gone, moved) is done by the sender; here the row's.
         if isinstance(result, Sent):
             self.stats.sent += 1
@@ -424,16 +482,30 @@ class DeliveryWorker:
         # Loop: rows sent while a flush is writing must not wait for the next send.
         while self._sent_buffer:
             await asyncio.sleep(FLUSH_S)
-            await self._flush()
+            try:
+                await self._flush()
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:
+                log.warning("sent rows not recorded yet (%s); again soon", type(error).__name__)
+                await asyncio.sleep(FLUSH_RETRY_S)
 
     async def _flush(self) -> None:
-        if self._sent_buffer:
-            batch, self._sent_buffer = self._sent_buffer, []
-            try:
-                # The chat stays held that long: no other worker sends to it sooner.
-                await outbox.mark_sent(self.db, batch, hold_s=GROUP_INTERVAL_S)
-            finally:
-                self._in_flight.difference_update(row_id for row_id, _ in batch)
+        """Mark the sent rows. A failed write keeps them in flight and in the buffer for
+        the next flush, their leases renewed: left pending and unclaimed here, they would
+        be claimed and sent again."""
+        if not self._sent_buffer:
+            return
+        batch, self._sent_buffer = self._sent_buffer, []
+        try:
+            # The chat stays held that long: no other worker sends to it sooner.
+            await outbox.mark_sent(self.db, batch, hold_s=GROUP_INTERVAL_S)
+        except BaseException:
+            self._sent_buffer[:0] = batch
+            raise
+        for row_id, _ in batch:
+            self._in_flight.discard(row_id)
+            self._leases.pop(row_id, None)
 
     # -- rendering -------------------------------------------------------------------
 

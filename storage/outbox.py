@@ -171,14 +171,15 @@ async def _lock_families(conn: Connection, families: set[int], holder: str, now:
 
 
 async def renew(db: Database, holder: str, *, lease_s: float, now: float | None = None) -> int:
-    """Extend the holder's live leases on pending rows (it is alive and still has them)."""
+    """Extend the holder's leases on its pending rows (it is alive and still has them).
+    A lease that ran out is renewed too while nobody claimed the row since (a claim
+    writes its own holder): the row is still this holder's alone."""
     now = time.time() if now is None else now
     async with db.transaction() as conn:
         return await conn.execute(
             "UPDATE outbox SET lease_until = ? WHERE id IN (SELECT id FROM outbox "
-            "WHERE claimed_by = ? AND status = 'pending' AND lease_until > ?"
-            f"{_in_id_order(conn)})",
-            (now + lease_s, holder, now),
+            f"WHERE claimed_by = ? AND status = 'pending'{_in_id_order(conn)})",
+            (now + lease_s, holder),
         )
 
 
