@@ -24,6 +24,8 @@ from storage.db import POSTGRES, Connection, Database, Row
 FIRST_CHAT = -(2**63)  # the smallest chat id: a fan-out starts there
 
 # Chats that got (or are about to get) the earlier story; a blocked row does not count.
+# These conditions are on the reader `s.chat_id`: the topic queries' subscriptions s,
+# the keyword queries' unnest(...) s of the watchers' chats.
 NOT_HAD_EARLIER = """AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.article_id = ?
     AND e.chat_id = s.chat_id AND e.status IN ('sent', 'pending'))"""
 
@@ -68,10 +70,10 @@ async def left(conn: Connection, fan: Fanout) -> int:
     if not fan.watchers:
         return topical
     others = await conn.fetchval(
-        f"""SELECT COUNT(DISTINCT w.chat_id) FROM unnest(?::bigint[]) w (chat_id)
-        JOIN chats c ON c.id = w.chat_id WHERE c.status = 'active' AND NOT EXISTS
-        (SELECT 1 FROM subscriptions s WHERE s.chat_id = w.chat_id
-            AND s.topic_id = ANY(?::text[])) {exclude.replace("s.chat_id", "w.chat_id")}""",
+        f"""SELECT COUNT(DISTINCT s.chat_id) FROM unnest(?::bigint[]) s (chat_id)
+        JOIN chats c ON c.id = s.chat_id WHERE c.status = 'active' AND NOT EXISTS
+        (SELECT 1 FROM subscriptions t WHERE t.chat_id = s.chat_id
+            AND t.topic_id = ANY(?::text[])) {exclude}""",
         ([w[0] for w in fan.watchers], list(fan.topics), *earlier),
     )
     return topical + int(others or 0)
@@ -185,11 +187,15 @@ async def _store(conn: Connection, fan: Fanout) -> None:
             fan.created_at,
             fan.earlier_id,
             fan.next_chat,
-            [w[0] for w in fan.watchers],
-            [w[1] for w in fan.watchers],
-            [w[2] for w in fan.watchers],
+            *_watch_columns(fan),
         ),
     )
+
+
+def _watch_columns(fan: Fanout) -> tuple[list[int], list[int], list[str]]:
+    """The keyword readers as the table's (and unnest's) three arrays: chats, watch ids,
+    terms."""
+    return [w[0] for w in fan.watchers], [w[1] for w in fan.watchers], [w[2] for w in fan.watchers]
 
 
 async def _waiting(conn: Connection, article_id: int) -> bool:
@@ -240,29 +246,25 @@ async def _queue_range(conn: Connection, fan: Fanout, low: int, high: int | None
 
 async def _queue_watchers(conn: Connection, fan: Fanout) -> int:
     """Keyword rows, after every topic row: a chat that has one keeps it."""
-    exclude = ""
-    if fan.earlier_id is not None:
-        exclude = NOT_HAD_EARLIER.replace("s.chat_id", "w.chat_id")
+    exclude = NOT_HAD_EARLIER if fan.earlier_id is not None else ""
     earlier = (fan.earlier_id,) if fan.earlier_id is not None else ()
     return await conn.execute(
         f"""
         INSERT INTO outbox (article_id, chat_id, reason_kind, reason_value, watch_id,
             due_at, created_at)
-        SELECT ?, w.chat_id, 'keyword', w.terms, w.watch_id, ?, ?
+        SELECT ?, s.chat_id, 'keyword', s.terms, s.watch_id, ?, ?
         FROM unnest(?::bigint[], ?::bigint[], ?::text[]) WITH ORDINALITY
-            w (chat_id, watch_id, terms, n)
-            JOIN chats c ON c.id = w.chat_id
+            s (chat_id, watch_id, terms, n)
+            JOIN chats c ON c.id = s.chat_id
         WHERE c.status = 'active' {exclude}
-        ORDER BY w.n
+        ORDER BY s.n
         ON CONFLICT DO NOTHING
         """,
         (
             fan.article_id,
             fan.created_at,
             fan.created_at,
-            [w[0] for w in fan.watchers],
-            [w[1] for w in fan.watchers],
-            [w[2] for w in fan.watchers],
+            *_watch_columns(fan),
             *earlier,
         ),
     )

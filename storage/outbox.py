@@ -244,16 +244,16 @@ async def depth(db: Database, *, now: float) -> Depth:
 
 
 async def _depth(conn: Connection, now: float) -> Depth:
-    row = await conn.fetchone(
+    # Aggregates without GROUP BY: always one row.
+    count, oldest = await conn.fetchone(
         "SELECT COUNT(*), MIN(CASE WHEN due_at <= ? THEN due_at END) FROM outbox "
         "WHERE status = 'pending'",
         (now,),
-    )
+    ) or (0, None)
     unqueued, since = await fanout.unqueued(conn)
-    rows = int(row[0]) if row is not None else 0
-    due = [float(row[1])] if row is not None and row[1] is not None else []
+    due = [float(oldest)] if oldest is not None else []
     due += [since] if since is not None and since <= now else []
-    return Depth(rows, unqueued, min(due, default=None))
+    return Depth(int(count), unqueued, min(due, default=None))
 
 
 async def mark_sent(
