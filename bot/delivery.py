@@ -237,7 +237,7 @@ class DeliveryWorker:
     async def _renew(self) -> None:
         started = time.time()
         known = list(self._leases)  # rows whose claim committed before the renewal began
-        await outbox.renew(self.db, self.holder, lease_s=self.lease_s, now=started)
+        await outbox.renew(self.db, self.holder, lease_s=self.lease_s, now=started, ids=known)
         done = time.time()
         lost = 0
         for row_id in known:

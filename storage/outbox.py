@@ -170,16 +170,28 @@ async def _lock_families(conn: Connection, families: set[int], holder: str, now:
     return set(mine) - {int(r[0]) for r in held}
 
 
-async def renew(db: Database, holder: str, *, lease_s: float, now: float | None = None) -> int:
-    """Extend the holder's leases on its pending rows (it is alive and still has them).
-    A lease that ran out is renewed too while nobody claimed the row since (a claim
-    writes its own holder): the row is still this holder's alone."""
+async def renew(
+    db: Database,
+    holder: str,
+    *,
+    lease_s: float,
+    now: float | None = None,
+    ids: Iterable[int] | None = None,
+) -> int:
+    """Extend the holder's leases on its pending rows (it is alive and still has them),
+    or on those of `ids` only (the rows a worker has on hand: looked up by key, not
+    among every pending row). A lease that ran out is renewed too while nobody claimed
+    the row since (a claim writes its own holder): the row is still this holder's alone."""
     now = time.time() if now is None else now
+    keys = tuple(sorted(ids)) if ids is not None else ()
+    if ids is not None and not keys:
+        return 0
+    only = f" AND id IN ({','.join('?' * len(keys))})" if keys else ""
     async with db.transaction() as conn:
         return await conn.execute(
             "UPDATE outbox SET lease_until = ? WHERE id IN (SELECT id FROM outbox "
-            f"WHERE claimed_by = ? AND status = 'pending'{_in_id_order(conn)})",
-            (now + lease_s, holder),
+            f"WHERE claimed_by = ? AND status = 'pending'{only}{_in_id_order(conn)})",
+            (now + lease_s, holder, *keys),
         )
 
 

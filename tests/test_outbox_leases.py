@@ -134,7 +134,10 @@ async def test_a_renewal_keeps_a_run_out_lease_nobody_claimed_since(db: Database
     await chats.register_many(db, [21, 22], topic=TOPIC)
     await publish(db)
     now = time.time()
-    assert len(await outbox.claim(db, "a", lease_s=10, now=now)) == 2
+    mine = await outbox.claim(db, "a", lease_s=10, now=now)
+    assert len(mine) == 2
+    assert await outbox.renew(db, "a", lease_s=10, now=now + 1, ids=[mine[1].id]) == 1
+    assert await outbox.renew(db, "a", lease_s=10, now=now + 1, ids=[]) == 0
     # Late: the leases ran out at now + 10, but nobody claimed the rows meanwhile.
     assert await outbox.renew(db, "a", lease_s=10, now=now + 12) == 2
     assert await outbox.claim(db, "b", lease_s=10, now=now + 15) == []  # renewed to now + 22
