@@ -155,13 +155,20 @@ def _to_nominative(words: tuple[str, ...], language: str, case: str | None) -> s
             if wanted == "nomn":
                 out.append(word)
                 continue
-            nominative = inflected(word, language, chosen, "nomn")
+            nominative = _nominative_of(word, language, chosen)
             if nominative is None:
                 break
             out.append(restore_case(nominative, word))
         else:
             return " ".join(out)
     return None
+
+
+@lru_cache(maxsize=20_000)
+def _nominative_of(word: str, language: str, reading: int) -> str | None:
+    """inflected() to the nominative, memoised per word: one word comes in several name
+    sequences ('Путіна', 'Володимира Путіна'), and each inflection parses it again."""
+    return inflected(word, language, reading, "nomn")
 
 
 # surname endings whose nominative has a distinct female form (Петров/Петрова,
