@@ -27,12 +27,13 @@ from telegram.ext import (
 from bot import i18n
 from bot.callbacks import DestinationAction
 from bot.destinations import ConnectStatus
+from bot.i18n import N_
 from bot.readers import Chat
 from bot.render.text import one_line, trim
 from bot.search.service import AddStatus
 from bot.services import services
 from bot.tghtml import escape
-from handlers.common import Turn, edit_html, turn
+from handlers.common import Turn, command_turn, edit_html, private_only, turn
 from handlers.ingest import channel_origin
 
 CHAT_REF = re.compile(r"\A(@[A-Za-z0-9_]{4,32}|-\d{1,19})\Z")
@@ -70,15 +71,9 @@ def connect_usage(tn: Turn) -> str:
     )
 
 
+@private_only(N_("Send /connect to me in a private chat."))
 async def connect(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    message = update.effective_message
-    chat = update.effective_chat
-    if message is None or chat is None:
-        return
-    tn = await turn(update, context)
-    if chat.type != "private" or tn.user_id is None:
-        await message.reply_text(tn._("Send /connect to me in a private chat."))
-        return
+    tn, message = await command_turn(update, context)
     ref: str | int | None = None
     body = " ".join(context.args or ())
     if CHAT_REF.match(body):
@@ -147,15 +142,10 @@ def name_of(chat: Chat, by_id: dict[int, Chat]) -> str:
     return f"{icon} {trim(one_line(title), LABEL_MAX * 2)}"
 
 
+@private_only(N_("Send /channels to me in a private chat."))
 async def channels(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    message = update.effective_message
-    chat = update.effective_chat
-    if message is None or chat is None:
-        return
-    tn = await turn(update, context)
-    if chat.type != "private" or tn.user_id is None:
-        await message.reply_text(tn._("Send /channels to me in a private chat."))
-        return
+    tn, message = await command_turn(update, context)
+    assert tn.user_id is not None  # private_only
     owned = await tn.services.destinations.of_user(tn.user_id)
     body = " ".join(context.args or ())
     if body:

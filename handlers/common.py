@@ -113,6 +113,27 @@ def admin_only(what: str) -> Callable[[Handler], Handler]:
     return guard
 
 
+def private_only(refusal: str) -> Callable[[Handler], Handler]:
+    """Guard a command about what the user owns (their channels): it works only in a
+    private chat with them; elsewhere it answers `refusal` (an N_ message)."""
+
+    def guard(handler: Handler) -> Handler:
+        @functools.wraps(handler)
+        async def guarded(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+            message, chat = update.effective_message, update.effective_chat
+            if message is None or chat is None:
+                return
+            tn = await turn(update, context)
+            if chat.type != "private" or tn.user_id is None:
+                await message.reply_text(tn._(refusal))
+                return
+            await handler(update, context)
+
+        return guarded
+
+    return guard
+
+
 async def command_turn(update: Update, context: ContextTypes.DEFAULT_TYPE) -> tuple[Turn, Message]:
     """The turn and the message of a command (or a captioned file)."""
     message = update.effective_message

@@ -166,3 +166,19 @@ async def test_in_a_group_only_admins_change_subscriptions(local: LocalBot) -> N
     answer = await sb.wait_until(lambda: sb.callback_answer(query))
     assert "Only this group's admins" in (answer["text"] or "")
     assert await local.services.readers.topics_of(group) == [TOPIC]
+
+
+async def test_connect_and_channels_in_a_group_point_to_the_private_chat(
+    local: LocalBot,
+) -> None:
+    sb = local.sandbox
+    group = -1001000000004
+    sb.create_group(group, "Editors", owner=EDITOR, members=[MEMBER])
+    sb.add_bot(group, by=EDITOR, status="member")
+    await local.settle()
+    for command in ("/connect @somechannel", "/channels"):
+        before = len(sb.messages(group))
+        sb.inject_message(EDITOR, command, chat_id=group, language_code="en")
+        [reply] = (await sb.wait_for_messages(group, before + 1))[before:]
+        assert f"Send {command.split()[0]} to me in a private chat." == reply.plain
+    assert await local.services.destinations.of_user(EDITOR) == []  # nothing connected
