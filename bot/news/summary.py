@@ -289,7 +289,8 @@ def summarize(
     for i, raw in enumerate(sentences):
         if len(graph) == _MAX_CANDIDATES:
             break
-        item = sentences[i] = Candidate(without_dateline(raw.text), raw.lemmas)
+        undated = without_dateline(raw.text)  # most sentences have no dateline: kept as they are
+        item = sentences[i] = raw if undated is raw.text else Candidate(undated, raw.lemmas)
         prose = _is_prose(item.text)
         story_sentences += prose  # quotes and the headline count for the story's length
         if prose and not any_prose:
