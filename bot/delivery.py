@@ -28,7 +28,7 @@ from bot.markup import markup
 from bot.outcomes import Blocked, Flood, Gone, MediaRefused, Rejected, Transient
 from bot.pacing import GROUP_INTERVAL_S, Pacer, Ticket
 from bot.render import render_story
-from bot.sender_http import SEND_PHOTO, prepare, prepare_photo
+from bot.sender_http import SEND_MESSAGE, SEND_PHOTO, prepare, prepare_photo
 from bot.sending import ChatSender, Result, Sent
 from storage import articles, fanout, outbox
 from storage.db import Database
@@ -434,26 +434,23 @@ class DeliveryWorker:
         sent again as the text message, and its URL remembered: the story's other
         readers get the text straight away. The refused request delivered nothing, so
         the text goes in the chat's same slot."""
-        send = self.sender.send_prepared
-        reply_to = row.reply_to_message_id
-        thread = row.thread_id  # a forum topic's (row.target is its group)
         photo = prepared.photo
+
+        async def send(body: bytes, method: str = SEND_MESSAGE) -> Result:
+            return await self.sender.send_prepared(
+                row.target,  # a forum topic's group, with the topic as thread_id
+                body,
+                reply_to=row.reply_to_message_id,
+                method=method,
+                ticket=ticket,
+                thread_id=row.thread_id,
+            )
+
         if photo is None:
-            return await send(
-                row.target, prepared.body, reply_to=reply_to, ticket=ticket, thread_id=thread
-            )
+            return await send(prepared.body)
         if photo in self._refused_photos:
-            return await send(
-                row.target, prepared.fallback, reply_to=reply_to, ticket=ticket, thread_id=thread
-            )
-        result = await send(
-            row.target,
-            prepared.body,
-            reply_to=reply_to,
-            method=SEND_PHOTO,
-            ticket=ticket,
-            thread_id=thread,
-        )
+            return await send(prepared.fallback)
+        result = await send(prepared.body, SEND_PHOTO)
         if not isinstance(result, MediaRefused):
             return result
         log.info("photo of story %s refused (%s); sent as text", row.article_id, result.reason)
@@ -461,9 +458,7 @@ class DeliveryWorker:
         if len(self._refused_photos) >= REFUSED_MAX:
             self._refused_photos.clear()
         self._refused_photos.add(photo)
-        return await send(
-            row.target, prepared.fallback, reply_to=reply_to, ticket=ticket, thread_id=thread
-        )
+        return await send(prepared.fallback)
 
     async def _retry(self, row: Delivery, error: str) -> None:
         kind = error.split(":", 1)[0]
