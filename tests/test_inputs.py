@@ -12,7 +12,7 @@ from benchmarks.hostile_catalogue import (
     FORGED,  # one list of forged buttons for the test and the benchmark
 )
 from bot.harness import ADMIN_ID, LocalBot
-from bot.inputs import has_content, parse_id, parse_offset, strip_surrogates
+from bot.inputs import has_content, parse_id, parse_offset, strip_surrogates, words
 from bot.replies import TEXT_LIMIT, fit
 from bot.tghtml import utf16_len
 from storage import articles, feeds
@@ -58,6 +58,14 @@ def test_content_free_text(text: str) -> None:
 def test_real_sentences_have_content() -> None:
     assert has_content("Путін сказав ні.")
     assert has_content(STORY)
+
+
+def test_format_characters_do_not_split_words() -> None:
+    # A zero-width space, a soft hyphen, a BOM or a direction mark inside a word
+    # leaves one word; between words it is no word of its own.
+    assert words("Пу\u200bтін ска\u00adзав \ufeff\u200e ні") == ["Путін", "сказав", "ні"]
+    assert not has_content("ab\u200bcd\u200bef\u200bgh\u200bij")  # one word
+    assert has_content("ab\u2060cd ef\u00adgh ij")
 
 
 def test_lone_surrogates_removed() -> None:
