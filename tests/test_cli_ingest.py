@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import io
 import json
 from collections.abc import Iterator
@@ -119,6 +120,23 @@ async def test_import_is_idempotent(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     first = next(a for a in stored if a.url == records[0].get("url"))
     assert first.source == records[0].get("source")
     assert first.published is not None and str(first.published.year) == records[0]["date"]
+
+
+def _loaded() -> tuple[int, bool]:
+    from bot.news import morph
+
+    return morph.analyzer.cache_info().currsize, gc.get_freeze_count() > 0
+
+
+def test_pool_workers_start_warm() -> None:
+    """A worker has the dictionaries (uk and ru: pymorphy3's) before its first story,
+    out of the collector's reach: the forkserver loaded them once (bot.ingest.preload)
+    instead of each worker on its first stories."""
+    executor = bulk._executor(1)
+    try:
+        assert executor.submit(_loaded).result() == (2, True)
+    finally:
+        executor.shutdown()
 
 
 @pytest.mark.parametrize("workers", [0, 2])

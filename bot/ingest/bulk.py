@@ -20,7 +20,6 @@ from collections.abc import AsyncIterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from bot import news
 from bot.stories import Draft, StoryError, analyze_draft, article_to_store, without_surrogates
 from storage.backfill import PackedArticle, packed
 from storage.seen import Key
@@ -28,9 +27,9 @@ from storage.seen import Key
 CHUNK = 16  # stories per task sent to a worker: small tails, little IPC per story
 BATCH = 64  # stories per write transaction
 POOL_MIN = 200
-# Imported by the forkserver before it forks the workers: each starts with the code
-# (and what importing it loads) in place instead of importing it again.
-PRELOAD = ["bot.news", "bot.stories", "bot.search.index", "storage.backfill"]
+# Imported by the forkserver before it forks the workers: each starts with the code,
+# the dictionaries and the rules in place (bot.ingest.preload warms them).
+PRELOAD = ["bot.ingest.bulk", "bot.ingest.preload"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,13 +48,28 @@ class Outcome:
 
 @dataclass(slots=True)
 class Stats:
-    """CPU seconds the workers spent on their stories (their own clocks), and how many
-    stories they took: the import's CPU per story apart from the importing process."""
+    """The workers' CPU (their own clocks) and how many stories they took: the import's
+    CPU per story apart from the importing process."""
 
-    worker_cpu_s: float = 0.0
+    worker_cpu_s: float = 0.0  # in prepare_chunk: the stories' own work
+    # The workers' whole CPU from ready to their last task: the stories plus receiving
+    # and sending each task (pickling, the pool's queues).
+    worker_process_cpu_s: float = 0.0
+    worker_start_cpu_s: float = 0.0  # the workers' CPU from fork to ready, all of them
     analysed: int = 0
     workers: int = 0
     started_s: float = field(default=0.0)  # wall seconds until every worker was ready
+    _clocks: dict[int, list[float]] = field(default_factory=dict)  # pid: [ready, last]
+
+    def ready(self, pid: int, cpu_s: float) -> None:
+        self._clocks.setdefault(pid, [cpu_s, cpu_s])
+        self.worker_start_cpu_s = sum(ready for ready, _ in self._clocks.values())
+
+    def took(self, pid: int, cpu_s: float, clock_s: float) -> None:
+        self.worker_cpu_s += cpu_s
+        clocks = self._clocks.setdefault(pid, [clock_s - cpu_s, clock_s])
+        clocks[1] = max(clocks[1], clock_s)
+        self.worker_process_cpu_s = sum(last - ready for ready, last in self._clocks.values())
 
 
 def prepare(draft: Draft) -> PackedArticle:
@@ -64,8 +78,12 @@ def prepare(draft: Draft) -> PackedArticle:
     return packed(article_to_store(draft, analyze_draft(draft)))
 
 
-def prepare_chunk(drafts: Sequence[Draft]) -> tuple[list[PackedArticle | str], float]:
-    """Runs in a worker: each draft packed, or its StoryError code; and the CPU it took."""
+Chunk = tuple[list[PackedArticle | str], float, int, float]
+
+
+def prepare_chunk(drafts: Sequence[Draft]) -> Chunk:
+    """Runs in a worker: each draft packed, or its StoryError code; the CPU it took, the
+    worker's pid and its CPU clock (since its fork) at the end."""
     started = time.process_time()
     out: list[PackedArticle | str] = []
     for draft in drafts:
@@ -73,11 +91,12 @@ def prepare_chunk(drafts: Sequence[Draft]) -> tuple[list[PackedArticle | str], f
             out.append(prepare(draft))
         except StoryError as error:
             out.append(error.code)
-    return out, time.process_time() - started
+    ended = time.process_time()
+    return out, ended - started, os.getpid(), ended
 
 
-def _ready() -> int:
-    return os.getpid()
+def _ready() -> tuple[int, float]:
+    return os.getpid(), time.process_time()
 
 
 def workers_for(count: int, workers: int | None = None) -> int:
@@ -91,10 +110,11 @@ def workers_for(count: int, workers: int | None = None) -> int:
 def _executor(workers: int) -> Executor:
     if workers <= 0:
         return ThreadPoolExecutor(max_workers=1)  # off the event loop, one core
-    # forkserver: a clean process per worker (forking this one would copy its threads).
+    # forkserver: a clean process per worker (forking this one would copy its threads),
+    # forked from one that warmed up already (PRELOAD).
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(PRELOAD)
-    return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=news.warm_up)
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context)
 
 
 class Pool:
@@ -105,7 +125,7 @@ class Pool:
         self.stats = stats if stats is not None else Stats()
         self.stats.workers = workers
         self._executor = _executor(workers)
-        self._warming: list[asyncio.Future[int]] = []
+        self._warming: list[asyncio.Future[tuple[int, float]]] = []
 
     def start(self) -> None:
         """Start every worker now (the pool starts them on demand otherwise)."""
@@ -121,13 +141,12 @@ class Pool:
         """Batches of up to BATCH outcomes in file order, the workers running ahead."""
         loop = asyncio.get_running_loop()
         started = time.perf_counter()
-        await asyncio.gather(*self._warming)
+        for pid, cpu_s in await asyncio.gather(*self._warming):
+            self.stats.ready(pid, cpu_s)
         self.stats.started_s = time.perf_counter() - started
         chunks = [items[i : i + CHUNK] for i in range(0, len(items), CHUNK)]
         ahead = max(4, 4 * self.workers)  # every worker busy, results not piling up
-        pending: deque[
-            tuple[Sequence[Item], asyncio.Future[tuple[list[PackedArticle | str], float]]]
-        ] = deque()
+        pending: deque[tuple[Sequence[Item], asyncio.Future[Chunk]]] = deque()
         batch: list[Outcome] = []
         for chunk in chunks:
             drafts = [i.draft for i in chunk]
@@ -146,10 +165,10 @@ class Pool:
     async def _collect(
         self,
         chunk: Sequence[Item],
-        future: asyncio.Future[tuple[list[PackedArticle | str], float]],
+        future: asyncio.Future[Chunk],
     ) -> list[Outcome]:
-        results, cpu_s = await future
-        self.stats.worker_cpu_s += cpu_s
+        results, cpu_s, pid, clock_s = await future
+        self.stats.took(pid, cpu_s, clock_s)
         self.stats.analysed += len(chunk)
         return [
             Outcome(item, None, result) if isinstance(result, str) else Outcome(item, result, None)
