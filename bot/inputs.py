@@ -12,6 +12,7 @@ MAX_ID = 2**53  # ids are SQLite integers; anything longer is not one of ours
 MIN_WORDS = 3  # a story says something: at least this many words with letters
 _SURROGATE = re.compile("[\ud800-\udfff]")
 MIN_LETTERS = 10
+_OPENING = 500  # characters has_content reads first
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
 
 
@@ -70,5 +71,12 @@ def words(text: str) -> list[str]:
 def has_content(text: str, *, min_words: int = MIN_WORDS) -> bool:
     """At least `min_words` words with letters (MIN_LETTERS in all): not an emoji, quote
     marks, dots, a number or zero-width spaces."""
-    found = words(text)
+    # Words and letters only add up along a text (a word cut at the end of an opening
+    # is still a word of it), so an opening that has enough answers for a whole story.
+    if len(text) > _OPENING and _enough(words(text[:_OPENING]), min_words):
+        return True
+    return _enough(words(text), min_words)
+
+
+def _enough(found: list[str], min_words: int) -> bool:
     return len(found) >= min_words and sum(map(len, found)) >= MIN_LETTERS

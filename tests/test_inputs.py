@@ -68,6 +68,13 @@ def test_format_characters_do_not_split_words() -> None:
     assert has_content("ab\u2060cd ef\u00adgh ij")
 
 
+def test_content_anywhere_in_a_long_text() -> None:
+    # has_content reads a long text's opening first; what comes later still counts.
+    assert has_content("…" * 2000 + " Путін сказав ні.")
+    assert has_content("Пу" + "\u200b" * 2000 + "тін сказав ні")
+    assert not has_content("— " * 2000 + "1 2 3 ab")
+
+
 def test_lone_surrogates_removed() -> None:
     assert strip_surrogates("a\ud800b\udfffc") == "abc"
     assert strip_surrogates("😀") == "😀"
