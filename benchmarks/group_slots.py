@@ -33,9 +33,9 @@ from telegram import Bot  # noqa: E402
 
 from benchmarks.delivery import STORY, TOKEN, RemoteSandbox  # noqa: E402
 from bot import news  # noqa: E402
-from bot.cluster import groups_booker, slot_booker  # noqa: E402
+from bot.cluster import groups_booker, permit_taker  # noqa: E402
 from bot.delivery import IN_FLIGHT, DeliveryWorker  # noqa: E402
-from bot.pacing import GroupSlots, Pacer, SharedSlots  # noqa: E402
+from bot.pacing import GroupSlots, Pacer, SharedPermits  # noqa: E402
 from bot.search.index import new_article  # noqa: E402
 from bot.sender_http import AiohttpRequest  # noqa: E402
 from bot.topics import TopicCatalog  # noqa: E402
@@ -85,7 +85,8 @@ async def drain(
         groups = GroupSlots(groups_booker(db)) if book_groups else None
         if groups is not None:
             group_slots.append(groups)
-        pacer = Pacer(RATE, shared=SharedSlots(slot_booker(db), RATE), groups=groups)
+        shared = SharedPermits(permit_taker(db, f"worker-{n}"), RATE)
+        pacer = Pacer(RATE, shared=shared, groups=groups)
         workers.append(
             DeliveryWorker(
                 db,

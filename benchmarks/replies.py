@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 from telegram.ext import ExtBot  # noqa: E402
 
-from bot.cluster import schedule_booker  # noqa: E402
+from bot.cluster import permit_taker, schedule_booker  # noqa: E402
 from bot.replies import ReplyLimiter, ReplySlots  # noqa: E402
 from bot.sandbox import Sandbox  # noqa: E402
 from bot.sender_http import AiohttpRequest  # noqa: E402
@@ -41,13 +41,15 @@ from storage.postgres import PostgresDatabase  # noqa: E402
 
 TOKEN = "123456:BENCH-replies"
 RATE = 30.0
-SPACING_S = 0.1  # > the global slot interval (37 ms): each reply finds the schedule idle
+SPACING_S = 0.1  # each reply finds the budget idle
 
 
 async def timed(sb: Sandbox, db: Database | None, count: int, first_chat: int) -> dict[str, Any]:
     limiter = ReplyLimiter(max_retries=3)
     if db is not None:
-        limiter.shared = ReplySlots(schedule_booker(db), RATE)
+        limiter.shared = ReplySlots(
+            schedule_booker(db), lambda name: permit_taker(db, "bench", name), RATE
+        )
     bot: ExtBot[Any] = ExtBot(
         TOKEN, base_url=sb.base_url, request=AiohttpRequest(read_timeout=10), rate_limiter=limiter
     )

@@ -1,5 +1,5 @@
 """Outbox across workers: one story for N readers, two delivery workers with their own
-holder ids and the shared send schedule draining it against the sandbox (its own
+holder ids and the shared send budget draining it against the sandbox (its own
 process, paid-broadcast limits), one worker killed mid-run.
 
 Prints one JSON line: enqueue_s (one story to N readers, one transaction), msgs_per_s,
@@ -62,9 +62,9 @@ from search import vocabulary as search_vocabulary  # noqa: E402
 from telegram import Bot  # noqa: E402
 
 from bot import news  # noqa: E402
-from bot.cluster import slot_booker  # noqa: E402
+from bot.cluster import permit_taker  # noqa: E402
 from bot.delivery import IN_FLIGHT, DeliveryWorker  # noqa: E402
-from bot.pacing import Pacer, SharedSlots  # noqa: E402
+from bot.pacing import Pacer, SharedPermits  # noqa: E402
 from bot.search import engine as search_engine  # noqa: E402
 from bot.search.index import new_article  # noqa: E402
 from bot.sender_http import AiohttpRequest  # noqa: E402
@@ -126,7 +126,7 @@ async def make_worker(db: Database, sandbox: RemoteSandbox, holder: str) -> Deli
         paid_broadcast=True,
         holder=holder,
         lease_s=LEASE_S,
-        pacer=Pacer(RATE, shared=SharedSlots(slot_booker(db), RATE)),
+        pacer=Pacer(RATE, shared=SharedPermits(permit_taker(db, holder), RATE)),
     )
     worker.backoff_base_s = 0.25
     return worker

@@ -12,7 +12,7 @@ from telegram import BotCommand, BotCommandScopeChat, Update
 from telegram.ext import Application, ApplicationBuilder, CallbackContext
 
 from bot import i18n, news
-from bot.cluster import new_holder, schedule_booker
+from bot.cluster import new_holder, permit_taker, schedule_booker
 from bot.config import Settings
 from bot.corrections import CorrectionService
 from bot.delivery import DeliveryWorker
@@ -84,10 +84,11 @@ def build_application(
         journal.db = found.db
         # Broadcasts go through the delivery worker's own pool (bot.worker); the
         # application's bot, used for replies, retries a 429 through AIORateLimiter.
-        # On a shared database its sends book their slots where the workers book theirs.
+        # On a shared database its sends take permits where the workers take theirs.
         if found.db.shared:
             limiter.shared = ReplySlots(
                 schedule_booker(found.db),
+                lambda name: permit_taker(found.db, f"{holder}/replies", name),
                 settings.send_rate,
                 paid=settings.allow_paid_broadcast,
             )

@@ -1,4 +1,5 @@
-"""Several processes on one database: who a process is, and jobs that run in one of them.
+"""Several processes on one database: who a process is, the send budget they share, and
+jobs that run in one of them.
 
 Every bot and worker process has a holder id (host, pid and a random part, so two
 instances in one test process differ). Jobs (feed polls, digests) run only in the
@@ -27,7 +28,7 @@ from storage.db import Database
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-SEND_SCHEDULE = "global"  # the send_slots row every worker and every reply books from
+SEND_SCHEDULE = "global"  # the send budget every worker and every reply takes permits of
 FREE_SCHEDULE = "free"  # with paid broadcasts: the free 30/s, which replies alone use
 __all__ = ["FREE_SCHEDULE", "SEND_SCHEDULE", "group_schedule"]  # group rows: bot.pacing
 
@@ -36,15 +37,24 @@ def new_holder(role: str) -> str:
     return f"{role}@{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
 
 
-def slot_booker(db: Database) -> Callable[[int, float], Awaitable[float]]:
-    """bot.pacing.SharedSlots' reserve: slots from the database's shared schedule."""
+def permit_taker(
+    db: Database, holder: str, name: str = SEND_SCHEDULE
+) -> Callable[[int, int, int, float], Awaitable[int]]:
+    """bot.pacing.SharedPermits' take: permits of the database's budget `name`."""
 
-    async def reserve(count: int, interval_s: float) -> float:
-        return await leases.reserve_slots(
-            db, SEND_SCHEDULE, count=count, interval_s=interval_s, now=time.time()
+    async def take(occupied: int, wanted: int, limit: int, lease_s: float) -> int:
+        return await leases.take_permits(
+            db,
+            name,
+            holder,
+            occupied=occupied,
+            wanted=wanted,
+            limit=limit,
+            now=time.time(),
+            lease_s=lease_s,
         )
 
-    return reserve
+    return take
 
 
 def schedule_booker(db: Database) -> Callable[[str, float, float], Awaitable[float]]:

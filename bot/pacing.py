@@ -13,6 +13,16 @@ At paid-broadcast rates (1,000/s: a millisecond apart) a sleep per send would co
 more CPU than the send; there, slots due within EARLY_S go together, and the rate and
 the window hold all the same.
 
+Several processes on one database share the window the same way (SharedPermits): a
+send holds a permit of the database's budget from before it leaves until WINDOW_S after
+its answer. Chosen over a share of the rate per live process (rate / n each, a window
+of its own): that needs a handshake whenever a process starts or dies (a new one may
+send only once the others have shrunk), where the permits need none — a dead
+process's permits simply stop counting after PERMIT_LEASE_S. The cost is a round trip
+per PERMIT_BATCH_S of sends. (The shared schedule of slots used before counted by
+leave times: 10 % under the rate, it still let requests the transit held back bunch
+into one of Telegram's seconds.)
+
 In one process the reply bot takes its slots from the same pacer (`acquire_first`):
 one budget for the global rate and for each chat, with a reply ahead of a broadcast —
 it takes the next free global slot at once and a delivery waiting for that slot
@@ -22,6 +32,7 @@ takes the one after it.
 from __future__ import annotations
 
 import asyncio
+import math
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
@@ -35,13 +46,14 @@ EARLY_S = 0.005  # only where sends are closer than half of it
 STALL_MAX_S = 2.0
 POLL_S = 0.01  # how often to look whether a stalled send was answered
 GLOBAL_429_CHATS = 3  # this many chats hit by 429 within a second → pause everything
-# Shared schedule (several workers): slots booked 0.2 s at a time, 10 % under the rate so
-# a send up to LATE_MAX_S late (busy machine, transit) still keeps any rolling second
-# within the limit; a slot missed by more is dropped, never used late.
-SHARED_SAFETY = 0.9
-SHARED_BOOK_S = 0.2
-LATE_MAX_S = 0.05
-LATE_TRIES = 3  # slots given up after a late wake-up before a send goes on the next anyway
+# Shared budget (several processes): a permit is taken from the database in batches of
+# PERMIT_BATCH_S worth, and counts there until PERMIT_LEASE_S after the take that last
+# renewed it; a send may leave only while its count lasts past the send's own
+# (STALL_MAX_S + WINDOW_S).
+PERMIT_BATCH_S = 0.05
+PERMIT_LEASE_S = 5.0
+PERMIT_POLL_S = 0.02  # how often a process with no permit left asks again
+LATE_MAX_S = 0.05  # a reply's group slot passed by more is booked again
 # A group's slot booked for a round (GroupSlots) is used up to a third of the group
 # interval late: 20 sends a minute 3.1 s apart, each up to 1 s late, still fit a
 # rolling minute (floor((60 + 1) / 3.1) + 1 = 20). Later, it is booked again.
@@ -49,37 +61,94 @@ GROUP_LATE_SHARE = 1 / 3
 GROUP_AHEAD_S = 0.1  # a round's group slot further ahead than planned: the row waits
 
 
-class SharedSlots:
-    """Global send slots booked from a schedule every worker shares (the database's
-    send_slots row, storage.leases.reserve_slots): the slots of all workers never
-    overlap, so together they keep the global rate however many run."""
+class SharedPermits:
+    """The global send budget of every process on one database, counted as the one
+    process's window counts it, by answer times (storage.leases.take_permits): a
+    permit is occupied from its grant until WINDOW_S after its send's answer, and the
+    database grants one only while all the processes' occupied permits stay within the
+    rate. A request reaches Telegram between its send and its answer, so no rolling
+    second there holds more than `rate` of them, whatever the delays on the way or on
+    a busy machine. A process reports what it still occupies at its next take (its
+    count in the database only falls meanwhile); a dead one's permits free after
+    PERMIT_LEASE_S."""
 
     def __init__(
         self,
-        reserve: Callable[[int, float], Awaitable[float]],
+        take: Callable[[int, int, int, float], Awaitable[int]],
         rate_per_s: float,
         *,
-        clock: Callable[[], float] = time.time,
+        batch: int | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self.reserve = reserve  # (count, interval_s) → wall time of the first slot
-        self.interval = 1.0 / (rate_per_s * SHARED_SAFETY)
-        self.book = max(1, int(rate_per_s * SHARED_BOOK_S))
+        self.take = take  # (occupied, wanted, limit, lease_s) → granted
+        self.limit = max(1, int(rate_per_s))
+        self.batch = batch or max(1, int(rate_per_s * PERMIT_BATCH_S))
         self.clock = clock
-        self._slots: deque[float] = deque()
-        self.dropped = 0  # slots that passed unused
-        self.rebooked = 0  # sends that left their slot too late and took a new one
+        self.spare = 0  # granted, not used yet
+        self.used: list[Ticket] = []  # sends whose permit is still occupied
+        self.lease_end = 0.0  # the database counts this process's permits until then
+        self.takes = 0  # round trips to the database
+        self.waits = 0  # takes that found the budget full
+        self._lock = asyncio.Lock()
 
-    async def next(self) -> float:
-        """The wall time of this worker's next slot (now or later)."""
+    def usable_until(self) -> float:
+        """A send leaving later might still count after lease_end."""
+        return self.lease_end - STALL_MAX_S - WINDOW_S
+
+    def occupied(self) -> int:
+        now = self.clock()
+        self.used = [t for t in self.used if t.freed_at() > now]
+        return self.spare + len(self.used)
+
+    async def acquire(self, ticket: Ticket) -> None:
+        """Until `ticket` holds a permit. The lock is let go between looks, so sends
+        holding permits can leave (and free them) while others wait."""
         while True:
-            now = self.clock()
-            while self._slots and self._slots[0] < now - LATE_MAX_S:
-                self._slots.popleft()
-                self.dropped += 1
-            if self._slots:
-                return self._slots.popleft()
-            first = await self.reserve(self.book, self.interval)
-            self._slots.extend(first + i * self.interval for i in range(self.book))
+            async with self._lock:
+                if await self._grant(ticket):
+                    return
+            self.waits += 1
+            await asyncio.sleep(PERMIT_POLL_S)
+
+    async def leave(self, ticket: Ticket) -> None:
+        """Just before the request leaves: its permit's count in the database renewed
+        if it would end too soon, a new permit if it lapsed (an idle process)."""
+        now = self.clock()
+        if ticket.permit and now > self.usable_until():
+            async with self._lock:
+                if self.clock() > self.usable_until() and self.clock() < self.lease_end:
+                    await self._take(0)
+        if not ticket.permit or self.clock() > self.usable_until():
+            await self.acquire(ticket)
+        ticket.leaving = self.clock()
+
+    async def _grant(self, ticket: Ticket) -> bool:
+        for _ in range(2):  # a renewal of the spare ones' count, or a lapse, then more
+            if self.spare and self.clock() <= self.usable_until():
+                self.spare -= 1
+                ticket.permit = True
+                self.used.append(ticket)
+                return True
+            wanted = 0 if self.spare else self.batch
+            if not await self._take(wanted) and wanted:
+                return False
+        return False
+
+    async def _take(self, wanted: int) -> int:
+        now = self.clock()
+        if now >= self.lease_end:
+            # The database no longer counts what this process holds: what was not sent
+            # is given up (a send already left counts no later than lease_end).
+            self.spare = 0
+            for ticket in self.used:
+                if ticket.leaving is None:
+                    ticket.permit = False
+            self.used = [t for t in self.used if t.leaving is not None]
+        granted = await self.take(self.occupied(), wanted, self.limit, PERMIT_LEASE_S)
+        self.takes += 1
+        self.lease_end = now + PERMIT_LEASE_S
+        self.spare += granted
+        return granted
 
 
 class GroupSlots:
@@ -140,16 +209,27 @@ def group_schedule(chat_id: int | str) -> str:
 class Ticket:
     """One send as the pacer counts it; `Pacer.answered` notes its answer."""
 
-    __slots__ = ("answered_at", "left", "slot")
+    __slots__ = ("answered_at", "leaving", "left", "permit")
 
-    def __init__(self, left: float, slot: float | None = None) -> None:
+    def __init__(self, left: float) -> None:
         self.left = left
         self.answered_at: float | None = None
-        self.slot = slot  # the wall time of its shared-schedule slot (several workers)
+        # Several processes (SharedPermits): whether it holds a permit of the shared
+        # budget, and when its request left.
+        self.permit = False
+        self.leaving: float | None = None
 
     def counted_by(self) -> float:
         """The latest moment the server can have counted this send."""
         return self.answered_at if self.answered_at is not None else self.left + STALL_MAX_S
+
+    def freed_at(self) -> float:
+        """When its shared permit is free again: WINDOW_S after the server counted it
+        (never, while its request has not left)."""
+        end = self.answered_at if self.answered_at is not None else math.inf
+        if self.leaving is not None:
+            end = min(end, self.leaving + STALL_MAX_S)
+        return end + WINDOW_S
 
 
 class Pacer:
@@ -158,14 +238,14 @@ class Pacer:
         rate_per_s: float,
         *,
         clock: Callable[[], float] = time.monotonic,
-        shared: SharedSlots | None = None,
+        shared: SharedPermits | None = None,
         groups: GroupSlots | None = None,
         group_interval_s: float = GROUP_INTERVAL_S,
     ) -> None:
         self.interval = 1.0 / (rate_per_s * SAFETY)
         self.early = EARLY_S if self.interval < EARLY_S / 2 else 0.0
         self._clock = clock
-        self.shared = shared  # the global slot comes from there when several workers run
+        self.shared = shared  # the global budget, when several processes share a database
         self.groups = groups  # and a group's from its row, which replies book too
         self.group_interval = group_interval_s
         self._next_global = 0.0
@@ -282,14 +362,14 @@ class Pacer:
         it) waits till then."""
         if self.shared is None or self.groups is None:
             return
-        wall, mono = self.shared.clock(), self.now()
+        wall, mono = self.groups.clock(), self.now()
         at: dict[int, float] = {}
         position = 0
         for chat_id, chat_type in round_:
             if not self.ready(chat_id):
                 continue  # skipped in the round: no slot either
             if chat_type != "private" and chat_id not in at and not self.groups.holds(chat_id):
-                at[chat_id] = wall + position * self.shared.interval
+                at[chat_id] = wall + position * self.interval
             position += 1
         for chat_id, slot in (await self.groups.book(at)).items():
             if slot > at[chat_id] + GROUP_AHEAD_S:
@@ -297,45 +377,30 @@ class Pacer:
 
     async def _acquire_shared(self, chat_id: int, chat_type: str) -> Ticket:
         assert self.shared is not None
-        ready = max(self._next_global, self.chat_ready_at(chat_id))  # a pause, the chat
-        if ready > self.now():
-            await asyncio.sleep(ready - self.now())
+        planned = max(self._next_global, self.chat_ready_at(chat_id))  # a pause, the chat
+        if planned - self.early > self.now():
+            await asyncio.sleep(planned - self.now())
         if chat_type != "private" and self.groups is not None:
             # The group's slot first (booked for this round, most often now), then the
-            # global one.
+            # global permit.
             slot = await self.groups.take(chat_id)
-            delay = slot - self.shared.clock()
+            delay = slot - self.groups.clock()
             if delay > 0:
                 await asyncio.sleep(delay)
-        wall = await self._global_slot()
-        self._next_chat[chat_id] = self.now() + self.gap(chat_type)
-        return Ticket(self.now(), wall)
-
-    async def _global_slot(self) -> float:
-        assert self.shared is not None
-        for _ in range(LATE_TRIES):
-            wall = await self.shared.next()
-            delay = wall - self.shared.clock()
-            if delay > 0:
-                await asyncio.sleep(delay)
-            if self.shared.clock() - wall <= LATE_MAX_S:
-                break
-            # Woke too late (a busy machine): the slot has passed, the next one is used.
-            self.shared.dropped += 1
-        return wall
+        ticket = Ticket(self.now())
+        await self.shared.acquire(ticket)
+        now = self.now()
+        # Spaced as in one process, so one process's batch of permits does not leave at
+        # once; the budget bounds all of them together.
+        self._next_global = max(planned + self.interval, now + self.interval * CATCH_UP)
+        self._next_chat[chat_id] = now + self.gap(chat_type)
+        return ticket
 
     async def on_time(self, ticket: Ticket) -> None:
-        """Called just before the request leaves. On the shared schedule a send whose
-        slot passed more than LATE_MAX_S ago (its task waited: the story still loading,
-        a busy event loop) takes a new slot: sends of many slots leaving together
-        would push a rolling second over the limit."""
-        if self.shared is None or ticket.slot is None:
-            return
-        if self.shared.clock() - ticket.slot <= LATE_MAX_S:
-            return
-        self.shared.rebooked += 1
-        async with self._lock:
-            ticket.slot = await self._global_slot()
+        """Called just before the request leaves: on a shared budget, the send's permit
+        is made sure of (bot.pacing.SharedPermits.leave)."""
+        if self.shared is not None and ticket.leaving is None:
+            await self.shared.leave(ticket)
 
     def pause_chat(self, chat_id: int, seconds: float) -> None:
         now = self.now()

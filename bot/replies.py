@@ -6,9 +6,10 @@ guarantees no handler has to remember:
   confirms was already done;
 - which callback queries were answered, so that a button no handler answered still
   gets a short alert (bot.updates asks after each update);
-- with several processes on one database (`shared`), every send books its slot on the
-  schedules the delivery workers share (ReplySlots), so replies and broadcasts of all
-  processes together keep Telegram's global rate and a group's 20 a minute;
+- with several processes on one database (`shared`), every send takes a permit of the
+  budget the delivery workers share, and a group's a slot on the group's row
+  (ReplySlots), so replies and broadcasts of all processes together keep Telegram's
+  global rate and a group's 20 a minute;
 - in one process (`local`), every send takes its slot from the in-process delivery's
   own pacer (LocalSlots), ahead of the broadcast: one budget for the global rate and
   for each chat.
@@ -28,7 +29,7 @@ from telegram.ext import AIORateLimiter
 from bot import tghtml
 from bot.cluster import FREE_SCHEDULE, SEND_SCHEDULE, group_schedule
 from bot.config import FREE_SEND_RATE
-from bot.pacing import GROUP_INTERVAL_S, LATE_MAX_S, SHARED_SAFETY, Pacer, Ticket
+from bot.pacing import GROUP_INTERVAL_S, LATE_MAX_S, Pacer, SharedPermits, Ticket
 from bot.render.text import trim
 
 log = logging.getLogger(__name__)
@@ -50,16 +51,18 @@ def is_send(endpoint: str) -> bool:
 
 
 class ReplySlots:
-    """One reply's slots on the schedules every process on the database shares
-    (storage.leases.reserve_slots, one slot a booking): a group's or channel's own
-    schedule (GROUP_INTERVAL_S apart), then the global one the delivery workers book
-    from. With paid broadcasts the workers' sends skip Telegram's free 30/s, which then
-    counts the replies alone: they book on the free schedule as well. Each wait ends at
-    the booked slot: on an idle schedule that is now, one round trip to the database."""
+    """One reply's share of what every process on the database shares: a permit of
+    the global send budget the delivery workers take theirs from (bot.pacing
+    SharedPermits, counted until a second after its answer), and for a group's or
+    channel's reply first a slot on the group's own schedule (GROUP_INTERVAL_S apart,
+    storage.leases.reserve_slots). With paid broadcasts the workers' sends skip
+    Telegram's free 30/s, which then counts the replies alone: they take a permit of
+    the free budget as well. On an idle budget each costs one round trip."""
 
     def __init__(
         self,
         reserve: Callable[[str, float, float], Awaitable[float]],
+        takers: Callable[[str], Callable[[int, int, int, float], Awaitable[int]]],
         rate_per_s: float,
         *,
         paid: bool = False,
@@ -69,19 +72,31 @@ class ReplySlots:
         self.reserve = reserve  # (schedule, interval_s, not before) → the slot's wall time
         self.clock = clock
         self.group_interval = group_interval_s
-        self.rated = [(SEND_SCHEDULE, 1.0 / (rate_per_s * SHARED_SAFETY))]
+        # One permit a take: a reply goes at once, not after a batch's worth.
+        self.budgets = [SharedPermits(takers(SEND_SCHEDULE), rate_per_s, batch=1)]
         if paid:
-            self.rated.insert(0, (FREE_SCHEDULE, 1.0 / (FREE_SEND_RATE * SHARED_SAFETY)))
+            self.budgets.insert(0, SharedPermits(takers(FREE_SCHEDULE), FREE_SEND_RATE, batch=1))
 
-    async def wait(self, chat_id: object) -> None:
-        """Until this send's slots have come. The group's first: it may lie seconds
-        ahead, and a global slot booked before it would pass unused."""
-        schedules = list(self.rated)
+    async def wait(self, chat_id: object) -> Callable[[], None]:
+        """Until this send's slot and permits have come; returns what to call on its
+        answer. The group's slot first: it may lie seconds ahead, and a permit taken
+        before it would be held unused."""
         group = _group_of(chat_id)
         if group is not None:
-            schedules.insert(0, (group_schedule(group), self.group_interval))
-        for name, interval in schedules:
-            await self._take(name, interval)
+            await self._take(group_schedule(group), self.group_interval)
+        tickets: list[tuple[SharedPermits, Ticket]] = []
+        for budget in self.budgets:
+            ticket = Ticket(budget.clock())
+            await budget.acquire(ticket)
+            tickets.append((budget, ticket))
+        for budget, ticket in tickets:
+            await budget.leave(ticket)
+
+        def answered() -> None:
+            for budget, ticket in tickets:
+                ticket.answered_at = budget.clock()
+
+        return answered
 
     async def _take(self, name: str, interval: float) -> None:
         """Book a slot and wait for it. One that has passed by more than LATE_MAX_S when
@@ -192,7 +207,9 @@ class ReplyLimiter(AIORateLimiter):
         elif endpoint in ("sendPhoto", "sendDocument", "editMessageCaption"):
             fit(data, "caption", CAPTION_LIMIT)
         if self.shared is not None and is_send(endpoint):
-            await self._book(self.shared, data.get("chat_id"))
+            booked = await self._book(self.shared, data.get("chat_id"))
+            if booked is not None:
+                callback = _noting(callback, booked)
         elif self.local is not None and is_send(endpoint):
             answered = await self.local.wait(data.get("chat_id"), endpoint)
             callback = _noting(callback, answered)
@@ -202,9 +219,9 @@ class ReplyLimiter(AIORateLimiter):
             callback, args, kwargs, endpoint, data, rate_limit_args
         )
 
-    async def _book(self, shared: ReplySlots, chat_id: object) -> None:
+    async def _book(self, shared: ReplySlots, chat_id: object) -> Callable[[], None] | None:
         try:
-            await shared.wait(chat_id)
+            answered = await shared.wait(chat_id)
         except Exception as error:
             # The reply still goes, paced by this process's own limits only.
             if not self._booking_failed:
@@ -214,10 +231,11 @@ class ReplyLimiter(AIORateLimiter):
                     type(error).__name__,
                 )
             self._booking_failed = True
-            return
+            return None
         if self._booking_failed:
             log.info("reply slots booked on the shared schedule again")
             self._booking_failed = False
+        return answered
 
 
 def _noting(

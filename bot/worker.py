@@ -15,10 +15,10 @@ import signal
 from telegram import Bot
 
 from bot import i18n, news
-from bot.cluster import groups_booker, new_holder, slot_booker
+from bot.cluster import groups_booker, new_holder, permit_taker
 from bot.config import Settings
 from bot.delivery import IN_FLIGHT, DeliveryWorker
-from bot.pacing import GroupSlots, Pacer, SharedSlots
+from bot.pacing import GroupSlots, Pacer, SharedPermits
 from bot.sender_http import AiohttpRequest
 from bot.services import Services, build_services
 from bot.web import HttpServer, parse_listen
@@ -41,11 +41,11 @@ async def make_delivery(settings: Settings, found: Services, holder: str) -> Del
         ),
     )
     await sender.initialize()
-    # Processes sharing the database book their sends on one schedule there, and a
-    # group's also on the group's row, where the replies to it book theirs.
+    # Processes sharing the database take their sends' permits from one budget there,
+    # and a group's send books the group's row, where the replies to it book theirs.
     shared = groups = None
     if found.db.shared:
-        shared = SharedSlots(slot_booker(found.db), settings.send_rate)
+        shared = SharedPermits(permit_taker(found.db, holder), settings.send_rate)
         groups = GroupSlots(groups_booker(found.db))
     delivery = DeliveryWorker(
         found.db,

@@ -82,3 +82,41 @@ async def reserve_each(
             (*params, interval_s, interval_s),
         )
     return {str(row[0]): float(row[1]) - interval_s for row in rows}
+
+
+async def take_permits(
+    db: Database,
+    name: str,
+    holder: str,
+    *,
+    occupied: int,
+    wanted: int,
+    limit: int,
+    now: float,
+    lease_s: float,
+) -> int:
+    """Up to `wanted` more send permits of the budget `name` for `holder`, which reports
+    `occupied` (what it holds now: it only frees permits between takes, so this is never
+    more than its row said). Granted only while every live holder's permits together stay
+    within `limit`; the holder's row then counts `occupied` + granted until now + lease_s
+    (a dead holder's permits free then). Returns how many were granted (0 to `wanted`)."""
+    async with db.transaction() as conn:
+        # The budget's own row first: takers queue on it, so two never grant at once.
+        await conn.execute(
+            "INSERT INTO send_permits (name, holder, occupied, until) VALUES (?, '', 0, 0) "
+            "ON CONFLICT (name, holder) DO UPDATE SET occupied = 0",
+            (name,),
+        )
+        others = await conn.fetchval(
+            "SELECT COALESCE(SUM(occupied), 0) FROM send_permits "
+            "WHERE name = ? AND holder <> ? AND until > ?",
+            (name, holder, now),
+        )
+        granted = max(0, min(wanted, limit - int(others) - occupied))
+        await conn.execute(
+            "INSERT INTO send_permits (name, holder, occupied, until) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (name, holder) DO UPDATE SET occupied = excluded.occupied, "
+            "until = excluded.until",
+            (name, holder, occupied + granted, now + lease_s),
+        )
+    return granted

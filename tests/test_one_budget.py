@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 
 from bot import news
-from bot.cluster import groups_booker, schedule_booker, slot_booker
+from bot.cluster import groups_booker, permit_taker
 from bot.delivery import DeliveryWorker
 from bot.harness import LocalBot
-from bot.pacing import GroupSlots, Pacer, SharedSlots
-from bot.replies import LocalSlots, ReplyLimiter, ReplySlots
+from bot.pacing import GroupSlots, Pacer, SharedPermits
+from bot.replies import LocalSlots, ReplyLimiter
 from bot.sandbox import Sandbox
 from storage import chats, leases
 from storage.backends import open_database
@@ -27,6 +27,7 @@ from tests.delivery_rig import delivery_worker, stop_worker
 from tests.e2e import STORY, say
 from tests.processes import assert_within_limits, one_process_database, reply_bot, two_databases
 from tests.test_cluster import TOPIC, publish
+from tests.test_reply_rate import shared_slots
 
 RATE = 30.0
 GROUP_GAP_S = 0.2  # the group interval with the sandbox's minute shortened to 3 s
@@ -194,14 +195,12 @@ async def test_a_worker_and_replies_keep_one_budget_for_a_group_on_a_shared_data
         groups = GroupSlots(groups_booker(one), interval_s=GROUP_GAP_S)
         pacer = Pacer(
             RATE,
-            shared=SharedSlots(slot_booker(one), RATE),
+            shared=SharedPermits(permit_taker(one, "w"), RATE),
             groups=groups,
             group_interval_s=GROUP_GAP_S,
         )
         delivery = await start_worker(sandbox, one, pacer, "w")
-        bot = await reply_bot(
-            sandbox, shared=ReplySlots(schedule_booker(two), RATE, group_interval_s=GROUP_GAP_S)
-        )
+        bot = await reply_bot(sandbox, shared=shared_slots(two, group_interval_s=GROUP_GAP_S))
         try:
             await asyncio.gather(*(bot.send_message(group, f"reply {n}") for n in range(20)))
             assert await delivery.drained(60)
@@ -255,14 +254,14 @@ async def test_a_group_slot_ahead_of_the_round_holds_the_group_and_stale_ones_ar
         booked.append(dict(wanted))
         return {name: max(at, taken.get(name, 0.0)) for name, at in wanted.items()}
 
-    async def global_slots(count: int, interval_s: float) -> float:
-        return wall[0]
+    async def take(occupied: int, wanted: int, limit: int, lease_s: float) -> int:
+        return wanted
 
     groups = GroupSlots(reserve, clock=lambda: wall[0])
     pacer = Pacer(
         RATE,
         clock=lambda: wall[0],
-        shared=SharedSlots(global_slots, RATE, clock=lambda: wall[0]),
+        shared=SharedPermits(take, RATE, clock=lambda: wall[0]),
         groups=groups,
     )
     await pacer.book_groups([(-5, "supergroup"), (6, "private"), (-7, "channel"), (-7, "channel")])

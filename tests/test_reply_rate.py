@@ -1,6 +1,6 @@
 """Replies of several bot processes on one database keep Telegram's limits together with
-the delivery workers (issue 16): each reply books its slot where the workers book
-theirs (bot.replies.ReplySlots). Two "processes" here are two reply limiters with
+the delivery workers (issue 16): each reply takes a permit of the budget the workers
+take theirs from (bot.replies.ReplySlots). Two "processes" here are two reply limiters with
 their own bots: on PostgreSQL two pools of one database, on SQLite one connection
 marked shared (as tests/test_cluster.py does)."""
 
@@ -14,18 +14,40 @@ from typing import Any
 import pytest
 
 from bot import news
-from bot.cluster import SEND_SCHEDULE, schedule_booker
+from bot.cluster import SEND_SCHEDULE, new_holder, permit_taker, schedule_booker
 from bot.harness import LocalBot
 from bot.replies import TEXT_LIMIT, ReplyLimiter, ReplySlots
 from bot.sandbox import Sandbox
 from storage import chats
 from storage.backends import open_database
+from storage.db import Database
 from tests.delivery_rig import stop_worker
 from tests.e2e import STORY, say
 from tests.processes import assert_within_limits, reply_bot, two_databases
 from tests.test_cluster import TOPIC, publish, worker
 
 RATE = 30.0
+
+
+def shared_slots(db: Database, rate: float = RATE, **options: Any) -> ReplySlots:
+    """A bot process's ReplySlots on `db`, as bot.app wires them."""
+    holder = new_holder("bot")
+    return ReplySlots(
+        schedule_booker(db), lambda name: permit_taker(db, holder, name), rate, **options
+    )
+
+
+def granting(booked: list[str]) -> Any:
+    """Takers that note the budgets taken from and grant what is asked."""
+
+    def taker(name: str) -> Any:
+        async def take(occupied: int, wanted: int, limit: int, lease_s: float) -> int:
+            booked.append(name)
+            return wanted
+
+        return take
+
+    return taker
 
 
 async def test_replies_of_two_processes_and_a_worker_keep_the_global_rate(
@@ -38,10 +60,7 @@ async def test_replies_of_two_processes_and_a_worker_keep_the_global_rate(
     async with two_databases(tmp_path) as (one, two):
         await chats.register_many(one, readers, topic=TOPIC)
         delivery = await worker(sandbox, one, "w", RATE)
-        bots = [
-            await reply_bot(sandbox, shared=ReplySlots(schedule_booker(db), RATE))
-            for db in (one, two)
-        ]
+        bots = [await reply_bot(sandbox, shared=shared_slots(db)) for db in (one, two)]
         try:
             await publish(one, news.analyze(STORY))
             delivery.wake()
@@ -75,9 +94,7 @@ async def test_a_group_answered_by_two_processes_keeps_its_rate(
     sandbox.limiter.group_window_s = 3.0
     async with two_databases(tmp_path) as (one, two):
         bots = [
-            await reply_bot(
-                sandbox, shared=ReplySlots(schedule_booker(db), RATE, group_interval_s=0.2)
-            )
+            await reply_bot(sandbox, shared=shared_slots(db, group_interval_s=0.2))
             for db in (one, two)
         ]
         try:
@@ -103,7 +120,7 @@ async def test_a_booking_failure_still_sends_the_reply(
     await gone.close()  # the database went away: every booking fails
     sandbox.register_chat(6000)
     sandbox.register_chat(-100_6001, type="supergroup")
-    bot = await reply_bot(sandbox, shared=ReplySlots(schedule_booker(gone), RATE))
+    bot = await reply_bot(sandbox, shared=shared_slots(gone))
     try:
         with caplog.at_level(logging.WARNING, logger="bot.replies"):
             for n in range(3):
@@ -132,7 +149,7 @@ async def test_only_sends_book_and_the_reply_guarantees_stay() -> None:
     recorder = Recorder()
     limiter = ReplyLimiter(max_retries=0)
     await limiter.initialize()
-    limiter.shared = ReplySlots(recorder, RATE)
+    limiter.shared = ReplySlots(recorder, granting(recorder.booked), RATE)
     seen: list[dict[str, Any]] = []
 
     async def call(data: dict[str, Any]) -> bool:
@@ -154,7 +171,7 @@ async def test_only_sends_book_and_the_reply_guarantees_stay() -> None:
     assert await request("sendPhoto", chat_id=-100_9, photo="p") == ["group:-1009", "global"]
     assert await request("sendMessage", chat_id="@news", text="z") == ["group:@news", "global"]
     # Paid broadcasts leave Telegram's free 30/s to the replies: they book it too.
-    limiter.shared = ReplySlots(recorder, 1000.0, paid=True)
+    limiter.shared = ReplySlots(recorder, granting(recorder.booked), 1000.0, paid=True)
     assert await request("sendMessage", chat_id=7, text="p") == ["free", "global"]
     await limiter.shutdown()
 
@@ -171,8 +188,8 @@ async def test_a_slot_the_database_answered_too_late_for_is_booked_again_ahead()
             now[0] += 0.2  # the round trip
         return not_before  # an idle schedule: the slot is the time asked for
 
-    slots = ReplySlots(reserve, RATE, clock=lambda: now[0])
-    await slots.wait(7)
+    slots = ReplySlots(reserve, granting([]), RATE, clock=lambda: now[0])
+    await slots.wait(-7)  # a group's slot first
     assert asked == [100.0, pytest.approx(100.4)]
 
 
@@ -188,6 +205,7 @@ async def test_the_bot_books_its_replies_when_its_database_is_shared(tmp_path: P
         answer = await say(running.sandbox, 7001, "/start")
         assert answer.plain
         booked = await db.fetchval(
-            "SELECT next_at FROM send_slots WHERE name = ?", (SEND_SCHEDULE,)
+            "SELECT occupied FROM send_permits WHERE name = ? AND holder <> ''",
+            (SEND_SCHEDULE,),
         )
         assert (booked is not None) == db.shared

@@ -71,8 +71,9 @@ Control API, in Python (and as JSON at /control/<name>, see `control.py`):
   `forward_origin={"chat": channel_id}` forwards a post of a known channel;
 - knobs: `set_limits(enabled, global_per_s=30, private_burst=None,
   group_per_min=None)`, `set_faults(error_rate=0, timeout_rate=0, hang_s=10,
-  latency_s=0, burst_429=0, retry_after=1, seed=None)` (a hung send is still
-  delivered after hang_s: a client that timed out may have sent it);
+  latency_s=0, burst_429=0, retry_after=1, seed=None, jitter_s=0)` (a hung send is
+  still delivered after hang_s: a client that timed out may have sent it; jitter_s: a
+  random delay up to it before each request is counted, a busy machine's transit);
 - reading: `messages(chat_id) -> list[SentMessage]` (text/caption as sent,
   `plain` as displayed, entities (the text's or caption's, as Telegram reports them),
   parse_mode, reply_markup, reply_to_message_id, edits, kind, photo (URL or file_id

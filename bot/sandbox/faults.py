@@ -1,4 +1,5 @@
-"""Faults on demand for send requests: 5xx answers, hangs, latency, 429 bursts.
+"""Faults on demand for send requests: 5xx answers, hangs, latency, transit jitter, 429
+bursts.
 
 Every decision comes from one seeded random generator, so a run with a seed is
 repeatable. A hung request is processed normally once the hang ends (as on real
@@ -20,6 +21,9 @@ class FaultConfig:
     timeout_rate: float = 0.0  # share of sends that hang for hang_s first
     hang_s: float = 10.0
     latency_s: float = 0.0  # added to every Bot API request
+    # A random delay in [0, jitter_s] before a request is counted: the transit of a busy
+    # machine, where a request reaches Telegram some time between its send and answer.
+    jitter_s: float = 0.0
     burst_429: int = 0  # the next K sends answer 429
     retry_after: int = 1  # retry_after of those 429s
 
@@ -46,13 +50,22 @@ class Faults:
         burst_429: int = 0,
         retry_after: int = 1,
         seed: int | None = None,
+        jitter_s: float = 0.0,
     ) -> None:
         if not (0 <= error_rate <= 1 and 0 <= timeout_rate <= 1 and error_rate + timeout_rate <= 1):
             raise ValueError("error_rate and timeout_rate are shares in [0, 1] summing to ≤ 1")
         if retry_after < 1:
             raise ValueError("retry_after is whole seconds ≥ 1")
+        if jitter_s < 0:
+            raise ValueError("jitter_s is seconds ≥ 0")
         self.config = FaultConfig(
-            error_rate, timeout_rate, hang_s, latency_s, burst_429, retry_after
+            error_rate=error_rate,
+            timeout_rate=timeout_rate,
+            hang_s=hang_s,
+            latency_s=latency_s,
+            jitter_s=jitter_s,
+            burst_429=burst_429,
+            retry_after=retry_after,
         )
         if seed is not None:
             self.rng = random.Random(seed)
@@ -60,6 +73,9 @@ class Faults:
     def latency(self) -> float:
         if self.config.latency_s > 0:
             self.counts["latency"] += 1
+        if self.config.jitter_s > 0:
+            self.counts["jitter"] += 1
+            return self.config.latency_s + self.rng.uniform(0.0, self.config.jitter_s)
         return self.config.latency_s
 
     def decide(self) -> Decision:

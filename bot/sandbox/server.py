@@ -372,6 +372,7 @@ class Sandbox:
         burst_429: int = 0,
         retry_after: int = 1,
         seed: int | None = None,
+        jitter_s: float = 0.0,
     ) -> None:
         """Replace the fault settings (all off by default)."""
         self.faults.configure(
@@ -382,6 +383,7 @@ class Sandbox:
             burst_429=burst_429,
             retry_after=retry_after,
             seed=seed,
+            jitter_s=jitter_s,
         )
 
     def refuse_photo_url(self, url: str, reason: str = WRONG_TYPE) -> None:
