@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from storage.db import Database
 
+DEAD_HOLDER_KEPT_S = 60.0  # a send_permits row past its lease this long is deleted
+
 
 async def take(db: Database, name: str, holder: str, *, now: float, lease_s: float) -> bool:
     """Take or renew the lease `name` for `holder`; False while another holds it."""
@@ -106,6 +108,12 @@ async def take_permits(
             "INSERT INTO send_permits (name, holder, occupied, until) VALUES (?, '', 0, 0) "
             "ON CONFLICT (name, holder) DO UPDATE SET occupied = 0",
             (name,),
+        )
+        # A process that stopped leaves its row; gone a minute later, so restarts
+        # don't grow the rows every take sums.
+        await conn.execute(
+            "DELETE FROM send_permits WHERE name = ? AND holder <> '' AND until < ?",
+            (name, now - DEAD_HOLDER_KEPT_S),
         )
         others = await conn.fetchval(
             "SELECT COALESCE(SUM(occupied), 0) FROM send_permits "

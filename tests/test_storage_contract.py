@@ -16,6 +16,7 @@ from storage import (
     backfill,
     chats,
     feeds,
+    leases,
     outbox,
     previews,
     search,
@@ -40,6 +41,22 @@ async def test_migrated_to_the_backend_s_last_version(any_db: Database) -> None:
     assert await any_db.version() == any_db.schema_version() >= 1
     assert await any_db.migrate() == any_db.schema_version()  # twice is harmless
     await any_db.ping()
+
+
+async def test_send_permits_stay_within_the_budget_and_dead_holders_go(any_db: Database) -> None:
+    take = leases.take_permits
+    assert await take(any_db, "b", "w1", occupied=0, wanted=6, limit=10, now=NOW, lease_s=5) == 6
+    # w2 gets only what w1 leaves, and nothing more while both hold theirs
+    assert await take(any_db, "b", "w2", occupied=0, wanted=6, limit=10, now=NOW, lease_s=5) == 4
+    assert await take(any_db, "b", "w2", occupied=4, wanted=1, limit=10, now=NOW, lease_s=5) == 0
+    # w1 is killed: past its lease its permits free, and a minute on its row is gone
+    later = NOW + 6
+    assert await take(any_db, "b", "w2", occupied=4, wanted=6, limit=10, now=later, lease_s=5) == 6
+    holders = "SELECT holder FROM send_permits WHERE name = 'b' AND holder <> '' ORDER BY holder"
+    assert [r[0] for r in await any_db.fetchall(holders)] == ["w1", "w2"]
+    gone = NOW + 5 + leases.DEAD_HOLDER_KEPT_S + 1
+    assert await take(any_db, "b", "w2", occupied=0, wanted=1, limit=10, now=gone, lease_s=5) == 1
+    assert [r[0] for r in await any_db.fetchall(holders)] == ["w2"]
 
 
 async def test_chats_touch_settings_status_and_counts(any_db: Database) -> None:
