@@ -52,24 +52,29 @@ class Stats:
     CPU per story apart from the importing process."""
 
     worker_cpu_s: float = 0.0  # in prepare_chunk: the stories' own work
-    # The workers' whole CPU from ready to their last task: the stories plus receiving
-    # and sending each task (pickling, the pool's queues).
-    worker_process_cpu_s: float = 0.0
-    worker_start_cpu_s: float = 0.0  # the workers' CPU from fork to ready, all of them
     analysed: int = 0
     workers: int = 0
     started_s: float = field(default=0.0)  # wall seconds until every worker was ready
     _clocks: dict[int, list[float]] = field(default_factory=dict)  # pid: [ready, last]
 
+    @property
+    def worker_start_cpu_s(self) -> float:
+        """The workers' CPU from fork to ready, all of them."""
+        return sum(ready for ready, _ in self._clocks.values())
+
+    @property
+    def worker_process_cpu_s(self) -> float:
+        """The workers' whole CPU from ready to their last task: the stories plus
+        receiving and sending each task (pickling, the pool's queues)."""
+        return sum(last - ready for ready, last in self._clocks.values())
+
     def ready(self, pid: int, cpu_s: float) -> None:
         self._clocks.setdefault(pid, [cpu_s, cpu_s])
-        self.worker_start_cpu_s = sum(ready for ready, _ in self._clocks.values())
 
     def took(self, pid: int, cpu_s: float, clock_s: float) -> None:
         self.worker_cpu_s += cpu_s
         clocks = self._clocks.setdefault(pid, [clock_s - cpu_s, clock_s])
         clocks[1] = max(clocks[1], clock_s)
-        self.worker_process_cpu_s = sum(last - ready for ready, last in self._clocks.values())
 
 
 def prepare(draft: Draft) -> PackedArticle:
