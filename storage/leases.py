@@ -1,5 +1,6 @@
 """Leases shared by every process on one database: who runs a job (feed polls, digests),
-and the global send schedule all delivery workers draw their slots from.
+the global send budget every process takes its permits of (send_permits), and the
+groups' send schedules (send_slots).
 
 A lease is a row (name, holder, lease_until). The holder renews it; anyone may take it
 once it has expired, so work moves to a surviving process when its holder dies. The
